@@ -384,6 +384,11 @@ class BackupRecord:
     device: str = ""  # file path or URL
     size_bytes: int = 0
     compressed: bool = False
+    checkpoint_lsn: str = ""
+    differential_base_lsn: str = ""  # diff backups: the checkpoint_lsn of their base full
+    position: int = 1  # > 1: appended to a media set that already held other backups
+    family_count: int = 1  # > 1: striped over several files / URLs
+    devices: tuple[str, ...] = ()  # every stripe's path or URL (``device`` is the first)
 
 
 @dataclass(frozen=True)
