@@ -1,0 +1,65 @@
+"""What the running app works with: the Controller, the source factory, where files go.
+
+Built once by the CLI (sandbox or real Azure) and handed to the App; screens reach it as
+``self.app.context``. Nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from tui.controller import Controller
+
+
+@dataclass
+class SourceParams:
+    """How the jump box reaches a SQL Server. ``password`` lives in memory only."""
+
+    server: str
+    port: int = 1433
+    authentication: str = "sql"  # sql, windows, entra
+    user: str = ""
+    password: str = field(default="", repr=False)
+    encrypt: bool = True
+    trust_server_certificate: bool = False
+
+
+@dataclass
+class AppContext:
+    controller: Controller | None = None
+    sandbox: Any = None  # tui.sandbox.Sandbox when running with --sandbox
+    credential: Any = None
+    open_source_fn: Callable[[SourceParams], Any] | None = None
+
+    @property
+    def is_sandbox(self) -> bool:
+        return self.sandbox is not None
+
+    def open_source(self, params: SourceParams) -> Any:
+        """A ``tui.source.base.Source`` for ``params`` (blocking: call from a worker)."""
+        if self.open_source_fn is not None:
+            return self.open_source_fn(params)
+        if self.sandbox is not None:
+            return self.sandbox.sql_server(params.server)
+        from tui.source import SqlServerSource
+        credential = self.credential if params.authentication == "entra" else None
+        kwargs: dict[str, Any] = {}
+        if credential is not None:
+            kwargs["credential"] = credential
+        return SqlServerSource(params.server, params.port,
+                               authentication=params.authentication,
+                               user=params.user or None, password=params.password or None,
+                               encrypt=params.encrypt,
+                               trust_server_certificate=params.trust_server_certificate,
+                               **kwargs)
+
+    def use_subscription(self, subscription_id: str) -> None:
+        if self.controller is not None and self.controller.subscription_id != subscription_id:
+            self.controller = self.controller.for_subscription(subscription_id)
+
+    @classmethod
+    def for_sandbox(cls, sandbox: Any) -> "AppContext":
+        controller = Controller(sandbox.credential, sandbox.subscription_id,
+                                transport=sandbox.transport, polling_interval=0.2)
+        return cls(controller=controller, sandbox=sandbox, credential=sandbox.credential)

@@ -1,0 +1,463 @@
+"""The Controller: the only code that calls Azure. No Textual in here.
+
+Sync methods, safe to call from thread workers. Every method returns ``tui.models``
+dataclasses and raises ``tui.errors.DmsTuiError`` (usually ``AzureError``) with plain words,
+the original ARM code and a hint. SDK clients are made lazily, each with the same
+credential and (when given) the same azure-core transport — the sandbox's, in tests and in
+``--sandbox``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any, Callable
+
+from tui import convert
+from tui import models as m
+from tui.azure_errors import azure_call
+from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
+from tui.cutover import cutover_blockers, is_final
+from tui.errors import AzureError, DmsTuiError
+
+DMS_NAMESPACE = "Microsoft.DataMigration"
+EXPAND_DETAILS = "MigrationStatusDetails"
+
+
+class CutoverNotReady(AzureError):
+    """The migration is not ready for cutover; ``reasons`` lists every unmet condition."""
+
+    def __init__(self, reasons: list[str], detail: m.MigrationDetail | None = None):
+        self.reasons = list(reasons)
+        self.detail = detail
+        super().__init__(
+            "Cutover refused: the migration is not ready. " + " ".join(self.reasons),
+            code="CutoverNotReady",
+            hint="Stop application traffic, take the final log backup into the backup "
+                 "location, and wait until no backup is pending or restoring.")
+
+
+class CutoverAlreadyRequested(AzureError):
+    """A cutover for this migration was already sent from this app; never send a second."""
+
+
+class Controller:
+    """Facade over the Azure SDK clients for one subscription."""
+
+    def __init__(self, credential: Any, subscription_id: str, *, transport: Any = None,
+                 polling_interval: float | None = None, retry_total: int = 4,
+                 retry_backoff_factor: float = 0.5, retry_backoff_max: float = 30.0):
+        self.credential = credential
+        self.subscription_id = subscription_id
+        self._transport = transport
+        self._polling_interval = polling_interval
+        self._retry = dict(retry_total=retry_total, retry_backoff_factor=retry_backoff_factor,
+                           retry_backoff_max=retry_backoff_max)
+        self._clients: dict[str, Any] = {}
+        self._lock = threading.Lock()
+        self._cutover_lock = threading.Lock()
+        self._cutovers_sent: set[str] = set()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def for_subscription(self, subscription_id: str) -> "Controller":
+        """A Controller on another subscription with the same sign-in and transport."""
+        return Controller(self.credential, subscription_id, transport=self._transport,
+                          polling_interval=self._polling_interval, **self._retry)
+
+    def _kwargs(self) -> dict[str, Any]:
+        kw: dict[str, Any] = dict(self._retry)
+        if self._transport is not None:
+            kw["transport"] = self._transport
+        return kw
+
+    def _lro(self) -> dict[str, Any]:
+        return {} if self._polling_interval is None else {"polling_interval": self._polling_interval}
+
+    def _client(self, name: str) -> Any:
+        with self._lock:
+            client = self._clients.get(name)
+            if client is None:
+                client = self._clients[name] = self._make_client(name)
+            return client
+
+    def _make_client(self, name: str) -> Any:
+        kw = self._kwargs()
+        if name == "dms":
+            from azure.mgmt.datamigration import DataMigrationManagementClient
+            return DataMigrationManagementClient(self.credential, self.subscription_id, **kw)
+        if name == "resource":
+            from azure.mgmt.resource import ResourceManagementClient
+            return ResourceManagementClient(self.credential, self.subscription_id, **kw)
+        if name == "subscriptions":
+            from azure.mgmt.resource.subscriptions import SubscriptionClient
+            return SubscriptionClient(self.credential, **kw)
+        if name == "sql":
+            from azure.mgmt.sql import SqlManagementClient
+            return SqlManagementClient(self.credential, self.subscription_id, **kw)
+        if name == "sqlvm":
+            from azure.mgmt.sqlvirtualmachine import SqlVirtualMachineManagementClient
+            return SqlVirtualMachineManagementClient(self.credential, self.subscription_id, **kw)
+        if name == "storage":
+            from azure.mgmt.storage import StorageManagementClient
+            return StorageManagementClient(self.credential, self.subscription_id, **kw)
+        raise KeyError(name)
+
+    def close(self) -> None:
+        with self._lock:
+            for client in self._clients.values():
+                try:
+                    client.close()
+                except Exception:  # noqa: BLE001 - closing is best effort
+                    pass
+            self._clients.clear()
+
+    # ------------------------------------------------------------------ scope
+
+    @azure_call
+    def list_subscriptions(self) -> list[m.Subscription]:
+        subs = self._client("subscriptions").subscriptions.list()
+        return sorted((m.Subscription(subscription_id=s.subscription_id or "",
+                                      display_name=s.display_name or s.subscription_id or "",
+                                      state=str(s.state or ""), tenant_id=s.tenant_id)
+                       for s in subs), key=lambda s: s.display_name.lower())
+
+    @azure_call
+    def list_resource_groups(self) -> list[m.ResourceGroup]:
+        groups = self._client("resource").resource_groups.list()
+        return sorted((m.ResourceGroup(name=g.name or "", location=g.location or "",
+                                       id=g.id or "") for g in groups),
+                      key=lambda g: g.name.lower())
+
+    @azure_call
+    def provider_state(self, namespace: str = DMS_NAMESPACE) -> m.ProviderState:
+        provider = self._client("resource").providers.get(namespace)
+        return m.ProviderState(namespace=provider.namespace or namespace,
+                               registration_state=provider.registration_state or "NotRegistered")
+
+    @azure_call
+    def register_provider(self, namespace: str = DMS_NAMESPACE, *, wait: bool = False,
+                          timeout: float = 600.0, poll_every: float = 5.0,
+                          sleep: Callable[[float], None] = time.sleep,
+                          on_progress: Callable[[m.ProviderState], None] | None = None,
+                          ) -> m.ProviderState:
+        """Ask Azure to register ``namespace``; with ``wait``, poll until Registered."""
+        provider = self._client("resource").providers.register(namespace)
+        state = m.ProviderState(namespace=provider.namespace or namespace,
+                                registration_state=provider.registration_state or "Registering")
+        if not wait:
+            return state
+        deadline = time.monotonic() + timeout
+        while not state.registered:
+            if on_progress:
+                on_progress(state)
+            if time.monotonic() > deadline:
+                raise AzureError(f"{namespace} is still {state.registration_state} after "
+                                 f"{int(timeout)} s.", code="RegistrationTimeout",
+                                 hint="Registration carries on in Azure; check again later.")
+            sleep(poll_every)
+            state = self.provider_state(namespace)
+        return state
+
+    # ------------------------------------------------------------------ DMS instances
+
+    @azure_call
+    def list_migration_services(self, resource_group: str | None = None,
+                                ) -> list[m.MigrationService]:
+        ops = self._client("dms").sql_migration_services
+        items = ops.list_by_resource_group(resource_group) if resource_group \
+            else ops.list_by_subscription()
+        return sorted((convert.migration_service(s) for s in items), key=lambda s: s.name.lower())
+
+    @azure_call
+    def get_migration_service(self, service_id: str) -> m.MigrationService:
+        rid = parse_resource_id(service_id)
+        svc = self._client("dms").sql_migration_services.get(rid.resource_group, rid.name)
+        return convert.migration_service(svc)
+
+    @azure_call
+    def create_migration_service(self, resource_group: str, name: str, location: str, *,
+                                 tags: dict[str, str] | None = None,
+                                 wait: bool = True) -> m.MigrationService:
+        """Create a DMS instance. ``wait=False`` returns once Azure accepted it
+        (provisioning goes on in Azure; poll ``get_migration_service``)."""
+        from azure.mgmt.datamigration import models as dm
+
+        body = dm.SqlMigrationService(location=location, tags=tags or None)
+        ops = self._client("dms").sql_migration_services
+        if wait:
+            poller = ops.begin_create_or_update(resource_group, name, body, **self._lro())
+            return convert.migration_service(poller.result())
+        poller = ops.begin_create_or_update(resource_group, name, body, polling=False)
+        created = poller.result()
+        if created is None:
+            return self.get_migration_service(self._service_id(resource_group, name))
+        return convert.migration_service(created)
+
+    def _service_id(self, resource_group: str, name: str) -> str:
+        return (f"/subscriptions/{self.subscription_id}/resourceGroups/{resource_group}"
+                f"/providers/{DMS_NAMESPACE}/sqlMigrationServices/{name}")
+
+    @azure_call
+    def delete_migration_service(self, service_id: str) -> None:
+        rid = parse_resource_id(service_id)
+        self._client("dms").sql_migration_services.begin_delete(
+            rid.resource_group, rid.name, **self._lro()).result()
+
+    @azure_call
+    def list_auth_keys(self, service_id: str) -> m.AuthKeys:
+        rid = parse_resource_id(service_id)
+        keys = self._client("dms").sql_migration_services.list_auth_keys(rid.resource_group,
+                                                                         rid.name)
+        return m.AuthKeys(auth_key1=keys.auth_key1 or "", auth_key2=keys.auth_key2 or "")
+
+    @azure_call
+    def regenerate_auth_key(self, service_id: str, key_name: str = "authKey1") -> m.AuthKeys:
+        from azure.mgmt.datamigration import models as dm
+
+        rid = parse_resource_id(service_id)
+        self._client("dms").sql_migration_services.regenerate_auth_keys(
+            rid.resource_group, rid.name, dm.RegenAuthKeys(key_name=key_name))
+        return self.list_auth_keys(service_id)
+
+    @azure_call
+    def integration_runtime(self, service_id: str) -> m.IntegrationRuntime:
+        rid = parse_resource_id(service_id)
+        data = self._client("dms").sql_migration_services.list_monitoring_data(
+            rid.resource_group, rid.name)
+        return convert.integration_runtime(data)
+
+    @azure_call
+    def delete_integration_runtime_node(self, service_id: str, node_name: str,
+                                        integration_runtime_name: str = "") -> None:
+        from azure.mgmt.datamigration import models as dm
+
+        rid = parse_resource_id(service_id)
+        self._client("dms").sql_migration_services.delete_node(
+            rid.resource_group, rid.name,
+            dm.DeleteNode(node_name=node_name,
+                          integration_runtime_name=integration_runtime_name or None))
+
+    @azure_call
+    def list_service_migrations(self, service_id: str) -> list[m.MigrationSummary]:
+        """Every database migration run by this DMS instance."""
+        rid = parse_resource_id(service_id)
+        items = self._client("dms").sql_migration_services.list_migrations(rid.resource_group,
+                                                                           rid.name)
+        return [convert.migration_summary(i) for i in items]
+
+    # ------------------------------------------------------------------ targets, storage
+
+    @azure_call
+    def list_targets(self, kind: m.TargetKind) -> list[m.Target]:
+        if kind == m.TargetKind.SQL_MI:
+            items = [self._target(kind, i) for i in self._client("sql").managed_instances.list()]
+        elif kind == m.TargetKind.SQL_DB:
+            items = [self._target(kind, i) for i in self._client("sql").servers.list()]
+        else:
+            items = [self._target(kind, i)
+                     for i in self._client("sqlvm").sql_virtual_machines.list()]
+        return sorted(items, key=lambda t: t.name.lower())
+
+    @staticmethod
+    def _target(kind: m.TargetKind, res: Any) -> m.Target:
+        props = getattr(res, "properties", None)
+        get = (lambda name: getattr(props, name, None)) if props is not None \
+            else (lambda name: getattr(res, name, None))
+        rid = parse_resource_id(res.id)
+        sku = getattr(getattr(res, "sku", None), "name", "") or ""
+        state = str(get("state") or "")
+        usable, reason = True, ""
+        if kind in (m.TargetKind.SQL_MI, m.TargetKind.SQL_DB):
+            if state and state.lower() != "ready":
+                usable = False
+                what = "managed instance" if kind == m.TargetKind.SQL_MI else "server"
+                reason = (f"The {what} is {state}, not Ready: wait until it is Ready "
+                          "before migrating to it.")
+        else:
+            mode = str(get("sql_management") or "")
+            state = mode
+            if mode.lower() != "full":
+                usable = False
+                reason = (f"The SQL IaaS Agent extension is in {mode or 'no'} mode: DMS needs "
+                          "full mode. Switch the VM's SQL IaaS extension to full mode in the "
+                          "portal (SQL virtual machine → SQL IaaS Agent) and retry.")
+        return m.Target(id=res.id, name=res.name or rid.name, kind=kind,
+                        resource_group=rid.resource_group, location=res.location or "",
+                        state=state, fqdn=str(get("fully_qualified_domain_name") or ""),
+                        usable=usable, reason=reason, sku=str(sku))
+
+    @azure_call
+    def target_databases(self, target_id: str) -> list[str]:
+        """Names of the databases already on a target (to refuse clashing names)."""
+        rid = parse_resource_id(target_id)
+        sql = self._client("sql")
+        if rid.resource_type.lower() == "managedinstances":
+            items = sql.managed_databases.list_by_instance(rid.resource_group, rid.name)
+        elif rid.resource_type.lower() == "servers":
+            items = sql.databases.list_by_server(rid.resource_group, rid.name)
+        else:
+            return []  # a SQL VM's databases are not listed by Azure; DMS checks on create
+        return sorted(d.name for d in items if d.name)
+
+    @azure_call
+    def list_storage_accounts(self) -> list[m.StorageAccount]:
+        items = self._client("storage").storage_accounts.list()
+        result = []
+        for a in items:
+            rid = parse_resource_id(a.id)
+            result.append(m.StorageAccount(id=a.id, name=a.name or rid.name,
+                                           resource_group=rid.resource_group,
+                                           location=a.location or "", kind=str(a.kind or "")))
+        return sorted(result, key=lambda a: a.name.lower())
+
+    @azure_call
+    def list_containers(self, storage_account_id: str) -> list[str]:
+        rid = parse_resource_id(storage_account_id)
+        items = self._client("storage").blob_containers.list(rid.resource_group, rid.name)
+        return sorted(c.name for c in items if c.name)
+
+    @azure_call
+    def storage_account_key(self, storage_account_id: str) -> str:
+        """The first account key — a secret: keep it in memory only."""
+        rid = parse_resource_id(storage_account_id)
+        keys = self._client("storage").storage_accounts.list_keys(rid.resource_group, rid.name)
+        for key in keys.keys or []:
+            if key.value:
+                return key.value
+        raise AzureError("The storage account returned no keys.", code="NoStorageKeys",
+                         hint="Your account may lack listKeys permission on it; use managed "
+                              "identity instead or ask for the Storage Account Key Operator role.")
+
+    # ------------------------------------------------------------------ migrations
+
+    def _migration_ops(self, kind: m.TargetKind) -> Any:
+        dms = self._client("dms")
+        return {m.TargetKind.SQL_MI: dms.database_migrations_sql_mi,
+                m.TargetKind.SQL_VM: dms.database_migrations_sql_vm,
+                m.TargetKind.SQL_DB: dms.database_migrations_sql_db}[kind]
+
+    @azure_call
+    def create_migration(self, spec: m.MigrationSpec, *, wait: bool = True) -> m.MigrationDetail:
+        """Create one ``databaseMigrations`` resource (one per database)."""
+        from tui.migration_body import build
+
+        try:
+            body = build(spec)
+        except ValueError as exc:
+            raise DmsTuiError(str(exc), code="InvalidMigrationSpec",
+                              hint="Complete the settings step.") from None
+        rid = parse_resource_id(spec.target_id)
+        ops = self._migration_ops(spec.kind)
+        if wait:
+            poller = ops.begin_create_or_update(rid.resource_group, rid.name,
+                                                spec.target_database, body, **self._lro())
+            poller.result()
+        else:
+            ops.begin_create_or_update(rid.resource_group, rid.name, spec.target_database,
+                                       body, polling=False).result()
+        from tui.azure_ids import migration_id_for
+        return self.get_migration(migration_id_for(spec.target_id, spec.target_database))
+
+    @azure_call
+    def get_migration(self, migration_id: str) -> m.MigrationDetail:
+        """The migration with ``$expand=MigrationStatusDetails``."""
+        mid = self._parse(migration_id)
+        res = self._migration_ops(mid.kind).get(mid.resource_group, mid.target_name,
+                                                mid.database, expand=EXPAND_DETAILS)
+        return convert.migration_detail(res)
+
+    @staticmethod
+    def _parse(migration_id: str):
+        try:
+            return parse_migration_id(migration_id)
+        except ValueError as exc:
+            raise DmsTuiError(str(exc), code="InvalidMigrationId",
+                              hint="Use the full Azure id of a databaseMigrations "
+                                   "resource.") from None
+
+    def _operation_input(self, detail: m.MigrationDetail) -> Any:
+        from azure.mgmt.datamigration import models as dm
+
+        if not detail.migration_operation_id:
+            raise AzureError("Azure has not given this migration an operation id yet.",
+                             code="NoOperationId", hint="Wait a few seconds and retry.")
+        return dm.MigrationOperationInput(migration_operation_id=detail.migration_operation_id)
+
+    @azure_call
+    def cancel_migration(self, migration_id: str) -> m.MigrationDetail:
+        mid = self._parse(migration_id)
+        detail = self.get_migration(migration_id)
+        if is_final(detail.status):
+            raise AzureError(f"The migration is already {detail.status}; there is nothing to "
+                             "cancel.", code="MigrationFinished")
+        self._migration_ops(mid.kind).begin_cancel(
+            mid.resource_group, mid.target_name, mid.database,
+            self._operation_input(detail), **self._lro()).result()
+        return self.get_migration(migration_id)
+
+    @azure_call
+    def retry_migration(self, migration_id: str) -> m.MigrationDetail:
+        mid = self._parse(migration_id)
+        if mid.kind != m.TargetKind.SQL_DB:
+            raise AzureError("Only Azure SQL Database migrations can be retried; start a new "
+                             "migration for this database instead.", code="RetryNotSupported")
+        detail = self.get_migration(migration_id)
+        self._migration_ops(mid.kind).begin_retry(
+            mid.resource_group, mid.target_name, mid.database,
+            self._operation_input(detail), **self._lro()).result()
+        return self.get_migration(migration_id)
+
+    @azure_call
+    def delete_migration(self, migration_id: str) -> None:
+        mid = self._parse(migration_id)
+        detail = self.get_migration(migration_id)
+        if not is_final(detail.status):
+            raise AzureError(f"The migration is {detail.status}: cancel it (or let it finish) "
+                             "before deleting it.", code="MigrationActive")
+        self._migration_ops(mid.kind).begin_delete(
+            mid.resource_group, mid.target_name, mid.database, **self._lro()).result()
+
+    def cutover_blockers(self, migration_id: str) -> tuple[m.MigrationDetail, list[str]]:
+        """Re-read the migration; what stands between it and a safe cutover."""
+        detail = self.get_migration(migration_id)
+        return detail, cutover_blockers(detail)
+
+    @azure_call
+    def cutover(self, migration_id: str) -> m.MigrationDetail:
+        """Complete an online migration — only when it is ready, and only once.
+
+        The migration is re-read right before the request; when anything is still pending
+        ``CutoverNotReady`` lists it and nothing is sent. A second call for the same
+        migration from this Controller raises ``CutoverAlreadyRequested``.
+        """
+        mid = self._parse(migration_id)
+        key = mid.id.lower()
+        with self._cutover_lock:
+            if key in self._cutovers_sent:
+                raise CutoverAlreadyRequested(
+                    "Cutover was already requested for this migration.",
+                    code="CutoverAlreadyRequested",
+                    hint="Follow it on the monitor: Completing, then Succeeded.")
+            detail, reasons = self.cutover_blockers(migration_id)
+            if reasons:
+                raise CutoverNotReady(reasons, detail)
+            self._cutovers_sent.add(key)
+        try:
+            self._migration_ops(mid.kind).begin_cutover(
+                mid.resource_group, mid.target_name, mid.database,
+                self._operation_input(detail), **self._lro()).result()
+        except Exception:
+            # The request may not have reached Azure: re-read before allowing another try.
+            try:
+                after = self.get_migration(migration_id)
+                if not (after.status or "").lower() in ("completing", "succeeded"):
+                    with self._cutover_lock:
+                        self._cutovers_sent.discard(key)
+            except Exception:  # noqa: BLE001 - keep the guard closed when unsure
+                pass
+            raise
+        return self.get_migration(migration_id)
+
+
+__all__ = ["Controller", "CutoverNotReady", "CutoverAlreadyRequested", "TARGET_TYPES"]

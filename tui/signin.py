@@ -1,0 +1,97 @@
+"""Sign-in to Azure from a jump box over SSH, with azure-identity.
+
+Four ways, chosen by the user: reuse ``az login`` (Azure CLI), a service principal from the
+environment (AZURE_CLIENT_ID / AZURE_TENANT_ID / AZURE_CLIENT_SECRET or certificate), the
+machine's managed identity, or a device code shown in the app (never printed to stdout).
+Tokens stay in memory unless the user explicitly opts into a persistent token cache.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from tui.errors import SignInError
+
+ARM_SCOPE = "https://management.azure.com/.default"
+
+
+class SignInMethod(str, enum.Enum):
+    AZURE_CLI = "cli"
+    ENVIRONMENT = "environment"
+    MANAGED_IDENTITY = "managed-identity"
+    DEVICE_CODE = "device-code"
+
+    @property
+    def label(self) -> str:
+        return {
+            "cli": "Azure CLI (reuse `az login`)",
+            "environment": "Service principal from environment variables",
+            "managed-identity": "This machine's managed identity",
+            "device-code": "Device code (sign in on another device's browser)",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class DeviceCodePrompt:
+    """What the user needs to finish a device-code sign-in: shown on screen."""
+
+    verification_uri: str
+    user_code: str
+    expires_on: datetime
+
+
+def environment_ready() -> bool:
+    env = os.environ
+    return bool(env.get("AZURE_CLIENT_ID") and env.get("AZURE_TENANT_ID")
+                and (env.get("AZURE_CLIENT_SECRET") or env.get("AZURE_CLIENT_CERTIFICATE_PATH")))
+
+
+def make_credential(method: SignInMethod, *, tenant_id: str | None = None,
+                    on_device_code: Callable[[DeviceCodePrompt], None] | None = None,
+                    persistent_cache: bool = False,
+                    allow_unencrypted_cache: bool = False) -> Any:
+    """A TokenCredential for ``method``. Nothing is written to disk unless
+    ``persistent_cache`` is chosen (then unencrypted only with ``allow_unencrypted_cache``)."""
+    import azure.identity as ai
+
+    cache: dict[str, Any] = {}
+    if persistent_cache:
+        cache["cache_persistence_options"] = ai.TokenCachePersistenceOptions(
+            name="dms-tui", allow_unencrypted_storage=allow_unencrypted_cache)
+    if method == SignInMethod.AZURE_CLI:
+        return ai.AzureCliCredential(tenant_id=tenant_id) if tenant_id else ai.AzureCliCredential()
+    if method == SignInMethod.ENVIRONMENT:
+        if not environment_ready():
+            raise SignInError(
+                "The service principal variables are not set.", code="EnvironmentNotSet",
+                hint="Export AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or "
+                     "AZURE_CLIENT_CERTIFICATE_PATH) before starting dms-tui.")
+        return ai.EnvironmentCredential()
+    if method == SignInMethod.MANAGED_IDENTITY:
+        client_id = os.environ.get("AZURE_CLIENT_ID")
+        return ai.ManagedIdentityCredential(client_id=client_id) if client_id \
+            else ai.ManagedIdentityCredential()
+    if method == SignInMethod.DEVICE_CODE:
+        def prompt(uri: str, code: str, expires: datetime) -> None:
+            if on_device_code is not None:
+                on_device_code(DeviceCodePrompt(uri, code, expires))
+
+        kwargs: dict[str, Any] = dict(prompt_callback=prompt, **cache)
+        if tenant_id:
+            kwargs["tenant_id"] = tenant_id
+        return ai.DeviceCodeCredential(**kwargs)
+    raise SignInError(f"Unknown sign-in method {method!r}.", code="UnknownSignInMethod")
+
+
+def check_credential(credential: Any) -> None:
+    """Get one ARM token (blocking — call from a worker) so a bad sign-in shows up now."""
+    from tui.azure_errors import translate
+
+    try:
+        credential.get_token(ARM_SCOPE)
+    except Exception as exc:  # noqa: BLE001 - translated
+        raise translate(exc) from exc
