@@ -1,0 +1,38 @@
+"""Shared fixtures: a sandbox on a manual clock, a Controller on it, an isolated home."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def dms_home(tmp_path, monkeypatch):
+    """Every test writes projects under its own DMS_TUI_HOME, never the user's."""
+    home = tmp_path / "dms-home"
+    monkeypatch.setenv("DMS_TUI_HOME", str(home))
+    return home
+
+
+@pytest.fixture
+def sandbox():
+    from tui.sandbox import Sandbox
+
+    return Sandbox(seed=0)
+
+
+@pytest.fixture
+def controller(sandbox):
+    from tui.controller import Controller
+
+    return Controller(sandbox.credential, sandbox.subscription_id,
+                      transport=sandbox.transport, polling_interval=0,
+                      retry_backoff_factor=0.05, retry_backoff_max=0.2)
+
+
+@pytest.fixture
+def context(sandbox):
+    from tui.context import AppContext
+
+    ctx = AppContext.for_sandbox(sandbox)
+    ctx.controller._polling_interval = 0
+    return ctx
