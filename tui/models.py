@@ -355,6 +355,8 @@ class ServerInfo:
     host_platform: str = ""  # Windows / Linux
     is_sysadmin: bool = False
     server_name: str = ""  # @@SERVERNAME
+    login: str = ""  # the login the connection signed in as
+    engine_edition: int = 0  # 2 Standard, 3 Enterprise, 4 Express, 5 SQL Database, 8 MI
 
 
 @dataclass(frozen=True)

@@ -136,12 +136,9 @@ def _latest(db: DatabaseInventory) -> list[BackupRecord]:
     return [b for b in (db.last_full, db.last_diff, db.last_log) if b is not None]
 
 
-def _is_url(device: str) -> bool:
-    return device.lower().startswith(("https://", "http://"))
-
-
-def _is_share(device: str) -> bool:
-    return device.startswith("\\\\")
+def _is_local_path(device: str) -> bool:
+    """A drive-letter or absolute Linux path (not a URL, share or backup tool's device)."""
+    return len(device) > 2 and device[1] == ":" and device[0].isalpha() or device.startswith("/")
 
 
 def _has_filestream(db: DatabaseInventory) -> bool:
@@ -407,7 +404,7 @@ def backup_striped(f: Facts):
 @rule("backup-location", targets=BACKUP_TARGETS)
 def backup_location(f: Facts):
     full = f.db.last_full
-    if full is None or not full.device or _is_url(full.device) or _is_share(full.device):
+    if full is None or not _is_local_path(full.device):
         return None
     return Hit(INFO, f"{f.name}: backups go to a local path ({full.device}); DMS reads them only "
                      "from an Azure Blob container or an SMB share.",

@@ -12,6 +12,199 @@ from __future__ import annotations
 
 from typing import Sequence
 
+# --------------------------------------------------------------------------- queries
+#
+# Each query starts with a ``-- dms-tui:<name>`` tag, so a DBA watching a trace (and the
+# tests' fake connection) can tell which one is running.
+
+# SERVER_INFO -> one row:
+#   product_version nvarchar  '16.0.4135.4'      product_level nvarchar  'RTM' / 'SP4'
+#   edition         nvarchar  'Developer Edition (64-bit)'
+#   engine_edition  int       2 Standard, 3 Enterprise/Developer, 4 Express, 5 SQL Database,
+#                             8 Managed Instance
+#   server_name     nvarchar  @@SERVERNAME (NULL when not set)
+#   machine_name    nvarchar
+#   host_platform   nvarchar  'Windows' / 'Linux'
+#   is_sysadmin     int       1 / 0
+#   login_name      nvarchar  the login this connection signed in as
+SERVER_INFO = """-- dms-tui:server_info
+SELECT
+    CAST(SERVERPROPERTY('ProductVersion') AS nvarchar(128)) AS product_version,
+    CAST(SERVERPROPERTY('ProductLevel') AS nvarchar(128)) AS product_level,
+    CAST(SERVERPROPERTY('Edition') AS nvarchar(128)) AS edition,
+    CAST(SERVERPROPERTY('EngineEdition') AS int) AS engine_edition,
+    CAST(@@SERVERNAME AS nvarchar(128)) AS server_name,
+    CAST(SERVERPROPERTY('MachineName') AS nvarchar(128)) AS machine_name,
+    CASE WHEN @@VERSION LIKE N'%Linux%' THEN N'Linux' ELSE N'Windows' END AS host_platform,
+    CAST(ISNULL(IS_SRVROLEMEMBER('sysadmin'), 0) AS int) AS is_sysadmin,
+    SUSER_SNAME() AS login_name;
+"""
+
+# DATABASES -> one batch, one round trip, four result sets:
+#  1. one row per database (snapshots left out):
+#     database_id int, name nvarchar, state_desc nvarchar ('ONLINE', 'OFFLINE', 'RESTORING',
+#     'RECOVERY_PENDING', 'SUSPECT', 'EMERGENCY'), recovery_model_desc nvarchar ('FULL',
+#     'BULK_LOGGED', 'SIMPLE'), compatibility_level int, is_read_only bit, user_access_desc
+#     nvarchar ('MULTI_USER', 'SINGLE_USER', 'RESTRICTED_USER'), is_encrypted bit (TDE on),
+#     containment_desc nvarchar ('NONE' / 'PARTIAL'; always 'NONE' before 2012),
+#     data_size_mb float, log_size_mb float
+#  2. one row per file of every database (sys.master_files, readable even when a database is
+#     offline): database_id int, file_id int, logical_name nvarchar, type_desc nvarchar
+#     ('ROWS', 'LOG', 'FILESTREAM' (also memory-optimized containers), 'FULLTEXT'),
+#     physical_name nvarchar, size_mb float, data_space_id int (0 for log files)
+#  3. one row per filegroup of every database that is online and readable:
+#     database_id int, data_space_id int, filegroup_name nvarchar, filegroup_type nvarchar
+#     ('FG' rows, 'FD' FILESTREAM, 'FX' memory-optimized)
+#  4. one row per database that is online and readable: database_id int, table_count int
+#     (user tables), filetable_count int (always 0 before 2012)
+# Columns that only newer versions have (containment_desc, is_filetable) are looked up first
+# and read through dynamic SQL, so the batch compiles on SQL Server 2008. A database that
+# cannot be read is skipped in sets 3 and 4 instead of failing the batch.
+DATABASES = """-- dms-tui:databases
+SET NOCOUNT ON;
+DECLARE @has_containment bit, @has_filetable bit, @sql nvarchar(max), @id int, @name sysname;
+SET @has_containment = CASE WHEN COL_LENGTH('sys.databases', 'containment_desc') IS NULL THEN 0 ELSE 1 END;
+SET @has_filetable = CASE WHEN COL_LENGTH('sys.tables', 'is_filetable') IS NULL THEN 0 ELSE 1 END;
+
+SET @sql = N'SELECT d.database_id, d.name, d.state_desc, d.recovery_model_desc,
+    CAST(d.compatibility_level AS int) AS compatibility_level, d.is_read_only,
+    d.user_access_desc, d.is_encrypted, '
+    + CASE WHEN @has_containment = 1 THEN N'd.containment_desc'
+           ELSE N'CAST(N''NONE'' AS nvarchar(60))' END + N' AS containment_desc,
+    CAST(ISNULL((SELECT SUM(CAST(mf.size AS bigint)) FROM sys.master_files AS mf
+                 WHERE mf.database_id = d.database_id AND mf.type <> 1), 0) * 8 / 1024.0 AS float) AS data_size_mb,
+    CAST(ISNULL((SELECT SUM(CAST(mf.size AS bigint)) FROM sys.master_files AS mf
+                 WHERE mf.database_id = d.database_id AND mf.type = 1), 0) * 8 / 1024.0 AS float) AS log_size_mb
+FROM sys.databases AS d
+WHERE d.source_database_id IS NULL
+ORDER BY d.name;';
+EXEC sys.sp_executesql @sql;
+
+SELECT mf.database_id, mf.file_id, mf.name AS logical_name, mf.type_desc, mf.physical_name,
+       CAST(CAST(mf.size AS bigint) * 8 / 1024.0 AS float) AS size_mb, mf.data_space_id
+FROM sys.master_files AS mf
+ORDER BY mf.database_id, mf.file_id;
+
+IF OBJECT_ID('tempdb..#dms_filegroups') IS NOT NULL DROP TABLE #dms_filegroups;
+IF OBJECT_ID('tempdb..#dms_tables') IS NOT NULL DROP TABLE #dms_tables;
+CREATE TABLE #dms_filegroups (database_id int NOT NULL, data_space_id int NOT NULL,
+                              filegroup_name nvarchar(128) NOT NULL, filegroup_type nvarchar(2) NOT NULL);
+CREATE TABLE #dms_tables (database_id int NOT NULL, table_count int NOT NULL, filetable_count int NOT NULL);
+
+DECLARE dms_dbs CURSOR LOCAL FAST_FORWARD FOR
+    SELECT database_id, name FROM sys.databases
+    WHERE state = 0 AND source_database_id IS NULL AND HAS_DBACCESS(name) = 1;
+OPEN dms_dbs;
+FETCH NEXT FROM dms_dbs INTO @id, @name;
+WHILE @@FETCH_STATUS = 0
+BEGIN
+    BEGIN TRY
+        SET @sql = N'SELECT ' + CAST(@id AS nvarchar(10)) + N', data_space_id, name, type FROM '
+                 + QUOTENAME(@name) + N'.sys.filegroups;';
+        INSERT INTO #dms_filegroups EXEC sys.sp_executesql @sql;
+        SET @sql = N'SELECT ' + CAST(@id AS nvarchar(10)) + N', COUNT(*), '
+                 + CASE WHEN @has_filetable = 1
+                        THEN N'ISNULL(SUM(CASE WHEN is_filetable = 1 THEN 1 ELSE 0 END), 0)'
+                        ELSE N'0' END
+                 + N' FROM ' + QUOTENAME(@name) + N'.sys.tables WHERE is_ms_shipped = 0;';
+        INSERT INTO #dms_tables EXEC sys.sp_executesql @sql;
+    END TRY
+    BEGIN CATCH
+        -- unreadable (e.g. a non-readable availability group secondary): sys.master_files facts stand
+    END CATCH;
+    FETCH NEXT FROM dms_dbs INTO @id, @name;
+END;
+CLOSE dms_dbs;
+DEALLOCATE dms_dbs;
+
+SELECT database_id, data_space_id, filegroup_name, filegroup_type
+FROM #dms_filegroups ORDER BY database_id, data_space_id;
+SELECT database_id, table_count, filetable_count
+FROM #dms_tables ORDER BY database_id;
+DROP TABLE #dms_filegroups;
+DROP TABLE #dms_tables;
+"""
+
+# BACKUP_HISTORY -> one row per backup media family (stripe) of the backups that matter:
+# the latest full ('D'), the latest differential ('I') and the latest log ('L') of every
+# database, plus the log backups taken since the latest full (at most 500 per database),
+# from the current recovery fork only: msdb rows of an earlier incarnation of the database
+# (dropped and re-created, or restored over) or of an older fork are left out by matching
+# database_guid and recovery fork with sys.database_recovery_status. Databases that are not
+# online have no recovery status; their history is matched by name.
+#   backup_set_id int, database_name nvarchar, type char(1) ('D', 'I', 'L'),
+#   backup_start_date datetime, backup_finish_date datetime,
+#   first_lsn, last_lsn, checkpoint_lsn, database_backup_lsn, differential_base_lsn
+#     numeric(25,0) (differential_base_lsn NULL for full and log backups),
+#   has_backup_checksums bit, is_copy_only bit, backup_size numeric(20,0),
+#   compressed_backup_size numeric(20,0), position int (> 1: appended to a media set),
+#   physical_device_name nvarchar (path or URL), device_type tinyint (2 disk, 7 virtual
+#   device, 9 URL), family_sequence_number tinyint, media_family_count tinyint (stripes)
+# Ordered by database, finish time, backup set and stripe.
+BACKUP_HISTORY = """-- dms-tui:backup_history
+SET NOCOUNT ON;
+WITH fork AS (
+    SELECT d.name, rs.database_guid, rs.recovery_fork_guid
+    FROM sys.databases AS d
+    LEFT JOIN sys.database_recovery_status AS rs ON rs.database_id = d.database_id
+    WHERE d.source_database_id IS NULL
+), sets AS (
+    SELECT b.backup_set_id, b.database_name, b.type, b.backup_start_date, b.backup_finish_date,
+           b.first_lsn, b.last_lsn, b.checkpoint_lsn, b.database_backup_lsn,
+           b.differential_base_lsn, b.has_backup_checksums, b.is_copy_only, b.backup_size,
+           b.compressed_backup_size, b.position, b.media_set_id,
+           ROW_NUMBER() OVER (PARTITION BY b.database_name, b.type
+                              ORDER BY b.backup_finish_date DESC, b.backup_set_id DESC) AS recent
+    FROM msdb.dbo.backupset AS b
+    JOIN fork AS f ON f.name COLLATE DATABASE_DEFAULT = b.database_name COLLATE DATABASE_DEFAULT
+    WHERE b.type IN ('D', 'I', 'L')
+      AND b.backup_finish_date IS NOT NULL
+      AND (f.database_guid IS NULL
+           OR (b.database_guid = f.database_guid AND b.last_recovery_fork_guid = f.recovery_fork_guid))
+), latest_full AS (
+    SELECT database_name, checkpoint_lsn FROM sets WHERE type = 'D' AND recent = 1
+)
+SELECT s.backup_set_id, s.database_name, s.type, s.backup_start_date, s.backup_finish_date,
+       s.first_lsn, s.last_lsn, s.checkpoint_lsn, s.database_backup_lsn, s.differential_base_lsn,
+       s.has_backup_checksums, s.is_copy_only, s.backup_size, s.compressed_backup_size,
+       s.position, mf.physical_device_name, mf.device_type, mf.family_sequence_number,
+       ms.media_family_count
+FROM sets AS s
+LEFT JOIN latest_full AS lf ON lf.database_name = s.database_name
+JOIN msdb.dbo.backupmediafamily AS mf ON mf.media_set_id = s.media_set_id AND mf.mirror = 0
+JOIN msdb.dbo.backupmediaset AS ms ON ms.media_set_id = s.media_set_id
+WHERE s.recent = 1
+   OR (s.type = 'L' AND s.recent <= 500 AND s.last_lsn > lf.checkpoint_lsn)
+ORDER BY s.database_name, s.backup_finish_date, s.backup_set_id, mf.family_sequence_number;
+"""
+
+# ROW_COUNTS (run in the database's context, see ``row_counts_tsql``) -> one row per user
+# table: schema_name nvarchar, table_name nvarchar, row_count bigint (heap or clustered
+# index rows summed over partitions, from sys.dm_db_partition_stats; needs VIEW DATABASE
+# STATE). Ordered by schema and table.
+ROW_COUNTS = """-- dms-tui:row_counts
+SELECT s.name AS schema_name, t.name AS table_name, CAST(SUM(ps.row_count) AS bigint) AS row_count
+FROM sys.tables AS t
+JOIN sys.schemas AS s ON s.schema_id = t.schema_id
+JOIN sys.dm_db_partition_stats AS ps ON ps.object_id = t.object_id AND ps.index_id IN (0, 1)
+WHERE t.is_ms_shipped = 0
+GROUP BY s.name, t.name
+ORDER BY s.name, t.name;
+"""
+
+# ROW_COUNTS_METADATA -> the same columns as ROW_COUNTS from sys.partitions, which needs no
+# VIEW DATABASE STATE permission (used when ROW_COUNTS is refused).
+ROW_COUNTS_METADATA = """-- dms-tui:row_counts_metadata
+SELECT s.name AS schema_name, t.name AS table_name, CAST(SUM(p.rows) AS bigint) AS row_count
+FROM sys.tables AS t
+JOIN sys.schemas AS s ON s.schema_id = t.schema_id
+JOIN sys.partitions AS p ON p.object_id = t.object_id AND p.index_id IN (0, 1)
+WHERE t.is_ms_shipped = 0
+GROUP BY s.name, t.name
+ORDER BY s.name, t.name;
+"""
+
+
 # --------------------------------------------------------------------------- quoting
 
 
@@ -158,3 +351,31 @@ def set_recovery_full_tsql(db: str) -> str:
 
 def set_multi_user_tsql(db: str) -> str:
     return f"ALTER DATABASE {quote_name(db)} SET MULTI_USER;"
+
+
+def in_database(db: str, statement: str) -> str:
+    """Run ``statement`` in ``db``'s context in one call: ``EXEC [db].sys.sp_executesql N'...'``.
+
+    Works on SQL Server, managed instance and (for the database the connection is in) Azure
+    SQL Database, where ``USE`` is not available.
+    """
+    return f"EXEC {quote_name(db)}.sys.sp_executesql {quote_string(statement)};"
+
+
+def row_counts_tsql(db: str, *, metadata_only: bool = False) -> str:
+    """ROW_COUNTS (or ROW_COUNTS_METADATA) run inside ``db``."""
+    return in_database(db, ROW_COUNTS_METADATA if metadata_only else ROW_COUNTS)
+
+
+def exact_counts_tsql(db: str, tables: Sequence[tuple[str, str]]) -> str:
+    """EXACT_COUNTS -> one row per ``(schema, table)`` given, in that order:
+    schema_name nvarchar, table_name nvarchar, row_count bigint (``COUNT_BIG(*)``, a full scan).
+    One statement (``UNION ALL``) run inside ``db``."""
+    if not tables:
+        raise ValueError("no tables to count")
+    parts = [
+        f"SELECT {quote_string(schema)} AS schema_name, {quote_string(table)} AS table_name, "
+        f"COUNT_BIG(*) AS row_count FROM {quote_name(schema)}.{quote_name(table)}"
+        for schema, table in tables
+    ]
+    return in_database(db, "-- dms-tui:exact_counts\n" + "\nUNION ALL\n".join(parts) + ";")

@@ -1,0 +1,180 @@
+"""Opening a connection: settings, a safely built connection string, authentication.
+
+Three ways to sign in: a SQL login (``authentication='sql'``), Windows through Kerberos
+(``'windows'``: ``Trusted_Connection=yes``, needs a ticket from ``kinit`` on the jump box)
+and Microsoft Entra (``'entra'``: an access token from azure-identity handed to the driver
+before connecting, connection attribute 1256, ODBC Driver 17/18 only).
+
+The password lives only in ``ConnectionSettings.password`` (kept out of ``repr``) and in the
+string handed to the driver; it is never logged and never part of an error.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from tui.source import drivers
+from tui.source.errors import SourceError, SourceErrorKind
+
+SQL_COPT_SS_ACCESS_TOKEN = 1256  # pre-connect attribute: an Entra access token
+ENTRA_SCOPE = "https://database.windows.net/.default"
+APP_NAME = "dms-tui"
+
+AUTHENTICATIONS = ("sql", "windows", "entra")
+_AUTH_ALIASES = {
+    "sql": "sql", "sqlauthentication": "sql", "sql login": "sql",
+    "windows": "windows", "windowsauthentication": "windows", "kerberos": "windows",
+    "trusted": "windows", "integrated": "windows",
+    "entra": "entra", "aad": "entra", "azuread": "entra", "activedirectory": "entra",
+    "token": "entra",
+}
+
+
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """Where and how to connect. ``password`` never shows in ``repr``."""
+
+    server: str
+    port: int | None = 1433
+    authentication: str = "sql"
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    encrypt: bool = True
+    trust_server_certificate: bool = False
+    driver: str | None = None
+    login_timeout: int = 15
+    query_timeout: int = 120
+    database: str | None = None
+
+    def __post_init__(self) -> None:
+        auth = _AUTH_ALIASES.get(str(self.authentication).strip().lower().replace("_", ""))
+        if auth is None:
+            raise SourceError(
+                f"Unknown authentication {self.authentication!r}; use one of "
+                f"{', '.join(AUTHENTICATIONS)}.", kind=SourceErrorKind.INVALID_ARGUMENT)
+        object.__setattr__(self, "authentication", auth)
+        if not self.server or not self.server.strip():
+            raise SourceError("No SQL Server address was given.",
+                              kind=SourceErrorKind.INVALID_ARGUMENT)
+        if auth == "sql" and not self.user:
+            raise SourceError("A SQL login needs a user name.",
+                              kind=SourceErrorKind.INVALID_ARGUMENT)
+
+    @property
+    def address(self) -> str:
+        """``host,port`` (or ``host\\instance``) as the DBA would recognise it."""
+        host = self.server.strip()
+        if "\\" in host or not self.port:
+            return host
+        return f"{host},{self.port}"
+
+
+_SAFE_VALUE = re.compile(r"^[A-Za-z0-9 ._:,\\/@()\-]*$")
+
+
+def odbc_value(value: str) -> str:
+    """One connection-string value, braced when it holds anything but plain characters.
+
+    Inside braces a ``}`` is doubled, so ``;``, ``=``, ``{`` and ``}`` in a password or a
+    server name cannot end the value or start another keyword.
+    """
+    text = str(value)
+    if "\0" in text:
+        raise SourceError("A connection setting contains a NUL character.",
+                          kind=SourceErrorKind.INVALID_ARGUMENT)
+    if _SAFE_VALUE.match(text) and text == text.strip():
+        return text
+    return "{" + text.replace("}", "}}") + "}"
+
+
+def connection_string(settings: ConnectionSettings, driver: str) -> str:
+    """The ODBC connection string for ``settings`` on ``driver`` (holds the password)."""
+    freetds = drivers.is_freetds(driver)
+    host = settings.server.strip()
+    parts: list[tuple[str, str]] = [("Driver", "{" + driver.replace("}", "}}") + "}")]
+    if freetds:
+        parts.append(("Server", host))
+        if settings.port and "\\" not in host:
+            parts.append(("Port", str(settings.port)))
+        # FreeTDS: "require" encrypts everything; "request" encrypts if the server can
+        parts.append(("Encryption", "require" if settings.encrypt else "request"))
+    else:
+        parts.append(("Server", settings.address if "\\" in host else f"tcp:{settings.address}"))
+        parts.append(("Encrypt", "yes" if settings.encrypt else "no"))
+        parts.append(("TrustServerCertificate", "yes" if settings.trust_server_certificate else "no"))
+    if settings.database:
+        parts.append(("Database", settings.database))
+    parts.append(("APP", APP_NAME))
+    if settings.authentication == "sql":
+        parts.append(("UID", settings.user or ""))
+        parts.append(("PWD", settings.password or ""))
+    elif settings.authentication == "windows":
+        parts.append(("Trusted_Connection", "yes"))
+    return ";".join(f"{key}={odbc_value(val) if key != 'Driver' else val}" for key, val in parts) + ";"
+
+
+def redact(text: str, settings: ConnectionSettings | None) -> str:
+    """``text`` with the password (raw or as it appears in the connection string) masked."""
+    if settings is None or not settings.password:
+        return text
+    for secret in {settings.password, odbc_value(settings.password),
+                   settings.password.replace("}", "}}")}:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def access_token_struct(token: str) -> bytes:
+    """An Entra token in the layout the SQL Server driver expects for attribute 1256."""
+    raw = token.encode("utf-16-le")
+    return struct.pack(f"<I{len(raw)}s", len(raw), raw)
+
+
+def entra_token(credential: Any | None) -> str:
+    """An access token for Azure SQL from ``credential`` (DefaultAzureCredential if None)."""
+    try:
+        if credential is None:
+            from azure.identity import DefaultAzureCredential
+            credential = DefaultAzureCredential()
+        return credential.get_token(ENTRA_SCOPE).token
+    except Exception as exc:  # azure-identity raises several unrelated types
+        raise SourceError(
+            "Could not get a Microsoft Entra token for SQL Server.",
+            hint=f"Sign in first (az login, or set up a managed identity). Detail: {exc}",
+            kind=SourceErrorKind.LOGIN_FAILED) from None
+
+
+def open_connection(settings: ConnectionSettings, *, pyodbc: Any | None = None,
+                    credential: Any | None = None,
+                    token_provider: Callable[[], str] | None = None) -> tuple[Any, str]:
+    """Connect; returns the DB-API connection and the driver used. Errors are SourceErrors."""
+    from tui.source.errors import from_odbc_error
+
+    pyodbc = pyodbc or drivers.load_pyodbc()
+    try:
+        installed = pyodbc.drivers()
+    except pyodbc.Error as exc:  # unixODBC present but broken
+        raise from_odbc_error(exc, settings=settings, connecting=True) from None
+    driver = drivers.pick_driver(installed, settings.driver)
+    attrs: dict[int, Any] = {}
+    if settings.authentication == "entra":
+        if drivers.is_freetds(driver):
+            raise SourceError(
+                "Microsoft Entra sign-in needs Microsoft's ODBC Driver 17 or 18; FreeTDS cannot "
+                "use access tokens.", hint=drivers.INSTALL_GUIDANCE,
+                kind=SourceErrorKind.DRIVER_MISSING)
+        token = token_provider() if token_provider else entra_token(credential)
+        attrs[SQL_COPT_SS_ACCESS_TOKEN] = access_token_struct(token)
+    conn_str = connection_string(settings, driver)
+    try:
+        conn = pyodbc.connect(conn_str, autocommit=True, timeout=settings.login_timeout,
+                              attrs_before=attrs or None)
+    except pyodbc.Error as exc:
+        raise from_odbc_error(exc, settings=settings, connecting=True) from None
+    finally:
+        del conn_str
+    conn.timeout = settings.query_timeout
+    return conn, driver
