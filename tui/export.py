@@ -1,0 +1,122 @@
+"""Migration details and validation reports as files for the change ticket (JSON and CSV).
+
+No secrets are in a ``MigrationDetail`` or a ``ValidationReport``, so everything is written.
+Files go under ``<DMS_TUI_HOME>/exports`` unless a folder is given.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import enum
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tui.models import MigrationDetail, TargetKind
+
+
+def _plain(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def detail_dict(detail: MigrationDetail) -> dict[str, Any]:
+    data = _plain(detail)
+    data.pop("backup_files", None)  # the same files are under backup_sets
+    return data
+
+
+def report_dict(report: Any) -> dict[str, Any]:
+    data = _plain(report)
+    data["mismatches"] = report.mismatches
+    data["source_total"] = report.source_total
+    data["target_total"] = report.target_total
+    for row, r in zip(data["rows"], report.rows):
+        row["matches"] = r.matches
+    return data
+
+
+def export_dir(folder: Path | None = None) -> Path:
+    if folder is not None:
+        return Path(folder)
+    from tui.projects import home
+    return home() / "exports"
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "migration"
+
+
+def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Path | None = None,
+                     stamp: str = "", notes: list[str] | None = None) -> list[Path]:
+    """Write ``<db>-<stamp>.json`` (everything), ``<db>-<stamp>-backups.csv`` or
+    ``-tables.csv``, and ``-validation.csv`` when a report is given. Returns the paths."""
+    out = export_dir(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    base = _safe(detail.target_database or detail.name) + (f"-{stamp}" if stamp else "")
+    doc: dict[str, Any] = {"migration": detail_dict(detail)}
+    if report is not None:
+        doc["validation"] = report_dict(report)
+    if notes:
+        doc["notes"] = list(notes)
+    paths = [out / f"{base}.json"]
+    paths[0].write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    if detail.kind == TargetKind.SQL_DB:
+        paths.append(_write_tables(detail, out / f"{base}-tables.csv"))
+    else:
+        paths.append(_write_backups(detail, out / f"{base}-backups.csv"))
+    if report is not None:
+        paths.append(write_validation_csv(report, out / f"{base}-validation.csv"))
+    return paths
+
+
+def _write_backups(detail: MigrationDetail, path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["backup_set_id", "file", "type", "status", "size_bytes", "first_lsn",
+                    "last_lsn", "restore_started", "restore_finished", "set_restored"])
+        for s in detail.backup_sets:
+            for f in s.files:
+                w.writerow([s.backup_set_id, f.name, f.backup_type or s.backup_type, f.status,
+                            f.total_size if f.total_size is not None else "", f.first_lsn,
+                            f.last_lsn, _iso(f.restore_started), _iso(f.restore_finished),
+                            s.is_restored])
+    return path
+
+
+def _write_tables(detail: MigrationDetail, path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["table", "status", "rows_read", "rows_copied", "percent",
+                    "throughput_kb_s", "copy_duration_s"])
+        for t in detail.tables:
+            w.writerow([t.name, t.status, t.rows_read, t.rows_copied, f"{t.percent:.1f}",
+                        f"{t.throughput:.1f}", t.copy_duration])
+    return path
+
+
+def write_validation_csv(report: Any, path: Path) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["table", "source_rows", "target_rows", "difference", "matches"])
+        for r in report.rows:
+            diff = "" if r.source_rows is None or r.target_rows is None \
+                else r.target_rows - r.source_rows
+            w.writerow([r.table, "" if r.source_rows is None else r.source_rows,
+                        "" if r.target_rows is None else r.target_rows, diff, r.matches])
+    return path
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value else ""

@@ -1,0 +1,147 @@
+"""A DataTable kept in step with a model by key: only changed cells are touched.
+
+``sync(rows)`` takes ``{row key: (cell text, ...)}`` in any order: rows no longer present
+are removed, new ones added, and only the cells whose text changed are updated — never
+``clear()`` and refill, so the cursor and the scroll position survive every refresh.
+Cells carry a sort value (a number for "1,234" or "52%"), so sorting is numeric where it
+should be. Sorting happens once per sync, and only when something it depends on changed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Mapping, Sequence
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+
+class SortableText(Text):
+    """Rich text that remembers the raw value it shows, for sorting."""
+
+    def __init__(self, text: str, value: Any, **kwargs: Any) -> None:
+        super().__init__(text, **kwargs)
+        self.value = value
+
+
+def _sort_key(cell: Any) -> Any:
+    value = getattr(cell, "value", cell)
+    # mixed types (None, numbers, text) sort without raising
+    if value is None:
+        return (0, 0)
+    if isinstance(value, (int, float)):
+        return (1, value)
+    return (2, str(value).lower())
+
+
+class KeyedTable(DataTable):
+    """``DataTable`` with ``sync`` (keyed, in-place updates) and a sort state."""
+
+    DEFAULT_CSS = """
+    KeyedTable {
+        height: 1fr;
+    }
+    """
+
+    def __init__(self, columns: Sequence[str], *,
+                 sort_value: Callable[[str, int], Any] | None = None,
+                 styler: Callable[[str, int, str], str] | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("cursor_type", "row")
+        kwargs.setdefault("zebra_stripes", False)
+        super().__init__(**kwargs)
+        self.column_names = tuple(columns)
+        self._sort_value = sort_value
+        self._styler = styler
+        self._cells: dict[str, tuple[str, ...]] = {}
+        self.sort_column: int | None = None
+        self.sort_reverse = False
+        self.updates = 0  # cells written by the last sync (for tests and benchmarks)
+
+    def on_mount(self) -> None:
+        if not self.columns:
+            for i, name in enumerate(self.column_names):
+                self.add_column(name, key=f"c{i}")
+
+    def _cell(self, key: str, col: int, text: str) -> SortableText:
+        value = self._sort_value(key, col) if self._sort_value else text
+        style = self._styler(key, col, text) if self._styler else ""
+        return SortableText(text, value, style=style)
+
+    @property
+    def keys(self) -> list[str]:
+        return list(self._cells)
+
+    def sync(self, rows: Mapping[str, Sequence[str]]) -> bool:
+        """Make the table show ``rows``; ``True`` when anything changed."""
+        if not self.columns:
+            self.on_mount()
+        changed_sort = False
+        writes = 0
+        stale = [k for k in self._cells if k not in rows]
+        for k in stale:
+            self.remove_row(k)
+            del self._cells[k]
+        sc = self.sort_column
+        for key, cells in rows.items():
+            cells = tuple(cells)
+            old = self._cells.get(key)
+            if old is None:
+                self.add_row(*(self._cell(key, i, c) for i, c in enumerate(cells)), key=key)
+                writes += len(cells)
+                changed_sort = True
+            elif old != cells:
+                for i, (a, b) in enumerate(zip(old, cells)):
+                    if a != b:
+                        self.update_cell(key, f"c{i}", self._cell(key, i, b))
+                        writes += 1
+                        if i == sc:
+                            changed_sort = True
+            self._cells[key] = cells
+        self.updates = writes
+        if changed_sort and sc is not None:
+            self._apply_sort()
+        return bool(stale or writes)
+
+    def sort_by(self, column: int, reverse: bool | None = None) -> None:
+        if reverse is None:
+            reverse = not self.sort_reverse if column == self.sort_column else False
+        self.sort_column, self.sort_reverse = column, reverse
+        self._apply_sort()
+
+    def cycle_sort(self) -> None:
+        nxt = 0 if self.sort_column is None else (self.sort_column + 1) % len(self.column_names)
+        self.sort_by(nxt, False)
+
+    def _apply_sort(self) -> None:
+        if self.sort_column is None or not self.row_count:
+            return
+        keep = self.selected_key
+        self.sort(f"c{self.sort_column}", key=_sort_key, reverse=self.sort_reverse)
+        if keep is not None:
+            self.select_key(keep)
+
+    @property
+    def selected_key(self) -> str | None:
+        if not self.row_count:
+            return None
+        try:
+            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        except Exception:  # noqa: BLE001 - cursor outside the rows
+            return None
+
+    def select_key(self, key: str) -> None:
+        try:
+            index = self.get_row_index(key)
+        except Exception:  # noqa: BLE001 - not shown (filtered out)
+            return
+        if index != self.cursor_row:
+            self.move_cursor(row=index, animate=False)
+
+    def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
+        event.stop()
+        self.sort_by(event.column_index)
+
+    def header_label(self, column: int) -> str:
+        name = self.column_names[column]
+        if column == self.sort_column:
+            return f"{name} {'▼' if self.sort_reverse else '▲'}"
+        return name
