@@ -367,6 +367,27 @@ class Controller:
                                                 mid.database, expand=EXPAND_DETAILS)
         return convert.migration_detail(res)
 
+    @azure_call
+    def backup_location(self, migration_id: str) -> m.BlobBackupSource | m.ShareBackupSource | None:
+        """Where the migration reads its backups (no key or password): the blob container
+        (the folder is the source database's name) or the SMB share. ``None`` when unknown."""
+        mid = self._parse(migration_id)
+        res = self._migration_ops(mid.kind).get(mid.resource_group, mid.target_name,
+                                                mid.database)
+        props = res.properties
+        config = getattr(props, "backup_configuration", None)
+        source = getattr(config, "source_location", None)
+        blob = getattr(source, "azure_blob", None)
+        if blob is not None and blob.storage_account_resource_id:
+            return m.BlobBackupSource(storage_account_id=blob.storage_account_resource_id,
+                                      container=blob.blob_container_name or "",
+                                      folder=props.source_database_name or "",
+                                      auth_type=blob.auth_type or "AccountKey")
+        share = getattr(source, "file_share", None)
+        if share is not None and share.path:
+            return m.ShareBackupSource(path=share.path, user_name=share.username or "")
+        return None
+
     @staticmethod
     def _parse(migration_id: str):
         try:
