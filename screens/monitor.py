@@ -1,0 +1,615 @@
+"""The live monitor: every migration of the project (or of the DMS instance), its detail,
+the charts, and the actions — cutover, log backup, validation, export, cancel/retry/delete.
+
+Polling cannot pile up: one fetch in flight at most, the next one armed with ``set_timer``
+only after the previous one finished, backing off after failures; the timer belongs to
+this screen, so leaving it stops polling. Rows are keyed and updated in place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.timer import Timer
+from textual.widgets import DataTable, Input, Static
+
+from screens.base import BaseScreen
+from tui import monitoring as mon
+from tui.context import SourceParams
+from tui.cutover import is_final
+from tui.errors import DmsTuiError
+from tui.models import BackupResult, MigrationDetail, TargetKind
+from widgets.backup_pane import BackupPane
+from widgets.progress_table import KeyedTable
+from widgets.sparkline_panel import SparklinePanel
+from widgets.state_counts import StateCounts
+from widgets.tables_pane import TablesPane
+
+_STATE_CYCLE = (None, *mon.COUNTED)
+
+
+def _translate(exc: BaseException) -> DmsTuiError:
+    if isinstance(exc, DmsTuiError):
+        return exc
+    from tui.azure_errors import translate
+    return translate(exc)
+
+
+class MonitorScreen(BaseScreen):
+    CSS_PATH = "monitor.tcss"
+    BINDINGS = [
+        Binding("r", "refresh_now", "Refresh", id="monitor.refresh"),
+        Binding("p", "toggle_pause", "Pause", id="monitor.pause"),
+        Binding("slash", "filter", "Filter", id="monitor.filter"),
+        Binding("f", "cycle_state", "State", id="monitor.state"),
+        Binding("o", "sort", "Sort", id="monitor.sort"),
+        Binding("c", "cutover", "Cutover", id="monitor.cutover"),
+        Binding("l", "log_backup", "Log backup", id="monitor.log_backup"),
+        Binding("v", "validate", "Validate", id="monitor.validate"),
+        Binding("e", "export", "Export", id="monitor.export"),
+        Binding("x", "cancel_migration", "Cancel", id="monitor.cancel"),
+        Binding("t", "retry", "Retry", id="monitor.retry", show=False),
+        Binding("d", "delete", "Delete", id="monitor.delete", show=False),
+        Binding("a", "toggle_all", "All", id="monitor.all", show=False),
+        Binding("escape", "back", "Back", id="monitor.back"),
+    ]
+
+    # ------------------------------------------------------------------ messages
+
+    @dataclass
+    class Fetched(Message):
+        snapshot: mon.Snapshot
+
+    @dataclass
+    class FetchFailed(Message):
+        error: DmsTuiError
+
+    @dataclass
+    class ActionDone(Message):
+        text: str
+        refresh: bool = True
+
+    @dataclass
+    class ActionFailed(Message):
+        error: DmsTuiError
+        extra: str = ""
+
+    def __init__(self, project: Any = None, service_id: str | None = None, *,
+                 migration_ids: tuple[str, ...] | list[str] = (), interval: float = 5.0,
+                 clock: Callable[[], datetime] | None = None,
+                 export_folder: Any = None) -> None:
+        super().__init__()
+        self.project = project
+        ids = list(migration_ids) or list(getattr(project, "migration_ids", []) or [])
+        self.migration_ids = tuple(ids)
+        self.service_id = service_id or getattr(project, "service_id", "") or ""
+        self.show_all = not self.migration_ids  # no project: the whole DMS instance
+        self.schedule = mon.PollSchedule(interval=interval)
+        self.history = mon.History()
+        self._clock = clock
+        self.export_folder = export_folder
+        self.rows: dict[str, mon.MigrationRow] = {}
+        self.details: dict[str, MigrationDetail] = {}
+        self.selected_id: str = ""
+        self.filter_text = ""
+        self.state_filter: mon.Bucket | None = None
+        self.notes: list[str] = []
+        self.last_note = ""
+        self._timer: Timer | None = None
+        self._again = False
+        self._gen_started = 0
+        self._gen_done = 0
+        self._done_event: asyncio.Event | None = None
+        self._busy: set[str] = set()  # actions in flight, one of each at most
+
+    # ------------------------------------------------------------------ layout
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="monitor-body"):
+            yield StateCounts(id="state-counts")
+            yield Input(placeholder="filter: text in any column (Enter to apply, Esc to close)",
+                        id="monitor-filter", classes="-hidden")
+            yield KeyedTable(mon.COLUMNS, sort_value=self._row_sort_value, id="migrations")
+            yield Static("Select a migration to see its detail.", id="detail-title")
+            yield BackupPane(id="backup-pane")
+            yield TablesPane(id="tables-pane", classes="-hidden")
+            with Horizontal(id="charts"):
+                yield SparklinePanel("Pending", fmt=lambda v: f"{v:.0f}", id="spark-pending")
+                yield SparklinePanel("Rate", fmt=mon.fmt_bytes, id="spark-rate")
+            yield Static("", id="monitor-status")
+
+    def on_mount(self) -> None:
+        self._done_event = asyncio.Event()
+        self._render_status()
+        self._arm(0)
+
+    def on_unmount(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    # ------------------------------------------------------------------ clock
+
+    def now(self) -> datetime:
+        if self._clock is None:
+            self._clock = mon.default_clock(getattr(self.context, "sandbox", None))
+        return self._clock()
+
+    # ------------------------------------------------------------------ polling
+
+    def _arm(self, delay: float) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = None
+        if self.schedule.paused:
+            return
+        self._timer = self.set_timer(max(0.0, delay), self._tick)
+
+    def _tick(self) -> None:
+        self._timer = None
+        self._start_fetch()
+
+    def _request(self) -> mon.FetchRequest:
+        final = frozenset(k for k, r in self.rows.items() if is_final(r.summary.status))
+        sel = self.selected_id
+        cached = self.details.get(sel.lower()) if sel else None
+        return mon.FetchRequest(
+            migration_ids=self.migration_ids, service_id=self.service_id,
+            show_all=self.show_all, selected_id=sel, final=final,
+            selected_cached_final=cached is not None and is_final(cached.status))
+
+    def _start_fetch(self, *, force: bool = False) -> bool:
+        if self.schedule.in_flight or (self.schedule.paused and not force):
+            return False
+        self.schedule.started()
+        self._gen_started += 1
+        self._render_status()
+        self._fetch(self._request())
+        return True
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-poll")
+    def _fetch(self, request: mon.FetchRequest) -> None:
+        try:
+            snap = mon.fetch_round(self.context.controller, request)
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a back-off
+            self.post_message(self.FetchFailed(_translate(exc)))
+        else:
+            self.post_message(self.Fetched(snap))
+
+    def _finished(self, delay: float) -> None:
+        self._gen_done += 1
+        if self._done_event is not None:
+            self._done_event.set()
+            self._done_event = asyncio.Event()
+        if self._again:
+            self._again = False
+            delay = min(delay, 0.0) if not self.schedule.last_error else delay
+        self._arm(delay)
+        self._render_status()
+
+    async def refresh_once(self) -> None:
+        """Fetch now and wait for the result to be shown (tests; also ``r``)."""
+        if self.schedule.in_flight:
+            self._again = True
+            need = self._gen_started + 1
+        else:
+            self._start_fetch(force=True)
+            need = self._gen_started
+        while self._gen_done < need:
+            event = self._done_event
+            assert event is not None
+            await event.wait()
+
+    @on(Fetched)
+    def _on_fetched(self, message: Fetched) -> None:
+        now = self.now()
+        delay = self.schedule.succeeded(now)
+        with self.app.batch_update():
+            self._apply(message.snapshot, now)
+        if message.snapshot.errors:
+            mid, text = message.snapshot.errors[0]
+            self.last_note = f"{mid.rsplit('/', 1)[-1]}: {text}"
+        self._finished(delay)
+
+    @on(FetchFailed)
+    def _on_fetch_failed(self, message: FetchFailed) -> None:
+        delay = self.schedule.failed(message.error)
+        self.last_note = message.error.message
+        self._finished(delay)
+
+    def _apply(self, snap: mon.Snapshot, now: datetime) -> None:
+        if snap.detail is not None:
+            d = snap.detail
+            self.details[d.id.lower()] = d
+            self.history.add(d, now.timestamp())
+        for s in snap.summaries:
+            key = s.id.lower()
+            self.rows[key] = mon.MigrationRow(s, mon.bucket_of(s.status, self.details.get(key)))
+        if not self.show_all:
+            wanted = {i.lower() for i in self.migration_ids}
+            for k in [k for k in self.rows if k not in wanted]:
+                del self.rows[k]
+        self._render_list(now)
+        self._render_detail()
+        self._forward_to_dialog()
+
+    # ------------------------------------------------------------------ rendering
+
+    def _row_sort_value(self, key: str, col: int) -> Any:
+        row = self.rows.get(key)
+        return None if row is None else mon.sort_value(row, col, self.now())
+
+    def _render_list(self, now: datetime | None = None) -> None:
+        now = now or self.now()
+        table = self.query_one("#migrations", KeyedTable)
+        visible = {k: r for k, r in self.rows.items()
+                   if mon.row_matches(r, self.filter_text, self.state_filter)}
+        table.sync({k: r.cells(now) for k, r in visible.items()})
+        counts = mon.count_buckets(r.bucket for r in self.rows.values())
+        self.query_one(StateCounts).show(counts, self.state_filter)
+        if not self.selected_id and visible:
+            key = table.selected_key or next(iter(visible))
+            self._select(key)
+        elif self.selected_id:
+            table.select_key(self.selected_id)
+
+    def _select(self, key: str) -> None:
+        if key == self.selected_id:
+            return
+        self.selected_id = key
+        self._render_detail()
+        detail = self.details.get(key)
+        if detail is None or not is_final(detail.status):
+            if self.schedule.in_flight:
+                self._again = True
+            else:
+                self._arm(0)
+
+    @on(DataTable.RowHighlighted, "#migrations")
+    def _on_row(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key is not None and event.row_key.value:
+            self._select(event.row_key.value)
+
+    @property
+    def selected(self) -> MigrationDetail | None:
+        return self.details.get(self.selected_id) if self.selected_id else None
+
+    def _render_detail(self) -> None:
+        title = self.query_one("#detail-title", Static)
+        d = self.selected
+        row = self.rows.get(self.selected_id)
+        backup_pane = self.query_one(BackupPane)
+        tables_pane = self.query_one(TablesPane)
+        if d is None:
+            title.update("Loading detail…" if row else "No migration selected.")
+            return
+        sqldb = d.kind == TargetKind.SQL_DB
+        backup_pane.set_class(sqldb, "-hidden")
+        tables_pane.set_class(not sqldb, "-hidden")
+        mode = "offline" if not d.online else "online"
+        pct = mon.table_totals(d.tables).percent if sqldb else _restore_percent(d)
+        ready = ""
+        if not sqldb and d.online and not is_final(d.status):
+            from tui.cutover import cutover_blockers
+            ready = " · READY for cutover (c)" if not cutover_blockers(d) else ""
+        title.update(f"{d.source_database} → {d.target_name}/{d.target_database} · "
+                     f"{d.kind.value} {mode} · {d.status}{ready}\n{mon.bar(pct, 30)}")
+        if sqldb:
+            tables_pane.show(d)
+        else:
+            backup_pane.show(d)
+        pending = self.query_one("#spark-pending", SparklinePanel)
+        pending.set_class(sqldb, "-hidden")
+        pending.show(self.history.pending(d.id))
+        rate = self.query_one("#spark-rate", SparklinePanel)
+        rate.fmt = (lambda v: f"{v:,.0f} rows/s") if sqldb else (lambda v: f"{mon.fmt_bytes(v)}/s")
+        rate.show(self.history.throughput(d.id))
+
+    def _render_status(self) -> None:
+        if not self.is_mounted:
+            return
+        text = self.schedule.status_text()
+        shown = self.query_one("#migrations", KeyedTable).row_count
+        scope = "all of the DMS instance" if self.show_all else "project"
+        text += f" · {shown} of {len(self.rows)} ({scope})"
+        if self.state_filter is not None:
+            text += f" · state: {self.state_filter.value}"
+        if self.filter_text:
+            text += f" · filter: {self.filter_text}"
+        if self.last_note:
+            text += f"\n{self.last_note}"
+        self.query_one("#monitor-status", Static).update(text)
+
+    def note(self, text: str) -> None:
+        self.last_note = text
+        self._render_status()
+
+    # ------------------------------------------------------------------ keys: view
+
+    def action_refresh_now(self) -> None:
+        if self.schedule.in_flight:
+            self._again = True
+        else:
+            self._start_fetch(force=True)
+
+    def action_toggle_pause(self) -> None:
+        self.schedule.paused = not self.schedule.paused
+        if self.schedule.paused:
+            if self._timer is not None:
+                self._timer.stop()
+                self._timer = None
+        else:
+            self._arm(0)
+        self._render_status()
+
+    def action_filter(self) -> None:
+        box = self.query_one("#monitor-filter", Input)
+        box.remove_class("-hidden")
+        box.focus()
+
+    @on(Input.Changed, "#monitor-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self._render_list()
+        self._render_status()
+
+    @on(Input.Submitted, "#monitor-filter")
+    def _filter_done(self, event: Input.Submitted) -> None:
+        self.query_one("#migrations", KeyedTable).focus()
+        if not event.value.strip():
+            event.input.add_class("-hidden")
+
+    def action_cycle_state(self) -> None:
+        i = _STATE_CYCLE.index(self.state_filter)
+        self.state_filter = _STATE_CYCLE[(i + 1) % len(_STATE_CYCLE)]
+        self._render_list()
+        self._render_status()
+
+    def action_sort(self) -> None:
+        focused = self.focused
+        table = focused if isinstance(focused, KeyedTable) else \
+            self.query_one("#migrations", KeyedTable)
+        table.cycle_sort()
+        self.note(f"Sorted by {table.column_names[table.sort_column or 0]} "
+                  "(o: next column, click a header to reverse)")
+
+    def action_toggle_all(self) -> None:
+        if not self.service_id:
+            self.note("No DMS instance known for this project: can't list its other migrations.")
+            return
+        if not self.migration_ids:
+            self.note("Showing every migration of the DMS instance.")
+            return
+        self.show_all = not self.show_all
+        self._apply(mon.Snapshot((), None), self.now())
+        self.action_refresh_now()
+
+    def action_back(self) -> None:
+        box = self.query_one("#monitor-filter", Input)
+        if box.has_focus:
+            box.value = ""
+            box.add_class("-hidden")
+            self.query_one("#migrations", KeyedTable).focus()
+            return
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    # ------------------------------------------------------------------ actions
+
+    def _need_selected(self) -> MigrationDetail | None:
+        d = self.selected
+        if d is None:
+            self.note("Select a migration first (its detail is still loading).")
+        return d
+
+    def action_cutover(self) -> None:
+        d = self._need_selected()
+        if d is None:
+            return
+        allowed = mon.can_open_cutover(d)
+        if not allowed.ok:
+            self.note(f"Cutover not possible: {allowed.reason}")
+            return
+        from screens.cutover import CutoverScreen
+
+        def done(sent: bool | None) -> None:
+            if sent:
+                self.notes.append(f"Cutover requested for {d.target_database}.")
+                self.note("Cutover requested: following Completing → Succeeded.")
+                self.action_refresh_now()
+
+        self.app.push_screen(CutoverScreen(d, source=self.source_params(d),
+                                           clock=self.now), done)
+
+    def _forward_to_dialog(self) -> None:
+        from screens.cutover import CutoverScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, CutoverScreen):
+                d = self.details.get(screen.migration_id.lower())
+                if d is not None:
+                    screen.show_detail(d)
+
+    def source_params(self, detail: MigrationDetail) -> SourceParams:
+        src = dict(getattr(self.project, "source", {}) or {})
+        if src.get("server"):
+            known = {"server", "port", "authentication", "user", "encrypt",
+                     "trust_server_certificate"}
+            return SourceParams(**{k: v for k, v in src.items() if k in known})
+        sandbox = getattr(self.context, "sandbox", None)
+        if sandbox is not None and getattr(sandbox, "source_address", None):
+            return SourceParams(server=sandbox.source_address)
+        return SourceParams(server=detail.source_server)
+
+    def action_log_backup(self) -> None:
+        d = self._need_selected()
+        if d is None:
+            return
+        if d.kind == TargetKind.SQL_DB or not d.online or is_final(d.status):
+            self.note("Log backups matter only for online MI/VM migrations still in progress.")
+            return
+        if "backup" in self._busy:
+            self.note("A log backup is already running.")
+            return
+        self._busy.add("backup")
+        self.note(f"Taking a log backup of {d.source_database}…")
+        self._take_backup(d, self.source_params(d))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-backup")
+    def _take_backup(self, detail: MigrationDetail, params: SourceParams) -> None:
+        from tui.log_backup import take_log_backup
+
+        try:
+            result: BackupResult = take_log_backup(self.context, detail, params, self.now())
+        except Exception as exc:  # noqa: BLE001
+            from tui.log_backup import manual_statement
+            self.post_message(self.ActionFailed(_translate(exc),
+                                                manual_statement(self.context, detail,
+                                                                 self.now())))
+        else:
+            self.post_message(self.ActionDone(f"Log backup taken: {result.url}"))
+        finally:
+            self.app.call_from_thread(self._busy.discard, "backup")
+
+    def action_validate(self) -> None:
+        d = self._need_selected()
+        if d is None:
+            return
+        from screens.validation import ValidationScreen
+
+        self.app.push_screen(ValidationScreen(d, self.source_params(d),
+                                              export_folder=self.export_folder))
+
+    def action_export(self) -> None:
+        d = self._need_selected()
+        if d is None:
+            return
+        self._export(d, self.now().strftime("%Y%m%d-%H%M%S"), list(self.notes))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-export")
+    def _export(self, detail: MigrationDetail, stamp: str, notes: list[str]) -> None:
+        from tui.export import export_migration
+
+        try:
+            paths = export_migration(detail, folder=self.export_folder, stamp=stamp, notes=notes)
+        except OSError as exc:
+            self.post_message(self.ActionFailed(DmsTuiError(
+                f"Could not write the export: {exc}", code="ExportFailed",
+                hint="Check the folder exists and is writable."), ""))
+        else:
+            self.post_message(self.ActionDone(f"Exported {', '.join(p.name for p in paths)} "
+                                              f"to {paths[0].parent}", refresh=False))
+
+    def action_cancel_migration(self) -> None:
+        d = self._need_selected()
+        if d is None:
+            return
+        allowed = mon.can_cancel(d)
+        if not allowed.ok:
+            self.note(f"Can't cancel: {allowed.reason}")
+            return
+        from screens.cancel_migration import CancelMigrationScreen
+
+        def done(reason: str | None) -> None:
+            if reason is not None:
+                self.notes.append(f"Canceled {d.target_database}: {reason}")
+                self.note(f"Canceling {d.target_database}…")
+                self._run_action("cancel", d.id, reason)
+
+        self.app.push_screen(CancelMigrationScreen(d.target_database), done)
+
+    def action_retry(self) -> None:
+        d = self._need_selected()
+        if d is None:
+            return
+        allowed = mon.can_retry(d)
+        if not allowed.ok:
+            self.note(f"Can't retry: {allowed.reason}")
+            return
+        self.note(f"Retrying {d.target_database}…")
+        self._run_action("retry", d.id, "")
+
+    def action_delete(self) -> None:
+        d = self._need_selected()
+        if d is None:
+            return
+        allowed = mon.can_delete(d)
+        if not allowed.ok:
+            self.note(f"Can't delete: {allowed.reason}")
+            return
+        from widgets.confirm import ConfirmModal
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._run_action("delete", d.id, "")
+
+        self.app.push_screen(ConfirmModal(
+            f"Delete the migration record of {d.target_database}? The database on the target "
+            "stays; only the migration's history in Azure goes.", yes="Delete"), done)
+
+    def _run_action(self, what: str, migration_id: str, reason: str) -> None:
+        if what in self._busy:
+            self.note(f"{what.title()} is already running.")
+            return
+        self._busy.add(what)
+        self._action_worker(what, migration_id, reason)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="monitor-action")
+    def _action_worker(self, what: str, migration_id: str, reason: str) -> None:
+        c = self.context.controller
+        try:
+            if what == "cancel":
+                c.cancel_migration(migration_id)
+                text = "Cancel requested" + (f" ({reason})" if reason else "") + "."
+            elif what == "retry":
+                c.retry_migration(migration_id)
+                text = "Retry requested."
+            else:
+                c.delete_migration(migration_id)
+                self.app.call_from_thread(self._forget, migration_id)
+                text = "Migration deleted."
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self.ActionFailed(_translate(exc), ""))
+        else:
+            self.post_message(self.ActionDone(text))
+        finally:
+            self.app.call_from_thread(self._busy.discard, what)
+
+    def _forget(self, migration_id: str) -> None:
+        key = migration_id.lower()
+        self.rows.pop(key, None)
+        self.details.pop(key, None)
+        if self.selected_id == key:
+            self.selected_id = ""
+        self._render_list()
+
+    @on(ActionDone)
+    def _on_action_done(self, message: ActionDone) -> None:
+        self.note(message.text)
+        if message.refresh:
+            self.action_refresh_now()
+
+    @on(ActionFailed)
+    def _on_action_failed(self, message: ActionFailed) -> None:
+        text = message.error.full_text
+        if message.extra:
+            text += f"\nRun it yourself on the source:\n{message.extra}"
+        self.note(text)
+        self.app.notify(text, title="Not done", severity="error", timeout=15)
+
+
+def _restore_percent(d: MigrationDetail) -> float:
+    total = sum(f.total_size or 0 for f in d.backup_files)
+    if not total:
+        return 100.0 if (d.status or "").lower() == "succeeded" else 0.0
+    done = sum(f.total_size or 0 for f in d.backup_files
+               if (f.status or "").lower() in ("restored", "skipped", "ignored"))
+    return 100.0 * done / total
