@@ -178,3 +178,86 @@ def open_connection(settings: ConnectionSettings, *, pyodbc: Any | None = None,
         del conn_str
     conn.timeout = settings.query_timeout
     return conn, driver
+
+
+def split_connection_string(text: str) -> dict[str, str]:
+    """``key=value;key={va;lue}`` -> ``{key: value}`` (keys lower-cased, spaces removed)."""
+    out: dict[str, str] = {}
+    i, n = 0, len(text)
+    while i < n:
+        eq = text.find("=", i)
+        if eq < 0:
+            if text[i:].strip(" ;"):
+                raise SourceError("The connection string is not key=value pairs.",
+                                  kind=SourceErrorKind.INVALID_ARGUMENT)
+            break
+        key = text[i:eq].strip(" ;").lower().replace(" ", "").replace("_", "")
+        j = eq + 1
+        while j < n and text[j] == " ":
+            j += 1
+        if j < n and text[j] == "{":
+            buf, j = [], j + 1
+            while j < n:
+                if text[j] == "}":
+                    if j + 1 < n and text[j + 1] == "}":
+                        buf.append("}")
+                        j += 2
+                        continue
+                    break
+                buf.append(text[j])
+                j += 1
+            value = "".join(buf)
+            j = text.find(";", j)
+            j = n if j < 0 else j + 1
+        else:
+            end = text.find(";", j)
+            end = n if end < 0 else end
+            value, j = text[j:end].strip(), end + 1
+        out[key] = value
+        i = j
+    return out
+
+
+_TRUE = {"yes", "true", "1", "mandatory", "strict", "sspi", "require"}
+
+
+def settings_from_connection_string(text: str) -> ConnectionSettings:
+    """An ODBC/ADO-style connection string -> ``ConnectionSettings``.
+
+    Understands Server/Data Source (``tcp:host,port`` or ``host\\instance``), Port, UID/User ID,
+    PWD/Password, Database/Initial Catalog, Encrypt, TrustServerCertificate, Driver,
+    Trusted_Connection/Integrated Security (Windows) and Authentication=ActiveDirectory*
+    (Entra).
+    """
+    kv = split_connection_string(text)
+
+    def get(*keys: str) -> str | None:
+        for key in keys:
+            if key in kv:
+                return kv[key]
+        return None
+
+    server = get("server", "datasource", "address", "addr") or ""
+    if server.lower().startswith("tcp:"):
+        server = server[4:]
+    port: int | None = 1433
+    if "," in server:
+        server, _, port_text = server.partition(",")
+        port = int(port_text.strip())
+    if get("port"):
+        port = int(get("port") or 1433)
+    auth = "sql"
+    if (get("trustedconnection", "integratedsecurity") or "").lower() in _TRUE:
+        auth = "windows"
+    if (get("authentication") or "").lower().startswith("activedirectory"):
+        auth = "entra"
+    encrypt = get("encrypt")
+    trust = get("trustservercertificate")
+    timeout = get("logintimeout", "connectiontimeout", "connecttimeout", "timeout")
+    return ConnectionSettings(
+        server=server.strip(), port=port, authentication=auth,
+        user=get("uid", "userid", "user", "username"), password=get("pwd", "password"),
+        encrypt=True if encrypt is None else encrypt.lower() in _TRUE,
+        trust_server_certificate=(trust or "").lower() in _TRUE,
+        driver=get("driver"), login_timeout=int(timeout) if timeout else 15,
+        database=get("database", "initialcatalog"))

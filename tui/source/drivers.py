@@ -6,7 +6,6 @@ sandbox and every screen work on a jump box that has no ODBC at all.
 
 from __future__ import annotations
 
-import importlib
 from types import ModuleType
 from typing import Iterable
 
@@ -34,20 +33,18 @@ Then check with: odbcinst -q -d"""
 def load_pyodbc() -> ModuleType:
     """Import pyodbc, or raise a ``SourceError`` that says what to install."""
     try:
-        return importlib.import_module("pyodbc")
+        import pyodbc
     except ImportError as exc:
         detail = str(exc)
-        if "libodbc" in detail:
-            what = "unixODBC (libodbc.so.2) is not installed"
+        if isinstance(exc, ModuleNotFoundError) and "libodbc" not in detail:
+            what, hint = "the pyodbc package is not installed", "pip install pyodbc\n" + INSTALL_GUIDANCE
+        elif "libodbc" in detail:
+            what, hint = "unixODBC (libodbc.so.2) is not installed", INSTALL_GUIDANCE
         else:
-            what = "the pyodbc package is not installed"
-            if "No module named" not in detail:
-                what = f"pyodbc could not be loaded ({detail})"
-        hint = INSTALL_GUIDANCE
-        if "No module named" in detail:
-            hint = "pip install pyodbc\n" + INSTALL_GUIDANCE
+            what, hint = f"pyodbc could not be loaded ({detail})", INSTALL_GUIDANCE
         raise SourceError(f"Cannot talk to SQL Server: {what}.", hint=hint,
                           kind=SourceErrorKind.DRIVER_MISSING) from None
+    return pyodbc
 
 
 def pick_driver(installed: Iterable[str], requested: str | None = None) -> str:

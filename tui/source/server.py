@@ -15,7 +15,9 @@ from tui.models import (
     BackupResult, DatabaseInventory, Finding, ServerInfo, TableRowCount, TargetKind,
 )
 from tui.source import inventory, rules, tsql
-from tui.source.connect import ConnectionSettings, open_connection
+from tui.source.connect import (
+    ConnectionSettings, open_connection, settings_from_connection_string,
+)
 from tui.source.errors import SourceError, SourceErrorKind, from_odbc_error
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,17 @@ class SqlServerSource:
         self._driver = ""
         self._info: ServerInfo | None = None
         self._lock = threading.RLock()
+
+    @classmethod
+    def from_connection_string(cls, text: str, **kw: Any) -> "SqlServerSource":
+        """Build from an ODBC/ADO-style connection string (see
+        ``connect.settings_from_connection_string``); ``kw`` overrides or adds options."""
+        s = settings_from_connection_string(text)
+        options = dict(authentication=s.authentication, user=s.user, password=s.password,
+                       encrypt=s.encrypt, trust_server_certificate=s.trust_server_certificate,
+                       driver=s.driver, login_timeout=s.login_timeout, database=s.database)
+        options.update(kw)
+        return cls(s.server, s.port, **options)
 
     # ------------------------------------------------------------------ identity
 

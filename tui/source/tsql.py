@@ -178,8 +178,8 @@ WHERE s.recent = 1
 ORDER BY s.database_name, s.backup_finish_date, s.backup_set_id, mf.family_sequence_number;
 """
 
-# ROW_COUNTS (run in the database's context, see ``row_counts_tsql``) -> one row per user
-# table: schema_name nvarchar, table_name nvarchar, row_count bigint (heap or clustered
+# ROW_COUNTS -> one row per user table (run in the database's context, see
+# ``row_counts_tsql``): schema_name nvarchar, table_name nvarchar, row_count bigint (heap or clustered
 # index rows summed over partitions, from sys.dm_db_partition_stats; needs VIEW DATABASE
 # STATE). Ordered by schema and table.
 ROW_COUNTS = """-- dms-tui:row_counts
