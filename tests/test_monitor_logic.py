@@ -1,0 +1,136 @@
+"""The monitor's logic without Textual or Azure: schedule, fetch round, history, actions."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tui import monitoring as mon
+from tui.errors import AzureError
+from tui.models import BackupFile, BackupSet, MigrationDetail, TableProgress, TargetKind
+
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+MI = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1/providers/Microsoft.DataMigration/databaseMigrations/"
+
+
+def detail(name="db1", status="InProgress", kind=TargetKind.SQL_MI, **kw) -> MigrationDetail:
+    base = dict(id=MI + name, name=name, kind=kind, status=status, source_database=name,
+                target_database=name, migration_operation_id="op", online=True,
+                target_name="mi1", started_on=T0)
+    base.update(kw)
+    return MigrationDetail(**base)
+
+
+class FakeController:
+    def __init__(self, details):
+        self.details = {d.id.lower(): d for d in details}
+        self.calls: list[tuple[str, str]] = []
+        self.fail: Exception | None = None
+        self.lock = threading.Lock()
+
+    def list_service_migrations(self, service_id):
+        self.calls.append(("list", service_id))
+        if self.fail:
+            raise self.fail
+        return [d.summary for d in self.details.values()]
+
+    def get_migration(self, mid):
+        self.calls.append(("get", mid))
+        if self.fail:
+            raise self.fail
+        return self.details[mid.lower()]
+
+
+def test_schedule_backs_off_longer_when_throttled_and_recovers():
+    s = mon.PollSchedule(interval=5)
+    assert s.can_start()
+    s.started()
+    assert not s.can_start()  # one fetch in flight at most
+    d1 = s.failed(AzureError("slow down", code="TooManyRequests", status=429))
+    s.started()
+    d2 = s.failed(AzureError("slow down", code="TooManyRequests", status=429))
+    assert d2 > d1 >= 20
+    assert "throttling" in s.status_text() and "backing off" in s.status_text()
+    s.started()
+    assert s.succeeded(T0) == 5
+    assert "backing off" not in s.status_text() and "08:00:00" in s.status_text()
+    s.paused = True
+    assert not s.can_start() and "PAUSED" in s.status_text()
+
+
+def test_fetch_round_fetches_detail_only_for_the_selected_and_skips_final():
+    a, b, c = detail("a"), detail("b"), detail("c", status="Succeeded")
+    ctl = FakeController([a, b, c])
+    req = mon.FetchRequest(migration_ids=(a.id, b.id, c.id), selected_id=a.id.lower(),
+                           final=frozenset({c.id.lower()}))
+    snap = mon.fetch_round(ctl, req)
+    assert snap.detail == a
+    assert [x for x in ctl.calls if x[1].endswith("/c")] == []
+    assert {s.name for s in snap.summaries} == {"a", "b"}
+    # with the service known: one list call, and one get for the selected detail
+    ctl.calls.clear()
+    req = mon.FetchRequest(migration_ids=(a.id, b.id), service_id="svc", selected_id=b.id.lower())
+    snap = mon.fetch_round(ctl, req)
+    assert ctl.calls == [("list", "svc"), ("get", b.id.lower())]
+    assert {s.name for s in snap.summaries} == {"a", "b"}
+
+
+def test_fetch_round_raises_only_when_nothing_could_be_read():
+    ctl = FakeController([detail("a")])
+    ctl.fail = AzureError("down", code="InternalServerError", status=500)
+    with pytest.raises(AzureError):
+        mon.fetch_round(ctl, mon.FetchRequest(migration_ids=(MI + "a",)))
+
+
+def test_buckets_and_counts():
+    ready = detail(pending_log_backups=0, is_full_backup_restored=True,
+                   last_restored_filename="f", current_restoring_filename="f")
+    assert mon.bucket_of("InProgress", ready) == mon.Bucket.READY
+    assert mon.bucket_of("InProgress", detail(pending_log_backups=2)) == mon.Bucket.IN_PROGRESS
+    assert mon.bucket_of("Completing") == mon.Bucket.COMPLETING
+    assert mon.bucket_of("cancelled") == mon.Bucket.FAILED
+    assert mon.bucket_of("Weird") == mon.Bucket.OTHER
+    counts = mon.count_buckets([mon.Bucket.FAILED, mon.Bucket.FAILED, mon.Bucket.READY])
+    assert counts[mon.Bucket.FAILED] == 2 and counts[mon.Bucket.SUCCEEDED] == 0
+
+
+def test_history_pending_and_throughput():
+    h = mon.History()
+    f = lambda n: (BackupFile(name="x", data_written=n),)  # noqa: E731
+    h.add(detail(pending_log_backups=2, backup_files=f(0)), 0)
+    h.add(detail(pending_log_backups=1, backup_files=f(1000)), 10)
+    assert h.pending(MI + "db1") == [2.0, 1.0]
+    assert h.throughput(MI + "db1") == [100.0]
+
+
+def test_table_totals_sum_the_tables():
+    tables = [TableProgress(name=f"t{i}", status="Copying" if i % 2 else "Succeeded",
+                            rows_read=100, rows_copied=50 + i) for i in range(10)]
+    t = mon.table_totals(tables)
+    assert t.rows_read == 1000 and t.rows_copied == sum(50 + i for i in range(10))
+    assert dict(t.by_status) == {"Copying": 5, "Succeeded": 5}
+
+
+def test_allowed_actions_say_why_not():
+    assert mon.can_cancel(detail(status="Succeeded")).reason.startswith("The migration is already")
+    assert mon.can_cancel(detail()).ok
+    assert not mon.can_retry(detail()).ok
+    assert mon.can_retry(detail(kind=TargetKind.SQL_DB, status="Failed")).ok
+    assert not mon.can_delete(detail()).ok and mon.can_delete(detail(status="Canceled")).ok
+    assert not mon.can_open_cutover(detail(online=False)).ok
+    assert not mon.can_open_cutover(detail(kind=TargetKind.SQL_DB)).ok
+
+
+def test_problem_text_gives_the_fix():
+    d = detail(blocking_reason="The LSN chain is broken: log backup missing")
+    assert "Fix:" in mon.problem_text(d) and "backup chain" in mon.problem_text(d)
+    assert mon.problem_text(detail()) == ""
+
+
+def test_formatting():
+    assert mon.fmt_bytes(1536) == "1.5 KB" and mon.fmt_bytes(None) == "—"
+    assert mon.fmt_duration(3725) == "1h02m" and mon.fmt_duration(61) == "1m01s"
+    assert mon.bar(50, 4) == "██░░  50%"
+    assert mon.duration_seconds(T0, None, T0 + timedelta(seconds=90)) == 90
