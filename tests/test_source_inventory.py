@@ -285,3 +285,10 @@ def test_close_releases_the_connection_and_reconnects_on_next_use():
     assert odbc.connections[0].closed
     src.server_info()
     assert len(odbc.connections) == 2
+
+
+def test_the_real_source_is_a_source():
+    from tui.source import Source
+
+    src, _ = source_for(FakeSqlServer())
+    assert isinstance(src, Source)

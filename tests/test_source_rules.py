@@ -265,3 +265,10 @@ def test_sandbox_and_real_source_give_identical_findings_for_the_same_facts(majo
             "backup-striped", "backup-appended", "backup-location", "no-log-backup",
             "sqldb-offline-only", "sqldb-schema"} <= fired
     assert ("memory-optimized" in fired) == (major >= 12)
+
+
+def test_target_may_be_given_as_the_dms_kind_string():
+    assert assess(SERVER, replace(CLEAN, is_encrypted=True), "sqlmi") == \
+        assess(SERVER, replace(CLEAN, is_encrypted=True), MI)
+    with pytest.raises(ValueError):
+        assess(SERVER, CLEAN, "Oracle")

@@ -5,6 +5,11 @@ Three ways to sign in: a SQL login (``authentication='sql'``), Windows through K
 and Microsoft Entra (``'entra'``: an access token from azure-identity handed to the driver
 before connecting, connection attribute 1256, ODBC Driver 17/18 only).
 
+Drivers, best first: Microsoft's ODBC Driver 18, then 17, then FreeTDS. With FreeTDS,
+``encrypt`` maps to ``Encryption=require`` (else ``request``); FreeTDS checks the server's
+certificate only when a CA file is configured for it, so Microsoft's driver is the one to
+use where certificate validation matters.
+
 The password lives only in ``ConnectionSettings.password`` (kept out of ``repr``) and in the
 string handed to the driver; it is never logged and never part of an error.
 """

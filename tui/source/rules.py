@@ -92,7 +92,10 @@ def rule(rule_id: str, *, targets: Iterable[TargetKind] = ALL_TARGETS, final: bo
 def assess(server: ServerInfo, db: DatabaseInventory, target: TargetKind,
            *, online: bool = True) -> list[Finding]:
     """Readiness findings for migrating ``db`` from ``server`` to ``target``, blockers first."""
-    facts = Facts(server, db, TargetKind(target), online)
+    kind = target if isinstance(target, TargetKind) else TargetKind.parse(str(target))
+    if kind is None:
+        raise ValueError(f"unknown target kind {target!r}")
+    facts = Facts(server, db, kind, online)
     found: list[Finding] = []
     for r in RULES:
         if facts.target not in r.targets:
