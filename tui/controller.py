@@ -275,7 +275,8 @@ class Controller:
                 reason = (f"The {what} is {state}, not Ready: wait until it is Ready "
                           "before migrating to it.")
         else:
-            mode = str(get("sql_management") or "")
+            raw = get("sql_management") or ""
+            mode = str(getattr(raw, "value", raw))  # the SDK gives an enum member
             state = mode
             if mode.lower() != "full":
                 usable = False
