@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import importlib
+import time
+from typing import Callable
+
 from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
@@ -10,42 +14,129 @@ from tui import __version__
 from tui.context import AppContext
 from tui.errors import DmsTuiError
 
+# wizard step → (module, class); step 9 is the monitor
+STEP_SCREENS = {
+    1: ("screens.step_provider", "ProviderStep"),
+    2: ("screens.step_service", "ServiceStep"),
+    3: ("screens.step_project", "ProjectStep"),
+    4: ("screens.step_source", "SourceStep"),
+    5: ("screens.step_target", "TargetStep"),
+    6: ("screens.step_databases", "DatabasesStep"),
+    7: ("screens.step_settings", "SettingsStep"),
+    8: ("screens.step_summary", "SummaryStep"),
+}
+
 
 class DmsTuiApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "dms-tui"
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
     ]
 
     def __init__(self, context: AppContext, *, project: str | None = None,
-                 monitor: bool = False, subscription_id: str | None = None) -> None:
+                 monitor: bool = False, subscription_id: str | None = None,
+                 clock: Callable[[], float] | None = None, poll_interval: float = 2.0) -> None:
         super().__init__()
         self.context = context
         self.project_name = project
         self.open_monitor_first = monitor
         self.subscription_id = subscription_id
+        self.clock = clock or time.monotonic  # elapsed-time displays (frozen in tests)
+        self.poll_interval = poll_interval  # seconds between polls of long Azure operations
+        self.wizard = None  # tui.wizard_state.WizardState while a project is open
         self.sub_title = f"v{__version__}" + (" · SANDBOX" if context.is_sandbox else "")
 
+    # ------------------------------------------------------------------ routing
+
     def on_mount(self) -> None:
-        from screens.overview import OverviewScreen
-
         if self.context.controller is None:
-            self._connect_default()
-        self.push_screen(OverviewScreen())
+            from screens.signin import SignInScreen
+            self.push_screen(SignInScreen(), self._signed_in)
+        else:
+            self._route()
 
-    def _connect_default(self) -> None:
-        """Outside the sandbox: reuse the Azure CLI sign-in on the chosen subscription."""
-        import os
+    def _signed_in(self, ok: bool | None) -> None:
+        if ok:
+            self._route()
+        else:
+            self.exit()
 
-        from tui.controller import Controller
-        from tui.signin import SignInMethod, make_credential
+    def _route(self) -> None:
+        from screens.start import StartScreen
 
-        subscription = self.subscription_id or os.environ.get("AZURE_SUBSCRIPTION_ID", "")
-        credential = make_credential(SignInMethod.AZURE_CLI)
-        self.context.credential = credential
-        self.context.controller = Controller(credential, subscription)
+        if self.subscription_id:
+            self.context.use_subscription(self.subscription_id)
+        self.push_screen(StartScreen())
+        if self.project_name and self.open_monitor_first:
+            self.open_monitor(project=self.project_name)
+        elif self.project_name:
+            self.open_project(self.project_name)
+
+    def start_new(self) -> None:
+        from screens.scope import ScopeScreen
+        from tui.projects import Project
+        from tui.wizard_state import WizardState
+
+        self.wizard = WizardState(Project(name="", sandbox=self.context.is_sandbox))
+        self.push_screen(ScopeScreen())
+
+    def open_project(self, name: str) -> None:
+        from tui.projects import load_project
+        from tui.wizard_state import WizardState
+
+        try:
+            project = load_project(name)
+        except DmsTuiError as exc:
+            self.show_error(exc)
+            return
+        self.wizard = WizardState(project, named=True)
+        if project.subscription_id:
+            self.context.use_subscription(project.subscription_id)
+        if project.step >= 9:
+            self.open_monitor(project=project.name, service_id=project.service_id or None)
+        else:
+            self.goto_step(project.step)
+
+    def goto_step(self, step: int) -> None:
+        """Show wizard step ``step`` in place of the current step (or on top of the start)."""
+        from screens.scope import ScopeScreen
+        from screens.wizard_step import WizardStep
+
+        if step >= 9:
+            project = self.wizard.project if self.wizard else None
+            self.leave_wizard(to_start=True)
+            self.open_monitor(project=project.name if project else None,
+                              service_id=(project.service_id or None) if project else None)
+            return
+        module, cls = STEP_SCREENS[step]
+        screen = getattr(importlib.import_module(module), cls)()
+        if isinstance(self.screen, (WizardStep, ScopeScreen)):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def leave_wizard(self, *, to_start: bool = False) -> None:
+        """Step 1's Back returns to the scope screen; ``to_start`` closes the wizard."""
+        from screens.scope import ScopeScreen
+
+        if to_start:
+            from screens.start import StartScreen
+            while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
+                self.pop_screen()
+            return
+        self.switch_screen(ScopeScreen())
+
+    def open_monitor(self, project: str | None = None, service_id: str | None = None) -> None:
+        try:
+            from screens.monitor import MonitorScreen
+        except ImportError:
+            self.notify("The monitor is not available in this build.", severity="error")
+            return
+        self.push_screen(MonitorScreen(project=project, service_id=service_id))
+
+    # ------------------------------------------------------------------ errors
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes a message the DBA can act on."""

@@ -1,0 +1,108 @@
+"""Sign in to Azure from the jump box: pick how, and for a device code see it with a countdown."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets.option_list import Option
+
+from tui.errors import DmsTuiError
+from tui.signin import DeviceCodePrompt, SignInMethod, environment_ready
+
+
+class SignInScreen(Screen[bool]):
+    BINDINGS = [Binding("escape", "cancel", "Quit", id="signin.cancel")]
+
+    @dataclass
+    class CodeShown(Message):
+        prompt: DeviceCodePrompt
+
+    @dataclass
+    class Done(Message):
+        credential: object
+        label: str
+
+    @dataclass
+    class Failed(Message):
+        error: DmsTuiError
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.prompt: DeviceCodePrompt | None = None
+        self._timer = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Sign in to Azure: how should dms-tui get a token?", classes="step-title")
+        options = []
+        for method in SignInMethod:
+            note = ""
+            if method == SignInMethod.ENVIRONMENT and not environment_ready():
+                note = " — AZURE_CLIENT_ID/TENANT_ID/SECRET not set"
+            options.append(Option(method.label + note, id=method.value))
+        yield OptionList(*options, id="methods")
+        yield Static("", id="device-code")
+        yield Static("", id="step-error", classes="step-error")
+        yield Footer()
+
+    @on(OptionList.OptionSelected, "#methods")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.query_one("#step-error", Static).update("Signing in…")
+        self.sign_in(SignInMethod(event.option.id))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
+    def sign_in(self, method: SignInMethod) -> None:
+        from tui.signin import check_credential, make_credential
+
+        try:
+            credential = make_credential(
+                method, on_device_code=lambda p: self.post_message(self.CodeShown(p)))
+            check_credential(credential)
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Done(credential, method.label))
+
+    @on(CodeShown)
+    def code_shown(self, message: CodeShown) -> None:
+        self.prompt = message.prompt
+        self._tick()
+        if self._timer is None:
+            self._timer = self.set_interval(1, self._tick)
+
+    def _tick(self) -> None:
+        from datetime import datetime, timezone
+
+        if self.prompt is None:
+            return
+        expires = self.prompt.expires_on
+        now = datetime.now(expires.tzinfo or timezone.utc) if expires.tzinfo else datetime.now()
+        left = max(0, int((expires - now).total_seconds()))
+        self.query_one("#device-code", Static).update(
+            f"On any device, open {self.prompt.verification_uri}\nand enter the code  "
+            f"{self.prompt.user_code}\nThe code expires in {left // 60}:{left % 60:02d}.")
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.query_one("#step-error", Static).update(message.error.full_text)
+
+    @on(Done)
+    def done(self, message: Done) -> None:
+        from tui.controller import Controller
+
+        if self._timer is not None:
+            self._timer.stop()
+        ctx = self.app.context
+        ctx.credential = message.credential
+        ctx.credential_label = message.label
+        ctx.controller = Controller(message.credential, self.app.subscription_id or "")
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)

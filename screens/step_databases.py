@@ -1,0 +1,139 @@
+"""Step 6: the source's databases, multi-select, with each one's readiness findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from screens.wizard_step import WizardStep
+from tui.errors import DmsTuiError
+from tui.models import DatabaseInventory, Finding, Severity, TargetKind
+from widgets.findings import FindingsView
+
+
+def _size(mb: float) -> str:
+    return f"{mb / 1024:.1f} GB" if mb >= 1024 else f"{mb:.0f} MB"
+
+
+def _when(record) -> str:
+    if record is None or record.finish is None and record.start is None:
+        return "never"
+    return (record.finish or record.start).strftime("%Y-%m-%d")
+
+
+class DatabasesStep(WizardStep):
+    STEP = 6
+    BINDINGS = [Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh")]
+
+    @dataclass
+    class Loaded(Message):
+        source: object
+        databases: list[DatabaseInventory]
+        findings: dict[str, list[Finding]]
+
+    @dataclass
+    class Failed(Message):
+        error: DmsTuiError
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings: dict[str, list[Finding]] = {}
+
+    def compose_step(self) -> ComposeResult:
+        kind = self.state.kind or TargetKind.SQL_MI
+        yield Static(f"Select the databases to migrate to {kind.label} (Space toggles). "
+                     "System databases are never migrated and are not listed.",
+                     classes="lead")
+        yield Static(f"   {'Database':<16} {'Size':>8} {'State':<7} {'Recovery':<8} "
+                     f"{'Last full':<10} {'Last log':<10}", classes="table-head")
+        yield SelectionList[str](id="databases")
+        yield Static("Reading the databases…", id="databases-status", classes="hint")
+        yield FindingsView(id="findings")
+
+    def start(self) -> None:
+        self.query_one("#databases", SelectionList).focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self.load(self.state.source)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="databases")
+    def load(self, source) -> None:
+        kind = self.state.kind or TargetKind.SQL_MI
+        try:
+            if source is None:
+                source = self.app.context.open_source(self.state.source_params())
+            dbs = [d for d in source.databases() if not d.is_system]
+            findings = {d.name: source.assess(d, kind, online=self.state.online) for d in dbs}
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Loaded(source, dbs, findings))
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.query_one("#databases-status", Static).update("Could not read the databases.")
+        self.show_failure(message.error)
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        self.state.source = message.source
+        self.state.inventory = {d.name: d for d in message.databases}
+        self.findings = message.findings
+        chosen = set(self.state.project.databases)
+        sel = self.query_one("#databases", SelectionList)
+        sel.clear_options()
+        for d in message.databases:
+            blockers = sum(1 for f in message.findings[d.name] if f.severity == Severity.BLOCKER)
+            label = Text(f"{d.name[:16]:<16} {_size(d.size_mb):>8} {d.state[:7]:<7} "
+                         f"{d.recovery_model[:8]:<8} {_when(d.last_full):<10} "
+                         f"{_when(d.last_log):<10}")
+            if blockers:
+                label.append(" BLOCKED", style="bold red")
+            sel.add_option(Selection(label, d.name, d.name in chosen))
+        self.query_one("#databases-status", Static).update(
+            f"{len(message.databases)} user databases on "
+            f"{self.state.project.source.get('server', '')}. Highlight one to see its "
+            "readiness.")
+        if message.databases:
+            sel.highlighted = 0
+            self._show(message.databases[0].name)
+
+    @on(SelectionList.SelectionHighlighted, "#databases")
+    def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        self._show(event.selection.value)
+
+    def _show(self, name: str) -> None:
+        self.query_one("#findings", FindingsView).show(name, self.findings.get(name, []))
+
+    def _selected(self) -> list[str]:
+        return list(self.query_one("#databases", SelectionList).selected)
+
+    def is_busy(self) -> bool:
+        return any(w.is_running and w.group == "databases" for w in self.app.workers)
+
+    def problem(self) -> str | None:
+        chosen = self._selected()
+        if not self.state.inventory:
+            return "Databases: they have not been read from the source yet (Ctrl+R to retry)."
+        if not chosen:
+            return "Databases: select at least one database with Space."
+        for name in chosen:
+            for f in self.findings.get(name, []):
+                if f.severity == Severity.BLOCKER:
+                    return (f"Databases: {name} can't be migrated — {f.message} "
+                            f"Fix: {f.fix or 'see the findings'} Or unselect it (Space).")
+        return None
+
+    def commit(self) -> None:
+        if self.state.inventory:
+            order = list(self.state.inventory)
+            chosen = set(self._selected())
+            self.state.project.databases = [n for n in order if n in chosen]

@@ -1,0 +1,237 @@
+"""Step 2: pick or create the DMS instance; its integration runtime; its auth keys."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.message import Message
+from textual.widgets import DataTable, Input, Select, Static
+
+from screens.wizard_step import WizardStep
+from tui import validation as v
+from tui.errors import DmsTuiError
+from tui.models import AuthKeys, IntegrationRuntime, MigrationService
+from widgets.elapsed import elapsed_text
+
+
+class ServiceStep(WizardStep):
+    STEP = 2
+    BINDINGS = [
+        Binding("ctrl+o", "create", "Create", id="service.create"),
+        Binding("ctrl+r", "refresh", "Refresh", id="service.refresh"),
+        Binding("ctrl+g", "keys", "Auth keys", id="service.keys"),
+        Binding("ctrl+y", "copy_key", "Copy key", id="service.copy"),
+    ]
+
+    @dataclass
+    class Services(Message):
+        items: list[MigrationService]
+
+    @dataclass
+    class Service(Message):
+        service: MigrationService
+
+    @dataclass
+    class Runtime(Message):
+        runtime: IntegrationRuntime
+
+    @dataclass
+    class Keys(Message):
+        keys: AuthKeys
+
+    @dataclass
+    class Failed(Message):
+        error: DmsTuiError
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.services: list[MigrationService] = []
+        self.keys: AuthKeys | None = None
+
+    def compose_step(self) -> ComposeResult:
+        yield Static("Pick a Database Migration Service instance (Enter) or create one.",
+                     classes="lead")
+        table = DataTable(id="services", cursor_type="row")
+        table.add_columns("Name", "Resource group", "Region", "State", "Runtime")
+        yield table
+        yield Static("", id="service-chosen")
+        yield Static("New instance: name and region, then Ctrl+O", classes="label")
+        with Horizontal(classes="form-row"):
+            yield Input(placeholder="e.g. dms-payroll", id="service-name")
+            regions = list(v.REGIONS)
+            loc = self.state.project.location
+            if loc and loc not in regions:
+                regions.insert(0, loc)
+            yield Select([(r, r) for r in regions], value=loc or "westeurope",
+                         allow_blank=False, id="service-region")
+        yield Static("", id="service-wait", classes="hint")
+        yield Static("", id="service-runtime")
+        yield Static("", id="service-keys")
+
+    def start(self) -> None:
+        self.action_refresh()
+        if self.state.project.service_id:
+            self.poll_service(self.state.project.service_id)
+
+    # ---------------------------------------------------------------- workers
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="service-list")
+    def action_refresh(self) -> None:
+        try:
+            items = self.app.context.controller.list_migration_services()
+            self.post_message(self.Services(items))
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="service-get")
+    def poll_service(self, service_id: str) -> None:
+        try:
+            controller = self.app.context.controller
+            service = controller.get_migration_service(service_id)
+            self.post_message(self.Service(service))
+            if service.ready:
+                self.post_message(self.Runtime(controller.integration_runtime(service_id)))
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="service-get")
+    def create(self, name: str, region: str) -> None:
+        project = self.state.project
+        try:
+            service = self.app.context.controller.create_migration_service(
+                project.resource_group, name, region, wait=False)
+            self.post_message(self.Service(service))
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="service-keys")
+    def load_keys(self, service_id: str) -> None:
+        try:
+            self.post_message(self.Keys(self.app.context.controller.list_auth_keys(service_id)))
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+
+    # ---------------------------------------------------------------- handlers
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.show_failure(message.error)
+
+    @on(Services)
+    def got_services(self, message: Services) -> None:
+        self.services = message.items
+        table = self.query_one("#services", DataTable)
+        table.clear()
+        for s in message.items:
+            table.add_row(s.name, s.resource_group, s.location, s.provisioning_state,
+                          s.integration_runtime_state or "—", key=s.id)
+        chosen = self.state.project.service_id
+        for index, s in enumerate(message.items):
+            if s.id.lower() == chosen.lower():
+                table.move_cursor(row=index)
+        if not message.items:
+            self.query_one("#service-name", Input).focus()
+
+    @on(DataTable.RowSelected, "#services")
+    def row_selected(self, event: DataTable.RowSelected) -> None:
+        service = next(s for s in self.services if s.id == event.row_key.value)
+        self._choose(service)
+        self.poll_service(service.id)
+
+    def _choose(self, service: MigrationService) -> None:
+        if service.id != self.state.project.service_id:
+            self.keys = None
+            self.query_one("#service-keys", Static).update("")
+        self.state.project.service_id = service.id
+        self.state.service = service
+        self.show_error("")
+
+    @on(Service)
+    def got_service(self, message: Service) -> None:
+        service = message.service
+        self._choose(service)
+        chosen = self.query_one("#service-chosen", Static)
+        chosen.update(f"Chosen: {service.name} ({service.resource_group}, {service.location}) "
+                      f"— {service.provisioning_state or 'Provisioning'}")
+        wait = self.query_one("#service-wait", Static)
+        if service.ready:
+            started = self.state.waits.pop("service", None)
+            wait.update("" if started is None else "Created ✓")
+            if started is not None:
+                self.action_refresh()
+            return
+        if service.provisioning_state.lower() == "failed":
+            self.state.waits.pop("service", None)
+            wait.update("Creation failed in Azure: delete it in the portal or pick another.")
+            return
+        self.state.waits.setdefault("service", self.app.clock())
+        wait.update(f"Creating {service.name}… "
+                    f"{elapsed_text(self.app.clock() - self.state.waits['service'])} elapsed. "
+                    "This takes a few minutes and carries on in Azure if you leave or quit.")
+        self.set_timer(self.app.poll_interval, lambda: self.poll_service(service.id))
+
+    @on(Runtime)
+    def got_runtime(self, message: Runtime) -> None:
+        svc = self.state.service
+        runtime = message.runtime
+        lines = [f"Integration runtime: {svc.integration_runtime_state or 'not set up'}"
+                 + (f" ({runtime.name})" if runtime.name else "")]
+        for node in runtime.nodes:
+            lines.append(f"  node {node.node_name}: {node.status} {node.version}")
+        if not runtime.nodes:
+            lines.append("  no nodes — needed only for backups on an SMB share (or SQL "
+                         "Database targets): install the runtime on a Windows host and "
+                         "register it with an auth key (Ctrl+G).")
+        self.query_one("#service-runtime", Static).update("\n".join(lines))
+
+    @on(Keys)
+    def got_keys(self, message: Keys) -> None:
+        self.keys = message.keys
+        self.query_one("#service-keys", Static).update(
+            f"Auth key 1: {message.keys.auth_key1}\nAuth key 2: {message.keys.auth_key2}\n"
+            "Register the self-hosted integration runtime with one of them; Ctrl+Y copies "
+            "key 1. They are never saved.")
+
+    # ---------------------------------------------------------------- actions
+
+    def action_create(self) -> None:
+        name = self.query_one("#service-name", Input).value.strip()
+        region = self.query_one("#service-region", Select).value
+        error = v.dms_name(name) or v.region(region if isinstance(region, str) else "")
+        if not error and any(s.name.lower() == name.lower() for s in self.services):
+            error = f"DMS name: {name} already exists — pick it in the list or use another name."
+        if error:
+            self.show_error(error)
+            return
+        self.show_error("")
+        self.state.waits["service"] = self.app.clock()
+        self.query_one("#service-wait", Static).update(f"Asking Azure to create {name}…")
+        self.create(name, region)
+
+    def action_keys(self) -> None:
+        if not self.state.project.service_id:
+            self.show_error("Auth keys: pick or create a DMS instance first.")
+            return
+        self.load_keys(self.state.project.service_id)
+
+    def action_copy_key(self) -> None:
+        if self.keys is None:
+            self.show_error("Copy key: press Ctrl+G to show the auth keys first.")
+            return
+        self.app.copy_to_clipboard(self.keys.auth_key1)
+        self.notify("Auth key 1 copied to the clipboard (terminals with OSC 52).")
+
+    def problem(self) -> str | None:
+        svc = self.state.service
+        if not self.state.project.service_id:
+            return ("DMS instance: pick one in the list (Enter) or type a name and press "
+                    "Ctrl+O to create one.")
+        if svc is None or not svc.ready:
+            state = svc.provisioning_state if svc else "being read"
+            return (f"DMS instance: it is {state or 'Provisioning'}, not ready yet — wait "
+                    "until it shows Succeeded (or quit; it carries on in Azure).")
+        return None

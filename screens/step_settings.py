@@ -1,0 +1,344 @@
+"""Step 7: online or offline, where the backups are, target names, last backup, tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, RadioButton, RadioSet, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from screens.wizard_step import WizardStep
+from tui import validation as v
+from tui.errors import DmsTuiError
+from tui.models import MigrationService, StorageAccount, TargetKind
+
+
+def _file_name(device: str) -> str:
+    return device.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+class SettingsStep(WizardStep):
+    STEP = 7
+
+    @dataclass
+    class Loaded(Message):
+        existing: list[str]
+        accounts: list[StorageAccount]
+        service: MigrationService | None
+        inventory: dict = field(default_factory=dict)
+        tables: dict[str, list[str]] = field(default_factory=dict)
+
+    @dataclass
+    class Containers(Message):
+        account_id: str
+        names: list[str]
+
+    @dataclass
+    class Failed(Message):
+        error: DmsTuiError
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.existing: list[str] | None = None
+        self.accounts: list[StorageAccount] = []
+        self.tables: dict[str, list[str]] = {}
+        self.table_choice: dict[str, dict[str, bool]] = {}
+
+    @property
+    def is_sqldb(self) -> bool:
+        return self.state.kind == TargetKind.SQL_DB
+
+    @property
+    def dbs(self) -> list[str]:
+        return self.state.project.databases
+
+    # ---------------------------------------------------------------- layout
+
+    def compose_step(self) -> ComposeResult:
+        s = self.state.settings
+        if self.is_sqldb:
+            yield Static("Azure SQL Database migrations are offline only: DMS copies the "
+                         "tables you choose; the schema must already exist on the target.",
+                         classes="lead")
+        else:
+            yield Static("Mode", classes="label")
+            with RadioSet(id="mode"):
+                yield RadioButton("Online — log backups keep being restored until you cut "
+                                  "over", s.get("mode", "online") == "online", id="mode-online")
+                yield RadioButton("Offline — DMS restores up to the last backup file and "
+                                  "finishes", s.get("mode") == "offline", id="mode-offline")
+            yield Static("Backups are in", classes="label")
+            with RadioSet(id="backup"):
+                yield RadioButton("an Azure Blob container (one folder per database)",
+                                  s.get("backup", "blob") == "blob", id="backup-blob")
+                yield RadioButton("an SMB share (needs an online self-hosted integration "
+                                  "runtime)", s.get("backup") == "share", id="backup-share")
+            yield Static("Storage account", classes="label")
+            yield Select([], prompt="(loading…)", id="account")
+            with Vertical(id="blob-fields"):
+                yield Static("Container", classes="label")
+                yield Select([], prompt="(pick the storage account first)", id="container")
+                yield Static("DMS reads the blobs with", classes="label")
+                with RadioSet(id="blob-auth"):
+                    yield RadioButton("the account key (fetched through Azure, never saved)",
+                                      s.get("blob_auth", "AccountKey") == "AccountKey",
+                                      id="auth-key")
+                    yield RadioButton("the managed identity of the target",
+                                      s.get("blob_auth") == "ManagedIdentity", id="auth-mi")
+            with Vertical(id="share-fields"):
+                yield Static("Share path", classes="label")
+                yield Input(s.get("share_path", ""), placeholder="\\\\fs01\\sqlbackups",
+                            id="share-path")
+                yield Static("Windows user with read access to the share", classes="label")
+                yield Input(s.get("share_user", ""), placeholder="CONTOSO\\svc-backup",
+                            id="share-user")
+                yield Static("Its password (kept in memory only)", classes="label")
+                yield Input(self.state.secrets.share_password, password=True,
+                            id="share-password")
+        yield Static("Per database: the name on the target"
+                     + ("" if self.is_sqldb else " (and, offline, the last backup file)")
+                     + (" and the tables to copy" if self.is_sqldb else ""),
+                     classes="label")
+        names = self.state.target_names()
+        last = s.get("last_backup", {})
+        for i, db in enumerate(self.dbs):
+            with Vertical(classes="db-settings"):
+                with Horizontal(classes="form-row"):
+                    yield Static(f"{db[:18]:<18} →", classes="db-label")
+                    yield Input(names[db], id=f"name-{i}", classes="target-name")
+                if not self.is_sqldb:
+                    with Horizontal(classes="form-row last-backup"):
+                        yield Static("  last backup file", classes="db-label")
+                        yield Input(last.get(db, ""), id=f"last-{i}",
+                                    placeholder=f"{db}_log_042.trn")
+                else:
+                    yield Input(placeholder=f"filter {db}'s tables", id=f"tfilter-{i}",
+                                classes="table-filter")
+                    yield SelectionList[str](id=f"tables-{i}", classes="tables")
+        yield Static("", id="settings-status", classes="hint")
+
+    def start(self) -> None:
+        self._toggle()
+        self.load()
+
+    # ---------------------------------------------------------------- loading
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
+    def load(self) -> None:
+        controller = self.app.context.controller
+        p = self.state.project
+        try:
+            existing = controller.target_databases(p.target_id)
+            accounts = [] if self.is_sqldb else controller.list_storage_accounts()
+            service = self.state.service
+            if service is None and p.service_id and not self.is_sqldb:
+                service = controller.get_migration_service(p.service_id)
+            inventory = self.state.inventory
+            tables: dict[str, list[str]] = {}
+            source = self.state.source
+            if (self.is_sqldb or not inventory) and source is None:
+                source = self.app.context.open_source(self.state.source_params())
+                self.state.source = source
+            if not inventory:
+                inventory = {d.name: d for d in source.databases() if not d.is_system}
+            if self.is_sqldb:
+                for db in p.databases:
+                    tables[db] = [t.full_name for t in source.row_counts(db)]
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Loaded(existing, accounts, service, inventory, tables))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settings-containers")
+    def load_containers(self, account_id: str) -> None:
+        try:
+            names = self.app.context.controller.list_containers(account_id)
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.Containers(account_id, names))
+
+    @on(Failed)
+    def failed(self, message: Failed) -> None:
+        self.show_failure(message.error)
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        s = self.state.settings
+        self.existing = message.existing
+        self.state.service = message.service or self.state.service
+        self.state.inventory = message.inventory
+        if not self.is_sqldb:
+            self.accounts = message.accounts
+            account = self.query_one("#account", Select)
+            account.set_options([(f"{a.name} ({a.resource_group})", a.id)
+                                 for a in message.accounts])
+            chosen = s.get("storage_account_id", "")
+            if chosen in {a.id for a in message.accounts}:
+                account.value = chosen
+            elif len(message.accounts) == 1:
+                account.value = message.accounts[0].id
+            for i, db in enumerate(self.dbs):
+                box = self.query_one(f"#last-{i}", Input)
+                inv = message.inventory.get(db)
+                if not box.value and inv is not None:
+                    record = inv.last_log or inv.last_full
+                    if record is not None and record.device:
+                        box.value = _file_name(record.device)
+        chosen_tables = s.get("tables", {})
+        for i, db in enumerate(self.dbs):
+            if not self.is_sqldb:
+                continue
+            names = message.tables.get(db, [])
+            picked = set(chosen_tables.get(db, [])) or set(names)
+            self.table_choice[db] = {n: n in picked for n in names}
+            self._fill_tables(i, db)
+        runtime = (self.state.service.integration_runtime_state
+                   if self.state.service else "") or "not set up"
+        existing = ", ".join(message.existing) or "none"
+        self.query_one("#settings-status", Static).update(
+            f"Databases already on the target: {existing}."
+            + ("" if self.is_sqldb else f" Integration runtime: {runtime}."))
+
+    @on(Select.Changed, "#account")
+    def account_changed(self, event: Select.Changed) -> None:
+        if isinstance(event.value, str):
+            self.query_one("#container", Select).set_options([])
+            self.load_containers(event.value)
+
+    @on(Containers)
+    def got_containers(self, message: Containers) -> None:
+        box = self.query_one("#container", Select)
+        box.set_options([(n, n) for n in message.names])
+        chosen = self.state.settings.get("container", "")
+        if chosen in message.names:
+            box.value = chosen
+        else:
+            usable = [n for n in message.names if not v.container(n)]
+            if len(usable) == 1:
+                box.value = usable[0]
+
+    # ---------------------------------------------------------------- tables (SQL DB)
+
+    def _fill_tables(self, i: int, db: str) -> None:
+        needle = self.query_one(f"#tfilter-{i}", Input).value.strip().lower()
+        sel = self.query_one(f"#tables-{i}", SelectionList)
+        sel.clear_options()
+        sel.add_options([Selection(n, n, on) for n, on in self.table_choice[db].items()
+                         if not needle or needle in n.lower()])
+
+    @on(Input.Changed, ".table-filter")
+    def table_filter(self, event: Input.Changed) -> None:
+        i = int(event.input.id.split("-")[1])
+        self._fill_tables(i, self.dbs[i])
+
+    @on(SelectionList.SelectionToggled, ".tables")
+    def table_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        i = int(event.selection_list.id.split("-")[1])
+        db = self.dbs[i]
+        name = event.selection.value
+        self.table_choice[db][name] = name in event.selection_list.selected
+
+    # ---------------------------------------------------------------- visibility
+
+    @on(RadioSet.Changed)
+    def radio_changed(self) -> None:
+        self._toggle()
+
+    def _mode(self) -> str:
+        if self.is_sqldb:
+            return "offline"
+        return "offline" if self.query_one("#mode-offline", RadioButton).value else "online"
+
+    def _backup(self) -> str:
+        return "share" if self.query_one("#backup-share", RadioButton).value else "blob"
+
+    def _toggle(self) -> None:
+        if self.is_sqldb:
+            return
+        share = self._backup() == "share"
+        self.query_one("#share-fields").display = share
+        self.query_one("#blob-fields").display = not share
+        for row in self.query(".last-backup"):
+            row.display = self._mode() == "offline"
+
+    # ---------------------------------------------------------------- validation
+
+    def _names(self) -> dict[str, str]:
+        return {db: self.query_one(f"#name-{i}", Input).value.strip()
+                for i, db in enumerate(self.dbs)}
+
+    def problem(self) -> str | None:
+        if self.existing is None:
+            return "Settings: still reading the target and storage from Azure; wait a moment."
+        error = v.target_names(self._names(), self.existing)
+        if error:
+            return error
+        if self.is_sqldb:
+            for db in self.dbs:
+                if self.table_choice.get(db) and not any(self.table_choice[db].values()):
+                    return f"Tables of {db}: select at least one table to copy (Space)."
+            return None
+        account = self.query_one("#account", Select).value
+        if not isinstance(account, str):
+            return "Storage account: pick the storage account that holds (or receives) the " \
+                   "backups."
+        if self._backup() == "blob":
+            container = self.query_one("#container", Select).value
+            error = v.container(container if isinstance(container, str) else "")
+            if error:
+                return error
+            for db in self.dbs:
+                if "backup" in db.lower():
+                    return (f"Folder {db}: DMS rejects folder names with the word \"backup\" "
+                            "— use an SMB share for this database, or rename the folder.")
+        else:
+            error = v.share_path(self.query_one("#share-path", Input).value)
+            if error:
+                return error
+            if not self.query_one("#share-user", Input).value.strip():
+                return "Share user: type the Windows account that can read the share, e.g. " \
+                       "CONTOSO\\svc-backup."
+            if not self.query_one("#share-password", Input).value:
+                return "Share password: type the account's password (kept in memory only)."
+            runtime = self.state.service.integration_runtime_state if self.state.service \
+                else ""
+            if (runtime or "").lower() != "online":
+                return (f"Backups on a share: the integration runtime is "
+                        f"{runtime or 'not set up'}, not Online — install and register a "
+                        "self-hosted integration runtime (auth keys on step 2) or use Azure "
+                        "Blob.")
+        if self._mode() == "offline":
+            for i, db in enumerate(self.dbs):
+                if not self.query_one(f"#last-{i}", Input).value.strip():
+                    return (f"Last backup file for {db}: type the file name of the last "
+                            f"backup to restore, e.g. {db}_log_042.trn.")
+        return None
+
+    def commit(self) -> None:
+        s = self.state.settings
+        s["mode"] = self._mode()
+        s["target_names"] = self._names()
+        if self.is_sqldb:
+            s["tables"] = {db: ([] if all(choice.values()) else
+                                [n for n, on in choice.items() if on])
+                           for db, choice in self.table_choice.items()}
+            return
+        s["backup"] = self._backup()
+        account = self.query_one("#account", Select).value
+        if isinstance(account, str):
+            s["storage_account_id"] = account
+        container = self.query_one("#container", Select).value
+        if isinstance(container, str):
+            s["container"] = container
+        s["blob_auth"] = "ManagedIdentity" if self.query_one("#auth-mi", RadioButton).value \
+            else "AccountKey"
+        s["share_path"] = self.query_one("#share-path", Input).value.strip()
+        s["share_user"] = self.query_one("#share-user", Input).value.strip()
+        self.state.secrets.share_password = self.query_one("#share-password", Input).value
+        s["last_backup"] = {db: self.query_one(f"#last-{i}", Input).value.strip()
+                            for i, db in enumerate(self.dbs)}

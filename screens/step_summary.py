@@ -1,0 +1,168 @@
+"""Step 8: exactly what will be created, a final check, and Start."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Static
+
+from screens.wizard_step import WizardStep
+from tui import validation as v
+from tui.azure_ids import migration_id_for
+from tui.errors import DmsTuiError
+from tui.models import TargetKind
+from widgets.confirm import ConfirmModal
+
+
+class SummaryStep(WizardStep):
+    STEP = 8
+    BINDINGS = [
+        Binding("ctrl+n", "start_migrations", "Start", id="wizard.next", priority=True),
+        Binding("s", "start_migrations", "Start", show=False, id="summary.start"),
+    ]
+
+    @dataclass
+    class Checked(Message):
+        problems: list[str]
+
+    @dataclass
+    class Created(Message):
+        migration_id: str
+        database: str
+
+    @dataclass
+    class Finished(Message):
+        error: DmsTuiError | None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.checked: list[str] | None = None
+        self.creating = False
+
+    def compose_step(self) -> ComposeResult:
+        p = self.state.project
+        kind = self.state.kind
+        src = p.source
+        yield Static("Review: nothing has been created yet. Ctrl+N (or s) starts the "
+                     "migrations, one per database, then opens the monitor.", classes="lead")
+        yield Static(
+            f"Subscription {p.subscription_id}, resource group {p.resource_group}\n"
+            f"DMS instance  {p.service_id.rsplit('/', 1)[-1]}\n"
+            f"Source        {src.get('server', '')},{src.get('port', 1433)} as "
+            f"{src.get('user', '') or src.get('authentication', '')} "
+            f"(encrypt {'on' if src.get('encrypt', True) else 'OFF'}"
+            f"{', trust certificate' if src.get('trust_server_certificate') else ''})\n"
+            f"Target        {kind.label if kind else '?'} {p.target_id.rsplit('/', 1)[-1]}",
+            id="summary-scope")
+        yield Static("Will create:", classes="label")
+        yield Static("\n".join(f"• {line}" for line in self.state.describe()),
+                     id="summary-migrations")
+        yield Static("Checking…", id="summary-checks")
+
+    def start(self) -> None:
+        self.verify()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summary-check")
+    def verify(self) -> None:
+        problems = list(self.state.problems())
+        p = self.state.project
+        controller = self.app.context.controller
+        try:
+            if p.service_id:
+                service = controller.get_migration_service(p.service_id)
+                self.state.service = service
+                if not service.ready:
+                    problems.append(f"DMS instance {service.name}: it is "
+                                    f"{service.provisioning_state}, not ready — wait for it.")
+            if p.target_id:
+                existing = controller.target_databases(p.target_id)
+                created = {i.rsplit("/", 1)[-1].lower() for i in p.migration_ids}
+                names = {db: n for db, n in self.state.target_names().items()
+                         if n.lower() not in created}
+                error = v.target_names(names, existing)
+                if error:
+                    problems.append(error)
+        except DmsTuiError as exc:
+            problems.append(exc.full_text)
+        self.post_message(self.Checked(problems))
+
+    @on(Checked)
+    def checked_done(self, message: Checked) -> None:
+        self.checked = message.problems
+        box = self.query_one("#summary-checks", Static)
+        if message.problems:
+            box.update("Fix before starting:\n" + "\n".join(f"✗ {m}" for m in message.problems))
+        else:
+            box.update("All checks passed ✓ — press Ctrl+N to start.")
+
+    def problem(self) -> str | None:
+        if self.checked is None:
+            return "Summary: the final checks are still running; wait a moment."
+        if self.checked:
+            return self.checked[0]
+        return None
+
+    def action_start_migrations(self) -> None:
+        if self.creating:
+            return
+        message = self.problem()
+        if message:
+            self.show_error(message)
+            return
+        n = len(self.state.project.databases)
+        self.app.push_screen(
+            ConfirmModal(f"Create {n} migration{'s' if n != 1 else ''} in Azure now?",
+                         yes="Start"), self._confirmed)
+
+    def _confirmed(self, yes: bool | None) -> None:
+        if not yes or self.creating:
+            return
+        self.creating = True
+        self.show_error("")
+        self.query_one("#summary-checks", Static).update("Creating the migrations…")
+        self.create()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="summary-create")
+    def create(self) -> None:
+        controller = self.app.context.controller
+        s = self.state.settings
+        try:
+            key = ""
+            if self.state.kind != TargetKind.SQL_DB and s.get("storage_account_id") and \
+                    (s.get("backup") == "share" or s.get("blob_auth") != "ManagedIdentity"):
+                key = controller.storage_account_key(s["storage_account_id"])
+            done = {i.lower() for i in self.state.project.migration_ids}
+            for spec in self.state.build_specs(account_key=key):
+                mid = migration_id_for(spec.target_id, spec.target_database)
+                if mid.lower() in done:
+                    continue
+                controller.create_migration(spec, wait=False)
+                self.post_message(self.Created(mid, spec.source_database))
+        except DmsTuiError as exc:
+            self.post_message(self.Finished(exc))
+            return
+        self.post_message(self.Finished(None))
+
+    @on(Created)
+    def created(self, message: Created) -> None:
+        self.state.project.migration_ids.append(message.migration_id)
+        self.state.save()
+        self.query_one("#summary-checks", Static).update(
+            f"Created the migration of {message.database}…")
+
+    @on(Finished)
+    def finished(self, message: Finished) -> None:
+        self.creating = False
+        if message.error is not None:
+            self.show_failure(message.error)
+            self.query_one("#summary-checks", Static).update(
+                f"{len(self.state.project.migration_ids)} of "
+                f"{len(self.state.project.databases)} created; press Ctrl+N to retry the "
+                "rest.")
+            return
+        self.state.save(9)
+        self.app.goto_step(9)

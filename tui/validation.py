@@ -1,0 +1,109 @@
+"""Checks on what the DBA types in the wizard. Each returns ``None`` or the message to show,
+naming the field and the fix. No Textual, no Azure: plain functions, easy to test."""
+
+from __future__ import annotations
+
+import re
+
+# Microsoft.DataMigration/sqlMigrationServices path pattern (2025-06-30 spec), with the
+# portal's length limit.
+DMS_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+HOST_RE = re.compile(r"^[A-Za-z0-9_.\-\\]+(,\d+)?$")
+SHARE_RE = re.compile(r"^\\\\[^\\/]+\\[^\\/]+(\\[^\\/]+)*\\?$")
+DB_NAME_BAD = set('[]"\'/\\:*?<>|')
+
+REGIONS = ("eastus", "eastus2", "westus2", "westus3", "centralus", "northeurope", "westeurope",
+           "uksouth", "francecentral", "germanywestcentral", "swedencentral", "australiaeast",
+           "southeastasia", "japaneast", "canadacentral", "brazilsouth", "centralindia")
+
+
+def dms_name(name: str) -> str | None:
+    if not name:
+        return "DMS name: type a name for the new instance, e.g. dms-payroll."
+    if not 3 <= len(name) <= 63:
+        return "DMS name: use 3 to 63 characters."
+    if not DMS_NAME_RE.match(name):
+        return ("DMS name: start with a letter and use only letters, digits, '-' and '_' "
+                "(no spaces or dots).")
+    return None
+
+
+def region(value: str) -> str | None:
+    if not value:
+        return "Region: pick the Azure region for the DMS instance (usually the target's)."
+    return None
+
+
+def server(value: str) -> str | None:
+    if not value.strip():
+        return "Server: type the SQL Server host name, e.g. sql01.contoso.com."
+    if not HOST_RE.match(value.strip()):
+        return ("Server: use a host name or IP address, optionally with \\INSTANCE, "
+                "e.g. sql01.contoso.com or 10.0.0.4\\PROD.")
+    return None
+
+
+def port(value: str) -> str | None:
+    if not value.strip().isdigit() or not 1 <= int(value.strip()) <= 65535:
+        return "Port: type a number from 1 to 65535 (SQL Server's default is 1433)."
+    return None
+
+
+def login(authentication: str, user: str, password: str) -> str | None:
+    if authentication in ("sql", "windows"):
+        if not user.strip():
+            example = "CONTOSO\\svc-migrate" if authentication == "windows" else "migration_login"
+            return f"User: type the login DMS and the jump box sign in with, e.g. {example}."
+        if authentication == "windows" and "\\" not in user and "@" not in user:
+            return "User: give the Windows account with its domain, e.g. CONTOSO\\svc-migrate."
+        if not password:
+            return "Password: type the login's password (kept in memory only, never saved)."
+    return None
+
+
+def database_name(name: str) -> str | None:
+    if not name.strip():
+        return "Target name: type a name for the database on the target."
+    if len(name) > 128:
+        return f"Target name {name[:20]}…: use at most 128 characters."
+    if any(c in DB_NAME_BAD for c in name) or name != name.strip():
+        return (f"Target name {name!r}: leave out brackets, quotes, slashes, :*?<>| and "
+                "leading or trailing spaces.")
+    return None
+
+
+def target_names(names: dict[str, str], existing: list[str]) -> str | None:
+    """``names`` maps source database → target name; ``existing`` is what the target holds."""
+    seen: dict[str, str] = {}
+    taken = {e.lower() for e in existing}
+    for source, target in names.items():
+        err = database_name(target)
+        if err:
+            return err
+        low = target.lower()
+        if low in taken:
+            return (f"Target name {target}: a database with that name already exists on the "
+                    "target and DMS never overwrites one; type another name.")
+        if low in seen:
+            return (f"Target name {target}: used for both {seen[low]} and {source}; give each "
+                    "database its own name.")
+        seen[low] = source
+    return None
+
+
+def container(name: str) -> str | None:
+    if not name:
+        return "Container: pick the blob container that holds the backups."
+    if "backup" in name.lower():
+        return (f"Container {name}: DMS rejects container names with the word \"backup\"; "
+                "use another container.")
+    return None
+
+
+def share_path(path: str) -> str | None:
+    if not path.strip():
+        return "Share: type the SMB share with the backups, e.g. \\\\fs01\\sqlbackups\\payroll."
+    if not SHARE_RE.match(path.strip()):
+        return ("Share: write it as \\\\server\\share\\folder, e.g. "
+                "\\\\fs01\\sqlbackups\\payroll.")
+    return None

@@ -1,0 +1,214 @@
+"""The wizard's state, outside Textual: the saved project plus what lives in memory only.
+
+``Project`` (tui.projects) holds the choices and ids and is written to disk; ``Secrets`` holds
+passwords and keys and is never written. The screens read and change a ``WizardState``;
+``build_specs`` turns it into the ``MigrationSpec`` list the summary step creates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui import models as m
+from tui import validation as v
+from tui.context import SourceParams
+from tui.projects import Project, save_project
+
+STEPS = ("Provider", "DMS instance", "Project", "Source", "Target", "Databases", "Settings",
+         "Summary", "Run")
+TOTAL = len(STEPS)
+
+
+def step_label(step: int) -> str:
+    return f"{step}/{TOTAL} {STEPS[step - 1]}"
+
+
+@dataclass
+class Secrets:
+    """Typed in masked fields, kept in memory for this run only. Never in repr."""
+
+    source_password: str = field(default="", repr=False)
+    target_password: str = field(default="", repr=False)
+    share_password: str = field(default="", repr=False)
+
+
+@dataclass
+class WizardState:
+    project: Project
+    secrets: Secrets = field(default_factory=Secrets)
+    source: Any = None  # an open tui.source.base.Source, once tested
+    service: m.MigrationService | None = None
+    target: m.Target | None = None
+    inventory: dict[str, m.DatabaseInventory] = field(default_factory=dict)
+    named: bool = False  # the project has been named (step 3) and is saved
+    waits: dict[str, float] = field(default_factory=dict)  # long operation → started (clock)
+
+    # ---------------------------------------------------------------- persistence
+
+    def save(self, step: int | None = None) -> None:
+        if step is not None:
+            self.project.step = step
+        if self.named:
+            save_project(self.project)
+
+    # ---------------------------------------------------------------- typed views
+
+    @property
+    def kind(self) -> m.TargetKind | None:
+        return m.TargetKind.parse(self.project.target_kind)
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        return self.project.settings
+
+    @property
+    def online(self) -> bool:
+        if self.kind == m.TargetKind.SQL_DB:
+            return False
+        return self.settings.get("mode", "online") == "online"
+
+    def source_params(self) -> SourceParams:
+        s = self.project.source
+        return SourceParams(server=s.get("server", ""), port=int(s.get("port", 1433) or 1433),
+                            authentication=s.get("authentication", "sql"),
+                            user=s.get("user", ""), password=self.secrets.source_password,
+                            encrypt=bool(s.get("encrypt", True)),
+                            trust_server_certificate=bool(s.get("trust_server_certificate",
+                                                                False)))
+
+    def target_names(self) -> dict[str, str]:
+        names = self.settings.get("target_names", {})
+        return {db: names.get(db, db) for db in self.project.databases}
+
+    def missing_secrets(self, step: int) -> list[str]:
+        """Which secrets the steps before ``step`` need but memory no longer holds."""
+        missing = []
+        auth = self.project.source.get("authentication", "sql")
+        if step > 4 and self.project.source.get("server") and auth in ("sql", "windows") \
+                and not self.secrets.source_password:
+            missing.append("source_password")
+        if step > 5 and self.kind == m.TargetKind.SQL_DB and not self.secrets.target_password:
+            missing.append("target_password")
+        if step > 7 and self.settings.get("backup") == "share" and \
+                not self.secrets.share_password:
+            missing.append("share_password")
+        return missing
+
+    # ---------------------------------------------------------------- final checks
+
+    def problems(self) -> list[str]:
+        """Every reason the migrations can't be created yet, each naming the fix."""
+        p = self.project
+        out: list[str] = []
+        if not p.service_id:
+            out.append("DMS instance: none chosen — go back to step 2 and pick or create one.")
+        if not p.source.get("server"):
+            out.append("Source: no server — go back to step 4.")
+        if p.source.get("authentication") == "entra":
+            out.append("Source authentication: DMS signs in to the source with a SQL login or "
+                       "a Windows account, not Microsoft Entra — go back to step 4 and choose "
+                       "one of those.")
+        if not p.target_id or self.kind is None:
+            out.append("Target: none chosen — go back to step 5.")
+        if not p.databases:
+            out.append("Databases: none selected — go back to step 6.")
+        for name in self.missing_secrets(9):
+            out.append({"source_password": "Source password: not in memory — type it again.",
+                        "target_password": "Target password: not in memory — type it again.",
+                        "share_password": "Share password: not in memory — type it again.",
+                        }[name])
+        if self.kind == m.TargetKind.SQL_DB:
+            return out
+        backup = self.settings.get("backup", "")
+        if backup == "blob":
+            if not self.settings.get("storage_account_id"):
+                out.append("Storage account: none chosen — go back to step 7.")
+            err = v.container(self.settings.get("container", ""))
+            if err:
+                out.append(err)
+        elif backup == "share":
+            err = v.share_path(self.settings.get("share_path", ""))
+            if err:
+                out.append(err)
+            if not self.settings.get("storage_account_id"):
+                out.append("Storage account: DMS uploads share backups to a storage account — "
+                           "go back to step 7 and pick one.")
+        else:
+            out.append("Backups: choose Azure Blob or an SMB share on step 7.")
+        if not self.online:
+            last = self.settings.get("last_backup", {})
+            for db in p.databases:
+                if not last.get(db):
+                    out.append(f"Last backup file for {db}: type the file name of the last "
+                               "backup DMS should restore (step 7).")
+        return out
+
+    # ---------------------------------------------------------------- what gets created
+
+    def build_specs(self, account_key: str = "") -> list[m.MigrationSpec]:
+        p, s = self.project, self.settings
+        kind = self.kind
+        assert kind is not None
+        params = self.source_params()
+        data_source = params.server if params.port == 1433 else f"{params.server},{params.port}"
+        auth = "WindowsAuthentication" if params.authentication == "windows" \
+            else "SqlAuthentication"
+        source = m.SourceConnection(data_source=data_source, authentication=auth,
+                                    user_name=params.user, password=params.password,
+                                    encrypt_connection=params.encrypt,
+                                    trust_server_certificate=params.trust_server_certificate)
+        names = self.target_names()
+        specs = []
+        for db in p.databases:
+            common = dict(kind=kind, target_id=p.target_id, target_database=names[db],
+                          source_database=db, migration_service_id=p.service_id, source=source)
+            if kind == m.TargetKind.SQL_DB:
+                fqdn = self.target.fqdn if self.target else s.get("target_fqdn", "")
+                target_sql = m.TargetSqlConnection(
+                    data_source=fqdn, user_name=s.get("target_user", ""),
+                    password=self.secrets.target_password)
+                tables = tuple(s.get("tables", {}).get(db, []))
+                specs.append(m.MigrationSpec(**common, online=False, target_sql=target_sql,
+                                             tables=tables))
+                continue
+            blob = share = None
+            if s.get("backup") == "blob":
+                managed = s.get("blob_auth", "AccountKey") == "ManagedIdentity"
+                blob = m.BlobBackupSource(
+                    storage_account_id=s["storage_account_id"], container=s["container"],
+                    folder=db, auth_type="ManagedIdentity" if managed else "AccountKey",
+                    account_key="" if managed else account_key)
+            else:
+                share = m.ShareBackupSource(
+                    path=s["share_path"], user_name=s.get("share_user", ""),
+                    password=self.secrets.share_password,
+                    storage_account_id=s.get("storage_account_id", ""), account_key=account_key)
+            last = "" if self.online else s.get("last_backup", {}).get(db, "")
+            specs.append(m.MigrationSpec(**common, online=self.online, blob=blob, share=share,
+                                         last_backup_name=last))
+        return specs
+
+    def describe(self) -> list[str]:
+        """The summary, one line per thing that will be created."""
+        p, s = self.project, self.settings
+        kind = self.kind
+        lines = []
+        target = self.target.name if self.target else p.target_id.rsplit("/", 1)[-1]
+        svc = p.service_id.rsplit("/", 1)[-1]
+        mode = "online" if self.online else "offline"
+        for db, tname in self.target_names().items():
+            where = ""
+            if kind == m.TargetKind.SQL_DB:
+                tables = s.get("tables", {}).get(db, [])
+                where = f"tables: {len(tables) if tables else 'all'}"
+            elif s.get("backup") == "blob":
+                acct = s.get("storage_account_id", "").rsplit("/", 1)[-1]
+                where = f"backups: blob {acct}/{s.get('container', '')}/{db}/ " \
+                        f"({s.get('blob_auth', 'AccountKey')})"
+            else:
+                where = f"backups: share {s.get('share_path', '')}"
+            if not self.online and kind != m.TargetKind.SQL_DB:
+                where += f", last file {s.get('last_backup', {}).get(db, '')}"
+            lines.append(f"{db} → {target}/{tname} · {mode} via {svc} · {where}")
+        return lines
