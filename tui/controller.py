@@ -323,9 +323,13 @@ class Controller:
         """The first account key — a secret: keep it in memory only."""
         rid = parse_resource_id(storage_account_id)
         keys = self._client("storage").storage_accounts.list_keys(rid.resource_group, rid.name)
-        for key in keys.keys or []:
-            if key.value:
-                return key.value
+        # azure-mgmt-storage 25 models are mappings: ``.keys`` is the dict method there
+        from collections.abc import Mapping
+        items = keys.get("keys") if isinstance(keys, Mapping) else keys.keys
+        for key in items or []:
+            value = key.get("value") if isinstance(key, Mapping) else getattr(key, "value", None)
+            if value:
+                return value
         raise AzureError("The storage account returned no keys.", code="NoStorageKeys",
                          hint="Your account may lack listKeys permission on it; use managed "
                               "identity instead or ask for the Storage Account Key Operator role.")
