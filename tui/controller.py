@@ -87,7 +87,10 @@ class Controller:
             from azure.mgmt.datamigration import DataMigrationManagementClient
             return DataMigrationManagementClient(self.credential, self.subscription_id, **kw)
         if name == "resource":
-            from azure.mgmt.resource import ResourceManagementClient
+            try:  # azure-mgmt-resource 26 moved the client into a subpackage
+                from azure.mgmt.resource.resources import ResourceManagementClient
+            except ImportError:
+                from azure.mgmt.resource import ResourceManagementClient
             return ResourceManagementClient(self.credential, self.subscription_id, **kw)
         if name == "subscriptions":
             from azure.mgmt.resource.subscriptions import SubscriptionClient
