@@ -95,7 +95,7 @@ class DmsTuiApp(App):
         if project.subscription_id:
             self.context.use_subscription(project.subscription_id)
         if project.step >= 9:
-            self.open_monitor(project=project.name, service_id=project.service_id or None)
+            self.open_monitor(project=project, service_id=project.service_id or None)
         else:
             self.goto_step(project.step)
 
@@ -107,7 +107,7 @@ class DmsTuiApp(App):
         if step >= 9:
             project = self.wizard.project if self.wizard else None
             self.leave_wizard(to_start=True)
-            self.open_monitor(project=project.name if project else None,
+            self.open_monitor(project=project,
                               service_id=(project.service_id or None) if project else None)
             return
         module, cls = STEP_SCREENS[step]
@@ -128,12 +128,18 @@ class DmsTuiApp(App):
             return
         self.switch_screen(ScopeScreen())
 
-    def open_monitor(self, project: str | None = None, service_id: str | None = None) -> None:
-        try:
-            from screens.monitor import MonitorScreen
-        except ImportError:
-            self.notify("The monitor is not available in this build.", severity="error")
-            return
+    def open_monitor(self, project=None, service_id: str | None = None) -> None:
+        """The monitor for a project (its name or ``Project``), a DMS instance, or everything."""
+        if isinstance(project, str):
+            from tui.projects import load_project
+            try:
+                project = load_project(project)
+            except DmsTuiError as exc:
+                self.show_error(exc)
+                return
+            if project.subscription_id:
+                self.context.use_subscription(project.subscription_id)
+        from screens.monitor import MonitorScreen
         self.push_screen(MonitorScreen(project=project, service_id=service_id))
 
     # ------------------------------------------------------------------ errors
