@@ -11,7 +11,6 @@ SANDBOX_TEXT = ("SANDBOX — simulated Azure and SQL Server. Nothing here touche
 class SandboxBanner(Static):
     DEFAULT_CSS = """
     SandboxBanner {
-        dock: top;
         width: 100%;
         height: 1;
         background: $warning;
