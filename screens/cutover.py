@@ -66,15 +66,15 @@ class CutoverScreen(ModalScreen[bool]):
         d = self.detail
         with Vertical(id="cutover-dialog"):
             yield Static(f"Cut over {d.source_database} → {d.target_name}/{d.target_database}",
-                         id="cutover-title")
+                         id="cutover-title", markup=False)
             with VerticalScroll(id="cutover-steps"):
                 yield Checkbox("1. Application traffic to the source is stopped", id="stopped")
-                yield Static("", id="step-tail")
-                yield Static("", id="step-wait")
-                yield Static("", id="cutover-blockers")
-                yield Static(WARNING, id="cutover-warning")
+                yield Static("", id="step-tail", markup=False)
+                yield Static("", id="step-wait", markup=False)
+                yield Static("", id="cutover-blockers", markup=False)
+                yield Static(WARNING, id="cutover-warning", markup=False)
                 yield Static(f"4. Type the target database name ({d.target_database}) "
-                             "to confirm:", id="step-type")
+                             "to confirm:", id="step-type", markup=False)
             yield Input(placeholder=d.target_database, id="confirm-name")
             with Horizontal(id="cutover-buttons"):
                 yield Button("Close (Esc)", id="cutover-cancel", variant="primary")

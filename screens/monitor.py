@@ -116,19 +116,20 @@ class MonitorScreen(BaseScreen):
         with Vertical(id="monitor-body"):
             yield StateCounts(id="state-counts")
             yield Input(placeholder="filter: text in any column (Enter to apply, Esc to close)",
-                        id="monitor-filter", classes="-hidden")
+                        id="monitor-filter", classes="-hidden", disabled=True)
             yield KeyedTable(mon.COLUMNS, sort_value=self._row_sort_value, id="migrations")
-            yield Static("Select a migration to see its detail.", id="detail-title")
+            yield Static("Select a migration to see its detail.", id="detail-title", markup=False)
             yield BackupPane(id="backup-pane")
             yield TablesPane(id="tables-pane", classes="-hidden")
             with Horizontal(id="charts"):
                 yield SparklinePanel("Pending", fmt=lambda v: f"{v:.0f}", id="spark-pending")
                 yield SparklinePanel("Rate", fmt=mon.fmt_bytes, id="spark-rate")
-            yield Static("", id="monitor-status")
+            yield Static("", id="monitor-status", markup=False)
 
     def on_mount(self) -> None:
         self._done_event = asyncio.Event()
         self._render_status()
+        self.query_one("#migrations", KeyedTable).focus()
         self._arm(0)
 
     def on_unmount(self) -> None:
@@ -151,7 +152,7 @@ class MonitorScreen(BaseScreen):
         self._timer = None
         if self.schedule.paused:
             return
-        self._timer = self.set_timer(max(0.0, delay), self._tick)
+        self._timer = self.set_timer(max(0.01, delay), self._tick)
 
     def _tick(self) -> None:
         self._timer = None
@@ -352,6 +353,7 @@ class MonitorScreen(BaseScreen):
 
     def action_filter(self) -> None:
         box = self.query_one("#monitor-filter", Input)
+        box.disabled = False
         box.remove_class("-hidden")
         box.focus()
 
@@ -366,6 +368,7 @@ class MonitorScreen(BaseScreen):
         self.query_one("#migrations", KeyedTable).focus()
         if not event.value.strip():
             event.input.add_class("-hidden")
+            event.input.disabled = True
 
     def action_cycle_state(self) -> None:
         i = _STATE_CYCLE.index(self.state_filter)
@@ -397,6 +400,7 @@ class MonitorScreen(BaseScreen):
         if box.has_focus:
             box.value = ""
             box.add_class("-hidden")
+            box.disabled = True
             self.query_one("#migrations", KeyedTable).focus()
             return
         if len(self.app.screen_stack) > 1:
@@ -603,7 +607,7 @@ class MonitorScreen(BaseScreen):
         if message.extra:
             text += f"\nRun it yourself on the source:\n{message.extra}"
         self.note(text)
-        self.app.notify(text, title="Not done", severity="error", timeout=15)
+        self.app.notify(text, title="Not done", severity="error", timeout=15, markup=False)
 
 
 def _restore_percent(d: MigrationDetail) -> float:

@@ -51,8 +51,8 @@ class ValidationScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         d = self.detail
         yield Static(f"Row counts: {d.source_database} (source) against "
-                     f"{d.target_name}/{d.target_database} (target)", id="validation-title")
-        yield Static("Counting rows on both sides…", id="validation-summary")
+                     f"{d.target_name}/{d.target_database} (target)", id="validation-title", markup=False)
+        yield Static("Counting rows on both sides…", id="validation-summary", markup=False)
         yield KeyedTable(COLUMNS, sort_value=self._sort_value, id="validation-table")
 
     def on_mount(self) -> None:

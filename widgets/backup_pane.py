@@ -38,8 +38,8 @@ class BackupPane(Vertical):
         self._files: dict[str, object] = {}
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="facts")
-        yield Static("", classes="problem -empty")
+        yield Static("", classes="facts", markup=False)
+        yield Static("", classes="problem -empty", markup=False)
         yield KeyedTable(BACKUP_COLUMNS, sort_value=self._sort_value, id="backup-files")
 
     def _sort_value(self, key: str, col: int):

@@ -40,8 +40,8 @@ class TablesPane(Vertical):
         self.totals = None
 
     def compose(self) -> ComposeResult:
-        yield Static("", classes="totals")
-        yield Static("", classes="problem -empty")
+        yield Static("", classes="totals", markup=False)
+        yield Static("", classes="problem -empty", markup=False)
         yield KeyedTable(TABLE_COLUMNS, sort_value=self._sort_value, id="table-progress")
 
     def _sort_value(self, key: str, col: int):

@@ -1,0 +1,179 @@
+"""An online managed-instance migration from start to Succeeded, driven through the monitor."""
+
+from __future__ import annotations
+
+from sandbox_migrations import cutover_posts, start
+from screens.cutover import CutoverScreen
+from screens.monitor import MonitorScreen
+from screens.validation import ValidationScreen
+from textual.widgets import Button, Input, Static
+from tui.app import DmsTuiApp
+from tui.models import TargetKind
+
+
+def text_of(screen, selector) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def settle(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_monitor(app, pilot, migration, **kw) -> MonitorScreen:
+    monitor = MonitorScreen(migration_ids=[migration.id],
+                            service_id=migration.migration_service_id, interval=3600, **kw)
+    await app.push_screen(monitor)
+    await pilot.pause()
+    await monitor.refresh_once()
+    await pilot.pause()
+    return monitor
+
+
+async def step(app, pilot, monitor, sandbox, seconds=15):
+    sandbox.advance(seconds)
+    await monitor.refresh_once()
+    await pilot.pause()
+
+
+async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox):
+    controller = context.controller
+    mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await open_monitor(app, pilot, mig)
+        assert monitor.selected_id == mig.id.lower()
+        assert "SalesDB" in text_of(monitor, "#detail-title")
+
+        # the full backup restores
+        for _ in range(40):
+            if monitor.selected and monitor.selected.is_full_backup_restored:
+                break
+            await step(app, pilot, monitor, sandbox)
+        assert "Full backup: restored" in str(monitor.query_one("#backup-pane .facts").render())
+        files = monitor.query_one("#backup-files")
+        assert any("full" in k.lower() for k in files.keys)
+
+        # log backups taken from the monitor: pending rises, then falls to 0
+        await pilot.press("l")
+        await settle(app, pilot)
+        assert "Log backup taken" in monitor.last_note
+        await pilot.press("l")
+        await settle(app, pilot)
+        await step(app, pilot, monitor, sandbox, 1)
+        assert (monitor.selected.pending_log_backups or 0) > 0
+        pending_seen = max(monitor.history.pending(mig.id))
+        assert pending_seen > 0
+
+        # refused while pending > 0: the dialog says why and the button stays disabled
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CutoverScreen)
+        assert app.focused is dialog.query_one("#cutover-cancel")
+        assert "Not ready" in text_of(dialog, "#cutover-blockers")
+        assert "log backup" in text_of(dialog, "#cutover-blockers")
+        await pilot.click("#stopped")
+        dialog.query_one("#confirm-name", Input).value = "SalesDB"
+        await pilot.pause()
+        assert dialog.query_one("#cutover-confirm", Button).disabled
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is monitor
+        assert cutover_posts(sandbox) == 0
+
+        # wait for the restores: pending falls to 0
+        for _ in range(40):
+            d = monitor.selected
+            if d.pending_log_backups == 0 and "READY" in text_of(monitor, "#detail-title"):
+                break
+            await step(app, pilot, monitor, sandbox)
+        assert monitor.history.pending(mig.id)[-1] == 0
+
+        # the guarded cutover: checklist, typed name, one request
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        assert "Ready for cutover" in text_of(dialog, "#cutover-blockers")
+        confirm = dialog.query_one("#cutover-confirm", Button)
+        await pilot.click("#stopped")
+        await pilot.click("#confirm-name")
+        await pilot.press(*"salesdb")  # wrong case: not accepted
+        await pilot.pause()
+        assert confirm.disabled
+        dialog.query_one("#confirm-name", Input).value = ""
+        await pilot.press(*"SalesDB")
+        await pilot.pause()
+        assert not confirm.disabled
+        await pilot.click("#cutover-confirm")
+        await settle(app, pilot)
+        assert app.screen is monitor
+        assert cutover_posts(sandbox) == 1
+        await monitor.refresh_once()
+        await pilot.pause()
+        assert monitor.selected.status in ("Completing", "Succeeded")
+        for _ in range(20):
+            if monitor.selected.status == "Succeeded":
+                break
+            await step(app, pilot, monitor, sandbox)
+        assert monitor.selected.status == "Succeeded"
+        assert "Succeeded 1" in str(monitor.query_one("#state-counts").render())
+
+        # post-cutover validation
+        await pilot.press("v")
+        await settle(app, pilot)
+        validation = app.screen
+        assert isinstance(validation, ValidationScreen)
+        assert validation.report is not None and validation.report.rows
+        assert validation.report.mismatches == 0
+        assert "All tables match" in text_of(validation, "#validation-summary")
+        assert validation.query_one("#validation-table").row_count == len(validation.report.rows)
+
+
+async def test_cutover_confirm_pressed_twice_sends_one_request(context, sandbox):
+    controller = context.controller
+    mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
+    for _ in range(60):
+        sandbox.advance(15)
+        if controller.get_migration(mig.id).pending_log_backups == 0 and \
+                controller.cutover_blockers(mig.id)[1] == []:
+            break
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await open_monitor(app, pilot, mig)
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.click("#stopped")
+        dialog.query_one("#confirm-name", Input).value = "SalesDB"
+        await pilot.pause()
+        # two presses in the same instant, then two more through the keyboard
+        dialog.confirm()
+        dialog.confirm()
+        dialog.query_one("#cutover-confirm").focus()
+        await pilot.press("enter", "enter")
+        await settle(app, pilot)
+        assert dialog.requests == 1
+        assert cutover_posts(sandbox) == 1
+        assert app.screen is monitor
+
+
+async def test_tail_log_backup_from_the_cutover_dialog(context, sandbox):
+    controller = context.controller
+    mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
+    sandbox.advance(120)
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await open_monitor(app, pilot, mig)
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        await pilot.press("ctrl+b")
+        await settle(app, pilot)
+        assert dialog.backup_taken
+        assert "RESTORING" in text_of(dialog, "#cutover-warning")
+        assert "[x] 2." in text_of(dialog, "#step-tail")
+        src = sandbox.sql_server(sandbox.source_address)
+        assert next(d for d in src.databases() if d.name == "SalesDB").state == "RESTORING"
+        await monitor.refresh_once()
+        await pilot.pause()
