@@ -92,7 +92,9 @@ class ScopeScreen(BaseScreen):
         if picked_tenant:
             self.project.tenant_id = picked_tenant
         self._fill_subscriptions()
-        sub = self.project.subscription_id or \
+        known = {s.subscription_id for s in self.subscriptions}
+        current = self.app.context.controller.subscription_id
+        sub = self.project.subscription_id or (current if current in known else "") or \
             (self.subscriptions[0].subscription_id if len(self.subscriptions) == 1 else "")
         if sub:
             self._pick_subscription(sub)

@@ -133,8 +133,8 @@ class ServiceStep(WizardStep):
         for index, s in enumerate(message.items):
             if s.id.lower() == chosen.lower():
                 table.move_cursor(row=index)
-        if not message.items:
-            self.query_one("#service-name", Input).focus()
+        if not isinstance(self.app.focused, Input):
+            (table if message.items else self.query_one("#service-name", Input)).focus()
 
     @on(DataTable.RowSelected, "#services")
     def row_selected(self, event: DataTable.RowSelected) -> None:
@@ -146,9 +146,9 @@ class ServiceStep(WizardStep):
         if service.id != self.state.project.service_id:
             self.keys = None
             self.query_one("#service-keys", Static).update("")
+            self.show_error("")
         self.state.project.service_id = service.id
         self.state.service = service
-        self.show_error("")
 
     @on(Service)
     def got_service(self, message: Service) -> None:

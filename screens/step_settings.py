@@ -123,6 +123,8 @@ class SettingsStep(WizardStep):
 
     def start(self) -> None:
         self._toggle()
+        first = self.query("#mode, #name-0").first()
+        first.focus()
         self.load()
 
     # ---------------------------------------------------------------- loading
@@ -180,8 +182,12 @@ class SettingsStep(WizardStep):
             chosen = s.get("storage_account_id", "")
             if chosen in {a.id for a in message.accounts}:
                 account.value = chosen
-            elif len(message.accounts) == 1:
-                account.value = message.accounts[0].id
+            else:  # the only account, or the only one in the project's resource group
+                same = [a for a in message.accounts
+                        if a.resource_group.lower() == self.state.project.resource_group.lower()]
+                pick = message.accounts if len(message.accounts) == 1 else same
+                if len(pick) == 1:
+                    account.value = pick[0].id
             for i, db in enumerate(self.dbs):
                 box = self.query_one(f"#last-{i}", Input)
                 inv = message.inventory.get(db)
@@ -275,7 +281,7 @@ class SettingsStep(WizardStep):
     def problem(self) -> str | None:
         if self.existing is None:
             return "Settings: still reading the target and storage from Azure; wait a moment."
-        error = v.target_names(self._names(), self.existing)
+        error = v.target_names(self._names(), self.existing, must_exist=self.is_sqldb)
         if error:
             return error
         if self.is_sqldb:

@@ -83,7 +83,8 @@ class SummaryStep(WizardStep):
                 created = {i.rsplit("/", 1)[-1].lower() for i in p.migration_ids}
                 names = {db: n for db, n in self.state.target_names().items()
                          if n.lower() not in created}
-                error = v.target_names(names, existing)
+                error = v.target_names(names, existing,
+                                       must_exist=self.state.kind == TargetKind.SQL_DB)
                 if error:
                     problems.append(error)
         except DmsTuiError as exc:

@@ -72,8 +72,13 @@ def database_name(name: str) -> str | None:
     return None
 
 
-def target_names(names: dict[str, str], existing: list[str]) -> str | None:
-    """``names`` maps source database → target name; ``existing`` is what the target holds."""
+def target_names(names: dict[str, str], existing: list[str], *,
+                 must_exist: bool = False) -> str | None:
+    """``names`` maps source database → target name; ``existing`` is what the target holds.
+
+    Managed instance / SQL VM: DMS restores into a new database, so the name must be free.
+    SQL Database (``must_exist``): DMS copies tables into a database that already exists
+    with its schema, so the name must be one of ``existing``."""
     seen: dict[str, str] = {}
     taken = {e.lower() for e in existing}
     for source, target in names.items():
@@ -81,7 +86,11 @@ def target_names(names: dict[str, str], existing: list[str]) -> str | None:
         if err:
             return err
         low = target.lower()
-        if low in taken:
+        if must_exist and low not in taken:
+            choices = ", ".join(e for e in existing if e.lower() != "master") or "none yet"
+            return (f"Target name {target}: no database of that name on the server — create "
+                    f"it with its schema first, or type an existing one ({choices}).")
+        if not must_exist and low in taken:
             return (f"Target name {target}: a database with that name already exists on the "
                     "target and DMS never overwrites one; type another name.")
         if low in seen:

@@ -1,0 +1,105 @@
+"""The whole wizard, by key presses only, against the sandbox: start screen → migrations."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from tests.wizard_pilot import (
+    databases, error_text, name_project, on_screen, pick_existing_service, press_until,
+    scope_and_provider, source, step_is, summary_and_start, target, text_of, wait_for,
+)
+from tui.app import DmsTuiApp
+from tui.models import TargetKind
+from tui.projects import load_project
+
+
+def make_app(context) -> DmsTuiApp:
+    return DmsTuiApp(context, clock=lambda: 1000.0, poll_interval=0.02)
+
+
+def created(context, project_name: str) -> list:
+    project = load_project(project_name)
+    assert project.step == 9
+    return [context.controller.get_migration(mid) for mid in project.migration_ids]
+
+
+async def test_managed_instance_online(context, sandbox):
+    app = make_app(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scope_and_provider(pilot, sandbox)
+        await pick_existing_service(pilot)
+        await name_project(pilot, "payroll-mi")
+        await source(pilot, sandbox.source_address)
+        await target(pilot, "", "sqlmi-contoso-prod")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
+        await databases(pilot, ["SalesDB", "InventoryHub"])
+        # settings: online and blob are the defaults; the account in the DMS instance's
+        # resource group is preselected; pick the container by typing its name
+        await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
+        await pilot.press("tab", "tab", "tab", "enter", *"sqlm", "enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#container").value == "sqlmigration")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
+        assert "SalesDB → sqlmi-contoso-prod/SalesDB · online" in text_of(
+            app, "#summary-migrations")
+        await summary_and_start(pilot)
+    migrations = created(context, "payroll-mi")
+    assert sorted(m.source_database for m in migrations) == ["InventoryHub", "SalesDB"]
+    assert {m.kind for m in migrations} == {TargetKind.SQL_MI}
+    assert all(m.online for m in migrations)
+
+
+async def test_managed_instance_offline_with_a_new_dms_instance(context, sandbox):
+    app = make_app(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scope_and_provider(pilot, sandbox)
+        await wait_for(pilot, lambda: app.screen.services, what="DMS instances")
+        await pilot.press("tab", *"dms-offline-01", "ctrl+o")
+        await wait_for(pilot, lambda: app.wizard.project.service_id.endswith("/dms-offline-01"))
+        await pilot.press("ctrl+n")  # not ready yet: refused, with the reason
+        await wait_for(pilot, lambda: "DMS instance" in error_text(app))
+        assert step_is(app, 2)
+        for _ in range(20):
+            if app.wizard.service is not None and app.wizard.service.ready:
+                break
+            sandbox.advance(60)
+            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: app.wizard.service.ready, what="DMS instance created")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 3))
+        await name_project(pilot, "sales-offline")
+        await source(pilot, sandbox.source_address)
+        await target(pilot, "", "sqlmi-contoso-prod")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
+        await databases(pilot, ["SalesDB"])
+        await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
+        await pilot.press("down", "enter")  # Mode: Offline
+        await pilot.press("tab", "tab", "tab", "enter", *"sqlm", "enter")
+        await wait_for(pilot, lambda: app.screen.query_one("#container").value == "sqlmigration")
+        last = app.screen.query_one("#last-0", Input)
+        if not last.value:
+            last.focus()
+            await pilot.press(*"SalesDB_full.bak")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
+        assert "offline" in text_of(app, "#summary-migrations")
+        await summary_and_start(pilot)
+    [migration] = created(context, "sales-offline")
+    assert migration.online is False
+    assert migration.migration_service_id.lower().endswith("/dms-offline-01")
+
+
+async def test_sql_database(context, sandbox):
+    app = make_app(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scope_and_provider(pilot, sandbox)
+        await pick_existing_service(pilot)
+        await name_project(pilot, "sales-sqldb")
+        await source(pilot, sandbox.source_address)
+        await target(pilot, "Azure SQL D", "sql-contoso-prod")
+        await pilot.press("tab", *"sqladmin", "tab", *"Target-pw-1")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
+        await databases(pilot, ["SalesDB"])
+        await wait_for(pilot, lambda: app.screen.table_choice.get("SalesDB"), what="tables")
+        assert "offline only" in text_of(app, ".lead")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
+        await summary_and_start(pilot)
+    [migration] = created(context, "sales-sqldb")
+    assert migration.kind == TargetKind.SQL_DB
