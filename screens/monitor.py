@@ -589,6 +589,7 @@ class MonitorScreen(BaseScreen):
 
     def _forget(self, migration_id: str) -> None:
         key = migration_id.lower()
+        self.migration_ids = tuple(i for i in self.migration_ids if i.lower() != key)
         self.rows.pop(key, None)
         self.details.pop(key, None)
         if self.selected_id == key:

@@ -1,0 +1,76 @@
+"""Cancel (with a reason), retry and delete from the monitor — only where Azure allows them."""
+
+from __future__ import annotations
+
+from sandbox_migrations import start
+from screens.cancel_migration import CancelMigrationScreen
+from screens.monitor import MonitorScreen
+from textual.widgets import Button
+from tui.app import DmsTuiApp
+from tui.models import TargetKind
+
+
+async def _open(app, pilot, mig):
+    monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
+                            interval=3600)
+    await app.push_screen(monitor)
+    await pilot.pause()
+    await monitor.refresh_once()
+    await pilot.pause()
+    return monitor
+
+
+async def test_cancel_with_reason_then_delete(context, sandbox):
+    mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = await _open(app, pilot, mig)
+        await pilot.press("d")
+        assert "Can't delete" in monitor.last_note and "cancel it" in monitor.last_note
+        await pilot.press("t")
+        assert "Can't retry" in monitor.last_note
+        await pilot.press("x")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CancelMigrationScreen)
+        assert app.focused is dialog.query_one("#cancel-no")
+        assert dialog.query_one("#cancel-yes", Button).disabled  # a reason is required
+        await pilot.click("#cancel-reason")
+        await pilot.press(*"app team postponed")
+        await pilot.click("#cancel-yes")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is monitor
+        assert "app team postponed" in " ".join(monitor.notes)
+        for _ in range(10):
+            sandbox.advance(30)
+            await monitor.refresh_once()
+            await pilot.pause()
+            if monitor.selected.status.lower().startswith("cancel") and \
+                    monitor.selected.status.lower() != "canceling":
+                break
+        assert monitor.selected.status.lower() in ("canceled", "cancelled")
+        await pilot.press("x")
+        assert "already" in monitor.last_note
+        await pilot.press("c")
+        assert "Cutover not possible" in monitor.last_note
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "deleted" in monitor.last_note
+        assert monitor.query_one("#migrations").row_count == 0
+
+
+async def test_escape_backs_out_of_cancel(context, sandbox):
+    mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = await _open(app, pilot, mig)
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is monitor and not monitor.notes
+        assert context.controller.get_migration(mig.id).status == "InProgress"
