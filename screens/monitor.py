@@ -48,18 +48,18 @@ class MonitorScreen(BaseScreen):
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="monitor.refresh"),
         Binding("p", "toggle_pause", "Pause", id="monitor.pause"),
-        Binding("slash", "filter", "Filter", id="monitor.filter"),
-        Binding("f", "cycle_state", "State", id="monitor.state"),
-        Binding("o", "sort", "Sort", id="monitor.sort"),
+        Binding("slash", "filter", "Find", id="monitor.filter"),
+        Binding("f", "cycle_state", "State", id="monitor.state", show=False),
+        Binding("o", "sort", "Sort", id="monitor.sort", show=False),
         Binding("c", "cutover", "Cutover", id="monitor.cutover"),
-        Binding("l", "log_backup", "Log backup", id="monitor.log_backup"),
-        Binding("v", "validate", "Validate", id="monitor.validate"),
+        Binding("l", "log_backup", "Log", id="monitor.log_backup"),
+        Binding("v", "validate", "Verify", id="monitor.validate"),
         Binding("e", "export", "Export", id="monitor.export"),
         Binding("x", "cancel_migration", "Cancel", id="monitor.cancel"),
         Binding("t", "retry", "Retry", id="monitor.retry", show=False),
         Binding("d", "delete", "Delete", id="monitor.delete", show=False),
         Binding("a", "toggle_all", "All", id="monitor.all", show=False),
-        Binding("escape", "back", "Back", id="monitor.back"),
+        Binding("escape", "back", "Back", id="monitor.back", show=False),
     ]
 
     # ------------------------------------------------------------------ messages
@@ -130,6 +130,9 @@ class MonitorScreen(BaseScreen):
         self._done_event = asyncio.Event()
         self._render_status()
         self.query_one("#migrations", KeyedTable).focus()
+        from textual.widgets import Footer
+        for footer in self.query(Footer):
+            footer.compact = True  # every key fits on an 80-column jump-box terminal
         self._arm(0)
 
     def on_unmount(self) -> None:
