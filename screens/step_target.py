@@ -32,6 +32,7 @@ class TargetStep(WizardStep):
     def __init__(self) -> None:
         super().__init__()
         self.targets: list[Target] = []
+        self.listed: TargetKind | None = None
 
     def compose_step(self) -> ComposeResult:
         kind = self.state.kind or TargetKind.SQL_MI
@@ -66,11 +67,13 @@ class TargetStep(WizardStep):
     @on(Select.Changed, "#kind")
     def kind_changed(self) -> None:
         self._show_login()
-        self.action_refresh()
+        if self._kind() != self.listed:  # Select also reports its first value on mount
+            self.action_refresh()
 
     def action_refresh(self) -> None:
         self.query_one("#targets", DataTable).clear()
-        self.load(self._kind())
+        self.listed = self._kind()
+        self.load(self.listed)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="targets")
     def load(self, kind: TargetKind) -> None:
