@@ -73,9 +73,10 @@ class CutoverScreen(ModalScreen[bool]):
                 yield Static("", id="step-wait", markup=False)
                 yield Static("", id="cutover-blockers", markup=False)
                 yield Static(WARNING, id="cutover-warning", markup=False)
-                yield Static(f"4. Type the target database name ({d.target_database}) "
-                             "to confirm:", id="step-type", markup=False)
-            yield Input(placeholder=d.target_database, id="confirm-name")
+                yield Static("", id="tail-tsql", markup=False)
+            yield Static(f"4. Type the target database name ({d.target_database}) "
+                         "to confirm:", id="step-type", markup=False)
+            yield Input(placeholder="type the target database name here", id="confirm-name")
             with Horizontal(id="cutover-buttons"):
                 yield Button("Close (Esc)", id="cutover-cancel", variant="primary")
                 yield Button("Tail-log backup", id="cutover-tail")
@@ -84,6 +85,24 @@ class CutoverScreen(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#cutover-cancel", Button).focus()
         self.show_detail(self.detail)
+        self._load_tsql()
+
+    @dataclass
+    class Tsql(Message):
+        text: str
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-tsql")
+    def _load_tsql(self) -> None:
+        from tui.log_backup import manual_statement
+
+        when = self._clock() if self._clock else datetime.now()
+        self.post_message(self.Tsql(manual_statement(self.app.context, self.detail, when,
+                                                     tail=True)))
+
+    @on(Tsql)
+    def _show_tsql(self, message: Tsql) -> None:
+        self.query_one("#tail-tsql", Static).update(
+            "Tail-log backup T-SQL (run on the source if this tool can't):\n" + message.text)
 
     # ------------------------------------------------------------------ state
 

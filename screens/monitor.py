@@ -303,7 +303,7 @@ class MonitorScreen(BaseScreen):
         ready = ""
         if not sqldb and d.online and not is_final(d.status):
             from tui.cutover import cutover_blockers
-            ready = " · READY for cutover (c)" if not cutover_blockers(d) else ""
+            ready = " · READY" if not cutover_blockers(d) else ""
         title.update(f"{d.source_database} → {d.target_name}/{d.target_database} · "
                      f"{d.kind.value} {mode} · {d.status}{ready}\n{mon.bar(pct, 30)}")
         if sqldb:

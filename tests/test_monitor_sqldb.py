@@ -52,7 +52,7 @@ async def test_sqldb_10000_tables_move_and_totals_equal_the_sum(context, sandbox
         assert totals.rows_read == sum(t.rows_read for t in d.tables)
         assert totals.rows_copied == totals.rows_read
         shown = str(pane.query_one(".totals").render())
-        assert f"{totals.rows_copied:,} of {totals.rows_read:,} rows" in shown
+        assert f"Rows {totals.rows_copied:,} of {totals.rows_read:,} (100%)" in shown
         # sortable: by rows read, descending
         monitor.query_one("#table-progress").sort_by(2, reverse=True)
         await pilot.pause()

@@ -40,7 +40,8 @@ class BackupPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="facts", markup=False)
         yield Static("", classes="problem -empty", markup=False)
-        yield KeyedTable(BACKUP_COLUMNS, sort_value=self._sort_value, id="backup-files")
+        yield KeyedTable(BACKUP_COLUMNS, widths=(None, 16, 10, 9, None, None, 11, 11),
+                         sort_value=self._sort_value, id="backup-files")
 
     def _sort_value(self, key: str, col: int):
         f = self._files.get(key)

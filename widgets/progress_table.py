@@ -42,13 +42,15 @@ class KeyedTable(DataTable):
     }
     """
 
-    def __init__(self, columns: Sequence[str], *,
+    def __init__(self, columns: Sequence[str], *, widths: Sequence[int | None] = (),
                  sort_value: Callable[[str, int], Any] | None = None,
                  styler: Callable[[str, int, str], str] | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", False)
         super().__init__(**kwargs)
         self.column_names = tuple(columns)
+        # fixed widths never need re-measuring (fast with 10,000 rows); None = fit the content
+        self.widths = tuple(widths) + (None,) * (len(self.column_names) - len(widths))
         self._sort_value = sort_value
         self._styler = styler
         self._cells: dict[str, tuple[str, ...]] = {}
@@ -59,7 +61,7 @@ class KeyedTable(DataTable):
     def on_mount(self) -> None:
         if not self.columns:
             for i, name in enumerate(self.column_names):
-                self.add_column(name, key=f"c{i}")
+                self.add_column(name, width=self.widths[i], key=f"c{i}")
 
     def _cell(self, key: str, col: int, text: str) -> SortableText:
         value = self._sort_value(key, col) if self._sort_value else text
@@ -91,7 +93,8 @@ class KeyedTable(DataTable):
             elif old != cells:
                 for i, (a, b) in enumerate(zip(old, cells)):
                     if a != b:
-                        self.update_cell(key, f"c{i}", self._cell(key, i, b))
+                        self.update_cell(key, f"c{i}", self._cell(key, i, b),
+                                         update_width=self.widths[i] is None)
                         writes += 1
                         if i == sc:
                             changed_sort = True

@@ -10,7 +10,7 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui.models import MigrationDetail, TableProgress
-from tui.monitoring import TABLE_COLUMNS, bar, table_cells, table_sort_value, table_totals
+from tui.monitoring import TABLE_COLUMNS, table_cells, table_sort_value, table_totals
 from widgets.progress_table import KeyedTable
 
 
@@ -42,7 +42,8 @@ class TablesPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="totals", markup=False)
         yield Static("", classes="problem -empty", markup=False)
-        yield KeyedTable(TABLE_COLUMNS, sort_value=self._sort_value, id="table-progress")
+        yield KeyedTable(TABLE_COLUMNS, widths=(None, 17, 12, 12, 13, 8, 7),
+                         sort_value=self._sort_value, id="table-progress")
 
     def _sort_value(self, key: str, col: int):
         t = self._tables.get(key)
@@ -55,7 +56,7 @@ class TablesPane(Vertical):
         totals = self.totals = table_totals(detail.tables)
         states = "  ".join(f"{name} {n:,}" for name, n in totals.by_status) or "no tables yet"
         self.query_one(".totals", Static).update(
-            f"{bar(totals.percent, 20)}  {totals.rows_copied:,} of {totals.rows_read:,} rows, "
+            f"Rows {totals.rows_copied:,} of {totals.rows_read:,} ({totals.percent:.0f}%), "
             f"{totals.tables:,} tables\n{states}")
         problem = problem_text(detail)
         p = self.query_one(".problem", Static)
