@@ -322,7 +322,8 @@ class MonitorScreen(BaseScreen):
             return
         text = self.schedule.status_text()
         shown = self.query_one("#migrations", KeyedTable).row_count
-        scope = "all of the DMS instance" if self.show_all else "project"
+        scope = ("every DMS instance" if not self.service_id else "all of the DMS instance") \
+            if self.show_all else "project"
         text += f" · {shown} of {len(self.rows)} ({scope})"
         if self.state_filter is not None:
             text += f" · state: {self.state_filter.value}"

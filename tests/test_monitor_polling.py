@@ -104,3 +104,19 @@ async def test_final_migrations_are_not_fetched_again(context, sandbox):
             await monitor.refresh_once()
             await pilot.pause()
         assert gets_of(sandbox, "SalesDB") == before
+
+
+async def test_no_project_no_instance_shows_every_instance(context, sandbox):
+    mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.open_monitor()
+        await pilot.pause()
+        monitor = app.screen
+        assert isinstance(monitor, MonitorScreen)
+        await monitor.refresh_once()
+        await monitor.refresh_once()
+        await pilot.pause()
+        assert mig.id.lower() in monitor.rows
+        assert monitor.selected is not None
+        assert "every DMS instance" in status(monitor)

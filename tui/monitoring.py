@@ -216,9 +216,14 @@ def fetch_round(controller: Any, req: FetchRequest) -> Snapshot:
     detail: MigrationDetail | None = None
     wanted = {i.lower(): i for i in req.migration_ids}
     final = {i.lower() for i in req.final}
-    if req.service_id:
+    services = [req.service_id] if req.service_id else []
+    if not services and not wanted:
+        # neither a project nor an instance: every DMS instance the account can see
         calls += 1
-        for s in controller.list_service_migrations(req.service_id):
+        services = [s.id for s in controller.list_migration_services()]
+    for service_id in services:
+        calls += 1
+        for s in controller.list_service_migrations(service_id):
             if req.show_all or s.id.lower() in wanted:
                 summaries[s.id.lower()] = s
     missing = [i for k, i in wanted.items() if k not in summaries and k not in final]
