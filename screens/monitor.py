@@ -119,7 +119,7 @@ class MonitorScreen(BaseScreen):
                         id="monitor-filter", classes="-hidden", disabled=True)
             yield KeyedTable(mon.COLUMNS, sort_value=self._row_sort_value, id="migrations")
             yield Static("Select a migration to see its detail.", id="detail-title", markup=False)
-            yield BackupPane(id="backup-pane")
+            yield BackupPane(id="backup-pane", classes="-hidden")
             yield TablesPane(id="tables-pane", classes="-hidden")
             with Horizontal(id="charts"):
                 yield SparklinePanel("Pending", fmt=lambda v: f"{v:.0f}", id="spark-pending")
@@ -293,7 +293,11 @@ class MonitorScreen(BaseScreen):
         backup_pane = self.query_one(BackupPane)
         tables_pane = self.query_one(TablesPane)
         if d is None:
-            title.update("Loading detail…" if row else "No migration selected.")
+            backup_pane.add_class("-hidden")
+            tables_pane.add_class("-hidden")
+            title.update("Loading detail…" if row else
+                         "No migrations to show yet. Start one with the wizard; this list "
+                         "refreshes by itself." if not self.rows else "No migration selected.")
             return
         sqldb = d.kind == TargetKind.SQL_DB
         backup_pane.set_class(sqldb, "-hidden")
