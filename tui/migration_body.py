@@ -60,7 +60,6 @@ def build(spec: MigrationSpec) -> Any:
         props = dm.DatabaseMigrationPropertiesSqlDb(
             target_sql_connection=_connection(dm, spec.target_sql),
             table_list=list(spec.tables) or None,
-            offline_configuration=None,
             **common,
         )
         return dm.DatabaseMigrationSqlDb(properties=props)
