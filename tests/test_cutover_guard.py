@@ -1,0 +1,50 @@
+"""The guard holds even when the screen's picture is stale: the Controller re-reads and refuses."""
+
+from __future__ import annotations
+
+from sandbox_migrations import cutover_posts, start
+from screens.cutover import CutoverScreen
+from screens.monitor import MonitorScreen
+from textual.widgets import Button, Input, Static
+from tui.app import DmsTuiApp
+from tui.models import TargetKind
+
+
+async def test_stale_ready_dialog_is_refused_by_the_controller(context, sandbox):
+    c = context.controller
+    mig = start(c, sandbox, TargetKind.SQL_MI, "SalesDB")
+    for _ in range(60):
+        sandbox.advance(15)
+        if not c.cutover_blockers(mig.id)[1]:
+            break
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
+                                interval=3600)
+        await app.push_screen(monitor)
+        await pilot.pause()
+        await monitor.refresh_once()
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, CutoverScreen)
+        # new log backups arrive after the dialog's last picture
+        sandbox.take_log_backup("SalesDB")
+        sandbox.take_log_backup("SalesDB")
+        sandbox.advance(10)
+        await pilot.click("#stopped")
+        dialog.query_one("#confirm-name", Input).value = "SalesDB"
+        await pilot.pause()
+        assert not dialog.query_one("#cutover-confirm", Button).disabled  # looks ready
+        await pilot.click("#cutover-confirm")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is dialog  # refused: the dialog stays, saying why
+        text = str(dialog.query_one("#cutover-blockers", Static).render())
+        assert "cutover refused" in text and "log backup" in text
+        assert cutover_posts(sandbox) == 0
+        assert dialog.query_one("#cutover-confirm", Button).disabled  # now it knows
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is monitor
