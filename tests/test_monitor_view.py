@@ -1,0 +1,77 @@
+"""Filtering by text and state, sorting by column, rows updated in place (not cleared)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from monitor_fakes import T0, FakeController, db_detail, mi_detail
+from screens.monitor import MonitorScreen
+from tui.app import DmsTuiApp
+from tui.context import AppContext
+
+
+async def _monitor(pilot, app, ctl):
+    monitor = MonitorScreen(service_id="svc", interval=3600, clock=lambda: T0)
+    await app.push_screen(monitor)
+    await pilot.pause()
+    await monitor.refresh_once()
+    await monitor.refresh_once()
+    await pilot.pause()
+    return monitor
+
+
+def _fake():
+    return FakeController(
+        mi_detail("Payroll", pending=2),
+        mi_detail("Billing", pending=0, status="Succeeded"),
+        mi_detail("Archive", pending=0, status="Failed"),
+        db_detail("SalesDB"))
+
+
+async def test_filter_by_text_and_state_and_sort():
+    ctl = _fake()
+    app = DmsTuiApp(AppContext(controller=ctl))
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await _monitor(pilot, app, ctl)
+        table = monitor.query_one("#migrations")
+        assert table.row_count == 4
+        counts = str(monitor.query_one("#state-counts").render())
+        assert "In progress 2" in counts and "Succeeded 1" in counts and "Failed 1" in counts
+        await pilot.press("slash")
+        await pilot.press(*"sqldb")
+        await pilot.pause()
+        assert table.row_count == 1 and "sqldb" in monitor.filter_text.lower()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert table.row_count == 4 and app.focused is table
+        await pilot.press("f")  # in progress
+        assert table.row_count == 2
+        await pilot.press("f", "f", "f")  # ready, completing, succeeded
+        assert table.row_count == 1 and table.keys[0].endswith("/billing")
+        await pilot.press("f", "f")  # failed, then everything
+        assert table.row_count == 4
+        await pilot.press("o")  # sort by source database
+        await pilot.pause()
+        order = [table.coordinate_to_cell_key((r, 0)).row_key.value.rsplit("/", 1)[-1]
+                 for r in range(table.row_count)]
+        assert order == sorted(order, key=str.lower)
+
+
+async def test_rows_are_updated_in_place_and_the_cursor_stays():
+    ctl = _fake()
+    app = DmsTuiApp(AppContext(controller=ctl))
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await _monitor(pilot, app, ctl)
+        table = monitor.query_one("#migrations")
+        await pilot.press("down", "down", "down")  # SalesDB, still in progress
+        await pilot.pause()
+        selected = table.selected_key
+        row_keys = list(table.rows)
+        d = ctl.details[selected]
+        ctl.set(replace(d, status="Completing"))
+        await monitor.refresh_once()
+        await pilot.pause()
+        assert list(table.rows) == row_keys  # same row objects, nothing re-added
+        assert table.selected_key == selected and table.cursor_row == 3
+        assert table.updates == 1  # only the status cell
+        assert "Completing" in str(monitor.query_one("#detail-title").render())
