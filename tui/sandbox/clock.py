@@ -1,0 +1,91 @@
+"""Simulated time for the sandbox.
+
+Two clocks share one interface: ``now()`` gives simulated seconds since the Unix epoch and
+``sleep(seconds)`` is what the Azure SDK's pollers and retry policy call between requests
+(through the transport).
+
+* ``ManualClock``: time moves only with ``advance``. ``sleep`` waits a few real milliseconds
+  whatever was asked (a poller re-checks quickly; it sees progress once the test advances time).
+* ``RealClock``: wall-clock time, optionally accelerated by ``speed``; ``sleep`` really sleeps.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import datetime, timezone
+
+# The seeded world starts on this (simulated) morning.
+MANUAL_POLL_SECONDS = 0.02
+
+EPOCH = datetime(2026, 3, 2, 8, 0, 0, tzinfo=timezone.utc).timestamp()
+
+
+class ManualClock:
+    manual = True
+
+    def __init__(self, start: float = EPOCH):
+        self._now = float(start)
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        with self._lock:
+            return self._now
+
+    def advance(self, seconds: float) -> float:
+        if seconds < 0:
+            raise ValueError("time cannot go backwards")
+        with self._lock:
+            self._now += float(seconds)
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(min(float(seconds), MANUAL_POLL_SECONDS))
+
+    def real_seconds(self, simulated: float) -> float:
+        """How long a client should wait (``Retry-After``) for ``simulated`` seconds to pass."""
+        return simulated
+
+
+class RealClock:
+    manual = False
+
+    def __init__(self, speed: float = 1.0, start: float | None = None):
+        if speed <= 0:
+            raise ValueError("speed must be positive")
+        self.speed = float(speed)
+        self._start = EPOCH if start is None else float(start)
+        self._t0 = time.monotonic()
+        self._offset = 0.0
+        self._lock = threading.Lock()
+
+    def now(self) -> float:
+        with self._lock:
+            return self._start + self._offset + (time.monotonic() - self._t0) * self.speed
+
+    def advance(self, seconds: float) -> float:
+        """Jump ahead (on top of the running wall clock)."""
+        if seconds < 0:
+            raise ValueError("time cannot go backwards")
+        with self._lock:
+            self._offset += float(seconds)
+        return self.now()
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            time.sleep(seconds)
+
+    def real_seconds(self, simulated: float) -> float:
+        return simulated / self.speed
+
+
+def iso(ts: float | None) -> str | None:
+    """ARM's timestamp format (UTC, 'Z', 7 fractional digits trimmed to microseconds)."""
+    if ts is None:
+        return None
+    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def to_datetime(ts: float | None) -> datetime | None:
+    return None if ts is None else datetime.fromtimestamp(ts, tz=timezone.utc)

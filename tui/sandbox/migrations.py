@@ -1,0 +1,550 @@
+"""State machines of ``databaseMigrations``: backup-and-restore (SqlMi, SqlVm) and table copy (SqlDb).
+
+Everything is computed from simulated timestamps, so a migration's state at time ``t`` does not
+depend on how often it was looked at: ``run_until(now)`` replays whatever happened since the
+last look (restores finishing, the next backup starting, tables moving through their phases).
+"""
+
+from __future__ import annotations
+
+import heapq
+import random
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable
+
+from tui.models import TargetKind
+
+from .clock import iso
+from .sqlserver import SimDatabase, SimTable, SimulatedSqlServer, copy_for_target
+from .world import BlobFile, Target
+
+TERMINAL = ("Succeeded", "Failed", "Canceled")
+PROVISION_SECONDS = 0.0  # validation is synchronous; the migration starts at once
+SCAN_SECONDS = 8.0  # DMS notices a new file in the backup location
+VALIDATE_SECONDS = 3.0  # reading the backup header of a file already in blob storage
+UPLOAD_BYTES_PER_SECOND = 60 * 1024 * 1024  # self-hosted runtime: share -> storage account
+COMPLETE_SECONDS = 30.0  # cutover: final restore with RECOVERY
+CANCEL_SECONDS = 10.0
+SQLDB_STARTUP_SECONDS = 20.0
+SQLDB_FINALIZE_SECONDS = 5.0
+SQLDB_PARALLEL_TABLES = 8
+
+
+def restore_seconds(f: BlobFile) -> float:
+    if f.backup_type == "full":
+        return 15.0 + f.size / (45 * 1024 * 1024)
+    return 6.0 + f.size / (60 * 1024 * 1024)
+
+
+@dataclass
+class TrackedFile:
+    blob: BlobFile
+    seen_at: float
+    upload_start: float | None
+    uploaded_at: float | None
+    restore_start: float | None = None
+    restore_end: float | None = None
+    ignored: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.blob.path.lower()
+
+
+class Migration:
+    """What every ``databaseMigrations`` resource has."""
+
+    def __init__(self, *, rid: str, name: str, kind: TargetKind, target: Target, service_id: str,
+                 source_database: str, props: dict, now: float, source: SimulatedSqlServer | None):
+        self.id = rid
+        self.name = name
+        self.kind = kind
+        self.target = target
+        self.service_id = service_id
+        self.source_database = source_database
+        self.props = props  # what the request set (secrets removed), echoed back
+        self.source = source
+        self.operation_id = str(uuid.uuid4())
+        self.created = now
+        self.started_on = now
+        self.ready_at = now + PROVISION_SECONDS
+        self.ended_on: float | None = None
+        self.status = "Creating"
+        self.failure: dict | None = None
+        self.cancel_done_at: float | None = None
+        self.complete_at: float | None = None
+        self.deleting = False
+
+    @property
+    def provisioning_state(self) -> str:
+        if self.status == "Creating":
+            return "Provisioning"
+        if self.status == "Failed" and self.failure and self.failure.get("during") == "provisioning":
+            return "Failed"
+        return "Succeeded"
+
+    @property
+    def active(self) -> bool:
+        return self.status not in TERMINAL
+
+    def fail(self, at: float, code: str, message: str) -> None:
+        if not self.active:
+            return
+        self.status = "Failed"
+        self.failure = {"code": code, "message": message}
+        self.ended_on = at
+
+    def cancel(self, now: float) -> None:
+        self.status = "Canceling"
+        self.cancel_done_at = now + CANCEL_SECONDS
+
+    def run_until(self, now: float) -> None:
+        if self.status == "Creating" and now >= self.ready_at:
+            self.status = "InProgress"
+        if self.status == "Canceling" and self.cancel_done_at is not None and now >= self.cancel_done_at:
+            self.status = "Canceled"
+            self.ended_on = self.cancel_done_at
+
+    def status_details(self, now: float) -> dict:
+        raise NotImplementedError
+
+    def eta(self, now: float) -> float | None:
+        """Simulated seconds until the next state change an operation may wait for."""
+        for t in (self.ready_at if self.status == "Creating" else None,
+                  self.cancel_done_at if self.status == "Canceling" else None,
+                  self.complete_at if self.status == "Completing" else None):
+            if t is not None:
+                return max(t - now, 0.0)
+        return None
+
+    def running_job(self) -> bool:
+        return self.active
+
+
+class BackupRestoreMigration(Migration):
+    """SqlMi / SqlVm: restore a full backup, then each log backup as it arrives, then cut over."""
+
+    def __init__(self, *, online: bool, last_backup_name: str, storage_type: str,
+                 list_files: Callable[[], list[BlobFile]], ir_online_since: Callable[[], float | None],
+                 container_name: str, **kw):
+        super().__init__(**kw)
+        self.online = online
+        self.last_backup_name = last_backup_name or ""
+        self.storage_type = storage_type  # AzureBlob / FileShare
+        self._list_files = list_files
+        self._ir_online_since = ir_online_since
+        self.container_name = container_name
+        self.files: dict[str, TrackedFile] = {}
+        self.full: TrackedFile | None = None
+        self.cursor: int | None = None  # LSN the restored chain reaches
+        self.restoring: TrackedFile | None = None
+        self.last_restored: TrackedFile | None = None
+        self.worker_free = self.ready_at
+        self.blocking = ""
+        self.upload_blocking: list[str] = []
+        self.backup_database: str | None = None
+        self.backup_server: str | None = None
+
+    # ------------------------------------------------------------------ simulation
+
+    def run_until(self, now: float) -> None:
+        super().run_until(now)
+        if self.status not in ("InProgress",):
+            if self.status == "Completing" and self.complete_at is not None and now >= self.complete_at:
+                self._succeed(self.complete_at)
+            return
+        self._discover(now)
+        self._restore(now)
+        if self.status == "Completing" and self.complete_at is not None and now >= self.complete_at:
+            self._succeed(self.complete_at)
+
+    def _discover(self, now: float) -> None:
+        ir_since = self._ir_online_since() if self.storage_type == "FileShare" else None
+        for blob in self._list_files():
+            if blob.created > now:
+                continue
+            key = blob.path.lower()
+            tf = self.files.get(key)
+            if tf is None:
+                seen = max(blob.created, self.ready_at) + SCAN_SECONDS
+                tf = TrackedFile(blob, seen, None, None)
+                self.files[key] = tf
+            if tf.uploaded_at is None:
+                if self.storage_type == "AzureBlob":  # already in storage: only the header is read
+                    tf.upload_start = tf.uploaded_at = tf.seen_at + VALIDATE_SECONDS
+                elif ir_since is not None:
+                    tf.upload_start = max(tf.seen_at, ir_since)
+                    tf.uploaded_at = tf.upload_start + blob.size / UPLOAD_BYTES_PER_SECOND
+        if self.storage_type == "FileShare" and ir_since is None:
+            self.upload_blocking = ["The self-hosted integration runtime is not online: no node is registered "
+                                    "with the Database Migration Service, so backups cannot be uploaded."]
+        else:
+            self.upload_blocking = []
+
+    def _seen(self, now: float) -> list[TrackedFile]:
+        return [f for f in self.files.values() if f.seen_at <= now and f.ignored is None]
+
+    def _restore(self, now: float) -> None:
+        while self.status == "InProgress":
+            if self.restoring is not None:
+                f = self.restoring
+                if f.restore_end is None or f.restore_end > now:
+                    break
+                self.restoring = None
+                self.last_restored = f
+                self.cursor = f.blob.last_lsn
+                self.worker_free = f.restore_end
+                if not self.online and self.last_backup_name and \
+                        f.blob.file_name.lower() == self.last_backup_name.lower():
+                    self.status = "Completing"
+                    self.complete_at = f.restore_end + COMPLETE_SECONDS
+                    break
+                continue
+            nxt = self._next(now)
+            if nxt is None:
+                break
+            if nxt.uploaded_at is None:
+                break
+            start = max(self.worker_free, nxt.uploaded_at)
+            if start > now:
+                break
+            problem = self._restore_problem(nxt)
+            if problem:
+                self.fail(start, *problem)
+                break
+            nxt.restore_start = start
+            nxt.restore_end = start + restore_seconds(nxt.blob)
+            self.restoring = nxt
+
+    def _next(self, now: float) -> TrackedFile | None:
+        seen = [f for f in self._seen(now) if f.restore_end is None and f is not self.restoring]
+        self.blocking = ""
+        if self.cursor is None and self.restoring is None:
+            fulls = [f for f in seen if f.blob.backup_type == "full"]
+            if not fulls:
+                return None
+            chosen = max(fulls, key=lambda f: f.blob.backup_finish)
+            for f in fulls:
+                if f is not chosen:
+                    f.ignored = "A later full backup in the folder is used to start the restore."
+            self.full = chosen
+            return chosen
+        if self.cursor is None:
+            return None
+        for f in seen:
+            if f.blob.backup_type == "full":
+                f.ignored = "The database is already being restored from an earlier full backup."
+            elif f.blob.last_lsn <= self.cursor:
+                f.ignored = "The backup set is already covered by the restored backups."
+        logs = sorted((f for f in seen if f.ignored is None and f.blob.backup_type == "log"),
+                      key=lambda f: f.blob.first_lsn)
+        for f in logs:
+            if f.blob.first_lsn <= self.cursor < f.blob.last_lsn:
+                return f
+        if logs:
+            f = logs[0]
+            self.blocking = (f"The log backup '{f.blob.file_name}' is too recent to apply to the database: the "
+                             f"log in this backup set begins at LSN {f.blob.first_lsn}, which is too recent to "
+                             f"apply to the database. An earlier log backup that includes LSN {self.cursor} "
+                             f"must be restored first (LSN gap in the backup chain).")
+        return None
+
+    def _restore_problem(self, f: TrackedFile) -> tuple[str, str] | None:
+        if self.backup_database is None:
+            self.backup_database, self.backup_server = f.blob.database, f.blob.server
+        if f.blob.database.lower() != (self.backup_database or "").lower():
+            return ("MultipleDatabasesInBackupLocation",
+                    f"The backup location holds backups of more than one database ('{self.backup_database}' and "
+                    f"'{f.blob.database}'). Keep each database's backups in its own folder.")
+        src = self._source_db()
+        if f.blob.backup_type == "full" and src is not None and src.is_encrypted:
+            thumb = "0x" + uuid.uuid5(uuid.NAMESPACE_OID, src.name).hex[:40].upper()
+            return ("RestoreFailed",
+                    f"Msg 33111, Level 16, State 3: Cannot find server certificate with thumbprint '{thumb}'. "
+                    f"RESTORE DATABASE is terminating abnormally. Migrate the TDE certificate of "
+                    f"'{src.name}' to the target before migrating the database.")
+        return None
+
+    def _source_db(self) -> SimDatabase | None:
+        if self.source is None:
+            return None
+        return self.source.get(self.backup_database or self.source_database)
+
+    def _succeed(self, at: float) -> None:
+        self.status = "Succeeded"
+        self.ended_on = at
+        src = self._source_db()
+        engine = self.target.engine
+        if engine.get(self.name) is None:
+            if src is not None:
+                engine.add(copy_for_target(src, self.name, engine.next_database_id()))
+            else:
+                db = SimDatabase(self.name, engine.next_database_id())
+                db.set_tables([])
+                engine.add(db)
+
+    def eta(self, now: float) -> float | None:
+        base = super().eta(now)
+        if base is not None:
+            return base
+        if self.restoring is not None and self.restoring.restore_end is not None:
+            return max(self.restoring.restore_end - now, 0.0)
+        return None
+
+    # ------------------------------------------------------------------ readiness
+
+    def pending_logs(self, now: float) -> int:
+        """Log backups DMS has found and not restored yet (including the one being restored)."""
+        return sum(1 for f in self._seen(now)
+                   if f.blob.backup_type == "log" and (f.restore_end is None or f.restore_end > now))
+
+    def ready_for_cutover(self, now: float) -> tuple[bool, str]:
+        if self.status != "InProgress":
+            return False, f"The migration is {self.status}."
+        if self.cursor is None:
+            return False, "The full backup has not been restored yet."
+        if self.restoring is not None:
+            return False, f"The backup file '{self.restoring.blob.file_name}' is still being restored."
+        if self.blocking:
+            return False, self.blocking
+        pending = self.pending_logs(now)
+        if pending:
+            return False, f"{pending} log backup(s) are still waiting to be restored."
+        return True, ""
+
+    # ------------------------------------------------------------------ rendering
+
+    def _file_json(self, f: TrackedFile, now: float) -> dict:
+        b = f.blob
+        if f.ignored:
+            status = "Ignored"
+        elif f.restore_end is not None and f.restore_end <= now:
+            status = "Restored"
+        elif f.restore_start is not None and f.restore_start <= now:
+            status = "Restoring"
+        elif f.uploaded_at is not None and f.uploaded_at <= now:
+            status = "Uploaded"
+        elif f.upload_start is not None and f.upload_start <= now:
+            status = "Uploading"
+        else:
+            status = "Arrived"
+        if f.upload_start is None or now <= f.upload_start:
+            frac, dur = 0.0, 0
+        elif f.uploaded_at is not None and now >= f.uploaded_at:
+            frac, dur = 1.0, f.uploaded_at - f.upload_start
+        else:
+            span = max((f.uploaded_at or now) - f.upload_start, 1e-6)
+            frac, dur = (now - f.upload_start) / span, now - f.upload_start
+        moved = int(b.size * frac)
+        return {"fileName": b.file_name, "status": status, "totalSize": b.size, "dataRead": moved,
+                "dataWritten": moved, "copyThroughput": round(moved / 1024 / dur, 2) if dur > 0 else 0.0,
+                "copyDuration": int(dur), "familySequenceNumber": 1}
+
+    def _set_json(self, f: TrackedFile, now: float) -> dict:
+        b = f.blob
+        restored = f.restore_end is not None and f.restore_end <= now
+        d = {"backupSetId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{b.server}/{b.database}/{b.first_lsn}")),
+             "firstLSN": str(b.first_lsn), "lastLSN": str(b.last_lsn),
+             "backupType": "Database" if b.backup_type == "full" else "Transaction Log",
+             "listOfBackupFiles": [self._file_json(f, now)],
+             "backupStartDate": iso(b.backup_start), "backupFinishedDate": iso(b.backup_finish),
+             "isBackupRestored": restored, "hasBackupChecksums": b.has_checksum, "familyCount": 1,
+             "ignoreReasons": [f.ignored] if f.ignored else []}
+        d["backupFinishDate"] = d["backupFinishedDate"]
+        return d
+
+    def status_details(self, now: float) -> dict:
+        seen = sorted((f for f in self.files.values() if f.seen_at <= now),
+                      key=lambda f: (f.blob.backup_type != "full", f.blob.first_lsn))
+        active = [f for f in seen if f.ignored is None]  # the chain DMS works on, restored ones included
+        invalid = [f.blob.file_name for f in seen if f.ignored]
+        full_restored = self.full is not None and self.full.restore_end is not None and self.full.restore_end <= now
+        if self.status == "Succeeded":
+            state = "Completed"
+        elif self.status in ("Failed", "Canceled", "Canceling"):
+            state = self.status
+        elif self.status == "Completing":
+            state = "CompleteRestoreOperation"
+        elif self.full is None:
+            state = "WaitForFullBackupUploadOperation"
+        elif not full_restored:
+            state = "RestoreFullBackupOperation"
+        else:
+            state = "MonitorMigration"
+        d = {
+            "migrationState": state,
+            "activeBackupSets": [self._set_json(f, now) for f in active],
+            "invalidFiles": invalid,
+            "blobContainerName": self.container_name,
+            "isFullBackupRestored": full_restored,
+            "restoreBlockingReason": self.blocking or None,
+            "completeRestoreErrorMessage": (self.failure or {}).get("message") if self.status == "Failed" else None,
+            "fileUploadBlockingErrors": list(self.upload_blocking),
+            "currentRestoringFilename": (self.restoring.blob.file_name if self.restoring is not None
+                                         else (self.last_restored.blob.file_name if self.last_restored else None)),
+            "lastRestoredFilename": self.last_restored.blob.file_name if self.last_restored else None,
+            "pendingLogBackupsCount": self.pending_logs(now),
+        }
+        if self.full is not None:
+            d["fullBackupSetInfo"] = self._set_json(self.full, now)
+        if self.last_restored is not None:
+            d["lastRestoredBackupSetInfo"] = self._set_json(self.last_restored, now)
+        return d
+
+
+# ---------------------------------------------------------------------- SQL Database: table copy
+
+
+@dataclass
+class TableCopy:
+    table: SimTable
+    prep_start: float = 0.0
+    copy_start: float = 0.0
+    copy_end: float = 0.0
+    rebuild_end: float = 0.0
+    throughput: float = 0.0  # KB/s
+    parallel_type: str = "None"
+    used_parallel: int = 1
+    stopped_at: float | None = None  # canceled / failed at
+    stop_status: str = ""
+
+    def status(self, now: float) -> str:
+        if self.stopped_at is not None and now >= self.stopped_at:
+            return self.stop_status
+        t = now
+        if t >= self.rebuild_end:
+            return "Succeeded"
+        if t >= self.copy_end:
+            return "RebuildingIndexes"
+        if t >= self.copy_start:
+            return "Copying"
+        return "PreparingForCopy"
+
+    def progress(self, now: float) -> float:
+        t = now if self.stopped_at is None else min(now, self.stopped_at)
+        if t <= self.copy_start:
+            return 0.0
+        if t >= self.copy_end:
+            return 1.0
+        return (t - self.copy_start) / max(self.copy_end - self.copy_start, 1e-6)
+
+    def json(self, now: float) -> dict:
+        frac = self.progress(now)
+        t = now if self.stopped_at is None else min(now, self.stopped_at)
+        rows, size = self.table.rows, self.table.data_bytes
+        read_frac = min(1.0, frac * 1.08) if frac < 1.0 else 1.0
+        duration = max(0.0, min(t, self.copy_end) - self.copy_start) if t > self.copy_start else 0.0
+        written = int(size * frac)
+        return {"tableName": self.table.full_name, "status": self.status(now),
+                "parallelCopyType": self.parallel_type, "usedParallelCopies": self.used_parallel,
+                "dataRead": int(size * read_frac), "dataWritten": written, "rowsRead": int(rows * read_frac),
+                "rowsCopied": int(rows * frac), "copyStart": iso(self.copy_start) if t >= self.copy_start else None,
+                "copyThroughput": round(written / 1024 / duration, 1) if duration > 0 else 0.0,
+                "copyDuration": int(duration)}
+
+
+class TableCopyMigration(Migration):
+    """SqlDb (offline): Azure Data Factory pipelines copy the tables, several at a time."""
+
+    def __init__(self, *, tables: list[SimTable] | None, target_db: SimDatabase | None, seed: int,
+                 source_problem: tuple[str, str] | None = None, **kw):
+        super().__init__(**kw)
+        self.online = False
+        self.target_db = target_db
+        self.selected = tables or []
+        self.copies: list[TableCopy] = []
+        self.errors: list[str] = []
+        self.source_problem = source_problem
+        self.finish_at: float | None = None
+        self._rng = random.Random(seed)
+        if source_problem is None:
+            self._schedule([t for t in self.selected if t.rows > 0], self.ready_at + SQLDB_STARTUP_SECONDS)
+
+    def _schedule(self, tables: list[SimTable], start: float) -> None:
+        slots = [(start, i) for i in range(SQLDB_PARALLEL_TABLES)]
+        heapq.heapify(slots)
+        rng = self._rng
+        for tbl in tables:
+            free, slot = heapq.heappop(slots)
+            big = tbl.rows >= 1_000_000
+            par = rng.choice((4, 6, 8)) if big else 1
+            tput = rng.uniform(6_000, 24_000) * (1 + 0.6 * (par - 1))
+            prep = rng.uniform(1.5, 4.0)
+            copy = tbl.data_bytes / 1024 / tput
+            rebuild = 1.0 + tbl.data_bytes / (300 * 1024 * 1024)
+            c = TableCopy(tbl, prep_start=free, copy_start=free + prep, copy_end=free + prep + copy,
+                          rebuild_end=free + prep + copy + rebuild, throughput=tput,
+                          parallel_type="DynamicRange" if big else "None", used_parallel=par)
+            self.copies.append(c)
+            heapq.heappush(slots, (c.rebuild_end, slot))
+        self.finish_at = max([c.rebuild_end for c in self.copies] + [start]) + SQLDB_FINALIZE_SECONDS
+
+    def run_until(self, now: float) -> None:
+        was_canceling = self.status == "Canceling"
+        super().run_until(now)
+        if was_canceling:
+            return
+        if self.status != "InProgress":
+            return
+        if self.source_problem is not None:
+            at = self.ready_at + 15.0
+            if now >= at:
+                self.fail(at, *self.source_problem)
+            return
+        if self.finish_at is not None and now >= self.finish_at:
+            self.status = "Succeeded"
+            self.ended_on = self.finish_at
+            if self.target_db is not None:
+                self.target_db.set_tables([SimTable(t.schema, t.name, t.rows, t.row_bytes) for t in self.selected])
+
+    def _stop(self, at: float, status: str) -> None:
+        for c in self.copies:
+            if c.rebuild_end > at and c.stopped_at is None:
+                c.stopped_at = at
+                c.stop_status = status if c.copy_start <= at else "Canceled"
+
+    def cancel(self, now: float) -> None:
+        super().cancel(now)
+        self._stop(now, "Canceled")
+
+    def fail(self, at: float, code: str, message: str) -> None:
+        if not self.active:
+            return
+        super().fail(at, code, message)
+        self._stop(at, "Failed")
+        self.errors.append(message)
+
+    def retry(self, now: float) -> None:
+        """Copy again every table that did not finish; the finished ones stay."""
+        redo = [c.table for c in self.copies if c.stopped_at is not None]
+        self.copies = [c for c in self.copies if c.stopped_at is None]
+        self.status, self.failure, self.ended_on = "InProgress", None, None
+        self.errors = []
+        self.source_problem = None
+        keep_end = max([c.rebuild_end for c in self.copies] + [now])
+        self._schedule(redo, now + SQLDB_STARTUP_SECONDS)
+        self.finish_at = max(self.finish_at or now, keep_end + SQLDB_FINALIZE_SECONDS)
+
+    def eta(self, now: float) -> float | None:
+        base = super().eta(now)
+        if base is not None:
+            return base
+        if self.status == "InProgress" and self.finish_at is not None:
+            return max(self.finish_at - now, 0.0)
+        return None
+
+    def status_details(self, now: float) -> dict:
+        if self.status == "Succeeded":
+            state = "Completed"
+        elif self.status in ("Failed", "Canceled", "Canceling"):
+            state = self.status
+        elif now < self.ready_at + SQLDB_STARTUP_SECONDS:
+            state = "PreparingForCopy"
+        else:
+            state = "MonitorMigration"
+        return {"migrationState": state, "sqlDataCopyErrors": list(self.errors),
+                "listOfCopyProgressDetails": [c.json(now) for c in self.copies]}
+
+    def ready_for_cutover(self, now: float) -> tuple[bool, str]:
+        return False, "SQL Database migrations complete on their own; there is no cutover."

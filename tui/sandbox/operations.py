@@ -1,0 +1,88 @@
+"""Asynchronous operations: the ``Azure-AsyncOperation`` resources the SDK's LRO poller reads."""
+
+from __future__ import annotations
+
+import math
+import uuid
+from dataclasses import dataclass
+from typing import Callable
+
+from .arm import Answer, ArmError
+from .clock import iso
+
+DMS_API = "2025-06-30"
+
+# check() -> (status, error dict or None, simulated seconds still to go or None)
+Check = Callable[[], tuple[str, dict | None, float | None]]
+
+
+@dataclass
+class AsyncOperation:
+    id: str
+    subscription: str
+    location: str
+    namespace: str
+    started: float
+    check: Check
+    status: str = "InProgress"
+    error: dict | None = None
+    ended: float | None = None
+
+    @property
+    def url(self) -> str:
+        return (f"https://management.azure.com/subscriptions/{self.subscription}/providers/{self.namespace}"
+                f"/locations/{self.location}/operationStatuses/{self.id}?api-version={DMS_API}")
+
+
+class Operations:
+    def __init__(self, now: Callable[[], float], real_seconds: Callable[[float], float], manual: bool):
+        self._now = now
+        self._real_seconds = real_seconds
+        self._manual = manual
+        self._ops: dict[str, AsyncOperation] = {}
+
+    def start(self, subscription: str, location: str, check: Check,
+              namespace: str = "Microsoft.DataMigration") -> tuple[AsyncOperation, dict[str, str]]:
+        op = AsyncOperation(str(uuid.uuid4()), subscription, location, namespace, self._now(), check)
+        self._ops[op.id.lower()] = op
+        self._refresh(op)
+        return op, {"Azure-AsyncOperation": op.url, "Retry-After": self.retry_after(op)}
+
+    def retry_after(self, op: AsyncOperation, eta: float | None = None) -> str:
+        if op.status != "InProgress":
+            return "0"
+        if eta is None:
+            _, _, eta = op.check()
+        if eta is None:
+            eta = 5.0
+        wait = self._real_seconds(max(eta, 0.0))
+        # a manual clock is moved by the poller's own sleep, so ask for exactly what is left;
+        # on a real clock keep the UI lively with short waits
+        wait = min(wait, 60.0) if self._manual else min(max(wait, 1.0), 5.0)
+        return str(max(1, math.ceil(wait)))
+
+    def _refresh(self, op: AsyncOperation) -> float | None:
+        if op.status != "InProgress":
+            return None
+        status, error, eta = op.check()
+        if status != "InProgress":
+            op.status, op.error, op.ended = status, error, self._now()
+        return eta
+
+    def answer(self, subscription: str, location: str, op_id: str) -> Answer:
+        op = self._ops.get(op_id.lower())
+        if op is None or op.subscription.lower() != subscription.lower():
+            raise ArmError(404, "OperationNotFound", f"The operation '{op_id}' could not be found.")
+        eta = self._refresh(op)
+        body = {
+            "id": f"/subscriptions/{op.subscription}/providers/{op.namespace}/locations/{op.location}"
+                  f"/operationStatuses/{op.id}",
+            "name": op.id,
+            "status": op.status,
+            "startTime": iso(op.started),
+        }
+        if op.ended is not None:
+            body["endTime"] = iso(op.ended)
+        if op.error:
+            body["error"] = op.error
+        return Answer(200, body, {"Retry-After": self.retry_after(op, eta)})

@@ -1,0 +1,138 @@
+"""The in-process HTTP transport: the real Azure SDK pipeline sends its requests here.
+
+``send`` answers from the emulated Resource Manager without opening a socket. The response is a
+``requests.Response`` wrapped the way azure-core's own ``RequestsTransport`` wraps one, so every
+policy (retry, authentication, LRO polling, error mapping) sees what it would see from Azure.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from http import HTTPStatus
+from io import BytesIO
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+from requests.structures import CaseInsensitiveDict
+from azure.core.exceptions import ServiceRequestError, ServiceResponseError
+from azure.core.pipeline.transport import HttpTransport, RequestsTransportResponse
+from azure.core.pipeline.transport._requests_basic import (  # the same helpers RequestsTransport uses
+    _handle_non_stream_rest_response, _is_rest,
+)
+from azure.core.rest._requests_basic import RestRequestsTransportResponse
+
+from .arm import Answer
+
+if TYPE_CHECKING:
+    from .sandbox import Sandbox
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    url: str
+    path: str
+    body: dict | list | None
+    query: dict[str, str]
+
+
+def _request_body(request: Any) -> bytes | None:
+    content = getattr(request, "content", None)  # azure.core.rest.HttpRequest
+    if content is None:
+        content = getattr(request, "data", None)  # legacy transport HttpRequest
+    if content is None:
+        content = getattr(request, "body", None)
+    if content is None:
+        return None
+    if isinstance(content, str):
+        return content.encode("utf-8")
+    if isinstance(content, (bytes, bytearray)):
+        return bytes(content)
+    if hasattr(content, "read"):
+        return content.read()
+    return json.dumps(content).encode("utf-8")
+
+
+class SandboxTransport(HttpTransport):
+    """azure-core ``HttpTransport`` answering from a :class:`~tui.sandbox.Sandbox`."""
+
+    def __init__(self, sandbox: "Sandbox", block_size: int = 4096):
+        self._sandbox = sandbox
+        self._block_size = block_size
+
+    # HttpTransport is a context manager the pipeline opens and closes; nothing to hold open.
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *args):
+        pass
+
+    def sleep(self, duration: float) -> None:
+        """Called by the SDK between LRO polls and retries: follows the sandbox clock."""
+        self._sandbox.clock.sleep(duration)
+
+    def send(self, request: Any, **kwargs: Any):
+        url = request.url
+        parts = urlsplit(url)
+        query = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+        raw = _request_body(request)
+        body = None
+        if raw:
+            try:
+                body = json.loads(raw.decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                body = None
+        self._sandbox._record(RecordedRequest(request.method.upper(), url, parts.path, body, query))
+
+        slow, fault = self._sandbox.faults.take(parts.path)
+        if slow is not None:
+            time.sleep(slow.seconds)
+        if fault is not None and fault.kind == "drop_connection" and not fault.after_processing:
+            raise ServiceRequestError("Connection aborted: the remote end closed the connection "
+                                      "before the request was sent (sandbox fault).")
+        if fault is not None and fault.kind in ("throttle", "server_error", "expired_token"):
+            answer = self._sandbox._fault_answer(fault)
+        else:
+            answer = self._sandbox._handle(request.method.upper(), parts.path, query,
+                                           dict(request.headers), body, raw)
+        if fault is not None and fault.kind == "drop_connection":
+            raise ServiceResponseError("Connection aborted: the remote end closed the connection "
+                                       "without a response (sandbox fault).")
+        return self._wrap(request, answer, stream=kwargs.get("stream", False))
+
+    def _wrap(self, request: Any, answer: Answer, *, stream: bool):
+        data = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
+        resp = requests.Response()
+        resp.status_code = answer.status
+        try:
+            resp.reason = HTTPStatus(answer.status).phrase
+        except ValueError:
+            resp.reason = ""
+        headers = CaseInsensitiveDict(answer.headers)
+        headers.setdefault("x-ms-request-id", self._sandbox._request_id())
+        headers.setdefault("x-ms-correlation-request-id", headers["x-ms-request-id"])
+        headers["Content-Length"] = str(len(data))
+        if answer.body is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        resp.headers = headers
+        resp._content = data
+        resp._content_consumed = True
+        resp.raw = BytesIO(data)
+        resp.encoding = "utf-8"
+        resp.url = request.url
+        if _is_rest(request):
+            response = RestRequestsTransportResponse(request=request, internal_response=resp,
+                                                     block_size=self._block_size)
+            if not stream:
+                _handle_non_stream_rest_response(response)
+            return response
+        return RequestsTransportResponse(request, resp, self._block_size)
