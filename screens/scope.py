@@ -15,6 +15,7 @@ from screens.base import BaseScreen
 from tui.errors import DmsTuiError
 from tui.models import ResourceGroup, Subscription
 from widgets.filter_list import FilterList
+from widgets.compact import compact_all
 
 
 class ScopeScreen(BaseScreen):
@@ -57,6 +58,7 @@ class ScopeScreen(BaseScreen):
         return self.app.wizard.project
 
     def on_mount(self) -> None:
+        compact_all(self)
         ctx = self.app.context
         who = "Sandbox credential (simulated Azure)" if ctx.is_sandbox else \
             getattr(ctx, "credential_label", "") or type(ctx.credential).__name__

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from tui.errors import DmsTuiError
 from tui.signin import DeviceCodePrompt, SignInMethod, environment_ready
+from widgets.compact import compact_all
 
 
 class SignInScreen(Screen[bool]):
@@ -50,6 +51,9 @@ class SignInScreen(Screen[bool]):
         yield Static("", id="device-code")
         yield Static("", id="step-error", classes="step-error")
         yield Footer()
+
+    def on_mount(self) -> None:
+        compact_all(self)
 
     @on(OptionList.OptionSelected, "#methods")
     def chosen(self, event: OptionList.OptionSelected) -> None:

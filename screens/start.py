@@ -11,6 +11,7 @@ from textual.widgets.option_list import Option
 from screens.base import BaseScreen
 from tui.projects import list_projects
 from tui.wizard_state import step_label
+from widgets.compact import compact_all
 
 
 class StartScreen(BaseScreen):
@@ -34,6 +35,7 @@ class StartScreen(BaseScreen):
         yield Static("", id="projects-hint", classes="hint")
 
     def on_mount(self) -> None:
+        compact_all(self)
         self.refresh_projects()
 
     def on_screen_resume(self) -> None:

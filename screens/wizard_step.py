@@ -10,6 +10,7 @@ from textual.widgets import Static
 from screens.base import BaseScreen
 from tui.wizard_state import WizardState
 from widgets.step_indicator import StepIndicator
+from widgets.compact import compact_all
 
 
 class WizardStep(BaseScreen):
@@ -36,6 +37,7 @@ class WizardStep(BaseScreen):
         yield from ()
 
     def on_mount(self) -> None:
+        compact_all(self)
         missing = self.state.missing_secrets(self.STEP)
         if missing:
             from widgets.secrets_prompt import SecretsPrompt
