@@ -77,3 +77,167 @@ def test_sqlmi_online_full_log_cutover_succeeds(sb, c):
     src = sb.sql_server(sb.source_address)
     assert {(t.schema, t.table, t.rows) for t in target.row_counts("SalesDB")} == \
         {(t.schema, t.table, t.rows) for t in src.row_counts("SalesDB")}
+
+
+def test_sqlmi_offline_completes_after_last_backup(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    body = c.blob_body("SqlMi", MI, "SalesDB", online=False, last_backup="SalesDB_log_003.trn")
+    ops.begin_create_or_update(TARGET_RG, MI, "SalesDB_offline", body).result()
+    sb.advance(60)
+    assert _mi(c, "SalesDB_offline").properties.migration_status == "InProgress"
+    sb.advance(200)
+    m = _mi(c, "SalesDB_offline")
+    assert m.properties.migration_status == "Succeeded"
+    assert m.properties.offline_configuration.offline is True
+    assert m.properties.migration_status_details.last_restored_filename == "SalesDB_log_003.trn"
+    assert "SalesDB_offline" in sb.sql_server(c.mi_fqdn()).names()
+
+
+def test_sqlvm_online_from_file_share_uploads_then_restores(sb, c):
+    share = "\\\\sqlprod01\\SQLBackups"
+    sb.take_full_backup("SalesDB", f"{share}\\SalesDB_full_share.bak")
+    log = sb.take_log_backup("SalesDB")
+    assert log.device.startswith(share)
+    acct = c.account()
+    body = {"properties": {
+        "kind": "SqlVm", "scope": c.target_id("SqlVm", "sqlvm-contoso-01"), "migrationService": c.service_id(),
+        "sourceDatabaseName": "SalesDB",
+        "sourceSqlConnection": {"dataSource": sb.source_address, "authentication": "WindowsAuthentication",
+                                "userName": "CONTOSO\\svc-dms", "password": "pw"},
+        "backupConfiguration": {
+            "sourceLocation": {"fileShare": {"path": share, "username": "CONTOSO\\svc-dms", "password": "pw"}},
+            "targetLocation": {"storageAccountResourceId": acct.id, "accountKey": c.account_key()}}}}
+    ops = c.dms.database_migrations_sql_vm
+    ops.begin_create_or_update(TARGET_RG, "sqlvm-contoso-01", "SalesDB", body).result()
+    sb.advance(9)
+    d = ops.get(TARGET_RG, "sqlvm-contoso-01", "SalesDB", expand="MigrationStatusDetails").properties.migration_status_details
+    statuses = {s.list_of_backup_files[0].file_name: s.list_of_backup_files[0].status for s in d.active_backup_sets}
+    assert statuses["SalesDB_full_share.bak"] == "Uploading"
+    sb.advance(200)
+    d = ops.get(TARGET_RG, "sqlvm-contoso-01", "SalesDB", expand="MigrationStatusDetails").properties.migration_status_details
+    assert d.is_full_backup_restored and d.pending_log_backups_count == 0
+    files = [f for s in d.active_backup_sets for f in s.list_of_backup_files]
+    assert all(f.status == "Restored" and f.data_written == f.total_size for f in files)
+
+
+def test_share_upload_waits_for_integration_runtime(sb, c):
+    ops = c.dms.sql_migration_services
+    ops.begin_create_or_update("rg-dms-migration", "dms-new", {"location": "westeurope"})
+    sb.advance(61)
+    assert ops.get("rg-dms-migration", "dms-new").integration_runtime_state == "NeedRegistration"
+    ops.list_auth_keys("rg-dms-migration", "dms-new")
+    sb.advance(10)
+    assert ops.get("rg-dms-migration", "dms-new").integration_runtime_state == "NeedRegistration"
+    sb.advance(40)
+    assert ops.get("rg-dms-migration", "dms-new").integration_runtime_state == "Online"
+    assert [n.node_name for n in ops.list_monitoring_data("rg-dms-migration", "dms-new").nodes] == ["JUMPBOX01"]
+
+
+def test_break_backup_chain_blocks_until_repaired(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    m = ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(200)
+    sb.break_backup_chain("SalesDB")
+    sb.take_log_backup("SalesDB")
+    sb.advance(120)
+    d = _mi(c).properties.migration_status_details
+    assert d.pending_log_backups_count == 1
+    assert "LSN gap" in d.restore_blocking_reason and "too recent to apply" in d.restore_blocking_reason
+    with pytest.raises(HttpResponseError) as err:
+        ops.begin_cutover(TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}).result()
+    assert err.value.error.code == "MigrationNotReadyForCutoverError"
+    sb.take_log_backup("SalesDB")
+    sb.advance(120)
+    assert _mi(c).properties.migration_status_details.pending_log_backups_count == 2
+    moved = sb.repair_backup_chain("SalesDB")
+    assert len(moved) == 1
+    sb.advance(120)
+    d = _mi(c).properties.migration_status_details
+    assert d.pending_log_backups_count == 0 and not d.restore_blocking_reason
+
+
+def test_fail_migration_reports_failure_error(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(30)
+    sb.fail_migration("SalesDB")
+    m = _mi(c)
+    assert m.properties.migration_status == "Failed"
+    assert m.properties.migration_failure_error.code == "RestoreFailed"
+    assert m.properties.migration_failure_error.message
+    assert m.properties.ended_on is not None
+    sb.advance(100)
+    assert _mi(c).properties.migration_status == "Failed"
+
+
+def test_tde_database_fails_on_missing_certificate(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    ops.begin_create_or_update(TARGET_RG, MI, "HRPayroll", c.blob_body("SqlMi", MI, "HRPayroll")).result()
+    sb.advance(60)
+    m = _mi(c, "HRPayroll")
+    assert m.properties.migration_status == "Failed"
+    assert "certificate" in m.properties.migration_failure_error.message
+
+
+def test_sqldb_tables_progress_then_succeed(sb, c):
+    ops = c.dms.database_migrations_sql_db
+    ops.begin_create_or_update(TARGET_RG, "sql-contoso-prod", "SalesDB", c.sqldb_body("SalesDB")).result()
+
+    def details():
+        m = ops.get(TARGET_RG, "sql-contoso-prod", "SalesDB", expand="MigrationStatusDetails")
+        return m, m.properties.migration_status_details.list_of_copy_progress_details
+
+    sb.advance(25)
+    m, tables = details()
+    src = {f"{t.schema}.{t.table}": t.rows for t in sb.sql_server(sb.source_address).row_counts("SalesDB")}
+    assert {t.table_name for t in tables} == {n for n, r in src.items() if r > 0}  # empty tables skipped
+    assert m.properties.migration_status == "InProgress"
+    assert any(t.status in ("PreparingForCopy", "Copying") for t in tables)
+    seen = set()
+    for _ in range(40):
+        sb.advance(15)
+        m, tables = details()
+        seen |= {t.status for t in tables}
+        copying = [t for t in tables if t.status == "Copying"]
+        for t in copying:
+            assert 0 <= t.rows_copied <= t.rows_read <= src[t.table_name]
+        if m.properties.migration_status == "Succeeded":
+            break
+    assert m.properties.migration_status == "Succeeded"
+    assert {"Copying", "Succeeded"} <= seen
+    assert all(t.status == "Succeeded" and t.rows_copied == src[t.table_name] for t in tables)
+    big = [t for t in tables if t.table_name == "Sales.SalesOrderDetail"][0]
+    assert big.parallel_copy_type == "DynamicRange" and big.used_parallel_copies > 1 and big.copy_throughput > 0
+    target = sb.sql_server("sql-contoso-prod.database.windows.net")
+    assert {f"{t.schema}.{t.table}": t.rows for t in target.row_counts("SalesDB")} == src
+
+
+def test_sqldb_ten_thousand_tables(sb, c):
+    ops = c.dms.database_migrations_sql_db
+    src = sb.sql_server(sb.source_address)
+    inv = [d for d in src.databases() if d.name == "InventoryHub"][0]
+    assert inv.table_count == 10_000
+    ops.begin_create_or_update(TARGET_RG, "sql-contoso-prod", "InventoryHub", c.sqldb_body("InventoryHub")).result()
+    sb.advance(3600)
+    m = ops.get(TARGET_RG, "sql-contoso-prod", "InventoryHub", expand="MigrationStatusDetails")
+    assert m.properties.migration_status == "InProgress"
+    states = {t.status for t in m.properties.migration_status_details.list_of_copy_progress_details}
+    assert "Succeeded" in states and "PreparingForCopy" in states
+    sb.advance(40_000)
+    m = ops.get(TARGET_RG, "sql-contoso-prod", "InventoryHub")
+    assert m.properties.migration_status == "Succeeded"
+    rows = sb.sql_server("sql-contoso-prod.database.windows.net").row_counts("InventoryHub")
+    assert len(rows) == 10_000
+
+
+def test_sqldb_cancel_stops_tables(sb, c):
+    ops = c.dms.database_migrations_sql_db
+    m = ops.begin_create_or_update(TARGET_RG, "sql-contoso-prod", "SalesDB", c.sqldb_body("SalesDB")).result()
+    sb.advance(40)
+    ops.begin_cancel(TARGET_RG, "sql-contoso-prod", "SalesDB",
+                     {"migrationOperationId": m.properties.migration_operation_id}).result()
+    sb.advance(20)
+    g = ops.get(TARGET_RG, "sql-contoso-prod", "SalesDB", expand="MigrationStatusDetails")
+    assert g.properties.migration_status == "Canceled"
+    statuses = {t.status for t in g.properties.migration_status_details.list_of_copy_progress_details}
+    assert "Canceled" in statuses and statuses <= {"Canceled", "Succeeded"}
