@@ -125,17 +125,26 @@ class ServiceRoutes:
     def register(self, r: Router) -> None:
         G = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.DataMigration/sqlMigrationServices"
         one = G + "/{name}"
-        r.add("GET", "/subscriptions/{sub}/providers/Microsoft.DataMigration/sqlMigrationServices", self.list_sub)
-        r.add("GET", G, self.list_group)
-        r.add("GET", one, self.get)
-        r.add("PUT", one, self.put)
-        r.add("PATCH", one, self.patch)
-        r.add("DELETE", one, self.delete)
-        r.add("POST", one + "/listAuthKeys", self.list_auth_keys)
-        r.add("POST", one + "/regenerateAuthKeys", self.regenerate_auth_keys)
-        r.add("POST", one + "/deleteNode", self.delete_node)
-        r.add("POST", one + "/listMonitoringData", self.monitoring)
-        r.add("GET", one + "/listMigrations", self.list_migrations)
+        for method, pattern, fn in (
+            ("GET", "/subscriptions/{sub}/providers/Microsoft.DataMigration/sqlMigrationServices", self.list_sub),
+            ("GET", G, self.list_group),
+            ("GET", one, self.get),
+            ("PUT", one, self.put),
+            ("PATCH", one, self.patch),
+            ("DELETE", one, self.delete),
+            ("POST", one + "/listAuthKeys", self.list_auth_keys),
+            ("POST", one + "/regenerateAuthKeys", self.regenerate_auth_keys),
+            ("POST", one + "/deleteNode", self.delete_node),
+            ("POST", one + "/listMonitoringData", self.monitoring),
+            ("GET", one + "/listMigrations", self.list_migrations),
+        ):
+            r.add(method, pattern, self._checked(fn))
+
+    def _checked(self, fn):
+        def handler(req: Req) -> Answer:
+            self.sb.require_dms_api(req)
+            return fn(req)
+        return handler
 
     def json(self, svc: Service) -> dict:
         self.progress(svc)
@@ -177,7 +186,6 @@ class ServiceRoutes:
 
     def put(self, req: Req) -> Answer:
         sub, grp = self.sb.resources.group(req)
-        self.sb.require_dms_api(req)
         name = req.params["name"]
         body = req.body if isinstance(req.body, dict) else {}
         location = (body.get("location") or "").replace(" ", "").lower()
@@ -211,7 +219,6 @@ class ServiceRoutes:
 
     def patch(self, req: Req) -> Answer:
         svc = self._get(req)
-        self.sb.require_dms_api(req)
         body = req.body if isinstance(req.body, dict) else {}
         if "tags" in body:
             svc.tags = body.get("tags") or {}
@@ -220,7 +227,6 @@ class ServiceRoutes:
 
     def delete(self, req: Req) -> Answer:
         sub, grp = self.sb.resources.group(req)
-        self.sb.require_dms_api(req)
         rid = f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}/providers/{SERVICE_TYPE}/{req.params['name']}"
         svc = self.find(rid)
         if svc is None:
@@ -237,7 +243,6 @@ class ServiceRoutes:
 
     def list_auth_keys(self, req: Req) -> Answer:
         svc = self._get(req)
-        self.sb.require_dms_api(req)
         self._ready(svc)
         if not svc.nodes and svc.node_due_at is None and self.sb.auto_register_nodes:
             svc.node_due_at = self.now() + NODE_REGISTRATION_SECONDS
@@ -245,7 +250,6 @@ class ServiceRoutes:
 
     def regenerate_auth_keys(self, req: Req) -> Answer:
         svc = self._get(req)
-        self.sb.require_dms_api(req)
         self._ready(svc)
         body = req.body if isinstance(req.body, dict) else {}
         key_name = body.get("keyName") or ""
@@ -259,7 +263,6 @@ class ServiceRoutes:
 
     def delete_node(self, req: Req) -> Answer:
         svc = self._get(req)
-        self.sb.require_dms_api(req)
         body = req.body if isinstance(req.body, dict) else {}
         node_name, ir = body.get("nodeName") or "", body.get("integrationRuntimeName") or ""
         if ir and ir.lower() != svc.ir_name.lower():
@@ -277,7 +280,6 @@ class ServiceRoutes:
 
     def monitoring(self, req: Req) -> Answer:
         svc = self._get(req)
-        self.sb.require_dms_api(req)
         now = self.now()
         running = self.sb.migrations.running_jobs(svc.id)
         nodes = []
@@ -295,5 +297,4 @@ class ServiceRoutes:
 
     def list_migrations(self, req: Req) -> Answer:
         svc = self._get(req)
-        self.sb.require_dms_api(req)
         return ok(page(self.sb.migrations.json_for_service(svc.id)))

@@ -1,0 +1,110 @@
+"""Injected transport faults, seen through the real SDK pipeline (retry, auth, error mapping)."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from azure.core.exceptions import (
+    ClientAuthenticationError, HttpResponseError, ServiceRequestError, ServiceResponseError,
+)
+from azure.core.pipeline.policies import RetryPolicy
+
+from tui.sandbox import Fault, Sandbox
+
+from test_sandbox_support import DMS_RG, MI, SERVICE, TARGET_RG, Clients
+
+
+@pytest.fixture()
+def sb():
+    return Sandbox(seed=0)
+
+
+@pytest.fixture()
+def c(sb):
+    return Clients(sb)
+
+
+def _gets(sb, fragment):
+    return [r for r in sb.requests if r.method == "GET" and fragment in r.path]
+
+
+def test_throttle_is_retried_after_retry_after(sb, c):
+    sb.inject(Fault.throttle(retry_after=1, times=2, match="/sqlMigrationServices"))
+    svc = c.dms.sql_migration_services.get(DMS_RG, SERVICE)
+    assert svc.name == SERVICE
+    assert len(_gets(sb, f"/sqlMigrationServices/{SERVICE}")) == 3
+
+
+def test_throttle_answer_shape(sb):
+    c = Clients(sb, retry_policy=RetryPolicy(retry_total=0))
+    sb.inject(Fault.throttle(retry_after=7))
+    with pytest.raises(HttpResponseError) as err:
+        c.dms.sql_migration_services.get(DMS_RG, SERVICE)
+    assert err.value.status_code == 429
+    assert err.value.error.code == "TooManyRequests"
+    assert err.value.response.headers["Retry-After"] == "7"
+
+
+def test_server_error_retried_then_forever(sb, c):
+    sb.inject(Fault.server_error(status=503, times=1))
+    assert c.dms.sql_migration_services.get(DMS_RG, SERVICE).name == SERVICE
+    quick = Clients(sb, retry_policy=RetryPolicy(retry_total=2, retry_backoff_factor=0))
+    sb.inject(Fault.server_error(status=500, times=None, match="/managedInstances"))
+    with pytest.raises(HttpResponseError) as err:
+        quick.sql.managed_instances.get(TARGET_RG, MI)
+    assert err.value.status_code == 500 and err.value.error.code == "InternalServerError"
+    assert len(_gets(sb, f"/managedInstances/{MI}")) == 3
+    # other paths are unaffected
+    assert quick.dms.sql_migration_services.get(DMS_RG, SERVICE).name == SERVICE
+
+
+def test_drop_connection_retried_and_surfaced(sb, c):
+    sb.inject(Fault.drop_connection(times=1))
+    assert c.dms.sql_migration_services.get(DMS_RG, SERVICE).name == SERVICE
+    none = Clients(sb, retry_policy=RetryPolicy(retry_total=0))
+    sb.inject(Fault.drop_connection(times=1))
+    with pytest.raises(ServiceRequestError):
+        none.dms.sql_migration_services.get(DMS_RG, SERVICE)
+    sb.inject(Fault.drop_connection(times=1, after_processing=True, match="/listAuthKeys"))
+    with pytest.raises(ServiceResponseError):
+        none.dms.sql_migration_services.list_auth_keys(DMS_RG, SERVICE)
+
+
+def test_slow_answer_blocks_only_the_caller(sb, c):
+    sb.inject(Fault.slow(0.5, match="/sqlMigrationServices"))
+    done = threading.Event()
+
+    def worker():
+        c.dms.sql_migration_services.get(DMS_RG, SERVICE)
+        done.set()
+
+    t0 = time.monotonic()
+    th = threading.Thread(target=worker)
+    th.start()
+    # meanwhile another caller gets its answer at once
+    assert c.sql.managed_instances.get(TARGET_RG, MI).name == MI
+    assert time.monotonic() - t0 < 0.4 and not done.is_set()
+    th.join(5)
+    assert done.is_set() and time.monotonic() - t0 >= 0.5
+
+
+def test_expired_token(sb, c):
+    sb.inject(Fault.expired_token(times=1))
+    with pytest.raises(ClientAuthenticationError) as err:
+        c.dms.sql_migration_services.get(DMS_RG, SERVICE)
+    assert err.value.status_code == 401
+    assert err.value.error.code == "ExpiredAuthenticationToken"
+    assert c.dms.sql_migration_services.get(DMS_RG, SERVICE).name == SERVICE
+
+
+def test_fault_matches_cutover_only(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    m = ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(300)
+    sb.inject(Fault.server_error(status=503, times=1, match="/cutover"))
+    ops.begin_cutover(TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}).result()
+    posts = [r for r in sb.requests if r.method == "POST" and r.path.endswith("/cutover")]
+    assert len(posts) == 2 and posts[0].body == {"migrationOperationId": m.properties.migration_operation_id}
+    assert ops.get(TARGET_RG, MI, "SalesDB").properties.migration_status == "Completing"
