@@ -76,11 +76,14 @@ class MonitorScreen(BaseScreen):
     class ActionDone(Message):
         text: str
         refresh: bool = True
+        busy: str = ""  # the action that finished (no longer in flight)
+        forget: str = ""  # a migration id that no longer exists
 
     @dataclass
     class ActionFailed(Message):
         error: DmsTuiError
         extra: str = ""
+        busy: str = ""
 
     def __init__(self, project: Any = None, service_id: str | None = None, *,
                  migration_ids: tuple[str, ...] | list[str] = (), interval: float = 5.0,
@@ -109,6 +112,7 @@ class MonitorScreen(BaseScreen):
         self._gen_done = 0
         self._done_event: asyncio.Event | None = None
         self._busy: set[str] = set()  # actions in flight, one of each at most
+        self._source_password = ""  # typed for this session only, never saved
 
     # ------------------------------------------------------------------ layout
 
@@ -455,11 +459,34 @@ class MonitorScreen(BaseScreen):
         if src.get("server"):
             known = {"server", "port", "authentication", "user", "encrypt",
                      "trust_server_certificate"}
-            return SourceParams(**{k: v for k, v in src.items() if k in known})
+            params = SourceParams(**{k: v for k, v in src.items() if k in known})
+            params.password = self._source_password
+            return params
         sandbox = getattr(self.context, "sandbox", None)
         if sandbox is not None and getattr(sandbox, "source_address", None):
             return SourceParams(server=sandbox.source_address)
-        return SourceParams(server=detail.source_server)
+        return SourceParams(server=detail.source_server, authentication="windows")
+
+    def with_source(self, detail: MigrationDetail, then: Callable[[SourceParams], None]) -> None:
+        """Call ``then`` with the source's connection, asking for the password first when
+        SQL authentication needs one this session."""
+        params = self.source_params(detail)
+        if getattr(self.context, "sandbox", None) is not None or \
+                params.authentication != "sql" or params.password:
+            then(params)
+            return
+        from widgets.secrets_prompt import SecretsPrompt
+
+        def got(values: dict | None) -> None:
+            if values and values.get("source_password"):
+                self._source_password = values["source_password"]
+                then(self.source_params(detail))
+            else:
+                self.note("No password: run the T-SQL on the source yourself (shown in the "
+                          "cutover dialog), or press the key again.")
+
+        self.app.push_screen(SecretsPrompt(["source_password"],
+                                           {"source_password": params.server}), got)
 
     def action_log_backup(self) -> None:
         d = self._need_selected()
@@ -471,9 +498,13 @@ class MonitorScreen(BaseScreen):
         if "backup" in self._busy:
             self.note("A log backup is already running.")
             return
-        self._busy.add("backup")
-        self.note(f"Taking a log backup of {d.source_database}…")
-        self._take_backup(d, self.source_params(d))
+
+        def go(params: SourceParams) -> None:
+            self._busy.add("backup")
+            self.note(f"Taking a log backup of {d.source_database}…")
+            self._take_backup(d, params)
+
+        self.with_source(d, go)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-backup")
     def _take_backup(self, detail: MigrationDetail, params: SourceParams) -> None:
@@ -485,11 +516,9 @@ class MonitorScreen(BaseScreen):
             from tui.log_backup import manual_statement
             self.post_message(self.ActionFailed(_translate(exc),
                                                 manual_statement(self.context, detail,
-                                                                 self.now())))
+                                                                 self.now()), busy="backup"))
         else:
-            self.post_message(self.ActionDone(f"Log backup taken: {result.url}"))
-        finally:
-            self.app.call_from_thread(self._busy.discard, "backup")
+            self.post_message(self.ActionDone(f"Log backup taken: {result.url}", busy="backup"))
 
     def action_validate(self) -> None:
         d = self._need_selected()
@@ -497,8 +526,8 @@ class MonitorScreen(BaseScreen):
             return
         from screens.validation import ValidationScreen
 
-        self.app.push_screen(ValidationScreen(d, self.source_params(d),
-                                              export_folder=self.export_folder))
+        self.with_source(d, lambda params: self.app.push_screen(
+            ValidationScreen(d, params, export_folder=self.export_folder)))
 
     def action_export(self) -> None:
         d = self._need_selected()
@@ -586,14 +615,13 @@ class MonitorScreen(BaseScreen):
                 text = "Retry requested."
             else:
                 c.delete_migration(migration_id)
-                self.app.call_from_thread(self._forget, migration_id)
-                text = "Migration deleted."
+                self.post_message(self.ActionDone("Migration deleted.", busy=what,
+                                                  forget=migration_id))
+                return
         except Exception as exc:  # noqa: BLE001
-            self.post_message(self.ActionFailed(_translate(exc), ""))
+            self.post_message(self.ActionFailed(_translate(exc), "", busy=what))
         else:
-            self.post_message(self.ActionDone(text))
-        finally:
-            self.app.call_from_thread(self._busy.discard, what)
+            self.post_message(self.ActionDone(text, busy=what))
 
     def _forget(self, migration_id: str) -> None:
         key = migration_id.lower()
@@ -606,12 +634,16 @@ class MonitorScreen(BaseScreen):
 
     @on(ActionDone)
     def _on_action_done(self, message: ActionDone) -> None:
+        self._busy.discard(message.busy)
+        if message.forget:
+            self._forget(message.forget)
         self.note(message.text)
         if message.refresh:
             self.action_refresh_now()
 
     @on(ActionFailed)
     def _on_action_failed(self, message: ActionFailed) -> None:
+        self._busy.discard(message.busy)
         text = message.error.full_text
         if message.extra:
             text += f"\nRun it yourself on the source:\n{message.extra}"

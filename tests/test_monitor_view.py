@@ -75,3 +75,48 @@ async def test_rows_are_updated_in_place_and_the_cursor_stays():
         assert table.selected_key == selected and table.cursor_row == 3
         assert table.updates == 1  # only the status cell
         assert "Completing" in str(monitor.query_one("#detail-title").render())
+
+
+async def test_log_backup_asks_for_the_source_password_once_and_keeps_it_in_memory():
+    from tui.models import BackupResult
+    from tui.projects import Project
+
+    ctl = _fake()
+    seen = []
+
+    class Source:
+        def backup_log(self, db, url, *, tail=False):
+            return BackupResult(db, "log", url, f"BACKUP LOG [{db}] TO URL = N'{url}'")
+
+        def close(self):
+            pass
+
+    def open_source(params):
+        seen.append(params)
+        return Source()
+
+    payroll = mi_detail("Payroll", pending=2)
+    project = Project(name="p", service_id="svc", migration_ids=[payroll.id],
+                      source={"server": "sql01", "authentication": "sql", "user": "sa"})
+    app = DmsTuiApp(AppContext(controller=ctl, open_source_fn=open_source))
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = MonitorScreen(project=project, interval=3600, clock=lambda: T0)
+        await app.push_screen(monitor)
+        await pilot.pause()
+        await monitor.refresh_once()
+        await monitor.refresh_once()
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.press(*"s3cret", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen and seen[0].server == "sql01" and seen[0].password == "s3cret"
+        assert "Log backup taken" in monitor.last_note
+        assert "acct.blob.core.windows.net/c/Payroll/Payroll_log_20260302_080000.trn" \
+            in monitor.last_note
+        await pilot.press("l")  # no second prompt
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(seen) == 2 and app.screen is monitor, (monitor.last_note, app.screen)
+        assert "s3cret" not in repr(project) and "s3cret" not in str(project.source)
