@@ -252,6 +252,8 @@ class MigrationRoutes:
                                code="BlobContainerNotFound")
             if offline and not last_backup:
                 raise _missing("properties.offlineConfiguration.lastBackupName")
+            if not folder and "/" in last_backup.replace("\\", "/"):
+                folder = last_backup.replace("\\", "/").rsplit("/", 1)[0].strip("/")
             if not folder:
                 wanted = common["source_database"].lower()
                 folder = wanted if any(b.folder.lower() == wanted for b in container.blobs) else ""

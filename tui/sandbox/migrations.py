@@ -195,8 +195,7 @@ class BackupRestoreMigration(Migration):
                 self.last_restored = f
                 self.cursor = f.blob.last_lsn
                 self.worker_free = f.restore_end
-                if not self.online and self.last_backup_name and \
-                        f.blob.file_name.lower() == self.last_backup_name.lower():
+                if not self.online and self.is_last_backup(f.blob):
                     self.status = "Completing"
                     self.complete_at = f.restore_end + COMPLETE_SECONDS
                     break
@@ -216,6 +215,13 @@ class BackupRestoreMigration(Migration):
             nxt.restore_start = start
             nxt.restore_end = start + restore_seconds(nxt.blob)
             self.restoring = nxt
+
+    def is_last_backup(self, blob: BlobFile) -> bool:
+        """``lastBackupName`` is a file name, or ``folder/file`` inside the container."""
+        want = self.last_backup_name.replace("\\", "/").strip("/").lower()
+        if not want:
+            return False
+        return blob.path.lower() == want if "/" in want else blob.file_name.lower() == want
 
     def _next(self, now: float) -> TrackedFile | None:
         seen = [f for f in self._seen(now) if f.restore_end is None and f is not self.restoring]
