@@ -119,15 +119,18 @@ class ValidationScreen(BaseScreen):
         if self.report is None:
             self.notify("Nothing counted yet.")
             return
-        self._export(self.report)
+        from tui.monitoring import default_clock
+
+        stamp = default_clock(getattr(self.app.context, "sandbox", None))()
+        self._export(self.report, stamp.strftime("%Y%m%d-%H%M%S"))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="validation-export")
-    def _export(self, report: ValidationReport) -> None:
+    def _export(self, report: ValidationReport, stamp: str) -> None:
         from tui.export import export_migration
 
         try:
             paths = export_migration(self.detail, report, folder=self.export_folder,
-                                     stamp="validation")
+                                     stamp=stamp)
             self.post_message(self.Exported(f"Exported to {paths[0].parent}: "
                                             + ", ".join(p.name for p in paths)))
         except OSError as exc:

@@ -148,3 +148,15 @@ def test_no_fault_crashes_the_controller(controller, sandbox, fault):
             call()
         assert info.value.message
     assert cutover_posts(sandbox) == 0
+
+
+def test_failed_sqldb_migration_can_be_retried(controller, sandbox):
+    d = start(controller, sandbox, TargetKind.SQL_DB, "SalesDB")
+    sandbox.advance(5)
+    sandbox.fail_migration("SalesDB")
+    d = controller.get_migration(d.id)
+    assert d.status == "Failed" and d.error is not None and d.error.hint
+    after = controller.retry_migration(d.id)
+    assert after.status != "Failed"
+    d = advance_until(controller, sandbox, d.id, lambda d: is_final(d.status))
+    assert d.status == "Succeeded"

@@ -36,12 +36,12 @@ async def step(app, pilot, monitor, sandbox, seconds=15):
     await pilot.pause()
 
 
-async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox):
+async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox, tmp_path):
     controller = context.controller
     mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        monitor = await open_monitor(app, pilot, mig)
+        monitor = await open_monitor(app, pilot, mig, export_folder=tmp_path)
         assert monitor.selected_id == mig.id.lower()
         assert "SalesDB" in text_of(monitor, "#detail-title")
 
@@ -128,6 +128,16 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         assert validation.report.mismatches == 0
         assert "All tables match" in text_of(validation, "#validation-summary")
         assert validation.query_one("#validation-table").row_count == len(validation.report.rows)
+
+        # the change ticket: details and the validation report as JSON and CSV
+        await pilot.press("e")
+        await settle(app, pilot)
+        names = sorted(p.name for p in tmp_path.iterdir())
+        assert len(names) == 3 and names[0].startswith("SalesDB-20260302-")
+        assert [n.rsplit("-", 1)[-1] for n in names] == [
+            "backups.csv", "validation.csv", names[2].rsplit("-", 1)[-1]]
+        assert names[2].endswith(".json")
+        assert "Exported" in text_of(validation, "#validation-summary")
 
 
 async def test_cutover_confirm_pressed_twice_sends_one_request(context, sandbox):
