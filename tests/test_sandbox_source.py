@@ -113,3 +113,14 @@ def test_realtime_sandbox_moves_with_the_wall_clock():
     d = c.dms.database_migrations_sql_mi.get(TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails")
     assert d.properties.migration_status_details.is_full_backup_restored
     assert m.properties.migration_operation_id
+
+
+def test_realtime_short_operations_answer_quickly():
+    sb = Sandbox.realtime(seed=1, speed=1.0)
+    c = Clients(sb)  # default polling interval (30 s): the sandbox's wait hints must be used
+    m = c.dms.database_migrations_sql_mi.begin_create_or_update(
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    t0 = time.monotonic()
+    c.dms.database_migrations_sql_mi.begin_cancel(
+        TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}).result()
+    assert time.monotonic() - t0 < 1.0

@@ -46,20 +46,23 @@ class Operations:
         op = AsyncOperation(str(uuid.uuid4()), subscription, location, namespace, self._now(), check)
         self._ops[op.id.lower()] = op
         self._refresh(op)
-        return op, {"Azure-AsyncOperation": op.url, "Retry-After": self.retry_after(op)}
+        return op, {"Azure-AsyncOperation": op.url, **self.retry_after(op)}
 
-    def retry_after(self, op: AsyncOperation, eta: float | None = None) -> str:
+    def retry_after(self, op: AsyncOperation, eta: float | None = None) -> dict[str, str]:
+        """How long the poller should wait: ``Retry-After`` (whole seconds) or, under a second,
+        ``retry-after-ms`` (azure-core reads both; a zero would make it fall back to its 30 s default)."""
         if op.status != "InProgress":
-            return "0"
-        if eta is None:
-            _, _, eta = op.check()
-        if eta is None:
-            eta = 5.0
-        wait = self._real_seconds(max(eta, 0.0))
-        # a manual clock is moved by the poller's own sleep, so ask for exactly what is left;
-        # on a real clock keep the UI lively with short waits
-        wait = min(wait, 60.0) if self._manual else min(max(wait, 1.0), 5.0)
-        return str(max(1, math.ceil(wait)))
+            wait = 0.05
+        else:
+            if eta is None:
+                _, _, eta = op.check()
+            wait = self._real_seconds(max(eta if eta is not None else 5.0, 0.0))
+            # a manual clock only moves when the caller advances it: poll at a steady pace; on a
+            # real clock wait for the work to be done, but keep the UI lively
+            wait = min(max(wait, 0.2), 60.0) if self._manual else min(max(wait, 0.2), 5.0)
+        if wait >= 1.0:
+            return {"Retry-After": str(math.ceil(wait))}
+        return {"retry-after-ms": str(int(wait * 1000))}
 
     def _refresh(self, op: AsyncOperation) -> float | None:
         if op.status != "InProgress":
@@ -85,4 +88,4 @@ class Operations:
             body["endTime"] = iso(op.ended)
         if op.error:
             body["error"] = op.error
-        return Answer(200, body, {"Retry-After": self.retry_after(op, eta)})
+        return Answer(200, body, self.retry_after(op, eta))
