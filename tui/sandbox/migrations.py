@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import random
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from tui.models import TargetKind
@@ -75,6 +75,7 @@ class Migration:
         self.cancel_done_at: float | None = None
         self.complete_at: float | None = None
         self.deleting = False
+        self.delete_at: float | None = None
 
     @property
     def provisioning_state(self) -> str:

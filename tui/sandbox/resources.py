@@ -231,8 +231,7 @@ class ResourceRoutes:
         return handler
 
     def _db_json(self, t: Target, db) -> dict:
-        sub_type = "databases"
-        body = {"id": f"{t.id}/{sub_type}/{db.name}", "name": db.name, "type": f"{t.namespace_type}/databases",
+        body = {"id": f"{t.id}/databases/{db.name}", "name": db.name, "type": f"{t.namespace_type}/databases",
                 "location": t.location}
         created = iso(self.sb.clock.now() - 86_400 * 30)
         if t.kind == TargetKind.SQL_MI:

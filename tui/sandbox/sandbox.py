@@ -6,6 +6,7 @@ import itertools
 import ntpath
 import random
 import uuid
+from dataclasses import replace
 from typing import Any
 
 from tui.models import BackupRecord
@@ -13,9 +14,10 @@ from tui.models import BackupRecord
 from .arm import Answer, ArmError
 from .clock import ManualClock, RealClock
 from .credential import SandboxCredential
-from .dms_services import Service, ServiceRoutes
+from .dms_services import ServiceRoutes
 from .faults import Fault, FaultSet
 from .migration_routes import MigrationRoutes
+from .migrations import TableCopyMigration
 from .operations import DMS_API, Operations
 from .resources import ResourceRoutes
 from .router import Req, Router
@@ -150,7 +152,6 @@ class Sandbox:
                 raise KeyError(f"no database '{source_database}' on {self.source_address}")
             folder, moved = self._backup_dir(db.name), []
             for rec in db.stray_backups:
-                from dataclasses import replace
                 copy = replace(rec, device=self._join(folder, ntpath.basename(rec.device)))
                 self.world._backup_written(self.source_address, copy)
                 moved.append(copy)
@@ -164,7 +165,6 @@ class Sandbox:
             m = self.migrations.by_target_database(target_database)
             if m is None or not m.active:
                 raise KeyError(f"no running migration to '{target_database}'")
-            from .migrations import TableCopyMigration
             if isinstance(m, TableCopyMigration):
                 running = [c for c in m.copies if c.copy_start <= self.now < c.rebuild_end]
                 table = running[0].table.full_name if running else (m.copies[0].table.full_name if m.copies else "")

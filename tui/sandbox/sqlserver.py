@@ -194,7 +194,7 @@ class SimulatedSqlServer:
             db.lsn += 2_000_000
             rec = BackupRecord(
                 database=db.name, backup_type="full", start=to_datetime(start), finish=to_datetime(now),
-                first_lsn=_lsn(first), last_lsn=_lsn(db.lsn), database_backup_lsn=_lsn(first),
+                first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn), database_backup_lsn=lsn_text(first),
                 has_checksum=True, device=url, size_bytes=size, compressed=True,
             )
             db.backups.append(rec)
@@ -225,7 +225,7 @@ class SimulatedSqlServer:
             db.lsn += max(1000, log_bytes // 8192)
             stray = BackupRecord(
                 database=db.name, backup_type="log", start=to_datetime(now - 4), finish=to_datetime(now - 2),
-                first_lsn=_lsn(stray_first), last_lsn=_lsn(db.lsn), database_backup_lsn=fulls[-1].first_lsn,
+                first_lsn=lsn_text(stray_first), last_lsn=lsn_text(db.lsn), database_backup_lsn=fulls[-1].first_lsn,
                 has_checksum=True, device=f"D:\\MSSQL\\Backup\\{db.name}_maint_{len(db.backups)}.trn",
                 size_bytes=log_bytes // 2, compressed=True,
             )
@@ -237,7 +237,7 @@ class SimulatedSqlServer:
         duration = max(1.0, log_bytes / (80 * 1024 * 1024))
         rec = BackupRecord(
             database=db.name, backup_type="log", start=to_datetime(now - duration), finish=to_datetime(now),
-            first_lsn=_lsn(first), last_lsn=_lsn(db.lsn), database_backup_lsn=fulls[-1].first_lsn,
+            first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn), database_backup_lsn=fulls[-1].first_lsn,
             has_checksum=True, device=url, size_bytes=int(log_bytes * 0.4), compressed=True,
         )
         db.backups.append(rec)
@@ -248,7 +248,7 @@ class SimulatedSqlServer:
         return rec
 
 
-def _lsn(n: int) -> str:
+def lsn_text(n: int) -> str:
     """LSNs as msdb shows them: a decimal numeric(25,0)."""
     return str(n)
 

@@ -11,8 +11,9 @@ from typing import Callable
 
 from tui.models import BackupRecord, ServerInfo, TargetKind
 
+from .clock import to_datetime
 from .sqlserver import (
-    SimDatabase, SimulatedSqlServer, data_files, many_tables_factory, oltp_tables,
+    SimDatabase, SimTable, SimulatedSqlServer, data_files, lsn_text, many_tables_factory, oltp_tables,
 )
 
 LOCATION = "westeurope"
@@ -346,27 +347,21 @@ class World:
 
     def _seed_full(self, src: SimulatedSqlServer, db: SimDatabase, url: str, at: float,
                    checksum: bool = True) -> None:
-        from .clock import to_datetime
-        from .sqlserver import _lsn
-
         first = db.lsn
         db.lsn += 2_000_000
         duration = max(30.0, db.data_size_mb / 180.0)
         rec = BackupRecord(database=db.name, backup_type="full", start=to_datetime(at - duration),
-                           finish=to_datetime(at), first_lsn=_lsn(first), last_lsn=_lsn(db.lsn),
-                           database_backup_lsn=_lsn(first), has_checksum=checksum, device=url,
+                           finish=to_datetime(at), first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn),
+                           database_backup_lsn=lsn_text(first), has_checksum=checksum, device=url,
                            size_bytes=int(db.data_size_mb * 1024 * 1024 * 0.42), compressed=True)
         db.backups.append(rec)
         self._backup_written(src.address, rec, created=at)
 
     def _seed_log(self, src: SimulatedSqlServer, db: SimDatabase, url: str, at: float) -> None:
-        from .clock import to_datetime
-        from .sqlserver import _lsn
-
         first = db.lsn
         db.lsn += 180_000
         rec = BackupRecord(database=db.name, backup_type="log", start=to_datetime(at - 6),
-                           finish=to_datetime(at), first_lsn=_lsn(first), last_lsn=_lsn(db.lsn),
+                           finish=to_datetime(at), first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn),
                            database_backup_lsn=db.backups[-1].database_backup_lsn, has_checksum=True,
                            device=url, size_bytes=int(db.log_rate_bytes * 1800 * 0.4), compressed=True)
         db.backups.append(rec)
@@ -430,8 +425,7 @@ def _sys_db(name: str, dbid: int) -> SimDatabase:
     return db
 
 
-def _t(schema: str, name: str, rows: int, width: int = 180):
-    from .sqlserver import SimTable
+def _t(schema: str, name: str, rows: int, width: int = 180) -> SimTable:
     return SimTable(schema, name, rows, width)
 
 
