@@ -19,7 +19,7 @@ class StartScreen(BaseScreen):
         Binding("n", "new", "New project", id="start.new"),
         Binding("o", "open", "Open project", id="start.open"),
         Binding("m", "monitor", "Monitor", id="start.monitor"),
-        Binding("q", "app.quit", "Quit", id="start.quit"),
+        Binding("q", "app.quit", "Quit", show=False, id="start.quit"),
     ]
 
     def compose_body(self) -> ComposeResult:

@@ -55,6 +55,7 @@ class DatabasesStep(WizardStep):
                      f"{'Last full':<10} {'Last log':<10}", classes="table-head")
         yield SelectionList[str](id="databases")
         yield Static("Reading the databases…", id="databases-status", classes="hint")
+        yield Static("Selected: none", id="databases-selected")
         yield FindingsView(id="findings")
 
     def start(self) -> None:
@@ -105,6 +106,12 @@ class DatabasesStep(WizardStep):
         if message.databases:
             sel.highlighted = 0
             self._show(message.databases[0].name)
+
+    @on(SelectionList.SelectedChanged, "#databases")
+    def selection_changed(self) -> None:
+        chosen = self._selected()
+        self.query_one("#databases-selected", Static).update(
+            "Selected: " + (", ".join(chosen) if chosen else "none — Space selects"))
 
     @on(SelectionList.SelectionHighlighted, "#databases")
     def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:

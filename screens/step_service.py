@@ -181,7 +181,8 @@ class ServiceStep(WizardStep):
         lines = [f"Integration runtime: {svc.integration_runtime_state or 'not set up'}"
                  + (f" ({runtime.name})" if runtime.name else "")]
         for node in runtime.nodes:
-            lines.append(f"  node {node.node_name}: {node.status} {node.version}")
+            lines.append(f"  node {node.node_name}: {node.status or 'status not reported'}"
+                         + (f", version {node.version}" if node.version else ""))
         if not runtime.nodes:
             lines.append("  no nodes — needed only for backups on an SMB share (or SQL "
                          "Database targets): install the runtime on a Windows host and "

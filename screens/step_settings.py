@@ -119,6 +119,7 @@ class SettingsStep(WizardStep):
                     yield Input(placeholder=f"filter {db}'s tables", id=f"tfilter-{i}",
                                 classes="table-filter")
                     yield SelectionList[str](id=f"tables-{i}", classes="tables")
+                    yield Static("", id=f"tcount-{i}", classes="hint")
         yield Static("", id="settings-status", classes="hint")
 
     def start(self) -> None:
@@ -236,6 +237,14 @@ class SettingsStep(WizardStep):
         sel.clear_options()
         sel.add_options([Selection(n, n, on) for n, on in self.table_choice[db].items()
                          if not needle or needle in n.lower()])
+        self._count_tables(i, db)
+
+    def _count_tables(self, i: int, db: str) -> None:
+        choice = self.table_choice[db]
+        picked = sum(choice.values())
+        self.query_one(f"#tcount-{i}", Static).update(
+            f"{picked} of {len(choice)} tables selected"
+            + (" (all)" if picked == len(choice) else "") + " — Space toggles")
 
     @on(Input.Changed, ".table-filter")
     def table_filter(self, event: Input.Changed) -> None:
@@ -248,6 +257,7 @@ class SettingsStep(WizardStep):
         db = self.dbs[i]
         name = event.selection.value
         self.table_choice[db][name] = name in event.selection_list.selected
+        self._count_tables(i, db)
 
     # ---------------------------------------------------------------- visibility
 

@@ -16,6 +16,8 @@ from tui.context import SourceParams
 from tui.errors import DmsTuiError
 from tui.models import ServerInfo
 
+ENCRYPT = "Encrypt the connection"
+TRUST = "Trust the server certificate without checking it (self-signed only)"
 AUTH = [("SQL login", "sql"), ("Windows / Kerberos", "windows"), ("Microsoft Entra", "entra")]
 
 
@@ -58,15 +60,22 @@ class SourceStep(WizardStep):
         yield Input(src.get("user", ""), placeholder="migration_login", id="user")
         yield Static("Password (kept in memory only)", classes="label")
         yield Input(self.state.secrets.source_password, password=True, id="password")
-        yield Checkbox("Encrypt the connection", src.get("encrypt", True), id="encrypt")
-        yield Checkbox("Trust the server certificate (only for self-signed certificates)",
-                       src.get("trust_server_certificate", False), id="trust")
+        yield Checkbox(ENCRYPT, src.get("encrypt", True), id="encrypt")
+        yield Checkbox(TRUST, src.get("trust_server_certificate", False), id="trust")
         yield Static("Press Ctrl+T to test the connection.", id="source-result")
 
     def start(self) -> None:
+        self._label_checkboxes()
         self.query_one("#server", Input).focus()
         if self.state.source is not None:
             self.tested = self.state.source_params()
+
+    @on(Checkbox.Changed)
+    def _label_checkboxes(self) -> None:
+        """Say ON/off in words: a 16-colour terminal may not show the box's state."""
+        for box_id, text in (("#encrypt", ENCRYPT), ("#trust", TRUST)):
+            box = self.query_one(box_id, Checkbox)
+            box.label = f"{text}: {'ON' if box.value else 'off'}"
 
     def params(self) -> SourceParams:
         port = self.query_one("#port", Input).value.strip()
