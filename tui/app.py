@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import importlib
 import time
+from functools import partial
 from typing import Callable
 
 from textual.app import App
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
@@ -27,9 +29,44 @@ STEP_SCREENS = {
 }
 
 
+class WizardCommands(Provider):
+    """Command palette: start or open projects, the monitor, and going back to earlier steps."""
+
+    def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
+        from tui.projects import list_projects
+        from tui.wizard_state import step_label
+
+        app = self.app
+        found: list[tuple[str, Callable[[], None], str]] = [
+            ("New migration project", app.start_new, "Start the setup wizard"),
+            ("Monitor migrations", app.open_monitor, "Every migration of the DMS instance"),
+        ]
+        for p in list_projects():
+            found.append((f"Open project {p.name}", partial(app.open_project, p.name),
+                          f"Resume at step {step_label(min(p.step, 9))}"))
+        wizard = app.wizard
+        if wizard is not None and wizard.named:
+            for step in range(1, min(wizard.project.step, 8) + 1):
+                found.append((f"Go to step {step_label(step)}", partial(app.goto_step, step),
+                              f"Back to this step of {wizard.project.name}"))
+        return found
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+
+
 class DmsTuiApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "dms-tui"
+    COMMANDS = App.COMMANDS | {WizardCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="app.quit"),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
