@@ -518,7 +518,10 @@ class MonitorScreen(BaseScreen):
                                                 manual_statement(self.context, detail,
                                                                  self.now()), busy="backup"))
         else:
-            self.post_message(self.ActionDone(f"Log backup taken: {result.url}", busy="backup"))
+            where, _, name = result.url.rpartition("/")
+            self.post_message(self.ActionDone(
+                f"Log backup taken: {name} (in …/{where.rsplit('/', 2)[-2]}/"
+                f"{where.rsplit('/', 1)[-1]})", busy="backup"))
 
     def action_validate(self) -> None:
         d = self._need_selected()

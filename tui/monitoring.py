@@ -354,10 +354,13 @@ def restore_summary(detail: MigrationDetail) -> list[str]:
     full = {True: "restored", False: "not restored yet", None: "unknown"}[
         detail.is_full_backup_restored]
     pending = "?" if detail.pending_log_backups is None else str(detail.pending_log_backups)
+    restoring = detail.current_restoring_filename
+    if restoring and restoring == detail.last_restored_filename:
+        restoring = ""  # DMS repeats the last restored file when nothing is restoring
     return [
-        f"Full backup: {full}   Pending log backups: {pending}",
-        f"Last restored: {detail.last_restored_filename or '—'}   "
-        f"Restoring now: {detail.current_restoring_filename or '—'}",
+        f"Full backup: {full}   Pending log backups: {pending}   "
+        f"Restoring now: {restoring or 'nothing'}",
+        f"Last restored: {detail.last_restored_filename or '—'}",
     ]
 
 
