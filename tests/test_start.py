@@ -78,3 +78,20 @@ async def test_command_palette_lists_projects_and_the_monitor(context):
         await pilot.pause(0.3)
         await pilot.press("enter")
         await wait_for(pilot, lambda: step_is(app, 2))
+
+
+async def test_device_code_is_shown_with_a_countdown():
+    from datetime import datetime, timedelta, timezone
+
+    from tui.signin import DeviceCodePrompt
+
+    app = app_for(AppContext())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, "SignInScreen")
+        expires = datetime.now(timezone.utc) + timedelta(minutes=14, seconds=30)
+        app.screen.post_message(app.screen.CodeShown(
+            DeviceCodePrompt("https://microsoft.com/devicelogin", "ABCD-EFGH", expires)))
+        await wait_for(pilot, lambda: "ABCD-EFGH" in screen_text(app))
+        text = screen_text(app)
+        assert "https://microsoft.com/devicelogin" in text
+        assert "expires in 14:" in text
