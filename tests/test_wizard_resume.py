@@ -11,6 +11,7 @@ from tests.wizard_pilot import (
     step_is, target, text_of, wait_for,
 )
 from tui.app import DmsTuiApp
+from tui.models import TargetKind
 from tui.projects import load_project
 from tui.sandbox import Fault
 
@@ -110,3 +111,23 @@ async def test_ui_answers_keys_while_azure_is_slow(context, sandbox):
         await pilot.press("escape")  # Back works while Azure is still answering
         await wait_for(pilot, lambda: step_is(app, 4), timeout=1)
         assert time.monotonic() - started < 3.0, "keys were answered before Azure was"
+
+
+async def test_quitting_keeps_the_choices_made_on_the_current_step(context, sandbox):
+    from tests.test_wizard_steps import app_for, opened, project_at
+
+    services = context.controller.list_migration_services()
+    mi = next(t for t in context.controller.list_targets(TargetKind.SQL_MI)
+              if t.name == "sqlmi-contoso-prod")
+    account = next(a for a in context.controller.list_storage_accounts() if "mig" in a.name)
+    project_at(6, sandbox, {"service": services[0].id,
+                            "targets": {"sqlmi-contoso-prod": mi}, "account": account.id},
+               databases=[])
+    app = app_for(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, 6)
+        await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
+        order = list(app.wizard.inventory)
+        await pilot.press(*(["down"] * order.index("InventoryHub")), "space", "ctrl+q")
+    saved = load_project("payroll")
+    assert saved.step == 6 and saved.databases == ["InventoryHub"]

@@ -179,6 +179,19 @@ class DmsTuiApp(App):
         from screens.monitor import MonitorScreen
         self.push_screen(MonitorScreen(project=project, service_id=service_id))
 
+    async def action_quit(self) -> None:
+        """Keep what is on the current step before leaving, so the next run resumes there."""
+        from screens.wizard_step import WizardStep
+
+        screen = self.screen
+        if isinstance(screen, WizardStep) and self.wizard is not None and self.wizard.named:
+            try:
+                screen.commit()
+                self.wizard.save(screen.STEP)
+            except DmsTuiError as exc:  # a half-typed name must not stop the quit
+                self.log.warning(f"project not saved on quit: {exc}")
+        self.exit()
+
     # ------------------------------------------------------------------ errors
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
