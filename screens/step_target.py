@@ -105,10 +105,11 @@ class TargetStep(WizardStep):
                 f"No {message.kind.label} in this subscription.")
 
     @on(DataTable.RowHighlighted, "#targets")
-    def highlighted(self, event: DataTable.RowHighlighted) -> None:
-        target = next((t for t in self.targets if t.id == event.row_key.value), None)
-        if target is not None and not target.usable:
-            self._describe(target)
+    def highlighted(self) -> None:
+        """Describe the row under the cursor now (events of earlier moves may land late)."""
+        row = self.query_one("#targets", DataTable).cursor_row
+        if 0 <= row < len(self.targets):
+            self._describe(self.targets[row])
 
     @on(DataTable.RowSelected, "#targets")
     def selected(self, event: DataTable.RowSelected) -> None:
