@@ -16,7 +16,7 @@ import time
 from datetime import datetime, timezone
 
 # The seeded world starts on this (simulated) morning.
-MANUAL_POLL_SECONDS = 0.05
+MANUAL_POLL_SECONDS = 0.02
 
 EPOCH = datetime(2026, 3, 2, 8, 0, 0, tzinfo=timezone.utc).timestamp()
 

@@ -52,7 +52,7 @@ class Operations:
         """How long the poller should wait: ``Retry-After`` (whole seconds) or, under a second,
         ``retry-after-ms`` (azure-core reads both; a zero would make it fall back to its 30 s default)."""
         if op.status != "InProgress":
-            wait = 0.05
+            wait = 0.001  # done: let the poller read the result at once
         else:
             if eta is None:
                 _, _, eta = op.check()
@@ -62,7 +62,7 @@ class Operations:
             wait = min(max(wait, 0.2), 60.0) if self._manual else min(max(wait, 0.2), 5.0)
         if wait >= 1.0:
             return {"Retry-After": str(math.ceil(wait))}
-        return {"retry-after-ms": str(int(wait * 1000))}
+        return {"retry-after-ms": str(max(1, int(wait * 1000)))}
 
     def _refresh(self, op: AsyncOperation) -> float | None:
         if op.status != "InProgress":
