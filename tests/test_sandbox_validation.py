@@ -196,3 +196,15 @@ def test_seed_is_deterministic():
     assert [d.name for d in a.sql_server(a.source_address).databases()] == \
         [d.name for d in b.sql_server(b.source_address).databases()]
     assert Sandbox(seed=4).subscription_id != a.subscription_id
+
+
+def test_ids_and_keys_repeat_for_the_same_seed():
+    def run():
+        sb = Sandbox(seed=5)
+        c = Clients(sb)
+        m = c.dms.database_migrations_sql_mi.begin_create_or_update(
+            TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+        keys = c.dms.sql_migration_services.list_auth_keys(DMS_RG, SERVICE)
+        return m.properties.migration_operation_id, keys.auth_key1, keys.auth_key2
+
+    assert run() == run()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-import uuid
+import hashlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -115,9 +115,9 @@ class ServiceRoutes:
         return node
 
     def _key(self, name: str) -> str:
-        rnd = self.sb.rng
-        secret = base64.b64encode(rnd.getrandbits(256).to_bytes(32, "big")).decode("ascii")
-        return (f"IR@{uuid.UUID(int=rnd.getrandbits(128), version=4)}@{name}@ServiceEndpoint="
+        key_id = self.sb.new_id("integration-runtime-key")
+        secret = base64.b64encode(hashlib.sha256(f"{key_id}/{name}".encode()).digest()).decode("ascii")
+        return (f"IR@{key_id}@{name}@ServiceEndpoint="
                 f"{self.sb.world.targets[0].location}.frontend.clouddatahub.net@{secret}")
 
     # ------------------------------------------------------------------ routes

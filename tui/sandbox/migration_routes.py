@@ -66,7 +66,8 @@ class MigrationRoutes:
         return sum(1 for m in self.items.values() if m.active and same_id(m.service_id, service_id))
 
     def json_for_service(self, service_id: str) -> list[dict]:
-        return [self.json(m, expand=True) for m in self.items.values() if same_id(m.service_id, service_id)]
+        return [self.json(m, expand=True) for m in self.items.values()
+                if same_id(m.service_id, service_id) and not m.deleting]
 
     def by_target_database(self, name: str) -> Migration | None:
         found = [m for m in self.items.values() if m.name.lower() == name.lower()]
@@ -205,7 +206,8 @@ class MigrationRoutes:
         conn = props.get("sourceSqlConnection")
         source = world.server(conn["dataSource"]) if isinstance(conn, dict) and conn.get("dataSource") else None
         common = dict(rid=self._mid(target, name), name=name, kind=kind, target=target, service_id=service.id,
-                      source_database=props["sourceDatabaseName"], now=now)
+                      source_database=props["sourceDatabaseName"], now=now,
+                      operation_id=self.sb.new_id("migration-operation"))
         if kind == TargetKind.SQL_DB:
             return self._build_sqldb(props, target, name, conn, source, common)
         if target.engine.get(name) is not None:

@@ -56,7 +56,8 @@ class Migration:
     """What every ``databaseMigrations`` resource has."""
 
     def __init__(self, *, rid: str, name: str, kind: TargetKind, target: Target, service_id: str,
-                 source_database: str, props: dict, now: float, source: SimulatedSqlServer | None):
+                 source_database: str, props: dict, now: float, source: SimulatedSqlServer | None,
+                 operation_id: str):
         self.id = rid
         self.name = name
         self.kind = kind
@@ -65,7 +66,7 @@ class Migration:
         self.source_database = source_database
         self.props = props  # what the request set (secrets removed), echoed back
         self.source = source
-        self.operation_id = str(uuid.uuid4())
+        self.operation_id = operation_id
         self.created = now
         self.started_on = now
         self.ready_at = now + PROVISION_SECONDS

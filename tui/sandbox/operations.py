@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import uuid
 from dataclasses import dataclass
 from typing import Callable
 
@@ -35,15 +34,17 @@ class AsyncOperation:
 
 
 class Operations:
-    def __init__(self, now: Callable[[], float], real_seconds: Callable[[float], float], manual: bool):
+    def __init__(self, now: Callable[[], float], real_seconds: Callable[[float], float], manual: bool,
+                 new_id: Callable[[str], str]):
         self._now = now
+        self._new_id = new_id
         self._real_seconds = real_seconds
         self._manual = manual
         self._ops: dict[str, AsyncOperation] = {}
 
     def start(self, subscription: str, location: str, check: Check,
               namespace: str = "Microsoft.DataMigration") -> tuple[AsyncOperation, dict[str, str]]:
-        op = AsyncOperation(str(uuid.uuid4()), subscription, location, namespace, self._now(), check)
+        op = AsyncOperation(self._new_id("async-operation"), subscription, location, namespace, self._now(), check)
         self._ops[op.id.lower()] = op
         self._refresh(op)
         return op, {"Azure-AsyncOperation": op.url, **self.retry_after(op)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import ntpath
-import random
 import uuid
 from dataclasses import replace
 from typing import Any
@@ -41,14 +40,16 @@ class Sandbox:
     def __init__(self, seed: int = 0, *, clock: Any = None, auto_register_nodes: bool = True):
         self.seed = seed
         self.clock = clock if clock is not None else ManualClock()
-        self.rng = random.Random(seed * 104_729 + 1)
+        self._id_namespace = uuid.uuid5(uuid.NAMESPACE_DNS, f"seed-{seed}.sandbox.dms-tui")
+        self._id_counters: dict[str, itertools.count] = {}
         self.auto_register_nodes = auto_register_nodes
         self.world = World(seed, self.clock.now)
         self._lock = self.world.lock  # one re-entrant lock guards the whole simulated estate
         self.faults = FaultSet()
         self.requests: list[RecordedRequest] = []
         self._req_counter = itertools.count(1)
-        self.operations = Operations(self.clock.now, self.clock.real_seconds, manual=self.clock.manual)
+        self.operations = Operations(self.clock.now, self.clock.real_seconds, manual=self.clock.manual,
+                                     new_id=self.new_id)
         self.resources = ResourceRoutes(self)
         self.services = ServiceRoutes(self)
         self.migrations = MigrationRoutes(self)
@@ -204,8 +205,14 @@ class Sandbox:
         with self._lock:
             self.requests.append(rec)
 
+    def new_id(self, purpose: str) -> str:
+        """A GUID that depends only on the seed and how many were made for ``purpose`` before."""
+        with self._lock:
+            counter = self._id_counters.setdefault(purpose, itertools.count(1))
+            return str(uuid.uuid5(self._id_namespace, f"{purpose}:{next(counter)}"))
+
     def _request_id(self) -> str:
-        return str(uuid.UUID(int=self.rng.getrandbits(128), version=4))
+        return self.new_id("request")
 
     def _fault_answer(self, fault: Fault) -> Answer:
         if fault.kind == "throttle":
