@@ -1,7 +1,31 @@
 """An in-process emulation of Azure Resource Manager and DMS, plus simulated SQL Servers.
 
-``Sandbox(seed)`` gives a transport and a credential that the real Azure SDK clients use
-unchanged; see :class:`tui.sandbox.sandbox.Sandbox`.
+The real Azure SDK clients run unchanged against it::
+
+    sb = Sandbox(seed=0)                       # manual clock: time moves with sb.advance(seconds)
+    client = DataMigrationManagementClient(sb.credential, sb.subscription_id, transport=sb.transport)
+
+Public surface: ``transport``, ``credential``, ``subscription_id``, ``advance(seconds)``,
+``take_log_backup(db)``, ``take_full_backup(db)``, ``break_backup_chain(db)``,
+``repair_backup_chain(db)``, ``fail_migration(target_db)``,
+``register_integration_runtime_node(service)``, ``inject(Fault...)``, ``requests``,
+``sql_server(address)``, ``source_address`` and ``Sandbox.realtime(seed, speed)``.
+
+The seeded world (names fixed; GUIDs, DNS zone and storage suffix follow the seed):
+
+* subscriptions "Contoso Production" (default) and, for most seeds, "Contoso Dev/Test";
+  provider Microsoft.DataMigration NotRegistered (registration takes 30 simulated seconds);
+* resource groups rg-dms-migration, rg-sql-targets, rg-network (westeurope);
+* managed instances sqlmi-contoso-prod (Ready, holds ReportingArchive) and sqlmi-contoso-dev
+  (Creating), logical server sql-contoso-prod (SQL Database targets: the target databases
+  SalesDB, InventoryHub, StagingETL, HRPayroll exist, empty), SQL VMs sqlvm-contoso-01 (Full)
+  and sqlvm-legacy-02 (LightWeight), all in rg-sql-targets;
+* storage account stcontosomig<suffix> (rg-dms-migration) with container "sqlmigration", one
+  folder per database holding its backups;
+* DMS instance dms-contoso-prod (rg-dms-migration), Succeeded, one integration-runtime node;
+* on-premises server sqlprod01.contoso.local: SalesDB, SSISDB, HRPayroll (TDE), StagingETL
+  (SIMPLE), InventoryHub (10,000 tables) and the system databases; its network share
+  \\\\sqlprod01\\SQLBackups is its D:\\MSSQL\\Backup folder.
 """
 
 from .faults import Fault

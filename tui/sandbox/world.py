@@ -231,7 +231,7 @@ class World:
         mi_dev_fqdn = f"sqlmi-contoso-dev.{dns_zone}.database.windows.net"
         mi_dev = Target(TargetKind.SQL_MI, sub, "sqlmi-contoso-dev", "rg-sql-targets", LOCATION, mi_dev_fqdn,
                         engine(mi_dev_fqdn, "12.0.2000.8", 16, "SQL Azure"), state="Creating",
-                        provisioning_state="Created",
+                        provisioning_state="Creating",
                         sku={"name": "BC_Gen5", "tier": "BusinessCritical", "family": "Gen5", "capacity": 4},
                         props={"vCores": 4, "storageSizeInGB": 256, "licenseType": "LicenseIncluded",
                                "administratorLogin": "miadmin", "dnsZone": dns_zone,
