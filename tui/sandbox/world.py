@@ -222,7 +222,7 @@ class World:
 
         mi_prod = f"sqlmi-contoso-prod.{dns_zone}.database.windows.net"
         mi = Target(TargetKind.SQL_MI, sub, "sqlmi-contoso-prod", "rg-sql-targets", LOCATION, mi_prod,
-                    engine(mi_prod, "12.0.2000.8", 16, "SQL Azure"), state="Ready",
+                    engine(mi_prod, "12.0.2000.8", 12, "SQL Azure"), state="Ready",
                     sku={"name": "GP_Gen5", "tier": "GeneralPurpose", "family": "Gen5", "capacity": 8},
                     props={"vCores": 8, "storageSizeInGB": 1024, "licenseType": "BasePrice",
                            "administratorLogin": "miadmin", "dnsZone": dns_zone,
@@ -230,7 +230,7 @@ class World:
                                        "Microsoft.Network/virtualNetworks/vnet-sql/subnets/snet-mi"})
         mi_dev_fqdn = f"sqlmi-contoso-dev.{dns_zone}.database.windows.net"
         mi_dev = Target(TargetKind.SQL_MI, sub, "sqlmi-contoso-dev", "rg-sql-targets", LOCATION, mi_dev_fqdn,
-                        engine(mi_dev_fqdn, "12.0.2000.8", 16, "SQL Azure"), state="Creating",
+                        engine(mi_dev_fqdn, "12.0.2000.8", 12, "SQL Azure"), state="Creating",
                         provisioning_state="Creating",
                         sku={"name": "BC_Gen5", "tier": "BusinessCritical", "family": "Gen5", "capacity": 4},
                         props={"vCores": 4, "storageSizeInGB": 256, "licenseType": "LicenseIncluded",
@@ -239,7 +239,7 @@ class World:
                                            "Microsoft.Network/virtualNetworks/vnet-sql/subnets/snet-mi-dev"})
         srv_fqdn = "sql-contoso-prod.database.windows.net"
         logical = Target(TargetKind.SQL_DB, sub, "sql-contoso-prod", "rg-sql-targets", LOCATION, srv_fqdn,
-                         engine(srv_fqdn, "12.0.2000.8", 16, "SQL Azure"), state="Ready",
+                         engine(srv_fqdn, "12.0.2000.8", 12, "SQL Azure"), state="Ready",
                          props={"version": "12.0", "administratorLogin": "sqladmin",
                                 "publicNetworkAccess": "Enabled", "minimalTlsVersion": "1.2"})
         vm_fqdn = f"sqlvm-contoso-01.{LOCATION}.cloudapp.azure.com"
@@ -260,6 +260,9 @@ class World:
         self.targets = [mi, mi_dev, logical, vm, vm2]
 
         # databases already on the targets
+        for t in (mi, mi_dev, vm, vm2):
+            for i, n in enumerate(("master", "tempdb", "model", "msdb"), start=1):
+                t.engine.add(_sys_db(n, i))
         for t, names in ((mi, ["ReportingArchive"]), (vm, ["DBAtools"]), (logical, [])):
             for n in names:
                 db = SimDatabase(n, t.engine.next_database_id(), data_size_mb=2048, log_size_mb=512)
