@@ -167,7 +167,10 @@ def test_fail_migration_reports_failure_error(sb, c):
     assert m.properties.migration_failure_error.message
     assert m.properties.ended_on is not None
     sb.advance(100)
-    assert _mi(c).properties.migration_status == "Failed"
+    m = _mi(c)
+    assert m.properties.migration_status == "Failed"
+    files = [f for s in m.properties.migration_status_details.active_backup_sets for f in s.list_of_backup_files]
+    assert not any(f.status == "Restored" for f in files)  # the restore in flight never finished
 
 
 def test_tde_database_fails_on_missing_certificate(sb, c):

@@ -218,6 +218,22 @@ class BackupRestoreMigration(Migration):
             nxt.restore_end = start + restore_seconds(nxt.blob)
             self.restoring = nxt
 
+    def _stop_restore(self, at: float) -> None:
+        """A restore in flight at ``at`` never finishes (the migration failed or was canceled)."""
+        f = self.restoring
+        if f is not None and f.restore_end is not None and f.restore_end > at:
+            f.restore_start = f.restore_end = None
+            self.restoring = None
+
+    def fail(self, at: float, code: str, message: str) -> None:
+        if self.active:
+            self._stop_restore(at)
+        super().fail(at, code, message)
+
+    def cancel(self, now: float) -> None:
+        self._stop_restore(now)
+        super().cancel(now)
+
     def is_last_backup(self, blob: BlobFile) -> bool:
         """``lastBackupName`` is a file name, or ``folder/file`` inside the container."""
         want = self.last_backup_name.replace("\\", "/").strip("/").lower()
