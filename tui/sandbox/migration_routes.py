@@ -10,7 +10,9 @@ from tui.models import TargetKind
 
 from .arm import Answer, ArmError, not_found, ok, parse_id, same_id
 from .clock import iso
-from .migrations import COMPLETE_SECONDS, BackupRestoreMigration, Migration, TableCopyMigration
+from .copy_migration import TableCopyMigration
+from .migrations import COMPLETE_SECONDS, Migration
+from .restore_migration import BackupRestoreMigration
 from .router import Req, Router
 from .sqlserver import SimTable
 from .world import BlobFile, Target

@@ -16,7 +16,7 @@ from .credential import SandboxCredential
 from .dms_services import ServiceRoutes
 from .faults import Fault, FaultSet
 from .migration_routes import MigrationRoutes
-from .migrations import TableCopyMigration
+from .copy_migration import TableCopyMigration
 from .operations import DMS_API, Operations
 from .resources import ResourceRoutes
 from .router import Req, Router

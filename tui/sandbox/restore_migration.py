@@ -1,0 +1,331 @@
+"""SqlMi and SqlVm migrations: restore a full backup, then each log backup as it arrives, then
+cut over (online) or complete after the last backup (offline)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Callable
+
+from .clock import iso
+from .migrations import COMPLETE_SECONDS, Migration
+from .sqlserver import SimDatabase, copy_for_target
+from .world import BlobFile
+
+SCAN_SECONDS = 8.0  # DMS notices a new file in the backup location
+VALIDATE_SECONDS = 3.0  # reading the backup header of a file already in blob storage
+UPLOAD_BYTES_PER_SECOND = 60 * 1024 * 1024  # self-hosted runtime: share -> storage account
+
+
+def restore_seconds(f: BlobFile) -> float:
+    if f.backup_type == "full":
+        return 15.0 + f.size / (45 * 1024 * 1024)
+    return 6.0 + f.size / (60 * 1024 * 1024)
+
+
+@dataclass
+class TrackedFile:
+    blob: BlobFile
+    seen_at: float
+    upload_start: float | None
+    uploaded_at: float | None
+    restore_start: float | None = None
+    restore_end: float | None = None
+    ignored: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.blob.path.lower()
+
+
+class BackupRestoreMigration(Migration):
+    """SqlMi / SqlVm: restore a full backup, then each log backup as it arrives, then cut over."""
+
+    def __init__(self, *, online: bool, last_backup_name: str, storage_type: str,
+                 list_files: Callable[[], list[BlobFile]], ir_online_since: Callable[[], float | None],
+                 container_name: str, **kw):
+        super().__init__(**kw)
+        self.online = online
+        self.last_backup_name = last_backup_name or ""
+        self.storage_type = storage_type  # AzureBlob / FileShare
+        self._list_files = list_files
+        self._ir_online_since = ir_online_since
+        self.container_name = container_name
+        self.files: dict[str, TrackedFile] = {}
+        self.full: TrackedFile | None = None
+        self.cursor: int | None = None  # LSN the restored chain reaches
+        self.restoring: TrackedFile | None = None
+        self.last_restored: TrackedFile | None = None
+        self.worker_free = self.ready_at
+        self.blocking = ""
+        self.upload_blocking: list[str] = []
+        self.backup_database: str | None = None
+        self.backup_server: str | None = None
+
+    # ------------------------------------------------------------------ simulation
+
+    def run_until(self, now: float) -> None:
+        super().run_until(now)
+        if self.status not in ("InProgress",):
+            if self.status == "Completing" and self.complete_at is not None and now >= self.complete_at:
+                self._succeed(self.complete_at)
+            return
+        self._discover(now)
+        self._restore(now)
+        if self.status == "Completing" and self.complete_at is not None and now >= self.complete_at:
+            self._succeed(self.complete_at)
+
+    def _discover(self, now: float) -> None:
+        ir_since = self._ir_online_since() if self.storage_type == "FileShare" else None
+        for blob in self._list_files():
+            if blob.created > now:
+                continue
+            key = blob.path.lower()
+            tf = self.files.get(key)
+            if tf is None:
+                seen = max(blob.created, self.ready_at) + SCAN_SECONDS
+                tf = TrackedFile(blob, seen, None, None)
+                self.files[key] = tf
+            if tf.uploaded_at is None:
+                if self.storage_type == "AzureBlob":  # already in storage: only the header is read
+                    tf.upload_start = tf.uploaded_at = tf.seen_at + VALIDATE_SECONDS
+                elif ir_since is not None:
+                    tf.upload_start = max(tf.seen_at, ir_since)
+                    tf.uploaded_at = tf.upload_start + blob.size / UPLOAD_BYTES_PER_SECOND
+        if self.storage_type == "FileShare" and ir_since is None:
+            self.upload_blocking = ["The self-hosted integration runtime is not online: no node is registered "
+                                    "with the Database Migration Service, so backups cannot be uploaded."]
+        else:
+            self.upload_blocking = []
+
+    def _seen(self, now: float) -> list[TrackedFile]:
+        return [f for f in self.files.values() if f.seen_at <= now and f.ignored is None]
+
+    def _restore(self, now: float) -> None:
+        while self.status == "InProgress":
+            if self.restoring is not None:
+                f = self.restoring
+                if f.restore_end is None or f.restore_end > now:
+                    break
+                self.restoring = None
+                self.last_restored = f
+                self.cursor = f.blob.last_lsn
+                self.worker_free = f.restore_end
+                if not self.online and self.is_last_backup(f.blob):
+                    self.status = "Completing"
+                    self.complete_at = f.restore_end + COMPLETE_SECONDS
+                    break
+                continue
+            nxt = self._next(now)
+            if nxt is None:
+                break
+            if nxt.uploaded_at is None:
+                break
+            start = max(self.worker_free, nxt.uploaded_at)
+            if start > now:
+                break
+            problem = self._restore_problem(nxt)
+            if problem:
+                self.fail(start, *problem)
+                break
+            nxt.restore_start = start
+            nxt.restore_end = start + restore_seconds(nxt.blob)
+            self.restoring = nxt
+
+    def _stop_restore(self, at: float) -> None:
+        """A restore in flight at ``at`` never finishes (the migration failed or was canceled)."""
+        f = self.restoring
+        if f is not None and f.restore_end is not None and f.restore_end > at:
+            f.restore_start = f.restore_end = None
+            self.restoring = None
+
+    def fail(self, at: float, code: str, message: str) -> None:
+        if self.active:
+            self._stop_restore(at)
+        super().fail(at, code, message)
+
+    def cancel(self, now: float) -> None:
+        self._stop_restore(now)
+        super().cancel(now)
+
+    def is_last_backup(self, blob: BlobFile) -> bool:
+        """``lastBackupName`` is a file name, or ``folder/file`` inside the container."""
+        want = self.last_backup_name.replace("\\", "/").strip("/").lower()
+        if not want:
+            return False
+        return blob.path.lower() == want if "/" in want else blob.file_name.lower() == want
+
+    def _next(self, now: float) -> TrackedFile | None:
+        seen = [f for f in self._seen(now) if f.restore_end is None and f is not self.restoring]
+        self.blocking = ""
+        if self.cursor is None and self.restoring is None:
+            fulls = [f for f in seen if f.blob.backup_type == "full"]
+            if not fulls:
+                return None
+            chosen = max(fulls, key=lambda f: f.blob.backup_finish)
+            for f in fulls:
+                if f is not chosen:
+                    f.ignored = "A later full backup in the folder is used to start the restore."
+            self.full = chosen
+            return chosen
+        if self.cursor is None:
+            return None
+        for f in seen:
+            if f.blob.backup_type == "full":
+                f.ignored = "The database is already being restored from an earlier full backup."
+            elif f.blob.last_lsn <= self.cursor:
+                f.ignored = "The backup set is already covered by the restored backups."
+        logs = sorted((f for f in seen if f.ignored is None and f.blob.backup_type == "log"),
+                      key=lambda f: f.blob.first_lsn)
+        for f in logs:
+            if f.blob.first_lsn <= self.cursor < f.blob.last_lsn:
+                return f
+        if logs:
+            f = logs[0]
+            self.blocking = (f"The log backup '{f.blob.file_name}' is too recent to apply to the database: the "
+                             f"log in this backup set begins at LSN {f.blob.first_lsn}, which is too recent to "
+                             f"apply to the database. An earlier log backup that includes LSN {self.cursor} "
+                             f"must be restored first (LSN gap in the backup chain).")
+        return None
+
+    def _restore_problem(self, f: TrackedFile) -> tuple[str, str] | None:
+        if self.backup_database is None:
+            self.backup_database, self.backup_server = f.blob.database, f.blob.server
+        if f.blob.database.lower() != (self.backup_database or "").lower():
+            return ("MultipleDatabasesInBackupLocation",
+                    f"The backup location holds backups of more than one database ('{self.backup_database}' and "
+                    f"'{f.blob.database}'). Keep each database's backups in its own folder.")
+        src = self._source_db()
+        if f.blob.backup_type == "full" and src is not None and src.is_encrypted:
+            thumb = "0x" + uuid.uuid5(uuid.NAMESPACE_OID, src.name).hex[:40].upper()
+            return ("RestoreFailed",
+                    f"Msg 33111, Level 16, State 3: Cannot find server certificate with thumbprint '{thumb}'. "
+                    f"RESTORE DATABASE is terminating abnormally. Migrate the TDE certificate of "
+                    f"'{src.name}' to the target before migrating the database.")
+        return None
+
+    def _source_db(self) -> SimDatabase | None:
+        if self.source is None:
+            return None
+        return self.source.get(self.backup_database or self.source_database)
+
+    def _succeed(self, at: float) -> None:
+        self.status = "Succeeded"
+        self.ended_on = at
+        src = self._source_db()
+        engine = self.target.engine
+        if engine.get(self.name) is None:
+            if src is not None:
+                engine.add(copy_for_target(src, self.name, engine.next_database_id()))
+            else:
+                db = SimDatabase(self.name, engine.next_database_id())
+                db.set_tables([])
+                engine.add(db)
+
+    def eta(self, now: float) -> float | None:
+        base = super().eta(now)
+        if base is not None:
+            return base
+        if self.restoring is not None and self.restoring.restore_end is not None:
+            return max(self.restoring.restore_end - now, 0.0)
+        return None
+
+    # ------------------------------------------------------------------ readiness
+
+    def pending_logs(self, now: float) -> int:
+        """Log backups DMS has found and not restored yet (including the one being restored)."""
+        return sum(1 for f in self._seen(now)
+                   if f.blob.backup_type == "log" and (f.restore_end is None or f.restore_end > now))
+
+    def ready_for_cutover(self, now: float) -> tuple[bool, str]:
+        if self.status != "InProgress":
+            return False, f"The migration is {self.status}."
+        if self.cursor is None:
+            return False, "The full backup has not been restored yet."
+        if self.restoring is not None:
+            return False, f"The backup file '{self.restoring.blob.file_name}' is still being restored."
+        if self.blocking:
+            return False, self.blocking
+        pending = self.pending_logs(now)
+        if pending:
+            return False, f"{pending} log backup(s) are still waiting to be restored."
+        return True, ""
+
+    # ------------------------------------------------------------------ rendering
+
+    def _file_json(self, f: TrackedFile, now: float) -> dict:
+        b = f.blob
+        if f.ignored:
+            status = "Ignored"
+        elif f.restore_end is not None and f.restore_end <= now:
+            status = "Restored"
+        elif f.restore_start is not None and f.restore_start <= now:
+            status = "Restoring"
+        elif f.uploaded_at is not None and f.uploaded_at <= now:
+            status = "Uploaded"
+        elif f.upload_start is not None and f.upload_start <= now:
+            status = "Uploading"
+        else:
+            status = "Arrived"
+        if f.upload_start is None or now <= f.upload_start:
+            frac, dur = 0.0, 0
+        elif f.uploaded_at is not None and now >= f.uploaded_at:
+            frac, dur = 1.0, f.uploaded_at - f.upload_start
+        else:
+            span = max((f.uploaded_at or now) - f.upload_start, 1e-6)
+            frac, dur = (now - f.upload_start) / span, now - f.upload_start
+        moved = int(b.size * frac)
+        return {"fileName": b.file_name, "status": status, "totalSize": b.size, "dataRead": moved,
+                "dataWritten": moved, "copyThroughput": round(moved / 1024 / dur, 2) if dur > 0 else 0.0,
+                "copyDuration": int(dur), "familySequenceNumber": 1}
+
+    def _set_json(self, f: TrackedFile, now: float) -> dict:
+        b = f.blob
+        restored = f.restore_end is not None and f.restore_end <= now
+        d = {"backupSetId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{b.server}/{b.database}/{b.first_lsn}")),
+             "firstLSN": str(b.first_lsn), "lastLSN": str(b.last_lsn),
+             "backupType": "Database" if b.backup_type == "full" else "Transaction Log",
+             "listOfBackupFiles": [self._file_json(f, now)],
+             "backupStartDate": iso(b.backup_start), "backupFinishedDate": iso(b.backup_finish),
+             "isBackupRestored": restored, "hasBackupChecksums": b.has_checksum, "familyCount": 1,
+             "ignoreReasons": [f.ignored] if f.ignored else []}
+        d["backupFinishDate"] = d["backupFinishedDate"]
+        return d
+
+    def status_details(self, now: float) -> dict:
+        seen = sorted((f for f in self.files.values() if f.seen_at <= now),
+                      key=lambda f: (f.blob.backup_type != "full", f.blob.first_lsn))
+        active = [f for f in seen if f.ignored is None]  # the chain DMS works on, restored ones included
+        invalid = [f.blob.file_name for f in seen if f.ignored]
+        full_restored = self.full is not None and self.full.restore_end is not None and self.full.restore_end <= now
+        if self.status == "Succeeded":
+            state = "Completed"
+        elif self.status in ("Failed", "Canceled", "Canceling"):
+            state = self.status
+        elif self.status == "Completing":
+            state = "CompleteRestoreOperation"
+        elif self.full is None:
+            state = "WaitForFullBackupUploadOperation"
+        elif not full_restored:
+            state = "RestoreFullBackupOperation"
+        else:
+            state = "MonitorMigration"
+        d = {
+            "migrationState": state,
+            "activeBackupSets": [self._set_json(f, now) for f in active],
+            "invalidFiles": invalid,
+            "blobContainerName": self.container_name,
+            "isFullBackupRestored": full_restored,
+            "restoreBlockingReason": self.blocking or None,
+            "completeRestoreErrorMessage": (self.failure or {}).get("message") if self.status == "Failed" else None,
+            "fileUploadBlockingErrors": list(self.upload_blocking),
+            "currentRestoringFilename": (self.restoring.blob.file_name if self.restoring is not None
+                                         else (self.last_restored.blob.file_name if self.last_restored else None)),
+            "lastRestoredFilename": self.last_restored.blob.file_name if self.last_restored else None,
+            "pendingLogBackupsCount": self.pending_logs(now),
+        }
+        if self.full is not None:
+            d["fullBackupSetInfo"] = self._set_json(self.full, now)
+        if self.last_restored is not None:
+            d["lastRestoredBackupSetInfo"] = self._set_json(self.last_restored, now)
+        return d
