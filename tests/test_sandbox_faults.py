@@ -108,3 +108,35 @@ def test_fault_matches_cutover_only(sb, c):
     posts = [r for r in sb.requests if r.method == "POST" and r.path.endswith("/cutover")]
     assert len(posts) == 2 and posts[0].body == {"migrationOperationId": m.properties.migration_operation_id}
     assert ops.get(TARGET_RG, MI, "SalesDB").properties.migration_status == "Completing"
+
+
+def test_concurrent_callers_and_clock(sb, c):
+    """Worker threads calling Azure while the clock moves: no errors, consistent answers."""
+    ops = c.dms.database_migrations_sql_mi
+    ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def reader():
+        try:
+            while not stop.is_set():
+                m = ops.get(TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails")
+                d = m.properties.migration_status_details
+                assert d.pending_log_backups_count >= 0
+                c.sql.managed_instances.get(TARGET_RG, MI)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=reader) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for _ in range(20):
+        sb.advance(15)
+        sb.take_log_backup("SalesDB")
+    sb.advance(120)
+    stop.set()
+    for t in threads:
+        t.join(10)
+    assert not errors
+    d = ops.get(TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails").properties.migration_status_details
+    assert d.pending_log_backups_count == 0 and d.last_restored_filename == "SalesDB_log_023.trn"
