@@ -33,8 +33,15 @@ class Sandbox:
     """An emulated Azure Resource Manager, DMS and source SQL Server, deterministic from ``seed``.
 
     ``transport`` and ``credential`` plug into any Azure SDK management client. With the default
-    manual clock, simulated time moves only through :meth:`advance` and the SDK's own waits
-    between polls and retries (see :mod:`tui.sandbox.clock`).
+    manual clock, simulated time moves only through :meth:`advance`: an operation that needs
+    simulated time (creating a DMS instance: 60 s) completes once the caller has advanced that
+    far, and a poller waiting on it simply re-polls. Operations DMS accepts at once (migration
+    create, cutover, cancel, retry, deletes, tag updates) are finished when first polled.
+
+    ``auto_register_nodes``: a self-hosted integration-runtime node registers itself 45 simulated
+    seconds after the first ``listAuthKeys`` of a DMS instance that has none (as if the DBA had
+    installed the runtime with the key); otherwise only
+    :meth:`register_integration_runtime_node` brings one online.
     """
 
     def __init__(self, seed: int = 0, *, clock: Any = None, auto_register_nodes: bool = True):
@@ -47,7 +54,6 @@ class Sandbox:
         self._lock = self.world.lock  # one re-entrant lock guards the whole simulated estate
         self.faults = FaultSet()
         self.requests: list[RecordedRequest] = []
-        self._req_counter = itertools.count(1)
         self.operations = Operations(self.clock.now, self.clock.real_seconds, manual=self.clock.manual,
                                      new_id=self.new_id)
         self.resources = ResourceRoutes(self)

@@ -143,7 +143,6 @@ class World:
         self.now = now
         self.lock = threading.RLock()
         rng = random.Random(seed)
-        self.rng = rng
         self.tenant_id = _guid(rng)
         self.subscriptions: dict[str, Subscription] = {}
         self.targets: list[Target] = []
