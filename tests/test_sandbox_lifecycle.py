@@ -244,3 +244,38 @@ def test_sqldb_cancel_stops_tables(sb, c):
     assert g.properties.migration_status == "Canceled"
     statuses = {t.status for t in g.properties.migration_status_details.list_of_copy_progress_details}
     assert "Canceled" in statuses and statuses <= {"Canceled", "Succeeded"}
+
+
+def test_differential_backup_bridges_an_lsn_gap(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    m = ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(200)
+    sb.break_backup_chain("SalesDB")
+    sb.take_log_backup("SalesDB")
+    sb.advance(60)
+    assert _mi(c).properties.migration_status_details.restore_blocking_reason
+    diff = sb.take_diff_backup("SalesDB")
+    assert diff.backup_type == "diff"
+    sb.take_log_backup("SalesDB")
+    sb.advance(200)
+    d = _mi(c).properties.migration_status_details
+    assert not d.restore_blocking_reason
+    assert d.pending_log_backups_count == 0
+    assert d.last_restored_filename == "SalesDB_log_006.trn"
+    types = {s.list_of_backup_files[0].file_name: s.backup_type for s in d.active_backup_sets}
+    assert types["SalesDB_diff_1.bak"] == "Differential Database"
+    ops.begin_cutover(TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}).result()
+    sb.advance(31)
+    assert _mi(c).properties.migration_status == "Succeeded"
+
+
+def test_new_full_backup_does_not_break_the_log_chain(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(200)
+    sb.take_full_backup("SalesDB")
+    sb.take_log_backup("SalesDB")
+    sb.advance(120)
+    d = _mi(c).properties.migration_status_details
+    assert not d.restore_blocking_reason and d.pending_log_backups_count == 0
+    assert d.last_restored_filename == "SalesDB_log_004.trn"

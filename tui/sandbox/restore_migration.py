@@ -14,11 +14,12 @@ from .world import BlobFile
 
 SCAN_SECONDS = 8.0  # DMS notices a new file in the backup location
 VALIDATE_SECONDS = 3.0  # reading the backup header of a file already in blob storage
+BACKUP_TYPES = {"full": "Database", "diff": "Differential Database", "log": "Transaction Log"}
 UPLOAD_BYTES_PER_SECOND = 60 * 1024 * 1024  # self-hosted runtime: share -> storage account
 
 
 def restore_seconds(f: BlobFile) -> float:
-    if f.backup_type == "full":
+    if f.backup_type in ("full", "diff"):
         return 15.0 + f.size / (45 * 1024 * 1024)
     return 6.0 + f.size / (60 * 1024 * 1024)
 
@@ -175,11 +176,18 @@ class BackupRestoreMigration(Migration):
                 f.ignored = "The database is already being restored from an earlier full backup."
             elif f.blob.last_lsn <= self.cursor:
                 f.ignored = "The backup set is already covered by the restored backups."
+            elif f.blob.backup_type == "diff" and self.full is not None \
+                    and f.blob.base_lsn != self.full.blob.first_lsn:
+                f.ignored = "The differential backup is based on another full backup."
         logs = sorted((f for f in seen if f.ignored is None and f.blob.backup_type == "log"),
                       key=lambda f: f.blob.first_lsn)
         for f in logs:
             if f.blob.first_lsn <= self.cursor < f.blob.last_lsn:
                 return f
+        # a differential backup of the same full bridges a gap in the log chain
+        diffs = [f for f in seen if f.ignored is None and f.blob.backup_type == "diff"]
+        if diffs:
+            return max(diffs, key=lambda f: f.blob.last_lsn)
         if logs:
             f = logs[0]
             self.blocking = (f"The log backup '{f.blob.file_name}' is too recent to apply to the database: the "
@@ -284,7 +292,7 @@ class BackupRestoreMigration(Migration):
         restored = f.restore_end is not None and f.restore_end <= now
         d = {"backupSetId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{b.server}/{b.database}/{b.first_lsn}")),
              "firstLSN": str(b.first_lsn), "lastLSN": str(b.last_lsn),
-             "backupType": "Database" if b.backup_type == "full" else "Transaction Log",
+             "backupType": BACKUP_TYPES.get(b.backup_type, b.backup_type),
              "listOfBackupFiles": [self._file_json(f, now)],
              "backupStartDate": iso(b.backup_start), "backupFinishedDate": iso(b.backup_finish),
              "isBackupRestored": restored, "hasBackupChecksums": b.has_checksum, "familyCount": 1,

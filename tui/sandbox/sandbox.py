@@ -142,8 +142,23 @@ class Sandbox:
             target = url or self._join(self._backup_dir(db.name), f"{db.name}_full_{n}.bak")
             return self.world.source.backup_full(db.name, target, duration=max(30.0, db.data_size_mb / 180.0))
 
+    def take_diff_backup(self, source_database: str, url: str | None = None) -> BackupRecord:
+        """A differential backup next to the full one: DMS uses it to bridge a gap in the log chain."""
+        with self._lock:
+            self.simulate()
+            db = self.world.source.get(source_database)
+            if db is None:
+                raise KeyError(f"no database '{source_database}' on {self.source_address}")
+            n = sum(1 for b in db.backups if b.backup_type == "diff") + 1
+            target = url or self._join(self._backup_dir(db.name), f"{db.name}_diff_{n}.bak")
+            return self.world.source.backup_diff(db.name, target, duration=max(10.0, db.data_size_mb / 900.0))
+
     def break_backup_chain(self, source_database: str) -> None:
-        """The next log backup finds an earlier one taken elsewhere: DMS sees an LSN gap."""
+        """The next log backup finds an earlier one taken elsewhere: DMS sees an LSN gap.
+
+        The migration stays blocked until the missing backup is put into the folder
+        (:meth:`repair_backup_chain`) or a differential backup bridges the gap
+        (:meth:`take_diff_backup`)."""
         with self._lock:
             db = self.world.source.get(source_database)
             if db is None:

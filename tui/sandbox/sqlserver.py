@@ -66,6 +66,7 @@ class SimDatabase:
     _tables: list[SimTable] | None = field(default=None, repr=False)
     backups: list[BackupRecord] = field(default_factory=list)
     lsn: int = 0  # current end of log
+    log_chain_lsn: int | None = None  # where the next log backup starts (last log backup's end)
     chain_gap: bool = False  # the next log backup finds an earlier one missing from its folder
     stray_backups: list[BackupRecord] = field(default_factory=list)
 
@@ -85,6 +86,49 @@ class SimDatabase:
     @property
     def is_system(self) -> bool:
         return self.name.lower() in SYSTEM_DATABASES
+
+    # ------------------------------------------------------------------ backup history (msdb)
+
+    def last_full(self) -> BackupRecord | None:
+        fulls = [b for b in self.backups if b.backup_type == "full"]
+        return fulls[-1] if fulls else None
+
+    def record_full(self, url: str, finish: float, *, duration: float, checksum: bool = True) -> BackupRecord:
+        first = self.lsn
+        self.lsn += 2_000_000
+        if self.log_chain_lsn is None:
+            self.log_chain_lsn = first  # the log chain starts with the first full backup
+        rec = BackupRecord(database=self.name, backup_type="full", start=to_datetime(finish - duration),
+                           finish=to_datetime(finish), first_lsn=lsn_text(first), last_lsn=lsn_text(self.lsn),
+                           database_backup_lsn=lsn_text(first), has_checksum=checksum, device=url,
+                           size_bytes=int(self.data_size_mb * 1024 * 1024 * 0.42), compressed=True)
+        self.backups.append(rec)
+        return rec
+
+    def record_diff(self, url: str, finish: float, *, duration: float) -> BackupRecord:
+        base = self.last_full()
+        first = self.lsn
+        self.lsn += 500_000
+        rec = BackupRecord(database=self.name, backup_type="diff", start=to_datetime(finish - duration),
+                           finish=to_datetime(finish), first_lsn=lsn_text(first), last_lsn=lsn_text(self.lsn),
+                           database_backup_lsn=base.first_lsn if base else lsn_text(first), has_checksum=True,
+                           device=url, size_bytes=int(self.data_size_mb * 1024 * 1024 * 0.06), compressed=True)
+        self.backups.append(rec)
+        return rec
+
+    def record_log(self, url: str, finish: float, *, log_bytes: int) -> BackupRecord:
+        """A log backup continues the log chain: it starts where the previous one ended."""
+        base = self.last_full()
+        first = self.log_chain_lsn if self.log_chain_lsn is not None else self.lsn
+        self.lsn += max(1000, log_bytes // 8192)
+        self.log_chain_lsn = self.lsn
+        duration = max(1.0, log_bytes / (80 * 1024 * 1024))
+        rec = BackupRecord(database=self.name, backup_type="log", start=to_datetime(finish - duration),
+                           finish=to_datetime(finish), first_lsn=lsn_text(first), last_lsn=lsn_text(self.lsn),
+                           database_backup_lsn=base.first_lsn if base else "", has_checksum=True,
+                           device=url, size_bytes=int(log_bytes * 0.4), compressed=True)
+        self.backups.append(rec)
+        return rec
 
 
 class SimulatedSqlServer:
@@ -187,32 +231,36 @@ class SimulatedSqlServer:
     def backup_full(self, database: str, url: str, *, duration: float = 0.0) -> BackupRecord:
         with self._lock:
             db = self._db(database)
-            now = self._now()
-            start = now - duration
-            size = int(db.data_size_mb * 1024 * 1024 * 0.45)  # compressed
-            first = db.lsn
-            db.lsn += 2_000_000
-            rec = BackupRecord(
-                database=db.name, backup_type="full", start=to_datetime(start), finish=to_datetime(now),
-                first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn), database_backup_lsn=lsn_text(first),
-                has_checksum=True, device=url, size_bytes=size, compressed=True,
-            )
-            db.backups.append(rec)
-            db.chain_gap = False
+            self._check_online(db, "BACKUP DATABASE")
+            rec = db.record_full(url, self._now(), duration=duration)
         if self._on_backup:
             self._on_backup(self.address, rec)
         return rec
 
-    def _log_backup(self, db: SimDatabase, url: str, *, tail: bool) -> BackupRecord:
+    def backup_diff(self, database: str, url: str, *, duration: float = 0.0) -> BackupRecord:
+        with self._lock:
+            db = self._db(database)
+            self._check_online(db, "BACKUP DATABASE ... WITH DIFFERENTIAL")
+            if db.last_full() is None:
+                raise SqlError(f"Cannot perform a differential backup for database \"{db.name}\", because a "
+                               "current database backup does not exist.", code="3035")
+            rec = db.record_diff(url, self._now(), duration=duration)
+        if self._on_backup:
+            self._on_backup(self.address, rec)
+        return rec
+
+    def _check_online(self, db: SimDatabase, statement: str) -> None:
         if db.state != "ONLINE":
-            raise SqlError(f"Database '{db.name}' is in the {db.state} state; BACKUP LOG cannot run.",
+            raise SqlError(f"Database '{db.name}' is in the {db.state} state; {statement} cannot run.",
                            code="3101")
+
+    def _log_backup(self, db: SimDatabase, url: str, *, tail: bool) -> BackupRecord:
+        self._check_online(db, "BACKUP LOG")
         if db.recovery_model == "SIMPLE":
             raise SqlError(f"The statement BACKUP LOG is not allowed while the recovery model is SIMPLE. "
                            f"Use BACKUP DATABASE or change the recovery model using ALTER DATABASE.",
                            code="4208")
-        fulls = [b for b in db.backups if b.backup_type == "full"]
-        if not fulls:
+        if db.last_full() is None:
             raise SqlError(f"BACKUP LOG cannot be performed because there is no current database backup.",
                            code="4214")
         now = self._now()
@@ -221,26 +269,11 @@ class SimulatedSqlServer:
         log_bytes = max(64 * 1024, int(db.log_rate_bytes * max(since, 1.0)))
         if db.chain_gap:
             # a log backup went to another location first: the folder will miss that range
-            stray_first = db.lsn
-            db.lsn += max(1000, log_bytes // 8192)
-            stray = BackupRecord(
-                database=db.name, backup_type="log", start=to_datetime(now - 4), finish=to_datetime(now - 2),
-                first_lsn=lsn_text(stray_first), last_lsn=lsn_text(db.lsn), database_backup_lsn=fulls[-1].first_lsn,
-                has_checksum=True, device=f"D:\\MSSQL\\Backup\\{db.name}_maint_{len(db.backups)}.trn",
-                size_bytes=log_bytes // 2, compressed=True,
-            )
-            db.backups.append(stray)
+            stray = db.record_log(f"D:\\MSSQL\\Backup\\{db.name}_maint_{len(db.backups)}.trn", now - 2,
+                                  log_bytes=log_bytes // 2)
             db.stray_backups.append(stray)
             db.chain_gap = False
-        first = db.lsn
-        db.lsn += max(1000, log_bytes // 8192)
-        duration = max(1.0, log_bytes / (80 * 1024 * 1024))
-        rec = BackupRecord(
-            database=db.name, backup_type="log", start=to_datetime(now - duration), finish=to_datetime(now),
-            first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn), database_backup_lsn=fulls[-1].first_lsn,
-            has_checksum=True, device=url, size_bytes=int(log_bytes * 0.4), compressed=True,
-        )
-        db.backups.append(rec)
+        rec = db.record_log(url, now, log_bytes=log_bytes)
         if tail:
             db.state = "RESTORING"
         if self._on_backup:

@@ -11,9 +11,8 @@ from typing import Callable
 
 from tui.models import BackupRecord, ServerInfo, TargetKind
 
-from .clock import to_datetime
 from .sqlserver import (
-    SimDatabase, SimTable, SimulatedSqlServer, data_files, lsn_text, many_tables_factory, oltp_tables,
+    SimDatabase, SimTable, SimulatedSqlServer, data_files, many_tables_factory, oltp_tables,
 )
 
 LOCATION = "westeurope"
@@ -66,6 +65,7 @@ class BlobFile:
     backup_finish: float
     created: float  # when it appeared in the container
     server: str = ""
+    base_lsn: int = 0  # database_backup_lsn: the full backup a differential or log belongs to
 
     @property
     def file_name(self) -> str:
@@ -349,24 +349,11 @@ class World:
 
     def _seed_full(self, src: SimulatedSqlServer, db: SimDatabase, url: str, at: float,
                    checksum: bool = True) -> None:
-        first = db.lsn
-        db.lsn += 2_000_000
-        duration = max(30.0, db.data_size_mb / 180.0)
-        rec = BackupRecord(database=db.name, backup_type="full", start=to_datetime(at - duration),
-                           finish=to_datetime(at), first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn),
-                           database_backup_lsn=lsn_text(first), has_checksum=checksum, device=url,
-                           size_bytes=int(db.data_size_mb * 1024 * 1024 * 0.42), compressed=True)
-        db.backups.append(rec)
+        rec = db.record_full(url, at, duration=max(30.0, db.data_size_mb / 180.0), checksum=checksum)
         self._backup_written(src.address, rec, created=at)
 
     def _seed_log(self, src: SimulatedSqlServer, db: SimDatabase, url: str, at: float) -> None:
-        first = db.lsn
-        db.lsn += 180_000
-        rec = BackupRecord(database=db.name, backup_type="log", start=to_datetime(at - 6),
-                           finish=to_datetime(at), first_lsn=lsn_text(first), last_lsn=lsn_text(db.lsn),
-                           database_backup_lsn=db.backups[-1].database_backup_lsn, has_checksum=True,
-                           device=url, size_bytes=int(db.log_rate_bytes * 1800 * 0.4), compressed=True)
-        db.backups.append(rec)
+        rec = db.record_log(url, at, log_bytes=db.log_rate_bytes * 1800)
         self._backup_written(src.address, rec, created=at)
 
     # ------------------------------------------------------------------ blob side of backups
@@ -393,6 +380,7 @@ class World:
                 backup_start=rec.start.timestamp() if rec.start else self.now(),
                 backup_finish=rec.finish.timestamp() if rec.finish else self.now(),
                 created=self.now() if created is None else created, server=server,
+                base_lsn=int(rec.database_backup_lsn or 0),
             ))
 
     def backup_url(self, database: str, file_name: str) -> str:
