@@ -9,7 +9,7 @@ from tui.projects import Project, save_project
 
 
 def app_for(context, **kw) -> DmsTuiApp:
-    return DmsTuiApp(context, clock=lambda: 0.0, poll_interval=0.02, **kw)
+    return DmsTuiApp(context, clock=lambda: 0.0, poll_interval=0.2, **kw)
 
 
 async def test_start_screen_offers_new_open_and_monitor(context):

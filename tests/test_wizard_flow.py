@@ -14,7 +14,7 @@ from tui.projects import load_project
 
 
 def make_app(context) -> DmsTuiApp:
-    return DmsTuiApp(context, clock=lambda: 1000.0, poll_interval=0.02)
+    return DmsTuiApp(context, clock=lambda: 1000.0, poll_interval=0.2)
 
 
 def created(context, project_name: str) -> list:
@@ -29,7 +29,7 @@ async def test_managed_instance_online(context, sandbox):
         await scope_and_provider(pilot, sandbox)
         await pick_existing_service(pilot)
         await name_project(pilot, "payroll-mi")
-        await source(pilot, sandbox.source_address)
+        await source(pilot, "sqlprod01")
         await target(pilot, "", "sqlmi-contoso-prod")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
         await databases(pilot, ["SalesDB", "InventoryHub"])
@@ -66,7 +66,7 @@ async def test_managed_instance_offline_with_a_new_dms_instance(context, sandbox
         await wait_for(pilot, lambda: app.wizard.service.ready, what="DMS instance created")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 3))
         await name_project(pilot, "sales-offline")
-        await source(pilot, sandbox.source_address)
+        await source(pilot, "sqlprod01")
         await target(pilot, "", "sqlmi-contoso-prod")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
         await databases(pilot, ["SalesDB"])
@@ -92,7 +92,7 @@ async def test_sql_database(context, sandbox):
         await scope_and_provider(pilot, sandbox)
         await pick_existing_service(pilot)
         await name_project(pilot, "sales-sqldb")
-        await source(pilot, sandbox.source_address)
+        await source(pilot, "sqlprod01")
         await target(pilot, "Azure SQL D", "sql-contoso-prod")
         await pilot.press("tab", *"sqladmin", "tab", *"Target-pw-1")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))

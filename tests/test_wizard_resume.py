@@ -20,7 +20,7 @@ TARGET_PASSWORD = "Tgt-S3cret-pw!"
 
 
 def make_app(context, **kw) -> DmsTuiApp:
-    return DmsTuiApp(context, clock=lambda: 1000.0, poll_interval=0.02, **kw)
+    return DmsTuiApp(context, clock=lambda: 1000.0, poll_interval=0.2, **kw)
 
 
 def files_under(home):
@@ -34,7 +34,7 @@ async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, 
         await scope_and_provider(pilot, sandbox)
         await pick_existing_service(pilot)
         await name_project(pilot, "payroll")
-        await source(pilot, sandbox.source_address, password=PASSWORD)
+        await source(pilot, "sqlprod01", password=PASSWORD)
         await target(pilot, "", "sqlmi-contoso-prod")
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: step_is(app, 6))
@@ -55,7 +55,7 @@ async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, 
         await wait_for(pilot, lambda: again.wizard.inventory, what="databases")
         selected = again.screen.query_one("#databases", SelectionList).selected
         assert sorted(selected) == ["InventoryHub", "SalesDB"]
-        assert again.wizard.project.source["server"] == sandbox.source_address
+        assert again.wizard.project.source["server"] == "sqlprod01"
         assert again.wizard.project.target_id.endswith("/sqlmi-contoso-prod")
 
     for path in files_under(dms_home):
@@ -75,7 +75,7 @@ async def test_no_secret_typed_in_the_wizard_is_written(context, sandbox, dms_ho
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: step_is(app, 3))
         await name_project(pilot, "secret-check")
-        await source(pilot, sandbox.source_address, password=PASSWORD)
+        await source(pilot, "sqlprod01", password=PASSWORD)
         await target(pilot, "Azure SQL D", "sql-contoso-prod")
         await pilot.press("tab", *"sqladmin", "tab", *TARGET_PASSWORD, "ctrl+n")
         await wait_for(pilot, lambda: step_is(app, 6))
@@ -100,7 +100,7 @@ async def test_ui_answers_keys_while_azure_is_slow(context, sandbox):
         await pick_existing_service(pilot)
         await name_project(pilot, "slow")
         sandbox.inject(Fault.slow(3.0, match="managedInstances"))
-        await source(pilot, sandbox.source_address)  # step 5 reads the targets, slowly
+        await source(pilot, "sqlprod01")  # step 5 reads the targets, slowly
         started = time.monotonic()
         await pilot.press("tab")
         await pilot.pause(0.2)

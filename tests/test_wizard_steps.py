@@ -39,7 +39,7 @@ def project_at(step: int, sandbox, ids, **changes) -> Project:
 
 
 def app_for(context, project: str | None = "payroll") -> DmsTuiApp:
-    return DmsTuiApp(context, project=project, clock=lambda: 1000.0, poll_interval=0.02)
+    return DmsTuiApp(context, project=project, clock=lambda: 1000.0, poll_interval=0.2)
 
 
 async def opened(pilot, step: int, password: str = "S3cret-pw!") -> None:

@@ -10,7 +10,7 @@ from tui.app import DmsTuiApp
 
 async def test_registration_and_creation_waits_survive_leaving_the_step(context, sandbox):
     now = [1000.0]
-    app = DmsTuiApp(context, clock=lambda: now[0], poll_interval=0.02)
+    app = DmsTuiApp(context, clock=lambda: now[0], poll_interval=0.2)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_screen(pilot, "StartScreen")
         await pilot.press("n")

@@ -79,9 +79,9 @@ async def name_project(pilot, name: str) -> None:
     await wait_for(pilot, lambda: step_is(pilot.app, 4))
 
 
-async def source(pilot, address: str, password: str = "S3cret-pw!") -> None:
+async def source(pilot, address: str, password: str = "pw-S3c") -> None:
     app = pilot.app
-    await pilot.press(*address, "tab", "tab", "tab", *"migration_login", "tab", *password)
+    await pilot.press(*address, "tab", "tab", "tab", *"dba", "tab", *password)
     await pilot.press("ctrl+t")
     await wait_for(pilot, lambda: "Connected ✓" in text_of(app, "#source-result"))
     await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 5))
