@@ -237,6 +237,8 @@ class SettingsStep(WizardStep):
         sel.clear_options()
         sel.add_options([Selection(n, n, on) for n, on in self.table_choice[db].items()
                          if not needle or needle in n.lower()])
+        if sel.option_count:
+            sel.highlighted = 0
         self._count_tables(i, db)
 
     def _count_tables(self, i: int, db: str) -> None:

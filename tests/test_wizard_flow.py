@@ -99,7 +99,17 @@ async def test_sql_database(context, sandbox):
         await databases(pilot, ["SalesDB"])
         await wait_for(pilot, lambda: app.screen.table_choice.get("SalesDB"), what="tables")
         assert "offline only" in text_of(app, ".lead")
+        total = len(app.screen.table_choice["SalesDB"])
+        # filter the tables, leave one out, clear the filter: the rest stay chosen
+        await pilot.press("tab", *"Customer")
+        tables = app.screen.query_one("#tables-0")
+        await wait_for(pilot, lambda: 0 < tables.option_count < total, what="filtered tables")
+        await pilot.press("tab", "space", "shift+tab", "ctrl+u")
+        await wait_for(pilot, lambda: tables.option_count == total, what="filter cleared")
+        assert f"{total - 1} of {total} tables selected" in text_of(app, "#tcount-0")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
         await summary_and_start(pilot)
     [migration] = created(context, "sales-sqldb")
     assert migration.kind == TargetKind.SQL_DB
+    tables = load_project("sales-sqldb").settings["tables"]["SalesDB"]
+    assert len(tables) == total - 1 and "Sales.Customer" not in tables
