@@ -28,6 +28,7 @@ class SignInScreen(Screen[bool]):
     class Done(Message):
         credential: object
         label: str
+        method: str = ""
 
     @dataclass
     class Failed(Message):
@@ -71,7 +72,7 @@ class SignInScreen(Screen[bool]):
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
             return
-        self.post_message(self.Done(credential, method.label))
+        self.post_message(self.Done(credential, method.label, method.value))
 
     @on(CodeShown)
     def code_shown(self, message: CodeShown) -> None:
@@ -105,6 +106,7 @@ class SignInScreen(Screen[bool]):
         ctx = self.app.context
         ctx.credential = message.credential
         ctx.credential_label = message.label
+        ctx.sign_in_method = message.method
         ctx.controller = Controller(message.credential, self.app.subscription_id or "")
         self.dismiss(True)
 

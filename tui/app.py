@@ -116,7 +116,10 @@ class DmsTuiApp(App):
         from tui.projects import Project
         from tui.wizard_state import WizardState
 
-        self.wizard = WizardState(Project(name="", sandbox=self.context.is_sandbox))
+        sign_in = "sandbox" if self.context.is_sandbox else \
+            getattr(self.context, "sign_in_method", "")
+        self.wizard = WizardState(Project(name="", sandbox=self.context.is_sandbox,
+                                          sign_in=sign_in))
         self.push_screen(ScopeScreen())
 
     def open_project(self, name: str) -> None:
