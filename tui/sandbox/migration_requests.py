@@ -57,20 +57,20 @@ class MigrationRequests:
                 raise missing(f"properties.{field}")
         if str(props["kind"]).lower() != kind.value.lower():
             raise invalid("properties.kind", f"The migration kind '{props['kind']}' does not match the target: "
-                           f"a migration under '{target.namespace_type}' must have kind '{kind.value}'.",
-                           code="InvalidMigrationKind")
+                          f"a migration under '{target.namespace_type}' must have kind '{kind.value}'.",
+                          code="InvalidMigrationKind")
         if not same_id(props["scope"], target.id):
             raise invalid("properties.scope", f"The scope '{props['scope']}' must be the id of the target "
-                           f"'{target.id}' the migration is created under.", code="InvalidScope")
+                          f"'{target.id}' the migration is created under.", code="InvalidScope")
         service = self.sb.services.find(props["migrationService"])
         if service is None:
             raise invalid("properties.migrationService",
-                           f"The Database Migration Service '{props['migrationService']}' was not found.",
-                           code="MigrationServiceNotFound")
+                          f"The Database Migration Service '{props['migrationService']}' was not found.",
+                          code="MigrationServiceNotFound")
         if service.state != "Succeeded":
             raise invalid("properties.migrationService", f"The Database Migration Service '{service.name}' is "
-                           f"in the '{service.state}' state; wait until it is Succeeded.",
-                           code="MigrationServiceNotReady")
+                          f"in the '{service.state}' state; wait until it is Succeeded.",
+                          code="MigrationServiceNotReady")
         if kind == TargetKind.SQL_MI and target.state != "Ready":
             raise ArmError(409, "ManagedInstanceNotReady", f"The managed instance '{target.name}' is in the "
                            f"'{target.state}' state. Migrations need a Ready managed instance.",
@@ -118,11 +118,11 @@ class MigrationRequests:
                     raise missing("properties.backupConfiguration.sourceLocation.azureBlob.accountKey")
                 if blob["accountKey"] not in acct.keys:
                     raise invalid("properties.backupConfiguration.sourceLocation.azureBlob.accountKey",
-                                   f"The account key is not valid for storage account '{acct.name}'.",
-                                   code="InvalidStorageAccountKey")
+                                  f"The account key is not valid for storage account '{acct.name}'.",
+                                  code="InvalidStorageAccountKey")
             elif auth.lower() != "managedidentity":
                 raise invalid("properties.backupConfiguration.sourceLocation.azureBlob.authType",
-                               f"Unknown authType '{auth}'. Use 'AccountKey' or 'ManagedIdentity'.")
+                              f"Unknown authType '{auth}'. Use 'AccountKey' or 'ManagedIdentity'.")
             cname = blob.get("blobContainerName") or ""
             if not cname:
                 raise missing("properties.backupConfiguration.sourceLocation.azureBlob.blobContainerName")
@@ -130,8 +130,8 @@ class MigrationRequests:
             container = acct.containers.get(container_name)
             if container is None:
                 raise invalid("properties.backupConfiguration.sourceLocation.azureBlob.blobContainerName",
-                               f"The container '{container_name}' does not exist in storage account '{acct.name}'.",
-                               code="BlobContainerNotFound")
+                              f"The container '{container_name}' does not exist in storage account '{acct.name}'.",
+                              code="BlobContainerNotFound")
             if offline and not last_backup:
                 raise missing("properties.offlineConfiguration.lastBackupName")
             if not folder and "/" in last_backup.replace("\\", "/"):
@@ -229,7 +229,7 @@ class MigrationRequests:
                            target="targetDbName")
         if props.get("offlineConfiguration") and props["offlineConfiguration"].get("offline") is False:
             raise invalid("properties.offlineConfiguration.offline",
-                           "Azure SQL Database migrations are offline only.")
+                          "Azure SQL Database migrations are offline only.")
         problem = None
         tables: list[SimTable] | None = None
         src_db = source.get(common["source_database"]) if source is not None else None
@@ -250,7 +250,7 @@ class MigrationRequests:
                     t = index.get(_table_key(w))
                     if t is None:
                         raise invalid("properties.tableList", f"The table '{w}' was not found in source database "
-                                       f"'{src_db.name}'.", code="TableNotFound")
+                                      f"'{src_db.name}'.", code="TableNotFound")
                     tables.append(t)
             else:
                 tables = list(src_db.tables)

@@ -182,7 +182,7 @@ class MigrationRoutes:
             raise missing("migrationOperationId")
         if str(given).lower() != m.operation_id.lower():
             raise invalid("migrationOperationId", f"The migration operation id '{given}' does not match the "
-                           f"current operation of migration '{m.name}'.", code="InvalidMigrationOperationId")
+                          f"current operation of migration '{m.name}'.", code="InvalidMigrationOperationId")
 
     def cutover(self, req: Req, kind: TargetKind) -> Answer:
         _, m = self._find(req, kind)
