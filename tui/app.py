@@ -131,6 +131,10 @@ class DmsTuiApp(App):
         except DmsTuiError as exc:
             self.show_error(exc)
             return
+        if project.sandbox != self.context.is_sandbox:
+            where = "in the sandbox" if project.sandbox else "against real Azure"
+            self.notify(f"Project {name} was set up {where}: its resource ids may not exist "
+                        "here.", severity="warning", timeout=10)
         self.wizard = WizardState(project, named=True)
         if project.subscription_id:
             self.context.use_subscription(project.subscription_id)
