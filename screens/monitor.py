@@ -121,7 +121,8 @@ class MonitorScreen(BaseScreen):
             yield StateCounts(id="state-counts")
             yield Input(placeholder="filter: text in any column (Enter to apply, Esc to close)",
                         id="monitor-filter", classes="-hidden", disabled=True)
-            yield KeyedTable(mon.COLUMNS, sort_value=self._row_sort_value, id="migrations")
+            yield KeyedTable(mon.COLUMNS, widths=mon.COLUMN_WIDTHS,
+                             sort_value=self._row_sort_value, id="migrations")
             yield Static("Select a migration to see its detail.", id="detail-title", markup=False)
             yield BackupPane(id="backup-pane", classes="-hidden")
             yield TablesPane(id="tables-pane", classes="-hidden")

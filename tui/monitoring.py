@@ -101,6 +101,9 @@ class MigrationRow:
 
 
 COLUMNS = ("Source db", "Target", "Kind", "Mode", "Status", "Started", "Duration")
+# Columns whose text changes while a migration runs get fixed widths, so the list does not
+# jump sideways on every refresh; the names are measured once, when their row is added.
+COLUMN_WIDTHS = (None, None, 5, 7, 15, 11, 8)
 
 
 def duration_seconds(start: datetime | None, end: datetime | None, now: datetime) -> float | None:
