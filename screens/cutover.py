@@ -33,7 +33,7 @@ class CutoverScreen(ModalScreen[bool]):
     CSS_PATH = "cutover.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="cutover.close"),
-        Binding("ctrl+b", "tail_backup", "Tail-log backup", id="cutover.tail_backup"),
+        Binding("ctrl+t", "tail_backup", "Tail-log backup", id="cutover.tail_backup"),
     ]
 
     @dataclass
@@ -122,7 +122,7 @@ class CutoverScreen(ModalScreen[bool]):
             if detail.current_restoring_filename != detail.last_restored_filename else ""
         tick = "x" if self.backup_taken else " "
         self.query_one("#step-tail", Static).update(
-            f"[{tick}] 2. Take the tail-log backup (ctrl+b here, or run the T-SQL below)")
+            f"[{tick}] 2. Take the tail-log backup (ctrl+t here, or run the T-SQL below)")
         ok = not self.blockers
         self.query_one("#step-wait", Static).update(
             f"[{'x' if ok else ' '}] 3. Wait: pending log backups {pending}, restoring "

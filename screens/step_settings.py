@@ -220,6 +220,8 @@ class SettingsStep(WizardStep):
     @on(Containers)
     def got_containers(self, message: Containers) -> None:
         box = self.query_one("#container", Select)
+        box.prompt = ("(pick the container that holds the backup folders)" if message.names
+                      else "(this account has no containers: create one in Azure first)")
         box.set_options([(n, n) for n in message.names])
         chosen = self.state.settings.get("container", "")
         if chosen in message.names:

@@ -178,7 +178,7 @@ async def test_tail_log_backup_from_the_cutover_dialog(context, sandbox):
         await pilot.press("c")
         await pilot.pause()
         dialog = app.screen
-        await pilot.press("ctrl+b")
+        await pilot.press("ctrl+t")
         await settle(app, pilot)
         assert dialog.backup_taken
         assert "RESTORING" in text_of(dialog, "#cutover-warning")
