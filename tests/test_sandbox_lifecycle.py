@@ -7,7 +7,7 @@ from azure.core.exceptions import HttpResponseError
 
 from tui.sandbox import Sandbox
 
-from test_sandbox_support import MI, TARGET_RG, Clients
+from test_sandbox_support import CONTAINER, MI, TARGET_RG, Clients
 
 
 @pytest.fixture()
@@ -40,7 +40,14 @@ def test_sqlmi_online_full_log_cutover_succeeds(sb, c):
     assert d.pending_log_backups_count == 0
     assert d.last_restored_filename == d.current_restoring_filename == "SalesDB_log_003.trn"
     assert d.migration_state == "MonitorMigration"
-    assert all(s.is_backup_restored for s in d.active_backup_sets)
+    # every set of the chain is restored; the older full backup is reported, skipped, with the reason
+    chain = [s for s in d.active_backup_sets if not s.ignore_reasons]
+    assert all(s.is_backup_restored for s in chain)
+    skipped = [s for s in d.active_backup_sets if s.ignore_reasons]
+    assert [s.list_of_backup_files[0].file_name for s in skipped] == ["SalesDB_full_1.bak"]
+    assert skipped[0].list_of_backup_files[0].status == "Skipped" and not skipped[0].is_backup_restored
+    assert "SalesDB_full_2.bak" in skipped[0].ignore_reasons[0]
+    assert d.invalid_files == []
     full = d.full_backup_set_info
     assert full.backup_type == "Database" and full.has_backup_checksums
     assert full.list_of_backup_files[0].status == "Restored"
@@ -279,3 +286,58 @@ def test_new_full_backup_does_not_break_the_log_chain(sb, c):
     d = _mi(c).properties.migration_status_details
     assert not d.restore_blocking_reason and d.pending_log_backups_count == 0
     assert d.last_restored_filename == "SalesDB_log_004.trn"
+
+
+def test_seeded_chain_first_log_backup_contains_the_end_of_the_latest_full(sb, c):
+    """log_001 was taken after both full backups: it starts in full_1's range and ends past
+    full_2's last LSN, so it continues full_2's chain and is restored after it."""
+    blobs = {b.file_name: b for b in sb.world.migration_account.containers[CONTAINER].blobs
+             if b.database == "SalesDB"}
+    full, log1 = blobs["SalesDB_full_2.bak"], blobs["SalesDB_log_001.trn"]
+    assert log1.first_lsn <= full.last_lsn < log1.last_lsn
+
+
+def test_a_newer_full_backup_sets_aside_the_older_files(sb, c):
+    """A full backup taken after log_003: DMS restores it and then only log_004; the older full
+    backups and log_001-003 are reported skipped, with the reason, and never count as pending."""
+    full3 = sb.take_full_backup("SalesDB")
+    sb.advance(60)
+    log4 = sb.take_log_backup("SalesDB")
+    assert int(log4.first_lsn) <= int(full3.last_lsn) < int(log4.last_lsn)
+    ops = c.dms.database_migrations_sql_mi
+    ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(12)
+    d = _mi(c).properties.migration_status_details
+    assert d.full_backup_set_info.list_of_backup_files[0].file_name == "SalesDB_full_3.bak"
+    assert d.pending_log_backups_count == 1  # only log_004 continues the chain
+    sb.advance(300)
+    d = _mi(c).properties.migration_status_details
+    files = {s.list_of_backup_files[0].file_name: s for s in d.active_backup_sets}
+    assert [n for n, s in files.items() if s.is_backup_restored] == ["SalesDB_full_3.bak", "SalesDB_log_004.trn"]
+    skipped = {n: s for n, s in files.items() if s.ignore_reasons}
+    assert set(skipped) == {"SalesDB_full_1.bak", "SalesDB_full_2.bak", "SalesDB_log_001.trn",
+                            "SalesDB_log_002.trn", "SalesDB_log_003.trn"}
+    assert all(s.list_of_backup_files[0].status == "Skipped" and not s.is_backup_restored
+               for s in skipped.values())
+    assert "before the end of the full backup 'SalesDB_full_3.bak'" in skipped["SalesDB_log_002.trn"].ignore_reasons[0]
+    assert d.pending_log_backups_count == 0 and not d.restore_blocking_reason
+    assert d.last_restored_filename == "SalesDB_log_004.trn"
+    # the rule the Controller and the monitor apply agrees: ready for cutover
+    from tui.controller import Controller
+    from tui.cutover import cutover_blockers
+    ctl = Controller(sb.credential, sb.subscription_id, transport=sb.transport, polling_interval=0)
+    mig_id = _mi(c).id
+    assert cutover_blockers(ctl.get_migration(mig_id)) == []
+
+
+def test_a_log_backup_taken_while_the_full_restores_waits_its_turn(sb, c):
+    ops = c.dms.database_migrations_sql_mi
+    ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(15)
+    assert _mi(c).properties.migration_status_details.migration_state == "RestoreFullBackupOperation"
+    sb.take_log_backup("SalesDB")
+    sb.advance(9)
+    d = _mi(c).properties.migration_status_details
+    assert d.pending_log_backups_count == 4
+    assert not [s for s in d.active_backup_sets
+                if s.ignore_reasons and s.list_of_backup_files[0].file_name.endswith(".trn")]

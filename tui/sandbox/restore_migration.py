@@ -81,6 +81,8 @@ class BackupRestoreMigration(Migration):
         for blob in self._list_files():
             if blob.created > now:
                 continue
+            if self.storage_type == "FileShare" and blob.database.lower() != self.source_database.lower():
+                continue  # a share holds many databases' backups: DMS takes those of its database
             key = blob.path.lower()
             tf = self.files.get(key)
             if tf is None:
@@ -103,6 +105,7 @@ class BackupRestoreMigration(Migration):
         return [f for f in self.files.values() if f.seen_at <= now and f.ignored is None]
 
     def _restore(self, now: float) -> None:
+        self._classify(now)
         while self.status == "InProgress":
             if self.restoring is not None:
                 f = self.restoring
@@ -157,35 +160,20 @@ class BackupRestoreMigration(Migration):
         return blob.path.lower() == want if "/" in want else blob.file_name.lower() == want
 
     def _next(self, now: float) -> TrackedFile | None:
-        seen = [f for f in self._seen(now) if f.restore_end is None and f is not self.restoring]
         self.blocking = ""
-        if self.cursor is None and self.restoring is None:
-            fulls = [f for f in seen if f.blob.backup_type == "full"]
-            if not fulls:
-                return None
-            chosen = max(fulls, key=lambda f: f.blob.backup_finish)
-            for f in fulls:
-                if f is not chosen:
-                    f.ignored = "A later full backup in the folder is used to start the restore."
-            self.full = chosen
-            return chosen
         if self.cursor is None:
+            if self.restoring is None:
+                self._choose_full(now)
+                return self.full
             return None
-        for f in seen:
-            if f.blob.backup_type == "full":
-                f.ignored = "The database is already being restored from an earlier full backup."
-            elif f.blob.last_lsn <= self.cursor:
-                f.ignored = "The backup set is already covered by the restored backups."
-            elif f.blob.backup_type == "diff" and self.full is not None \
-                    and f.blob.base_lsn != self.full.blob.first_lsn:
-                f.ignored = "The differential backup is based on another full backup."
-        logs = sorted((f for f in seen if f.ignored is None and f.blob.backup_type == "log"),
-                      key=lambda f: f.blob.first_lsn)
+        self._classify(now)
+        seen = [f for f in self._seen(now) if f.restore_end is None and f is not self.restoring]
+        logs = sorted((f for f in seen if f.blob.backup_type == "log"), key=lambda f: f.blob.first_lsn)
         for f in logs:
             if f.blob.first_lsn <= self.cursor < f.blob.last_lsn:
                 return f
         # a differential backup of the same full bridges a gap in the log chain
-        diffs = [f for f in seen if f.ignored is None and f.blob.backup_type == "diff"]
+        diffs = [f for f in seen if f.blob.backup_type == "diff"]
         if diffs:
             return max(diffs, key=lambda f: f.blob.last_lsn)
         if logs:
@@ -195,6 +183,51 @@ class BackupRestoreMigration(Migration):
                              f"apply to the database. An earlier log backup that includes LSN {self.cursor} "
                              f"must be restored first (LSN gap in the backup chain).")
         return None
+
+    def _choose_full(self, now: float) -> None:
+        """The restore starts from the latest full backup in the folder (by finish time, then LSN)."""
+        candidates = [f for f in self.files.values() if f.seen_at <= now and f.restore_end is None]
+        for f in candidates:  # until a restore starts, a newer full backup can still change the plan
+            f.ignored = None
+        fulls = [f for f in candidates if f.blob.backup_type == "full"]
+        if fulls:
+            self.full = max(fulls, key=lambda f: (f.blob.backup_finish, f.blob.last_lsn))
+            self._classify(now)
+
+    def _classify(self, now: float) -> None:
+        """Set aside the files the restore plan of the chosen full backup does not use.
+
+        A log backup is applied only if it continues the chain: the first one must contain the
+        end of the full backup (first LSN <= the full's last LSN < its last LSN), each next one
+        starts where the previous ended. Older files stay in the folder and are reported with
+        the reason they are not restored; they never count as pending."""
+        full = self.full
+        if full is None:
+            return
+        reached = self.cursor if self.cursor is not None else full.blob.last_lsn
+        for f in self._seen(now):
+            if f is full or f is self.restoring or f.restore_end is not None:
+                continue
+            b = f.blob
+            if b.backup_type == "full":
+                if self.cursor is None and full.restore_start is None:
+                    f.ignored = (f"A later full backup ('{full.blob.file_name}') in the folder is used to "
+                                 "start the restore.")
+                else:
+                    f.ignored = (f"The database is already being restored from the full backup "
+                                 f"'{full.blob.file_name}'.")
+            elif b.backup_type == "diff" and b.base_lsn != full.blob.first_lsn:
+                f.ignored = (f"The differential backup is based on another full backup, not on "
+                             f"'{full.blob.file_name}'.")
+            elif b.last_lsn <= reached:
+                what = "log backup" if b.backup_type == "log" else "differential backup"
+                if self.cursor is None or reached == full.blob.last_lsn:
+                    f.ignored = (f"The {what} ends at LSN {b.last_lsn}, before the end of the full backup "
+                                 f"'{full.blob.file_name}' (LSN {full.blob.last_lsn}): it is not part of "
+                                 "the restore chain.")
+                else:
+                    f.ignored = (f"The {what} ends at LSN {b.last_lsn}: the backups already restored "
+                                 f"reach LSN {reached}.")
 
     def _restore_problem(self, f: TrackedFile) -> tuple[str, str] | None:
         if self.backup_database is None:
@@ -264,7 +297,7 @@ class BackupRestoreMigration(Migration):
     def _file_json(self, f: TrackedFile, now: float) -> dict:
         b = f.blob
         if f.ignored:
-            status = "Ignored"
+            status = "Skipped"  # the spec's value for a file the restore plan does not use
         elif f.restore_end is not None and f.restore_end <= now:
             status = "Restored"
         elif f.restore_start is not None and f.restore_start <= now:
@@ -303,8 +336,10 @@ class BackupRestoreMigration(Migration):
     def status_details(self, now: float) -> dict:
         seen = sorted((f for f in self.files.values() if f.seen_at <= now),
                       key=lambda f: (f.blob.backup_type != "full", f.blob.first_lsn))
-        active = [f for f in seen if f.ignored is None]  # the chain DMS works on, restored ones included
-        invalid = [f.blob.file_name for f in seen if f.ignored]
+        # every backup set found, restored or not; the ones outside the restore chain carry
+        # ignoreReasons. invalidFiles is for files that are not backups at all.
+        active = seen
+        invalid: list[str] = []
         full_restored = self.full is not None and self.full.restore_end is not None and self.full.restore_end <= now
         if self.status == "Succeeded":
             state = "Completed"
