@@ -10,6 +10,7 @@ from tui.errors import DmsTuiError
 from tui.models import TargetKind
 from tui.sandbox import Sandbox
 from tui.source.base import Source
+from tui.source.errors import SourceError, SourceErrorKind
 
 from test_sandbox_support import MI, TARGET_RG, Clients
 
@@ -70,6 +71,26 @@ def test_backup_log_and_tail(sb):
     assert [d for d in src.databases() if d.name == "SalesDB"][0].state == "RESTORING"
     with pytest.raises(DmsTuiError):
         src.row_counts("SalesDB")
+
+
+def test_row_counts_after_the_tail_log_backup_fail_like_a_real_server(sb):
+    """After BACKUP LOG ... WITH NORECOVERY the database is RESTORING; reading it fails with
+    error 927, as the real source layer reports it: a SourceError, database unavailable."""
+    src = sb.sql_server(sb.source_address)
+    before = src.row_counts("SalesDB")
+    assert before
+    src.backup_log("SalesDB", sb.world.backup_url("SalesDB", "SalesDB_tail.trn"), tail=True)
+    assert next(d for d in src.databases() if d.name == "SalesDB").state == "RESTORING"
+    with pytest.raises(SourceError) as err:
+        src.row_counts("SalesDB")
+    e = err.value
+    assert e.message == "Database 'SalesDB' cannot be opened. It is in the middle of a restore."
+    assert e.native_code == 927 and e.code == "927"
+    assert e.kind == SourceErrorKind.DATABASE_UNAVAILABLE
+    assert "tail-log" in e.hint
+    with pytest.raises(SourceError) as err:  # and no second log backup either
+        src.backup_log("SalesDB", sb.world.backup_url("SalesDB", "SalesDB_tail2.trn"))
+    assert err.value.kind == SourceErrorKind.BACKUP_FAILED
 
 
 def test_take_log_backup_lands_in_blob_folder(sb):

@@ -12,7 +12,9 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import Callable, Sequence
 
-from tui.errors import DmsTuiError
+from tui.source.errors import (
+    BACKUP_CODES, DATABASE_UNAVAILABLE_CODES, SourceError, SourceErrorKind,
+)
 from tui.models import (
     BackupRecord, BackupResult, DatabaseFile, DatabaseInventory, Finding, ServerInfo,
     TableRowCount, TargetKind,
@@ -23,8 +25,22 @@ from .clock import to_datetime
 SYSTEM_DATABASES = ("master", "tempdb", "model", "msdb")
 
 
-class SqlError(DmsTuiError):
-    """What a simulated SQL statement raises (``code`` is the SQL Server error number)."""
+class SqlError(SourceError):
+    """What a simulated SQL statement raises: a ``SourceError``, as from a real server.
+
+    ``code`` is the SQL Server error number (also ``native_code``); ``kind`` follows from it
+    the way the real source layer classifies it."""
+
+    def __init__(self, message: str, *, code: str = "", hint: str = "",
+                 kind: SourceErrorKind | None = None):
+        native = int(code) if code.isdigit() else None
+        if kind is None:
+            kind = (SourceErrorKind.DATABASE_UNAVAILABLE if native in DATABASE_UNAVAILABLE_CODES
+                    else SourceErrorKind.BACKUP_FAILED if native in BACKUP_CODES
+                    else SourceErrorKind.OTHER)
+        super().__init__(message, native_code=native, hint=hint, kind=kind, detail=message)
+        if native is None:
+            self.code = code
 
 
 @dataclass
@@ -207,9 +223,12 @@ class SimulatedSqlServer:
     def row_counts(self, database: str, exact_tables: Sequence[str] = ()) -> list[TableRowCount]:
         with self._lock:
             db = self._db(database)
+            if db.state == "OFFLINE":
+                raise SqlError(f"Database '{db.name}' cannot be opened because it is offline.", code="942")
             if db.state != "ONLINE":
                 raise SqlError(f"Database '{db.name}' cannot be opened. It is in the middle of a restore.",
-                               code="927")
+                               code="927", hint="A tail-log backup (WITH NORECOVERY) leaves the database "
+                                                "RESTORING: count its rows before taking the tail-log backup.")
             exact = {t.lower().replace("[", "").replace("]", "") for t in exact_tables}
             return [TableRowCount(t.schema, t.name, t.rows, exact=t.full_name.lower() in exact)
                     for t in db.tables]
