@@ -14,8 +14,33 @@ from textual.widgets import DataTable, Input, Select, Static
 from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.errors import DmsTuiError
-from tui.models import AuthKeys, IntegrationRuntime, MigrationService
+from tui.models import AuthKeys, IntegrationRuntime, IntegrationRuntimeNode, MigrationService
 from widgets.elapsed import elapsed_text
+
+
+def node_summary(node: IntegrationRuntimeNode) -> str:
+    """One integration-runtime node in plain words: only what Azure reported.
+
+    The 2025-06-30 ``listMonitoringData`` has no status per node; when a status (or version)
+    does come back it is shown too."""
+    facts: list[str] = []
+    if node.status:
+        facts.append(node.status)
+    if node.cpu_utilization is not None:
+        facts.append(f"CPU {node.cpu_utilization}%")
+    if node.available_memory_mb is not None:
+        facts.append(f"{node.available_memory_mb / 1024:.1f} GB free")
+    limit = node.concurrent_jobs_limit or node.max_concurrent_jobs
+    if node.concurrent_jobs_running is not None:
+        facts.append(f"jobs {node.concurrent_jobs_running}"
+                     + (f" of {limit}" if limit else " running"))
+    elif limit:
+        facts.append(f"up to {limit} jobs")
+    if node.sent_bytes is not None or node.received_bytes is not None:
+        facts.append(f"sent {node.sent_bytes or 0:.2f}, received {node.received_bytes or 0:.2f}")
+    if node.version:
+        facts.append(f"version {node.version}")
+    return f"{node.node_name} — " + (", ".join(facts) if facts else "no details reported")
 
 
 class ServiceStep(WizardStep):
@@ -24,7 +49,8 @@ class ServiceStep(WizardStep):
         Binding("ctrl+o", "create", "Create", id="service.create"),
         Binding("ctrl+r", "refresh", "Refresh", id="service.refresh"),
         Binding("ctrl+g", "keys", "Auth keys", id="service.keys"),
-        Binding("ctrl+y", "copy_key", "Copy key", id="service.copy"),
+        Binding("ctrl+y", "copy_key(1)", "Copy key 1", id="service.copy"),
+        Binding("ctrl+l", "copy_key(2)", "Copy key 2", show=False, id="service.copy2"),
     ]
 
     @dataclass
@@ -181,8 +207,7 @@ class ServiceStep(WizardStep):
         lines = [f"Integration runtime: {svc.integration_runtime_state or 'not set up'}"
                  + (f" ({runtime.name})" if runtime.name else "")]
         for node in runtime.nodes:
-            lines.append(f"  node {node.node_name}: {node.status or 'status not reported'}"
-                         + (f", version {node.version}" if node.version else ""))
+            lines.append("  " + node_summary(node))
         if not runtime.nodes:
             lines.append("  no nodes — needed only for backups on an SMB share (or SQL "
                          "Database targets): install the runtime on a Windows host and "
@@ -194,8 +219,8 @@ class ServiceStep(WizardStep):
         self.keys = message.keys
         self.query_one("#service-keys", Static).update(
             f"Auth key 1: {message.keys.auth_key1}\nAuth key 2: {message.keys.auth_key2}\n"
-            "Register the self-hosted integration runtime with one of them; Ctrl+Y copies "
-            "key 1. They are never saved.")
+            "Register the self-hosted integration runtime with either one. Ctrl+Y copies "
+            "key 1, Ctrl+L key 2. They are never saved.")
 
     # ---------------------------------------------------------------- actions
 
@@ -219,12 +244,17 @@ class ServiceStep(WizardStep):
             return
         self.load_keys(self.state.project.service_id)
 
-    def action_copy_key(self) -> None:
+    def action_copy_key(self, which: int = 1) -> None:
         if self.keys is None:
-            self.show_error("Copy key: press Ctrl+G to show the auth keys first.")
+            self.show_error(f"Copy key {which}: press Ctrl+G to show the auth keys first.")
             return
-        self.app.copy_to_clipboard(self.keys.auth_key1)
-        self.notify("Auth key 1 copied to the clipboard (terminals with OSC 52).")
+        key = self.keys.auth_key2 if which == 2 else self.keys.auth_key1
+        if not key:
+            self.show_error(f"Copy key {which}: Azure returned no key {which}; press Ctrl+G "
+                            "to read the keys again.")
+            return
+        self.app.copy_to_clipboard(key)
+        self.notify(f"Auth key {which} copied to the clipboard (terminals with OSC 52).")
 
     def problem(self) -> str | None:
         svc = self.state.service
