@@ -66,7 +66,9 @@ class Controller:
                           polling_interval=self._polling_interval, **self._retry)
 
     def _kwargs(self) -> dict[str, Any]:
-        kw: dict[str, Any] = dict(self._retry)
+        from tui.arm_policy import RefuseAutoRegistration  # no silent 10 s polling: step 1 registers
+
+        kw: dict[str, Any] = dict(self._retry, per_retry_policies=[RefuseAutoRegistration()])
         if self._transport is not None:
             kw["transport"] = self._transport
         return kw
