@@ -15,7 +15,7 @@ import pytest
 
 from tui.sandbox import Sandbox
 
-from test_sandbox_support import DMS_RG, MI, SERVER, SERVICE, TARGET_RG, VM, Clients
+from test_sandbox_support import DMS_RG, MI, SERVER, SERVICE, TARGET_RG, VM, Clients, register_dms_provider
 
 EXAMPLES = Path("/work/shared/reference/dms-rest/examples")
 if not EXAMPLES.is_dir():  # the spec examples ship next to the repository in the shared folder
@@ -135,6 +135,7 @@ def share_backups(sb: Sandbox, db: str = "SalesDB") -> None:
 @pytest.mark.parametrize("name", ["CreateOrUpdateSqlMigrationServiceMIN", "CreateOrUpdateSqlMigrationServiceMAX"])
 def test_create_service(sb, c, name):
     ex = load(name)
+    register_dms_provider(sb, c)
     cap = Capture()
     poller = c.dms.sql_migration_services.begin_create_or_update(
         DMS_RG, "testagent", ex["parameters"]["parameters"], raw_response_hook=cap)
@@ -196,6 +197,7 @@ def test_auth_keys_regenerate_monitoring_delete_node(sb, c):
 
 def test_delete_service(sb, c):
     ops = c.dms.sql_migration_services
+    register_dms_provider(sb, c)
     ops.begin_create_or_update(DMS_RG, "service1", {"location": "westeurope"})
     sb.advance(61)
     cap = Capture()

@@ -140,3 +140,26 @@ def test_concurrent_callers_and_clock(sb, c):
     assert not errors
     d = ops.get(TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails").properties.migration_status_details
     assert d.pending_log_backups_count == 0 and d.last_restored_filename == "SalesDB_log_023.trn"
+
+
+def test_creating_a_dms_instance_needs_the_provider_registered():
+    """ARM answers 409 MissingSubscriptionRegistration while Microsoft.DataMigration is not
+    Registered (also while Registering); reads of existing instances still work."""
+    from tui.errors import AzureError
+
+    sb = Sandbox(seed=0)
+    c = Clients(sb)
+    assert c.dms.sql_migration_services.get(DMS_RG, SERVICE).provisioning_state == "Succeeded"
+    with pytest.raises(AzureError) as err:
+        c.dms.sql_migration_services.begin_create_or_update(DMS_RG, "dms-two", {"location": "westeurope"})
+    assert err.value.code == "MissingSubscriptionRegistration" and err.value.status == 409
+    c.resources.providers.register("Microsoft.DataMigration")
+    sb.advance(10)
+    with pytest.raises(AzureError):
+        c.dms.sql_migration_services.begin_create_or_update(DMS_RG, "dms-two", {"location": "westeurope"})
+    sb.advance(25)
+    poller = c.dms.sql_migration_services.begin_create_or_update(DMS_RG, "dms-two", {"location": "westeurope"})
+    sb.advance(61)
+    assert poller.result().provisioning_state == "Succeeded"
+    # the auto-registration policy never ran: one register request, the user's
+    assert sum(1 for r in sb.requests if r.method == "POST" and r.path.endswith("/register")) == 1

@@ -7,7 +7,7 @@ from azure.core.exceptions import HttpResponseError
 
 from tui.sandbox import Sandbox
 
-from test_sandbox_support import CONTAINER, MI, TARGET_RG, Clients
+from test_sandbox_support import CONTAINER, MI, TARGET_RG, Clients, register_dms_provider
 
 
 @pytest.fixture()
@@ -129,6 +129,7 @@ def test_sqlvm_online_from_file_share_uploads_then_restores(sb, c):
 
 def test_share_upload_waits_for_integration_runtime(sb, c):
     ops = c.dms.sql_migration_services
+    register_dms_provider(sb, c)
     ops.begin_create_or_update("rg-dms-migration", "dms-new", {"location": "westeurope"})
     sb.advance(61)
     assert ops.get("rg-dms-migration", "dms-new").integration_runtime_state == "NeedRegistration"

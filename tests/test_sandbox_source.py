@@ -123,6 +123,8 @@ def test_offline_last_backup_with_folder(sb):
 def test_realtime_sandbox_moves_with_the_wall_clock():
     sb = Sandbox.realtime(seed=0, speed=200.0)
     c = Clients(sb)
+    c.resources.providers.register("Microsoft.DataMigration")
+    time.sleep(0.2)  # 40 simulated seconds: registered
     t0 = time.monotonic()
     svc = c.dms.sql_migration_services.begin_create_or_update(
         "rg-dms-migration", "dms-rt", {"location": "westeurope"}).result()

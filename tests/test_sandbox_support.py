@@ -9,6 +9,7 @@ from azure.mgmt.sql import SqlManagementClient
 from azure.mgmt.sqlvirtualmachine import SqlVirtualMachineManagementClient
 from azure.mgmt.storage import StorageManagementClient
 
+from tui.arm_policy import RefuseAutoRegistration
 from tui.sandbox import Sandbox
 
 DMS_RG = "rg-dms-migration"
@@ -25,7 +26,9 @@ CONTAINER = "sqlmigration"
 class Clients:
     def __init__(self, sb: Sandbox, **kw):
         cred, sub = sb.credential, sb.subscription_id
-        kw = {"transport": sb.transport, **kw}
+        # as in the app: a 409 MissingSubscriptionRegistration is not auto-registered (that polls
+        # every 10 s of real time, for ever on a manual clock) but raised as the app's AzureError
+        kw = {"transport": sb.transport, "per_retry_policies": [RefuseAutoRegistration()], **kw}
         self.sb = sb
         self.subs = SubscriptionClient(cred, **kw)
         self.resources = ResourceManagementClient(cred, sub, **kw)
@@ -88,3 +91,9 @@ class Clients:
 
     def mi_fqdn(self) -> str:
         return self.sql.managed_instances.get(TARGET_RG, MI).fully_qualified_domain_name
+
+
+def register_dms_provider(sb: Sandbox, c: "Clients") -> None:
+    """Step 1 of the wizard: register Microsoft.DataMigration and wait until it is Registered."""
+    c.resources.providers.register("Microsoft.DataMigration")
+    sb.advance(31)

@@ -14,7 +14,8 @@ Public surface: ``transport``, ``credential``, ``subscription_id``, ``advance(se
 The seeded world (names fixed; GUIDs, DNS zone and storage suffix follow the seed):
 
 * subscriptions "Contoso Production" (default) and, for most seeds, "Contoso Dev/Test";
-  provider Microsoft.DataMigration NotRegistered (registration takes 30 simulated seconds);
+  provider Microsoft.DataMigration NotRegistered (registration takes 30 simulated seconds; until
+  then creating a DMS instance is refused: 409 MissingSubscriptionRegistration);
 * resource groups rg-dms-migration, rg-sql-targets, rg-network (westeurope);
 * managed instances sqlmi-contoso-prod (Ready, holds ReportingArchive) and sqlmi-contoso-dev
   (Creating), logical server sql-contoso-prod (SQL Database targets: the target databases

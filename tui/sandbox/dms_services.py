@@ -13,7 +13,8 @@ from .router import Req, Router
 if TYPE_CHECKING:
     from .sandbox import Sandbox
 
-SERVICE_TYPE = "Microsoft.DataMigration/sqlMigrationServices"
+DMS_NAMESPACE = "Microsoft.DataMigration"
+SERVICE_TYPE = f"{DMS_NAMESPACE}/sqlMigrationServices"
 PROVISION_SECONDS = 60.0
 UPDATE_SECONDS = 0.0
 DELETE_SECONDS = 0.0
@@ -186,6 +187,17 @@ class ServiceRoutes:
 
     def put(self, req: Req) -> Answer:
         sub, grp = self.sb.resources.group(req)
+        if not self.sb.resources.provider_registered(sub, DMS_NAMESPACE):
+            # ARM refuses to create a resource of a provider the subscription is not registered for.
+            # (The SDK's auto-registration policy would then register and poll every 10 s of real
+            # time: the app's clients turn it off, and step 1 registers the provider.)
+            raise ArmError(409, "MissingSubscriptionRegistration",
+                           f"The subscription is not registered to use namespace '{DMS_NAMESPACE}'. See "
+                           "https://aka.ms/rps-not-found for how to register subscriptions.",
+                           details=[{"code": "MissingSubscriptionRegistration", "target": DMS_NAMESPACE,
+                                     "message": f"The subscription is not registered to use namespace "
+                                                f"'{DMS_NAMESPACE}'. See https://aka.ms/rps-not-found for "
+                                                "how to register subscriptions."}])
         name = req.params["name"]
         body = req.body if isinstance(req.body, dict) else {}
         location = (body.get("location") or "").replace(" ", "").lower()
