@@ -133,12 +133,23 @@ class MonitorScreen(BaseScreen):
 
     def on_mount(self) -> None:
         self._done_event = asyncio.Event()
+        self._fit(self.app.size.width)
         self._render_status()
         self.query_one("#migrations", KeyedTable).focus()
         from textual.widgets import Footer
         for footer in self.query(Footer):
             footer.compact = True  # every key fits on an 80-column jump-box terminal
         self._arm(0)
+
+    def on_resize(self, event: Any) -> None:
+        self._fit(event.size.width)
+
+    def _fit(self, width: int) -> None:
+        """Compact columns on a narrow terminal, every column from ``mon.WIDE`` up."""
+        if not width:
+            return
+        self.query_one("#migrations", KeyedTable).show_columns(mon.list_columns(width))
+        self.query_one(BackupPane).set_width(width)
 
     def on_unmount(self) -> None:
         if self._timer is not None:
@@ -318,7 +329,7 @@ class MonitorScreen(BaseScreen):
         if sqldb:
             tables_pane.show(d)
         else:
-            backup_pane.show(d)
+            backup_pane.show(d, self.history.restore_times(d.id))
         pending = self.query_one("#spark-pending", SparklinePanel)
         pending.set_class(sqldb, "-hidden")
         pending.show(self.history.pending(d.id))
@@ -537,14 +548,17 @@ class MonitorScreen(BaseScreen):
         d = self._need_selected()
         if d is None:
             return
-        self._export(d, self.now().strftime("%Y%m%d-%H%M%S"), list(self.notes))
+        self._export(d, self.now().strftime("%Y%m%d-%H%M%S"), list(self.notes),
+                     self.history.restore_times(d.id))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-export")
-    def _export(self, detail: MigrationDetail, stamp: str, notes: list[str]) -> None:
+    def _export(self, detail: MigrationDetail, stamp: str, notes: list[str],
+                restore_times: dict) -> None:
         from tui.export import export_migration
 
         try:
-            paths = export_migration(detail, folder=self.export_folder, stamp=stamp, notes=notes)
+            paths = export_migration(detail, folder=self.export_folder, stamp=stamp, notes=notes,
+                                     restore_times=restore_times)
         except OSError as exc:
             self.post_message(self.ActionFailed(DmsTuiError(
                 f"Could not write the export: {exc}", code="ExportFailed",

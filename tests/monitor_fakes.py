@@ -21,12 +21,12 @@ DB_ID = ("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/servers/sql
 def mi_detail(name="Payroll", pending=0, **kw) -> MigrationDetail:
     full = BackupFile(name=f"{name}_full.bak", status="Restored", backup_type="Database",
                       total_size=512 * 1024 * 1024, data_written=512 * 1024 * 1024,
-                      first_lsn="1000", last_lsn="2000", restore_started=T0,
-                      restore_finished=T0.replace(minute=5))
+                      first_lsn="1000", last_lsn="2000", backup_started=T0,
+                      backup_finished=T0.replace(minute=5))
     log = BackupFile(name=f"{name}_log_001.trn", status="Restored", backup_type="TransactionLog",
                      total_size=4 * 1024 * 1024, data_written=4 * 1024 * 1024,
-                     first_lsn="2000", last_lsn="2100", restore_started=T0.replace(minute=6),
-                     restore_finished=T0.replace(minute=7))
+                     first_lsn="2000", last_lsn="2100", backup_started=T0.replace(minute=6),
+                     backup_finished=T0.replace(minute=7))
     sets = (BackupSet("set-full", "Database", "1000", "2000", is_restored=True, files=(full,)),
             BackupSet("set-log1", "TransactionLog", "2000", "2100", is_restored=True,
                       files=(log,)))

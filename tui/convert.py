@@ -86,7 +86,7 @@ def _backup_set(info: Any) -> m.BackupSet:
             copy_throughput=f.copy_throughput, copy_duration=f.copy_duration,
             family_sequence_number=f.family_sequence_number,
             first_lsn=info.first_lsn or "", last_lsn=info.last_lsn or "",
-            restore_started=info.backup_start_date, restore_finished=info.backup_finish_date,
+            backup_started=info.backup_start_date, backup_finished=info.backup_finish_date,
         )
         for f in (info.list_of_backup_files or [])
     )

@@ -59,15 +59,26 @@ def _safe(name: str) -> str:
 
 
 def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Path | None = None,
-                     stamp: str = "", notes: list[str] | None = None) -> list[Path]:
+                     stamp: str = "", notes: list[str] | None = None,
+                     restore_times: dict[str, tuple[datetime | None, datetime | None]]
+                     | None = None) -> list[Path]:
     """Write ``<db>-<stamp>.json`` (everything), ``<db>-<stamp>-backups.csv`` or
-    ``-tables.csv``, and ``-validation.csv`` when a report is given. Returns the paths."""
+    ``-tables.csv``, and ``-validation.csv`` when a report is given. Returns the paths.
+
+    ``restore_times`` is ``{file name (lower case): (seen Restoring, seen Restored)}`` as
+    the monitor observed them this session (DMS reports no restore time per file)."""
     out = export_dir(folder)
     out.mkdir(parents=True, exist_ok=True)
     base = _safe(detail.target_database or detail.name) + (f"-{stamp}" if stamp else "")
     doc: dict[str, Any] = {"migration": detail_dict(detail)}
     if report is not None:
         doc["validation"] = report_dict(report)
+    times = {k.lower(): v for k, v in (restore_times or {}).items()}
+    if times:
+        doc["restores_seen_this_session"] = {
+            f.name: {"seen_restoring_at": _iso(times.get(f.name.lower(), (None, None))[0]),
+                     "seen_restored_at": _iso(times.get(f.name.lower(), (None, None))[1])}
+            for f in detail.backup_files}
     if notes:
         doc["notes"] = list(notes)
     paths = [out / f"{base}.json"]
@@ -75,23 +86,26 @@ def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Pat
     if detail.kind == TargetKind.SQL_DB:
         paths.append(_write_tables(detail, out / f"{base}-tables.csv"))
     else:
-        paths.append(_write_backups(detail, out / f"{base}-backups.csv"))
+        paths.append(_write_backups(detail, out / f"{base}-backups.csv", times))
     if report is not None:
         paths.append(write_validation_csv(report, out / f"{base}-validation.csv"))
     return paths
 
 
-def _write_backups(detail: MigrationDetail, path: Path) -> Path:
+def _write_backups(detail: MigrationDetail, path: Path,
+                   times: dict[str, tuple[datetime | None, datetime | None]]) -> Path:
     with path.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["backup_set_id", "file", "type", "status", "size_bytes", "first_lsn",
-                    "last_lsn", "restore_started", "restore_finished", "set_restored"])
+                    "last_lsn", "backup_started", "backup_finished", "seen_restoring_at",
+                    "seen_restored_at", "set_restored"])
         for s in detail.backup_sets:
             for f in s.files:
+                restoring, restored = times.get(f.name.lower(), (None, None))
                 w.writerow([s.backup_set_id, f.name, f.backup_type or s.backup_type, f.status,
                             f.total_size if f.total_size is not None else "", f.first_lsn,
-                            f.last_lsn, _iso(f.restore_started), _iso(f.restore_finished),
-                            s.is_restored])
+                            f.last_lsn, _iso(f.backup_started), _iso(f.backup_finished),
+                            _iso(restoring), _iso(restored), s.is_restored])
     return path
 
 

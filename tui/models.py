@@ -229,8 +229,10 @@ class BackupFile:
     family_sequence_number: int | None = None
     first_lsn: str = ""
     last_lsn: str = ""
-    restore_started: datetime | None = None
-    restore_finished: datetime | None = None
+    # when the backup was taken on the source (its backup set's msdb times); DMS reports
+    # no restore time per file: the monitor records when it saw each one restored
+    backup_started: datetime | None = None
+    backup_finished: datetime | None = None
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,16 @@ COLUMNS = ("Source db", "Target", "Kind", "Mode", "Status", "Started", "Duration
 # Columns whose text changes while a migration runs get fixed widths, so the list does not
 # jump sideways on every refresh; the names are measured once, when their row is added.
 COLUMN_WIDTHS = (None, None, 5, 7, 15, 11, 8)
+# Below this many columns the compact layouts apply (an 80x24 jump-box terminal).
+WIDE = 100
+
+
+def list_columns(width: int) -> tuple[int, ...]:
+    """The migration list's columns for a terminal ``width`` wide: narrow terminals drop
+    Target (the detail title under the list names it) so Status, Started and Duration fit."""
+    if width >= WIDE:
+        return tuple(range(len(COLUMNS)))
+    return (0, 2, 3, 4, 5, 6)
 
 
 def duration_seconds(start: datetime | None, end: datetime | None, now: datetime) -> float | None:
@@ -264,17 +274,56 @@ class Sample:
 
 
 @dataclass
+class FileSeen:
+    """What this session saw of one backup file. DMS does not say when a file was restored,
+    so these are the refresh times at which the monitor first saw the change."""
+
+    restoring: float | None = None  # first refresh that showed it Restoring
+    restored: float | None = None  # first refresh that showed it Restored, after seeing it not
+    seen_unrestored: bool = False  # seen in any state other than Restored this session
+
+
+_RESTORED = {"restored"}
+
+
+@dataclass
 class History:
     """Per-migration samples over the session, newest last, at most ``size`` each."""
 
     size: int = 120
     _samples: dict[str, deque[Sample]] = field(default_factory=dict)
+    _files: dict[tuple[str, str], FileSeen] = field(default_factory=dict)
 
     def add(self, detail: MigrationDetail, t: float) -> None:
         q = self._samples.setdefault(detail.id.lower(), deque(maxlen=self.size))
         if q and q[-1].t == t:
             q.pop()
         q.append(Sample(t, detail.pending_log_backups, work_done(detail)))
+        for f in detail.backup_files:
+            seen = self._files.setdefault((detail.id.lower(), f.name.lower()), FileSeen())
+            status = (f.status or "").lower()
+            if status in _RESTORED:
+                # a file already Restored when first seen: the time is unknown, left blank
+                if seen.restored is None and seen.seen_unrestored:
+                    seen.restored = t
+                continue
+            seen.seen_unrestored = True
+            if status == "restoring" and seen.restoring is None:
+                seen.restoring = t
+
+    def file_seen(self, migration_id: str, file_name: str) -> FileSeen:
+        return self._files.get((migration_id.lower(), file_name.lower())) or FileSeen()
+
+    def restore_times(self, migration_id: str) -> dict[str, tuple[datetime | None,
+                                                                  datetime | None]]:
+        """``{file name: (first seen Restoring, first seen Restored)}`` (UTC, or None)."""
+        key = migration_id.lower()
+        out = {}
+        for (mid, name), seen in list(self._files.items()):
+            if mid == key:
+                out[name] = (utc_from(seen.restoring) if seen.restoring is not None else None,
+                             utc_from(seen.restored) if seen.restored is not None else None)
+        return out
 
     def pending(self, migration_id: str) -> list[float]:
         return [float(s.pending or 0) for s in self._samples.get(migration_id.lower(), ())]
@@ -342,14 +391,33 @@ def table_sort_value(t: TableProgress, column: int) -> Any:
 # --------------------------------------------------------------------------- MI / VM backups
 
 
-BACKUP_COLUMNS = ("File", "Type", "Status", "Size", "First LSN", "Last LSN", "Started",
-                  "Finished")
+# "Taken" is when the backup finished on the source (msdb); "Restored at" is when this
+# session first saw the file Restored (DMS reports no restore time per file).
+BACKUP_COLUMNS = ("File", "Type", "Status", "Size", "First LSN", "Last LSN", "Taken",
+                  "Restored at")
+BACKUP_WIDTHS = (None, 4, 10, 9, None, None, 11, 11)
+
+_SHORT_TYPES = {"database": "Full", "full": "Full", "transaction log": "Log", "transactionlog": "Log",
+                "log": "Log",
+                "differential database": "Diff", "differential": "Diff",
+                "database differential": "Diff"}
 
 
-def backup_cells(f: Any) -> tuple[str, ...]:
-    return (f.name, f.backup_type or "?", f.status or "?", fmt_bytes(f.total_size),
-            f.first_lsn or "—", f.last_lsn or "—", fmt_time(f.restore_started),
-            fmt_time(f.restore_finished))
+def backup_columns(width: int) -> tuple[int, ...]:
+    """LSNs only on terminals at least ``WIDE`` columns wide."""
+    if width >= WIDE:
+        return tuple(range(len(BACKUP_COLUMNS)))
+    return (0, 1, 2, 3, 6, 7)
+
+
+def short_backup_type(backup_type: str) -> str:
+    return _SHORT_TYPES.get((backup_type or "").strip().lower(), backup_type or "?")
+
+
+def backup_cells(f: Any, restored_at: datetime | None = None) -> tuple[str, ...]:
+    return (f.name, short_backup_type(f.backup_type), f.status or "?", fmt_bytes(f.total_size),
+            f.first_lsn or "—", f.last_lsn or "—", fmt_time(f.backup_finished),
+            fmt_clock(restored_at))
 
 
 def restore_summary(detail: MigrationDetail) -> list[str]:
@@ -457,6 +525,13 @@ def fmt_time(when: datetime | None) -> str:
     if when is None:
         return "—"
     return when.astimezone(timezone.utc).strftime("%m-%d %H:%M")
+
+
+def fmt_clock(when: datetime | None) -> str:
+    """A time of this session (UTC, seconds); blank when not observed."""
+    if when is None:
+        return ""
+    return when.astimezone(timezone.utc).strftime("%H:%M:%S")
 
 
 def bar(percent: float, width: int = 10) -> str:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui.models import MigrationDetail
-from tui.monitoring import BACKUP_COLUMNS, backup_cells, problem_text, restore_summary
+from tui.monitoring import (BACKUP_COLUMNS, BACKUP_WIDTHS, backup_cells, problem_text,
+                            restore_summary)
 from widgets.progress_table import KeyedTable
-
-_SORT = {3: "size"}
 
 
 class BackupPane(Vertical):
@@ -36,11 +37,12 @@ class BackupPane(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._files: dict[str, object] = {}
+        self._restored: dict[str, datetime | None] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="facts", markup=False)
         yield Static("", classes="problem -empty", markup=False)
-        yield KeyedTable(BACKUP_COLUMNS, widths=(None, 16, 10, 9, None, None, 11, 11),
+        yield KeyedTable(BACKUP_COLUMNS, widths=BACKUP_WIDTHS,
                          sort_value=self._sort_value, id="backup-files")
 
     def _sort_value(self, key: str, col: int):
@@ -50,24 +52,39 @@ class BackupPane(Vertical):
         if col == 3:
             return f.total_size or 0
         if col in (4, 5):
-            return int(getattr(f, "first_lsn" if col == 4 else "last_lsn") or 0) \
-                if (getattr(f, "first_lsn" if col == 4 else "last_lsn") or "").isdigit() else 0
-        if col in (6, 7):
-            when = f.restore_started if col == 6 else f.restore_finished
+            lsn = getattr(f, "first_lsn" if col == 4 else "last_lsn") or ""
+            return int(lsn) if lsn.isdigit() else 0
+        if col == 6:
+            return f.backup_finished.timestamp() if f.backup_finished else 0.0
+        if col == 7:
+            when = self._restored.get(key)
             return when.timestamp() if when else 0.0
         return backup_cells(f)[col].lower()
 
-    def show(self, detail: MigrationDetail) -> None:
+    def show(self, detail: MigrationDetail,
+             restore_times: dict[str, tuple[datetime | None, datetime | None]] | None = None
+             ) -> None:
+        """``restore_times``: ``{file name (lower case): (seen Restoring, seen Restored)}``
+        as this session observed them."""
         self.query_one(".facts", Static).update("\n".join(restore_summary(detail)))
         problem = problem_text(detail)
         p = self.query_one(".problem", Static)
         p.update(problem)
         p.set_class(not problem, "-empty")
+        times = restore_times or {}
         rows: dict[str, tuple[str, ...]] = {}
         self._files = {}
+        self._restored = {}
         for s in detail.backup_sets:
             for f in s.files:
                 key = f"{s.backup_set_id}/{f.name}"
                 self._files[key] = f
-                rows[key] = backup_cells(f)
+                restored = times.get(f.name.lower(), (None, None))[1]
+                self._restored[key] = restored
+                rows[key] = backup_cells(f, restored)
         self.query_one(KeyedTable).sync(rows)
+
+    def set_width(self, width: int) -> None:
+        from tui.monitoring import backup_columns
+
+        self.query_one(KeyedTable).show_columns(backup_columns(width))

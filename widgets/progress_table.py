@@ -57,11 +57,32 @@ class KeyedTable(DataTable):
         self.sort_column: int | None = None
         self.sort_reverse = False
         self.updates = 0  # cells written by the last sync (for tests and benchmarks)
+        self.shown_columns: tuple[int, ...] = tuple(range(len(self.column_names)))
 
     def on_mount(self) -> None:
         if not self.columns:
-            for i, name in enumerate(self.column_names):
-                self.add_column(name, width=self.widths[i], key=f"c{i}")
+            for i in self.shown_columns:
+                self.add_column(self.column_names[i], width=self.widths[i], key=f"c{i}")
+
+    def show_columns(self, visible: Sequence[int]) -> None:
+        """Show only the columns ``visible`` (indexes into ``column_names``), e.g. a compact
+        layout on a narrow terminal. Rebuilds the rows from the model; the cursor stays on
+        the same key. Nothing happens when the set is unchanged."""
+        visible = tuple(i for i in range(len(self.column_names)) if i in set(visible))
+        if visible == self.shown_columns:
+            return
+        self.shown_columns = visible
+        if not self.columns:
+            return  # not mounted yet: on_mount adds the visible columns
+        keep = self.selected_key
+        self.clear(columns=True)
+        self.on_mount()
+        cells, self._cells = self._cells, {}
+        if self.sort_column is not None and self.sort_column not in visible:
+            self.sort_column = None
+        self.sync(cells)
+        if keep is not None:
+            self.select_key(keep)
 
     def _cell(self, key: str, col: int, text: str) -> SortableText:
         value = self._sort_value(key, col) if self._sort_value else text
@@ -87,12 +108,12 @@ class KeyedTable(DataTable):
             cells = tuple(cells)
             old = self._cells.get(key)
             if old is None:
-                self.add_row(*(self._cell(key, i, c) for i, c in enumerate(cells)), key=key)
-                writes += len(cells)
+                self.add_row(*(self._cell(key, i, cells[i]) for i in self.shown_columns), key=key)
+                writes += len(self.shown_columns)
                 changed_sort = True
             elif old != cells:
                 for i, (a, b) in enumerate(zip(old, cells)):
-                    if a != b:
+                    if a != b and i in self.shown_columns:
                         self.update_cell(key, f"c{i}", self._cell(key, i, b),
                                          update_width=self.widths[i] is None)
                         writes += 1
@@ -111,7 +132,11 @@ class KeyedTable(DataTable):
         self._apply_sort()
 
     def cycle_sort(self) -> None:
-        nxt = 0 if self.sort_column is None else (self.sort_column + 1) % len(self.column_names)
+        order = self.shown_columns or tuple(range(len(self.column_names)))
+        if self.sort_column not in order:
+            nxt = order[0]
+        else:
+            nxt = order[(order.index(self.sort_column) + 1) % len(order)]
         self.sort_by(nxt, False)
 
     def _apply_sort(self) -> None:
@@ -141,7 +166,7 @@ class KeyedTable(DataTable):
 
     def on_data_table_header_selected(self, event: DataTable.HeaderSelected) -> None:
         event.stop()
-        self.sort_by(event.column_index)
+        self.sort_by(self.shown_columns[event.column_index])
 
     def header_label(self, column: int) -> str:
         name = self.column_names[column]
