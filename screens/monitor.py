@@ -78,6 +78,7 @@ class MonitorScreen(BaseScreen):
         refresh: bool = True
         busy: str = ""  # the action that finished (no longer in flight)
         forget: str = ""  # a migration id that no longer exists
+        reread: str = ""  # a final migration that changed (retried): read it again
 
     @dataclass
     class ActionFailed(Message):
@@ -112,6 +113,7 @@ class MonitorScreen(BaseScreen):
         self._gen_done = 0
         self._done_event: asyncio.Event | None = None
         self._busy: set[str] = set()  # actions in flight, one of each at most
+        self._stale: set[str] = set()  # final migrations to read again (retried)
         self._source_password = ""  # typed for this session only, never saved
 
     # ------------------------------------------------------------------ layout
@@ -178,13 +180,15 @@ class MonitorScreen(BaseScreen):
         self._start_fetch()
 
     def _request(self) -> mon.FetchRequest:
-        final = frozenset(k for k, r in self.rows.items() if is_final(r.summary.status))
+        final = frozenset(k for k, r in self.rows.items()
+                          if is_final(r.summary.status) and k not in self._stale)
         sel = self.selected_id
         cached = self.details.get(sel.lower()) if sel else None
         return mon.FetchRequest(
             migration_ids=self.migration_ids, service_id=self.service_id,
             show_all=self.show_all, selected_id=sel, final=final,
-            selected_cached_final=cached is not None and is_final(cached.status))
+            selected_cached_final=cached is not None and is_final(cached.status)
+            and sel.lower() not in self._stale)
 
     def _start_fetch(self, *, force: bool = False) -> bool:
         if self.schedule.in_flight or (self.schedule.paused and not force):
@@ -250,6 +254,8 @@ class MonitorScreen(BaseScreen):
             d = snap.detail
             self.details[d.id.lower()] = d
             self.history.add(d, now.timestamp())
+            if not is_final(d.status):
+                self._stale.discard(d.id.lower())  # the retry took: polled as usual again
         for s in snap.summaries:
             key = s.id.lower()
             self.rows[key] = mon.MigrationRow(s, mon.bucket_of(s.status, self.details.get(key)))
@@ -630,7 +636,9 @@ class MonitorScreen(BaseScreen):
                 text = "Cancel requested" + (f" ({reason})" if reason else "") + "."
             elif what == "retry":
                 c.retry_migration(migration_id)
-                text = "Retry requested."
+                self.post_message(self.ActionDone("Retry requested.", busy=what,
+                                                  reread=migration_id))
+                return
             else:
                 c.delete_migration(migration_id)
                 self.post_message(self.ActionDone("Migration deleted.", busy=what,
@@ -649,12 +657,47 @@ class MonitorScreen(BaseScreen):
         if self.selected_id == key:
             self.selected_id = ""
         self._render_list()
+        project = self.project
+        ids = list(getattr(project, "migration_ids", None) or [])
+        if project is not None and any(i.lower() == key for i in ids):
+            # saved too, so the deleted migration does not come back on the next run
+            project.migration_ids = [i for i in ids if i.lower() != key]
+            import copy
+            self._save_project(copy.deepcopy(project))
+
+    @dataclass
+    class ProjectSaved(Message):
+        text: str
+        ok: bool
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-project")
+    def _save_project(self, project: Any) -> None:
+        from tui.projects import save_project
+
+        try:
+            path = save_project(project)
+        except (OSError, DmsTuiError) as exc:
+            self.post_message(self.ProjectSaved(
+                f"The project file could not be saved ({exc}); the deleted migration may "
+                "show again next time.", False))
+        else:
+            self.post_message(self.ProjectSaved(f"Removed from the project ({path.name}).",
+                                                True))
+
+    @on(ProjectSaved)
+    def _on_project_saved(self, message: ProjectSaved) -> None:
+        self.note(f"{self.last_note} {message.text}".strip())
+        if not message.ok:
+            self.app.notify(message.text, title="Project not saved", severity="warning",
+                            timeout=15, markup=False)
 
     @on(ActionDone)
     def _on_action_done(self, message: ActionDone) -> None:
         self._busy.discard(message.busy)
         if message.forget:
             self._forget(message.forget)
+        if message.reread:
+            self._stale.add(message.reread.lower())
         self.note(message.text)
         if message.refresh:
             self.action_refresh_now()
