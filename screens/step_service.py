@@ -37,7 +37,7 @@ def node_summary(node: IntegrationRuntimeNode) -> str:
     elif limit:
         facts.append(f"up to {limit} jobs")
     if node.sent_bytes is not None or node.received_bytes is not None:
-        facts.append(f"sent {node.sent_bytes or 0:.2f}, received {node.received_bytes or 0:.2f}")
+        facts.append(f"network in {node.received_bytes or 0:.2f}, out {node.sent_bytes or 0:.2f}")
     if node.version:
         facts.append(f"version {node.version}")
     return f"{node.node_name} — " + (", ".join(facts) if facts else "no details reported")
@@ -48,7 +48,7 @@ class ServiceStep(WizardStep):
     BINDINGS = [
         Binding("ctrl+o", "create", "Create", id="service.create"),
         Binding("ctrl+r", "refresh", "Refresh", id="service.refresh"),
-        Binding("ctrl+g", "keys", "Auth keys", id="service.keys"),
+        Binding("ctrl+g", "keys", "Keys", id="service.keys"),
         Binding("ctrl+y", "copy_key(1)", "Copy key 1", id="service.copy"),
         Binding("ctrl+l", "copy_key(2)", "Copy key 2", show=False, id="service.copy2"),
     ]

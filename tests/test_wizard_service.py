@@ -27,7 +27,7 @@ def test_node_status_shown_only_when_azure_reports_one():
                                   concurrent_jobs_running=1, concurrent_jobs_limit=10,
                                   sent_bytes=0.25, received_bytes=0.15)
     assert node_summary(bare) == ("NODE1 — CPU 12%, 3.2 GB free, jobs 1 of 10, "
-                                  "sent 0.25, received 0.15")
+                                  "network in 0.15, out 0.25")
     with_status = IntegrationRuntimeNode("NODE2", status="Online", version="5.44")
     assert node_summary(with_status) == "NODE2 — Online, version 5.44"
     assert node_summary(IntegrationRuntimeNode("NODE3")) == "NODE3 — no details reported"
