@@ -7,6 +7,7 @@ import time
 from functools import partial
 from typing import Callable
 
+from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.binding import Binding
@@ -27,6 +28,27 @@ STEP_SCREENS = {
     7: ("screens.step_settings", "SettingsStep"),
     8: ("screens.step_summary", "SummaryStep"),
 }
+
+
+LABEL_CLASSES = ("label", "db-label")
+
+
+def field_label(widget):
+    """The label just above (or left of) ``widget`` or of the row/group holding it, if any."""
+    from textual.screen import Screen
+
+    node = widget
+    for _ in range(3):
+        parent = node.parent
+        if parent is None or isinstance(parent, Screen):
+            return None
+        before = [w for w in parent.children[:parent.children.index(node)] if w.display]
+        if before and any(before[-1].has_class(c) for c in LABEL_CLASSES):
+            return before[-1]
+        if parent.id == "step-body":
+            return None
+        node = parent
+    return None
 
 
 class WizardCommands(Provider):
@@ -198,6 +220,22 @@ class DmsTuiApp(App):
             except DmsTuiError as exc:  # a half-typed name must not stop the quit
                 self.log.warning(f"project not saved on quit: {exc}")
         self.exit()
+
+    # ------------------------------------------------------------------ focus
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The label of the focused field shows focus as well as the field's own bar."""
+        screen = event.widget.screen
+        for label in screen.query(".-focus-label"):
+            label.remove_class("-focus-label")
+        label = field_label(event.widget)
+        if label is not None:
+            label.add_class("-focus-label")
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        label = field_label(event.widget)
+        if label is not None:
+            label.remove_class("-focus-label")
 
     # ------------------------------------------------------------------ errors
 

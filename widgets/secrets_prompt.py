@@ -26,6 +26,7 @@ class SecretsPrompt(ModalScreen[dict | None]):
         background: $surface; padding: 1 2;
     }
     SecretsPrompt .secret-error { color: $error; }
+    SecretsPrompt .label { padding: 0; }
     """
     BINDINGS = [Binding("escape", "cancel", "Later", id="secrets.cancel")]
 
@@ -40,9 +41,14 @@ class SecretsPrompt(ModalScreen[dict | None]):
                          "for this session.")
             for name in self.names:
                 label = LABELS[name] + (f" for {self.who[name]}" if name in self.who else "")
-                yield Static(label)
+                yield Static(label, classes="label")
                 yield Input(password=True, id=f"secret-{name}", placeholder="(masked)")
             yield Static("", classes="secret-error", id="secret-error")
+
+    def on_mount(self) -> None:
+        from widgets.compact import compact_all
+
+        compact_all(self)  # borderless with the app's focus bar, like every other form
 
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
