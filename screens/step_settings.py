@@ -41,12 +41,17 @@ class SettingsStep(WizardStep):
     class Failed(Message):
         error: DmsTuiError
 
+    @dataclass
+    class ServiceRead(Message):
+        service: MigrationService
+
     def __init__(self) -> None:
         super().__init__()
         self.existing: list[str] | None = None
         self.accounts: list[StorageAccount] = []
         self.tables: dict[str, list[str]] = {}
         self.table_choice: dict[str, dict[str, bool]] = {}
+        self._runtime_timer = None
 
     @property
     def is_sqldb(self) -> bool:
@@ -138,7 +143,7 @@ class SettingsStep(WizardStep):
             existing = controller.target_databases(p.target_id)
             accounts = [] if self.is_sqldb else controller.list_storage_accounts()
             service = self.state.service
-            if service is None and p.service_id and not self.is_sqldb:
+            if p.service_id and not self.is_sqldb:  # fresh: a runtime node may have registered
                 service = controller.get_migration_service(p.service_id)
             inventory = self.state.inventory
             tables: dict[str, list[str]] = {}
@@ -165,9 +170,61 @@ class SettingsStep(WizardStep):
             return
         self.post_message(self.Containers(account_id, names))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="settings-runtime")
+    def reread_service(self, service_id: str) -> None:
+        try:
+            service = self.app.context.controller.get_migration_service(service_id)
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.ServiceRead(service))
+
     @on(Failed)
     def failed(self, message: Failed) -> None:
         self.show_failure(message.error)
+
+    # ---------------------------------------------------------------- runtime (SMB share)
+
+    def _runtime_state(self) -> str:
+        svc = self.state.service
+        return (svc.integration_runtime_state if svc else "") or "not set up"
+
+    def _runtime_online(self) -> bool:
+        return self._runtime_state().lower() == "online"
+
+    def _watch_runtime(self) -> None:
+        """While backups are on a share and the runtime is not Online, re-read the DMS instance
+        now and then, so registering a node (with an auth key from step 2) shows up here."""
+        if self.is_sqldb or self._runtime_timer is not None or self._backup() != "share" \
+                or self._runtime_online() or not self.state.project.service_id:
+            return
+
+        def due() -> None:
+            self._runtime_timer = None
+            if self._backup() == "share" and not self._runtime_online():
+                self.reread_service(self.state.project.service_id)
+
+        self._runtime_timer = self.set_timer(self.app.poll_interval, due)
+
+    @on(ServiceRead)
+    def service_read(self, message: ServiceRead) -> None:
+        was_online = self._runtime_online()
+        self.state.service = message.service
+        self._show_status()
+        if self._runtime_online() and not was_online and "integration runtime" in \
+                str(self.query_one("#step-error", Static).render()):
+            self.show_error("")
+        self._watch_runtime()
+
+    def _show_status(self) -> None:
+        if self.existing is None:
+            return
+        existing = ", ".join(self.existing) or "none"
+        runtime = self._runtime_state()
+        self.query_one("#settings-status", Static).update(
+            f"Databases already on the target: {existing}."
+            + ("" if self.is_sqldb else f" Integration runtime: {runtime}"
+               + (" ✓." if runtime.lower() == "online" else ".")))
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -204,12 +261,8 @@ class SettingsStep(WizardStep):
             picked = set(chosen_tables.get(db, [])) or set(names)
             self.table_choice[db] = {n: n in picked for n in names}
             self._fill_tables(i, db)
-        runtime = (self.state.service.integration_runtime_state
-                   if self.state.service else "") or "not set up"
-        existing = ", ".join(message.existing) or "none"
-        self.query_one("#settings-status", Static).update(
-            f"Databases already on the target: {existing}."
-            + ("" if self.is_sqldb else f" Integration runtime: {runtime}."))
+        self._show_status()
+        self._watch_runtime()
 
     @on(Select.Changed, "#account")
     def account_changed(self, event: Select.Changed) -> None:
@@ -285,6 +338,8 @@ class SettingsStep(WizardStep):
         self.query_one("#blob-fields").display = not share
         for row in self.query(".last-backup"):
             row.display = self._mode() == "offline"
+        if self.existing is not None:
+            self._watch_runtime()
 
     # ---------------------------------------------------------------- validation
 
@@ -317,6 +372,12 @@ class SettingsStep(WizardStep):
                     return (f"Folder {db}: DMS rejects folder names with the word \"backup\" "
                             "— use an SMB share for this database, or rename the folder.")
         else:
+            if not self._runtime_online():
+                self._watch_runtime()
+                return (f"Share: the integration runtime is {self._runtime_state()}, not "
+                        "Online (DMS reads shares through it). Fix: install the self-hosted "
+                        "integration runtime on a Windows host that reads the share and "
+                        "register it with an auth key from step 2 (Ctrl+G), or use Azure Blob.")
             error = v.share_path(self.query_one("#share-path", Input).value)
             if error:
                 return error
@@ -325,13 +386,6 @@ class SettingsStep(WizardStep):
                        "CONTOSO\\svc-backup."
             if not self.query_one("#share-password", Input).value:
                 return "Share password: type the account's password (kept in memory only)."
-            runtime = self.state.service.integration_runtime_state if self.state.service \
-                else ""
-            if (runtime or "").lower() != "online":
-                return (f"Backups on a share: the integration runtime is "
-                        f"{runtime or 'not set up'}, not Online — install and register a "
-                        "self-hosted integration runtime (auth keys on step 2) or use Azure "
-                        "Blob.")
         if self._mode() == "offline":
             for i, db in enumerate(self.dbs):
                 if not self.query_one(f"#last-{i}", Input).value.strip():

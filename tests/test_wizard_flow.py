@@ -113,3 +113,64 @@ async def test_sql_database(context, sandbox):
     assert migration.kind == TargetKind.SQL_DB
     tables = load_project("sales-sqldb").settings["tables"]["SalesDB"]
     assert len(tables) == total - 1 and "Sales.Customer" not in tables
+
+
+async def test_managed_instance_from_an_smb_share_needs_an_online_runtime(context, sandbox):
+    """A new DMS instance has no runtime node: step 7 refuses the share, says why and how to
+    fix it; once a node registers (with a key from step 2) the share is accepted and the
+    migration is created with ``fileShare``; the share password never reaches the disk."""
+    from tui.projects import projects_dir
+
+    password = "Sh4re-pw!x"
+    app = make_app(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await scope_and_provider(pilot, sandbox)
+        await wait_for(pilot, lambda: app.screen.services, what="DMS instances")
+        await pilot.press("tab", *"dms-share-01", "ctrl+o")
+        await wait_for(pilot, lambda: app.wizard.project.service_id.endswith("/dms-share-01"))
+        for _ in range(20):
+            if app.wizard.service is not None and app.wizard.service.ready:
+                break
+            sandbox.advance(60)
+            await pilot.pause(0.05)
+        await wait_for(pilot, lambda: app.wizard.service.ready, what="DMS instance created")
+        assert app.wizard.service.integration_runtime_state == "NeedRegistration"
+        await pilot.press("ctrl+g")  # the keys a runtime registers with
+        await wait_for(pilot, lambda: app.screen.keys is not None, what="auth keys")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 3))
+        await name_project(pilot, "payroll-share")
+        await source(pilot, "sqlprod01")
+        await target(pilot, "", "sqlmi-contoso-prod")
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
+        await databases(pilot, ["SalesDB"])
+        await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
+        assert "Integration runtime: NeedRegistration" in text_of(app, "#settings-status")
+        await pilot.press("tab", "down", "enter")  # Backups are in: an SMB share
+        await wait_for(pilot, lambda: app.screen.query_one("#share-fields").display)
+        await pilot.press("tab", "tab")
+        assert app.focused.id == "share-path"
+        await pilot.press(*"\\\\sqlprod01\\SQLBackups", "tab", *"CONTOSO\\svc-backup", "tab",
+                          *password)
+        assert app.focused.id == "share-password" and app.focused.password
+        assert password not in app.export_screenshot()  # masked
+        await pilot.press("ctrl+n")
+        await wait_for(pilot, lambda: "NeedRegistration, not Online" in error_text(app))
+        message = error_text(app)
+        assert "self-hosted integration runtime" in message and "auth key from step 2" in message
+        assert step_is(app, 7)
+        sandbox.advance(60)  # the runtime on the jump box registered with one of the keys
+        await wait_for(pilot, lambda: "Integration runtime: Online" in text_of(
+            app, "#settings-status"), what="runtime online")
+        assert error_text(app) == ""
+        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
+        assert "backups: share \\\\sqlprod01\\SQLBackups" in text_of(app, "#summary-migrations")
+        await summary_and_start(pilot)
+    [migration] = created(context, "payroll-share")
+    assert migration.source_database == "SalesDB" and migration.online
+    [put] = [r for r in sandbox.requests if r.method == "PUT" and "/databaseMigrations/" in r.path]
+    share = put.body["properties"]["backupConfiguration"]["sourceLocation"]["fileShare"]
+    assert share == {"path": "\\\\sqlprod01\\SQLBackups", "username": "CONTOSO\\svc-backup",
+                     "password": password}
+    saved = "".join(p.read_text() for p in projects_dir().iterdir())
+    assert password not in saved and "share_password" not in saved
+    assert "\\\\sqlprod01\\SQLBackups" in load_project("payroll-share").settings["share_path"]
