@@ -49,6 +49,7 @@ class CutoverScreen(ModalScreen[bool]):
         text: str
         ok: bool
         statement: str = ""
+        counts: Any = None  # tui.row_validation.SourceCounts taken just before the backup
 
     def __init__(self, detail: MigrationDetail, *, source: Any = None,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -163,24 +164,40 @@ class CutoverScreen(ModalScreen[bool]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-backup")
     def _tail_backup(self) -> None:
         from tui.log_backup import manual_statement, take_log_backup
+        from tui.row_validation import SourceCounts, count_rows, source_error_text
 
         when = self._clock() if self._clock else datetime.now()
         ctx = self.app.context
+        d = self.detail
+        # Traffic is stopped, so these counts are final; after the tail-log backup the
+        # source is RESTORING and can't be counted any more.
+        counts = None
         try:
-            result = take_log_backup(ctx, self.detail, self.source, when, tail=True)
+            counts = SourceCounts(d.id, d.source_database,
+                                  count_rows(ctx, self.source, d.source_database), when)
+            counted = (f"Source rows counted at {when:%H:%M:%S} ({len(counts.counts)} tables), "
+                       "for the validation after cutover.")
+        except Exception as exc:  # noqa: BLE001 - the backup matters more than the count
+            counted = f"Source rows NOT counted: {source_error_text(exc)}"
+        try:
+            result = take_log_backup(ctx, d, self.source, when, tail=True)
         except Exception as exc:  # noqa: BLE001
             from tui.azure_errors import translate
             err = exc if isinstance(exc, DmsTuiError) else translate(exc)
-            self.post_message(self.BackupDone(err.full_text, False,
-                                              manual_statement(ctx, self.detail, when,
-                                                               tail=True)))
+            self.post_message(self.BackupDone(f"{err.full_text}\n{counted}", False,
+                                              manual_statement(ctx, d, when, tail=True),
+                                              counts=counts))
         else:
             self.post_message(self.BackupDone(
                 f"Tail-log backup taken ({result.url.rsplit('/', 1)[-1]}); the source "
-                "database is now RESTORING.", True, result.statement))
+                f"database is now RESTORING.\n{counted}", True, result.statement,
+                counts=counts))
 
     @on(BackupDone)
     def _backup_done(self, message: BackupDone) -> None:
+        if message.counts is not None:
+            # kept for this session: validation uses them for the source side
+            self.app.context.source_counts[self.migration_id.lower()] = message.counts
         if message.ok:
             self.backup_taken = True
         else:

@@ -547,8 +547,40 @@ class MonitorScreen(BaseScreen):
             return
         from screens.validation import ValidationScreen
 
-        self.with_source(d, lambda params: self.app.push_screen(
-            ValidationScreen(d, params, export_folder=self.export_folder)))
+        counts = self.context.source_counts.get(d.id.lower())
+
+        def count(params: SourceParams) -> None:
+            self.ask_target_login(d, params, lambda login: self.app.push_screen(
+                ValidationScreen(d, params, export_folder=self.export_folder,
+                                 target_login=login, source_counts=counts)))
+
+        if counts is not None:
+            count(self.source_params(d))  # counted before the tail-log: not read again
+        else:
+            self.with_source(d, count)
+
+    def ask_target_login(self, detail: MigrationDetail, source: SourceParams,
+                         then: Callable[[SourceParams], None]) -> None:
+        """Ask which login counts rows on the target (Enter accepts what is shown: the
+        login typed earlier this session, else the source's user); kept in memory only."""
+        from screens.target_login import TargetLoginScreen
+
+        logins = self.context.target_logins
+        key = (detail.target_id or detail.target_name).lower()
+        shown = logins.get(key) or SourceParams(
+            server="", user=source.user,
+            authentication="entra" if source.authentication == "entra" else "sql")
+        entra = getattr(self.context, "credential", None) is not None
+
+        def got(login: SourceParams | None) -> None:
+            if login is None:
+                self.note("Validation not started: no target login.")
+                return
+            logins[key] = login
+            then(login)
+
+        self.app.push_screen(TargetLoginScreen(detail.target_name or "the target", shown,
+                                               entra=entra), got)
 
     def action_export(self) -> None:
         d = self._need_selected()

@@ -41,10 +41,16 @@ class ValidationScreen(BaseScreen):
         text: str
 
     def __init__(self, detail: MigrationDetail, source_params: Any, *,
-                 export_folder: Any = None) -> None:
+                 export_folder: Any = None, target_login: Any = None,
+                 source_counts: Any = None) -> None:
+        """``target_login``: the login for the target (``SourceParams``; its server is
+        looked up), else the source's; ``source_counts``: the source's counts taken just
+        before the tail-log backup (``SourceCounts``), used instead of reading the source."""
         super().__init__()
         self.detail = detail
         self.source_params = source_params
+        self.target_login = target_login
+        self.source_counts = source_counts
         self.export_folder = export_folder
         self.report: ValidationReport | None = None
 
@@ -84,8 +90,9 @@ class ValidationScreen(BaseScreen):
                 raise DmsTuiError("The target server's address is not known.",
                                   code="NoTargetAddress",
                                   hint="Check the target still exists in Azure.")
-            target = replace(self.source_params, server=fqdn, port=1433)
-            report = validate(ctx, self.detail, self.source_params, target)
+            target = replace(self.target_login or self.source_params, server=fqdn, port=1433)
+            report = validate(ctx, self.detail, self.source_params, target,
+                              source_counts=self.source_counts)
         except Exception as exc:  # noqa: BLE001
             from tui.azure_errors import translate
             self.post_message(self.Failed(exc if isinstance(exc, DmsTuiError)
@@ -96,17 +103,26 @@ class ValidationScreen(BaseScreen):
     @on(Counted)
     def _show(self, message: Counted) -> None:
         report = self.report = message.report
-        bad = report.mismatches
-        verdict = "All tables match." if not bad else f"{bad} table(s) DIFFER — listed first."
-        self.query_one("#validation-summary", Static).update(
-            f"{verdict}  {len(report.rows)} tables · source {report.source_total:,} rows · "
-            f"target {report.target_total:,} rows")
+        if not report.compared:
+            text = (f"Source NOT counted, nothing compared: {report.source_error}\n"
+                    f"Target alone: {len(report.rows)} tables · {report.target_total:,} rows")
+        else:
+            bad = report.mismatches
+            verdict = "All tables match." if not bad else \
+                f"{bad} table(s) DIFFER — listed first."
+            text = (f"{verdict}  {len(report.rows)} tables · source {report.source_total:,} "
+                    f"rows · target {report.target_total:,} rows")
+            if report.source_counted_at is not None:
+                text += (f"\nsource counted at {report.source_counted_at:%H:%M:%S}, "
+                         f"{report.source_when}")
+        self.query_one("#validation-summary", Static).update(text)
         rows = {}
         for r in report.rows:
             diff = "—" if r.source_rows is None or r.target_rows is None \
                 else f"{r.target_rows - r.source_rows:+,}"
-            rows[r.table] = (r.table, _n(r.source_rows), _n(r.target_rows), diff,
-                             "yes" if r.matches else "NO")
+            match = ("yes" if r.matches else "NO") if report.compared else "—"
+            source = _n(r.source_rows) if report.compared else "—"
+            rows[r.table] = (r.table, source, _n(r.target_rows), diff, match)
         with self.app.batch_update():
             self.query_one(KeyedTable).sync(rows)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sandbox_migrations import cutover_posts, start
 from screens.cutover import CutoverScreen
 from screens.monitor import MonitorScreen
+from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
 from textual.widgets import Button, Input, Static
 from tui.app import DmsTuiApp
@@ -119,8 +120,11 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         assert monitor.selected.status == "Succeeded"
         assert "Succeeded 1" in str(monitor.query_one("#state-counts").render())
 
-        # post-cutover validation
+        # post-cutover validation: the target's login first (Enter accepts what is shown)
         await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, TargetLoginScreen)
+        await pilot.press("enter")
         await settle(app, pilot)
         validation = app.screen
         assert isinstance(validation, ValidationScreen)

@@ -31,6 +31,11 @@ class AppContext:
     sandbox: Any = None  # tui.sandbox.Sandbox when running with --sandbox
     credential: Any = None
     open_source_fn: Callable[[SourceParams], Any] | None = None
+    # This session only, never saved: the source's row counts taken just before the
+    # tail-log backup (migration id, lower case → tui.row_validation.SourceCounts), and the
+    # SQL logins typed for the targets (target id, lower case → SourceParams).
+    source_counts: dict[str, Any] = field(default_factory=dict, repr=False)
+    target_logins: dict[str, SourceParams] = field(default_factory=dict, repr=False)
 
     @property
     def is_sandbox(self) -> bool:

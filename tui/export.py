@@ -42,6 +42,7 @@ def report_dict(report: Any) -> dict[str, Any]:
     data["mismatches"] = report.mismatches
     data["source_total"] = report.source_total
     data["target_total"] = report.target_total
+    data["compared"] = report.compared
     for row, r in zip(data["rows"], report.rows):
         row["matches"] = r.matches
     return data
@@ -128,7 +129,8 @@ def write_validation_csv(report: Any, path: Path) -> Path:
             diff = "" if r.source_rows is None or r.target_rows is None \
                 else r.target_rows - r.source_rows
             w.writerow([r.table, "" if r.source_rows is None else r.source_rows,
-                        "" if r.target_rows is None else r.target_rows, diff, r.matches])
+                        "" if r.target_rows is None else r.target_rows, diff,
+                        r.matches if report.compared else ""])
     return path
 
 

@@ -3,14 +3,34 @@
 ``compare`` pairs two lists of ``TableRowCount`` and puts mismatches (and tables missing
 on one side) first. ``validate`` reads both sides through the source layer — the sandbox's
 simulated servers, or real ones over pyodbc — blocking: call it from a worker.
+
+After ``BACKUP LOG ... WITH NORECOVERY`` the source database is RESTORING and can't be
+counted, so the cutover dialog counts the source just before it takes the tail-log backup
+(``count_rows`` → ``SourceCounts``, kept in memory for the session) and ``validate`` uses
+those counts for the source side. When the source can't be counted and no such counts
+exist, the report says why (``source_error``) and shows the target's counts alone.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterable
 
 from tui.models import RowCountComparison, TableRowCount
+
+BEFORE_TAIL = "just before the tail-log backup"
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """The source's row counts taken at ``counted_at`` (traffic stopped, so final)."""
+
+    migration_id: str
+    database: str
+    counts: tuple[TableRowCount, ...]
+    counted_at: datetime
+    when: str = BEFORE_TAIL
 
 
 @dataclass(frozen=True)
@@ -21,9 +41,18 @@ class ValidationReport:
     source_server: str
     target_server: str
     rows: tuple[RowCountComparison, ...]
+    source_counted_at: datetime | None = None  # set when earlier counts stood in for the source
+    source_when: str = ""  # e.g. "just before the tail-log backup"
+    source_error: str = ""  # why the source could not be counted (nothing compared then)
+
+    @property
+    def compared(self) -> bool:
+        return not self.source_error
 
     @property
     def mismatches(self) -> int:
+        if not self.compared:
+            return 0
         return sum(1 for r in self.rows if not r.matches)
 
     @property
@@ -48,22 +77,57 @@ def compare(source: Iterable[TableRowCount],
     return tuple(rows)
 
 
-def validate(context: Any, detail: Any, source_params: Any, target_params: Any) -> ValidationReport:
-    """Count rows on both sides of ``detail`` (a ``MigrationDetail``). Blocking."""
-    source = context.open_source(source_params)
+def count_rows(context: Any, params: Any, database: str) -> tuple[TableRowCount, ...]:
+    """Row counts of every table of ``database`` on the server ``params`` reaches. Blocking."""
+    server = context.open_source(params)
     try:
-        src_counts = source.row_counts(detail.source_database)
+        return tuple(server.row_counts(database))
     finally:
-        _close(source)
-    target = context.open_source(target_params)
-    try:
-        tgt_counts = target.row_counts(detail.target_database)
-    finally:
-        _close(target)
+        _close(server)
+
+
+def source_error_text(exc: BaseException) -> str:
+    """Why the source can't be counted, in plain words (the SQL error's own message)."""
+    message = getattr(exc, "message", "") or str(exc)
+    code = getattr(exc, "code", "")
+    text = f"{message} [{code}]" if code else message
+    low = message.lower()
+    if "restor" in low or "927" in str(code):
+        text += (" The source database is RESTORING: a tail-log backup WITH NORECOVERY was "
+                 "taken outside this tool, so its rows can no longer be counted. Take the "
+                 "tail-log backup from the cutover dialog (ctrl+t): it counts the source "
+                 "first and keeps those counts for this check.")
+    return text
+
+
+def validate(context: Any, detail: Any, source_params: Any, target_params: Any, *,
+             source_counts: SourceCounts | None = None) -> ValidationReport:
+    """Count rows on both sides of ``detail`` (a ``MigrationDetail``). Blocking.
+
+    ``source_counts`` (taken before the tail-log backup) stand in for the source when given.
+    A source that can't be counted is reported in ``source_error``; a target that can't be
+    counted raises."""
+    src_counts: tuple[TableRowCount, ...] = ()
+    error = ""
+    if source_counts is not None:
+        src_counts = source_counts.counts
+    else:
+        try:
+            src_counts = count_rows(context, source_params, detail.source_database)
+        except Exception as exc:  # noqa: BLE001 - reported, the target is still counted
+            error = source_error_text(exc)
+    tgt_counts = count_rows(context, target_params, detail.target_database)
+    if error:
+        rows = tuple(sorted((RowCountComparison(t.full_name, None, t.rows) for t in tgt_counts),
+                            key=lambda r: r.table.lower()))
+    else:
+        rows = compare(src_counts, tgt_counts)
     return ValidationReport(
         migration_id=detail.id, source_database=detail.source_database,
         target_database=detail.target_database, source_server=source_params.server,
-        target_server=target_params.server, rows=compare(src_counts, tgt_counts))
+        target_server=target_params.server, rows=rows,
+        source_counted_at=source_counts.counted_at if source_counts else None,
+        source_when=source_counts.when if source_counts else "", source_error=error)
 
 
 def _close(source: Any) -> None:
