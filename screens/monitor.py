@@ -152,6 +152,7 @@ class MonitorScreen(BaseScreen):
             return
         self.query_one("#migrations", KeyedTable).show_columns(mon.list_columns(width))
         self.query_one(BackupPane).set_width(width)
+        self.query_one(TablesPane).set_width(width)
 
     def on_unmount(self) -> None:
         if self._timer is not None:

@@ -55,3 +55,23 @@ async def test_list_and_backup_files_fit_80_columns_and_widen_at_120(context, sa
         await monitor.refresh_once()
         await pilot.pause()
         assert files.row_count == len(monitor.selected.backup_files)
+
+
+async def test_sqldb_tables_fit_80_columns(context, sandbox):
+    mig = start(context.controller, sandbox, TargetKind.SQL_DB, "SalesDB")
+    sandbox.advance(120)
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
+                                interval=3600)
+        await app.push_screen(monitor)
+        await pilot.pause()
+        await monitor.refresh_once()
+        await pilot.pause()
+        await pilot.pause()
+        tables = monitor.query_one("#table-progress")
+        assert _labels(tables) == ["Table", "Status", "Progress"]
+        assert _fits(tables)
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert len(_labels(tables)) == 7 and _fits(tables)

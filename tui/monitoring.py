@@ -378,6 +378,14 @@ def table_totals(tables: Iterable[TableProgress]) -> TableTotals:
 TABLE_COLUMNS = ("Table", "Status", "Read", "Copied", "Progress", "KB/s", "Duration")
 
 
+def table_columns(width: int) -> tuple[int, ...]:
+    """Narrow terminals show Table, Status and Progress (the totals line above the table
+    has the rows read and copied)."""
+    if width >= WIDE:
+        return tuple(range(len(TABLE_COLUMNS)))
+    return (0, 1, 4)
+
+
 def table_cells(t: TableProgress) -> tuple[str, ...]:
     return (t.name, t.status or "?", f"{t.rows_read:,}", f"{t.rows_copied:,}",
             bar(t.percent, 8), f"{t.throughput:,.0f}", fmt_duration(t.copy_duration))

@@ -45,6 +45,11 @@ class TablesPane(Vertical):
         yield KeyedTable(TABLE_COLUMNS, widths=(None, 17, 12, 12, 13, 8, 7),
                          sort_value=self._sort_value, id="table-progress")
 
+    def set_width(self, width: int) -> None:
+        from tui.monitoring import table_columns
+
+        self.query_one(KeyedTable).show_columns(table_columns(width))
+
     def _sort_value(self, key: str, col: int):
         t = self._tables.get(key)
         return None if t is None else table_sort_value(t, col)
