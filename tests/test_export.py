@@ -75,3 +75,35 @@ async def test_export_key_on_the_monitor_writes_files(tmp_path):
         assert "Exported" in monitor.last_note
         assert sorted(p.name for p in tmp_path.iterdir()) == [
             "Payroll-20260302-080000-backups.csv", "Payroll-20260302-080000.json"]
+
+
+def test_backup_csv_names_backup_times_and_the_restores_seen(tmp_path):
+    from monitor_fakes import T0
+
+    d = mi_detail(pending=0)
+    seen = {"payroll_log_001.trn": (T0.replace(minute=8), T0.replace(minute=9))}
+    paths = export_migration(d, folder=tmp_path, stamp="z", restore_times=seen)
+    rows = {r["file"]: r for r in csv.DictReader(paths[1].open())}
+    log = rows["Payroll_log_001.trn"]
+    assert log["backup_finished"].startswith("2026-03-02T08:07")
+    assert log["seen_restoring_at"].startswith("2026-03-02T08:08")
+    assert log["seen_restored_at"].startswith("2026-03-02T08:09")
+    assert rows["Payroll_full.bak"]["seen_restored_at"] == ""  # not observed: blank
+    assert "restore_finished" not in log
+    doc = json.loads(paths[0].read_text())
+    assert doc["restores_seen_this_session"]["Payroll_log_001.trn"]["seen_restored_at"]
+
+
+def test_validation_export_when_the_source_could_not_be_counted(tmp_path):
+    from tui.models import RowCountComparison
+
+    d = mi_detail(pending=0)
+    report = ValidationReport(d.id, d.source_database, d.target_database, "src", "tgt",
+                              (RowCountComparison("dbo.A", None, 5),),
+                              source_error="Database 'Payroll' cannot be opened.")
+    paths = export_migration(d, report, folder=tmp_path, stamp="w")
+    doc = json.loads(paths[0].read_text())
+    assert doc["validation"]["compared"] is False and doc["validation"]["mismatches"] == 0
+    assert "cannot be opened" in doc["validation"]["source_error"]
+    check = list(csv.DictReader(paths[2].open()))
+    assert check[0]["source_rows"] == "" and check[0]["matches"] == ""
