@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from screens.base import BaseScreen
+from tui import validation as v
 from tui.errors import DmsTuiError
 from tui.models import ResourceGroup, Subscription
 from widgets.filter_list import FilterList
@@ -36,17 +37,35 @@ class ScopeScreen(BaseScreen):
     class Failed(Message):
         error: DmsTuiError
 
+    @dataclass
+    class TenantReady(Message):
+        """A credential for another tenant signed in; its subscriptions."""
+        tenant_id: str
+        credential: object
+        controller: object
+        items: list[Subscription]
+
+    @dataclass
+    class CodeShown(Message):
+        tenant_id: str
+        prompt: object  # tui.signin.DeviceCodePrompt
+
     def __init__(self) -> None:
         super().__init__()
         self.subscriptions: list[Subscription] = []
         self.groups: list[ResourceGroup] = []
+        self.tenants: set[str] = set()  # every tenant seen, so the DBA can switch back
+        self.switching = ""  # the tenant being signed in to
 
     def compose_body(self) -> ComposeResult:
         yield Static("Sign-in and scope", classes="step-title")
         with VerticalScroll(id="step-body"):
             yield Static("", id="credential")
-            yield Static("Tenant (type to filter, Enter to pick)", classes="label")
-            yield FilterList("filter tenants", id="tenants")
+            sandbox = self.app.context.is_sandbox
+            yield Static("Tenant (type to filter, Enter to pick)" if sandbox else
+                         "Tenant (type to filter, or another tenant's ID or domain; Enter)",
+                         classes="label")
+            yield FilterList("filter tenants", id="tenants", allow_typed=not sandbox)
             yield Static("Subscription", classes="label")
             yield FilterList("filter subscriptions", id="subscriptions")
             yield Static("Resource group (where the DMS instance lives)", classes="label")
@@ -59,11 +78,15 @@ class ScopeScreen(BaseScreen):
 
     def on_mount(self) -> None:
         compact_all(self)
+        self._show_credential()
+        self.load_subscriptions()
+
+    def _show_credential(self) -> None:
         ctx = self.app.context
         who = "Sandbox credential (simulated Azure)" if ctx.is_sandbox else \
-            getattr(ctx, "credential_label", "") or type(ctx.credential).__name__
-        self.query_one("#credential", Static).update(f"Signed in with: {who}")
-        self.load_subscriptions()
+            ctx.credential_label or type(ctx.credential).__name__
+        tenant = "" if ctx.is_sandbox or not ctx.tenant_id else f" — tenant {ctx.tenant_id}"
+        self.query_one("#credential", Static).update(f"Signed in with: {who}{tenant}")
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="scope-subs")
     def load_subscriptions(self) -> None:
@@ -80,14 +103,65 @@ class ScopeScreen(BaseScreen):
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="scope-subs")
+    def switch_tenant(self, tenant_id: str) -> None:
+        """Sign in to another tenant with the same method, then list its subscriptions."""
+        try:
+            credential, controller, tid = self.app.context.credential_for_tenant(
+                tenant_id, on_device_code=lambda p: self.post_message(
+                    self.CodeShown(tenant_id, p)))
+            items = controller.list_subscriptions()
+        except DmsTuiError as exc:
+            self.post_message(self.Failed(exc))
+            return
+        self.post_message(self.TenantReady(tid, credential, controller, items))
+
+    def _start_switch(self, tenant_id: str) -> None:
+        self.switching = tenant_id
+        self.query_one("#credential", Static).update(f"Signing in to tenant {tenant_id}…")
+        self.switch_tenant(tenant_id)
+
+    @on(CodeShown)
+    def code_shown(self, message: CodeShown) -> None:
+        p = message.prompt
+        self.query_one("#credential", Static).update(
+            f"Tenant {message.tenant_id}: on any device open {p.verification_uri} and enter "
+            f"the code  {p.user_code}")
+
+    @on(TenantReady)
+    def tenant_ready(self, message: TenantReady) -> None:
+        self.switching = ""
+        self.app.context.use_tenant(message.tenant_id, message.credential, message.controller)
+        self.project.tenant_id = message.tenant_id
+        if self.project.subscription_id not in {s.subscription_id for s in message.items}:
+            self.project.subscription_id = ""
+            self.project.resource_group = ""
+            self.groups = []
+            self.query_one("#groups", FilterList).set_items([])
+        self._show_credential()
+        self.query_one("#tenants Input", Input).value = ""  # show every tenant seen again
+        self.got_subscriptions(self.Subscriptions(message.items))
+
     @on(Failed)
     def failed(self, message: Failed) -> None:
+        if self.switching:
+            self.switching = ""
+            self._show_credential()
         self.query_one("#step-error", Static).update(message.error.full_text)
 
     @on(Subscriptions)
     def got_subscriptions(self, message: Subscriptions) -> None:
         self.subscriptions = message.items
-        tenants = sorted({s.tenant_id or "" for s in self.subscriptions} - {""})
+        ctx = self.app.context
+        listed = {s.tenant_id or "" for s in self.subscriptions} - {""}
+        if not ctx.is_sandbox and not ctx.tenant_id and len(listed) == 1:
+            ctx.tenant_id = next(iter(listed))  # the credential listed them: its tenant
+            self._show_credential()
+        if not ctx.is_sandbox and self.project.tenant_id \
+                and ctx.needs_credential_for(self.project.tenant_id) and not self.switching:
+            self._start_switch(self.project.tenant_id)  # a resumed project in another tenant
+        self.tenants |= listed
+        tenants = sorted(self.tenants)
         picked_tenant = self.project.tenant_id or (tenants[0] if len(tenants) == 1 else None)
         self.query_one("#tenants", FilterList).set_items([(t, t) for t in tenants],
                                                          picked=picked_tenant)
@@ -100,8 +174,8 @@ class ScopeScreen(BaseScreen):
             (self.subscriptions[0].subscription_id if len(self.subscriptions) == 1 else "")
         if sub:
             self._pick_subscription(sub)
-        self.query_one("#tenants Input").focus() if len(tenants) > 1 else \
-            self.query_one("#subscriptions Input").focus()
+        self.query_one("#tenants Input").focus() if len(tenants) > 1 and not picked_tenant \
+            else self.query_one("#subscriptions Input").focus()
 
     def _fill_subscriptions(self) -> None:
         tenant = self.project.tenant_id
@@ -130,7 +204,15 @@ class ScopeScreen(BaseScreen):
         which = message.filter_list.id
         self.query_one("#step-error", Static).update("")
         if which == "tenants":
-            self.project.tenant_id = message.item_id
+            tenant = message.item_id
+            if self.app.context.needs_credential_for(tenant):
+                error = v.tenant(tenant)
+                if error:
+                    self.query_one("#step-error", Static).update(error)
+                    return
+                self._start_switch(tenant)
+                return
+            self.project.tenant_id = tenant
             self._fill_subscriptions()
             self.query_one("#subscriptions Input").focus()
         elif which == "subscriptions":
@@ -141,6 +223,8 @@ class ScopeScreen(BaseScreen):
             self.project.location = group.location if group else ""
 
     def problem(self) -> str | None:
+        if self.switching:
+            return f"Tenant: still signing in to {self.switching}; wait a moment."
         if not self.project.subscription_id:
             return "Subscription: pick the subscription to migrate into (type to filter, Enter)."
         if not self.project.resource_group:

@@ -29,6 +29,7 @@ class SignInScreen(Screen[bool]):
         credential: object
         label: str
         method: str = ""
+        tenant_id: str = ""
 
     @dataclass
     class Failed(Message):
@@ -68,11 +69,11 @@ class SignInScreen(Screen[bool]):
         try:
             credential = make_credential(
                 method, on_device_code=lambda p: self.post_message(self.CodeShown(p)))
-            check_credential(credential)
+            tenant_id = check_credential(credential)
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
             return
-        self.post_message(self.Done(credential, method.label, method.value))
+        self.post_message(self.Done(credential, method.label, method.value, tenant_id))
 
     @on(CodeShown)
     def code_shown(self, message: CodeShown) -> None:
@@ -99,15 +100,14 @@ class SignInScreen(Screen[bool]):
 
     @on(Done)
     def done(self, message: Done) -> None:
-        from tui.controller import Controller
-
         if self._timer is not None:
             self._timer.stop()
         ctx = self.app.context
         ctx.credential = message.credential
         ctx.credential_label = message.label
         ctx.sign_in_method = message.method
-        ctx.controller = Controller(message.credential, self.app.subscription_id or "")
+        ctx.tenant_id = message.tenant_id
+        ctx.controller = ctx.make_controller(message.credential, self.app.subscription_id or "")
         self.dismiss(True)
 
     def action_cancel(self) -> None:

@@ -31,6 +31,13 @@ class AppContext:
     sandbox: Any = None  # tui.sandbox.Sandbox when running with --sandbox
     credential: Any = None
     open_source_fn: Callable[[SourceParams], Any] | None = None
+    credential_label: str = ""
+    sign_in_method: str = ""  # a tui.signin.SignInMethod value
+    tenant_id: str = ""  # the tenant the credential signs in to ("" = not known)
+    # how a credential for another tenant is made: ``tui.signin.make_credential`` unless set
+    credential_factory: Callable[..., Any] | None = None
+    # how a Controller is made for a credential and a subscription (``Controller`` unless set)
+    controller_factory: Callable[[Any, str], Controller] | None = None
     # This session only, never saved: the source's row counts taken just before the
     # tail-log backup (migration id, lower case → tui.row_validation.SourceCounts), and the
     # SQL logins typed for the targets (target id, lower case → SourceParams).
@@ -58,6 +65,35 @@ class AppContext:
                                encrypt=params.encrypt,
                                trust_server_certificate=params.trust_server_certificate,
                                **kwargs)
+
+    def make_controller(self, credential: Any, subscription_id: str) -> Controller:
+        if self.controller_factory is not None:
+            return self.controller_factory(credential, subscription_id)
+        return Controller(credential, subscription_id)
+
+    def needs_credential_for(self, tenant_id: str) -> bool:
+        """In real Azure, a tenant other than the credential's needs its own credential."""
+        return (not self.is_sandbox and bool(tenant_id)
+                and tenant_id.lower() != (self.tenant_id or "").lower())
+
+    def credential_for_tenant(self, tenant_id: str, *,
+                              on_device_code: Callable[[Any], None] | None = None
+                              ) -> tuple[Any, Controller, str]:
+        """A credential signed in to ``tenant_id`` (same sign-in method), a Controller on it,
+        and the tenant ID its token is for (a domain typed by the DBA becomes the GUID).
+        Blocking (gets a token): call from a worker; nothing here changes the context."""
+        from tui.signin import SignInMethod, check_credential, make_credential
+
+        factory = self.credential_factory or make_credential
+        method = SignInMethod(self.sign_in_method or SignInMethod.AZURE_CLI.value)
+        credential = factory(method, tenant_id=tenant_id, on_device_code=on_device_code)
+        tid = check_credential(credential) or tenant_id
+        return credential, self.make_controller(credential, ""), tid
+
+    def use_tenant(self, tenant_id: str, credential: Any, controller: Controller) -> None:
+        self.tenant_id = tenant_id
+        self.credential = credential
+        self.controller = controller
 
     def use_subscription(self, subscription_id: str) -> None:
         if self.controller is not None and self.controller.subscription_id != subscription_id:

@@ -70,8 +70,22 @@ def make_credential(method: SignInMethod, *, tenant_id: str | None = None,
                 "The service principal variables are not set.", code="EnvironmentNotSet",
                 hint="Export AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or "
                      "AZURE_CLIENT_CERTIFICATE_PATH) before starting dms-tui.")
+        env = os.environ
+        if tenant_id and tenant_id.lower() != env["AZURE_TENANT_ID"].lower():
+            # the same (multi-tenant) service principal, signing in to another tenant
+            if env.get("AZURE_CLIENT_SECRET"):
+                return ai.ClientSecretCredential(tenant_id, env["AZURE_CLIENT_ID"],
+                                                 env["AZURE_CLIENT_SECRET"])
+            return ai.CertificateCredential(tenant_id, env["AZURE_CLIENT_ID"],
+                                            env["AZURE_CLIENT_CERTIFICATE_PATH"])
         return ai.EnvironmentCredential()
     if method == SignInMethod.MANAGED_IDENTITY:
+        if tenant_id:
+            raise SignInError(
+                "A managed identity signs in to its own tenant only.",
+                code="ManagedIdentityOneTenant",
+                hint="Pick a subscription of the machine's tenant, or sign in with the Azure "
+                     "CLI or a device code to work in another tenant.")
         client_id = os.environ.get("AZURE_CLIENT_ID")
         return ai.ManagedIdentityCredential(client_id=client_id) if client_id \
             else ai.ManagedIdentityCredential()
@@ -87,11 +101,27 @@ def make_credential(method: SignInMethod, *, tenant_id: str | None = None,
     raise SignInError(f"Unknown sign-in method {method!r}.", code="UnknownSignInMethod")
 
 
-def check_credential(credential: Any) -> None:
-    """Get one ARM token (blocking — call from a worker) so a bad sign-in shows up now."""
+def check_credential(credential: Any) -> str:
+    """Get one ARM token (blocking — call from a worker) so a bad sign-in shows up now.
+    Returns the tenant the token is for ("" when it cannot be read)."""
     from tui.azure_errors import translate
 
     try:
-        credential.get_token(ARM_SCOPE)
+        token = credential.get_token(ARM_SCOPE)
     except Exception as exc:  # noqa: BLE001 - translated
         raise translate(exc) from exc
+    return token_tenant(getattr(token, "token", "") or "")
+
+
+def token_tenant(token: str) -> str:
+    """The ``tid`` claim of an access token (a JWT), read without verifying it — only to know
+    which tenant the credential signed in to. The token itself is never kept or logged."""
+    import base64
+    import json
+
+    try:
+        payload = token.split(".")[1]
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (IndexError, ValueError):
+        return ""
+    return str(claims.get("tid", "") or "") if isinstance(claims, dict) else ""

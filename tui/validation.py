@@ -116,3 +116,14 @@ def share_path(path: str) -> str | None:
         return ("Share: write it as \\\\server\\share\\folder, e.g. "
                 "\\\\fs01\\sqlbackups\\payroll.")
     return None
+
+
+TENANT_RE = re.compile(r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+                       r"[0-9a-fA-F]{12}|[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+)$")
+
+
+def tenant(value: str) -> str | None:
+    if not TENANT_RE.match(value.strip()):
+        return (f"Tenant {value.strip() or '(empty)'}: type the tenant ID (a GUID) or its "
+                "domain, e.g. contoso.onmicrosoft.com.")
+    return None

@@ -30,9 +30,11 @@ class FilterList(Vertical):
         def control(self) -> "FilterList":
             return self.filter_list
 
-    def __init__(self, placeholder: str, *, id: str | None = None) -> None:
+    def __init__(self, placeholder: str, *, id: str | None = None,
+                 allow_typed: bool = False) -> None:
         super().__init__(id=id)
         self.placeholder = placeholder
+        self.allow_typed = allow_typed  # Enter with no match picks what was typed
         self.items: list[tuple[str, str]] = []
         self.picked: str | None = None
 
@@ -74,6 +76,8 @@ class FilterList(Vertical):
         options = self.query_one(OptionList)
         if options.highlighted is not None and options.option_count:
             self._pick(options.get_option_at_index(options.highlighted).id or "")
+        elif self.allow_typed and event.value.strip():
+            self.post_message(self.Picked(self, event.value.strip()))
 
     def on_key(self, event) -> None:
         if event.key == "down" and self.query_one(Input).has_focus:
