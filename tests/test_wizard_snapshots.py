@@ -24,6 +24,17 @@ def fixed_home(monkeypatch):
     shutil.rmtree(HOME, ignore_errors=True)
 
 
+def focus_settled(app) -> bool:
+    """The focus bar and the focused field's label are drawn (focus events have landed)."""
+    from tui.app import field_label
+
+    focused = app.focused
+    if focused is None:
+        return True
+    label = field_label(focused)
+    return label is None or label.has_class("-focus-label")
+
+
 def loaded(step: int):
     """What each step shows once its Azure/source reads have answered."""
     return {
@@ -48,6 +59,7 @@ def test_step(snap_compare, context, sandbox, ids, fixed_home, step, size):  # n
     async def ready(pilot):
         await opened(pilot, step)
         await wait_for(pilot, lambda: loaded(step)(app), what=f"step {step} loaded")
+        await wait_for(pilot, lambda: focus_settled(app), what="focus drawn")
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
@@ -74,6 +86,8 @@ def test_scope(snap_compare, context, fixed_home, size):
         await pilot.press("n")
         await on_screen(pilot, "ScopeScreen")
         await wait_for(pilot, lambda: app.screen.groups, what="groups")
+        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#groups Input")
+                       and focus_settled(app), what="focus on the resource group filter")
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
