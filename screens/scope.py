@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from screens.base import BaseScreen
 from tui import validation as v
 from tui.errors import DmsTuiError
-from tui.models import ResourceGroup, Subscription
+from tui.models import ResourceGroup, Subscription, Tenant
 from widgets.filter_list import FilterList
 from widgets.compact import compact_all
 
@@ -28,6 +28,7 @@ class ScopeScreen(BaseScreen):
     @dataclass
     class Subscriptions(Message):
         items: list[Subscription]
+        tenants: list[Tenant] = field(default_factory=list)
 
     @dataclass
     class Groups(Message):
@@ -55,6 +56,7 @@ class ScopeScreen(BaseScreen):
         self.subscriptions: list[Subscription] = []
         self.groups: list[ResourceGroup] = []
         self.tenants: set[str] = set()  # every tenant seen, so the DBA can switch back
+        self.tenant_labels: dict[str, str] = {}  # tenant id -> "Contoso (contoso.com)  id"
         self.switching = ""  # the tenant being signed in to
 
     def compose_body(self) -> ComposeResult:
@@ -91,7 +93,13 @@ class ScopeScreen(BaseScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="scope-subs")
     def load_subscriptions(self) -> None:
         try:
-            self.post_message(self.Subscriptions(self.app.context.controller.list_subscriptions()))
+            controller = self.app.context.controller
+            subscriptions = controller.list_subscriptions()
+            try:
+                tenants = controller.list_tenants()
+            except DmsTuiError:
+                tenants = []  # names are a convenience: the tenant ids still come with the subscriptions
+            self.post_message(self.Subscriptions(subscriptions, tenants))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
 
@@ -160,10 +168,12 @@ class ScopeScreen(BaseScreen):
         if not ctx.is_sandbox and self.project.tenant_id \
                 and ctx.needs_credential_for(self.project.tenant_id) and not self.switching:
             self._start_switch(self.project.tenant_id)  # a resumed project in another tenant
+        self.tenant_labels.update({t.tenant_id: t.label for t in message.tenants})
         self.tenants |= listed
         tenants = sorted(self.tenants)
         picked_tenant = self.project.tenant_id or (tenants[0] if len(tenants) == 1 else None)
-        self.query_one("#tenants", FilterList).set_items([(t, t) for t in tenants],
+        self.query_one("#tenants", FilterList).set_items(
+            [(t, self.tenant_labels.get(t, t)) for t in tenants],
                                                          picked=picked_tenant)
         if picked_tenant:
             self.project.tenant_id = picked_tenant

@@ -55,6 +55,9 @@ class FakeController:
     def list_resource_groups(self):
         return [ResourceGroup(f"rg-{self.subscription_id}", "westeurope")]
 
+    def list_tenants(self):
+        return []  # names unknown: the screen falls back to the ids from the subscriptions
+
 
 def real_context(calls: list) -> AppContext:
     def factory(method, *, tenant_id=None, on_device_code=None):

@@ -128,6 +128,15 @@ class Controller:
                        for s in subs), key=lambda s: s.display_name.lower())
 
     @azure_call
+    def list_tenants(self) -> list[m.Tenant]:
+        """The tenants the signed-in account belongs to, with their names and domains."""
+        tenants = self._client("subscriptions").tenants.list()
+        return sorted((m.Tenant(tenant_id=t.tenant_id or "", display_name=t.display_name or "",
+                                default_domain=t.default_domain or "")
+                       for t in tenants if t.tenant_id),
+                      key=lambda t: (t.display_name or t.tenant_id).lower())
+
+    @azure_call
     def list_resource_groups(self) -> list[m.ResourceGroup]:
         groups = self._client("resource").resource_groups.list()
         return sorted((m.ResourceGroup(name=g.name or "", location=g.location or "",

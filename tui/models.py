@@ -51,6 +51,20 @@ class Subscription:
 
 
 @dataclass(frozen=True)
+class Tenant:
+    tenant_id: str
+    display_name: str = ""
+    default_domain: str = ""
+
+    @property
+    def label(self) -> str:
+        name = self.display_name or self.default_domain
+        if name and self.default_domain and self.default_domain != name:
+            name = f"{name} ({self.default_domain})"
+        return f"{name}  {self.tenant_id}" if name else self.tenant_id
+
+
+@dataclass(frozen=True)
 class ResourceGroup:
     name: str
     location: str
