@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from screens.monitor import MonitorScreen
+from textual.widgets import Static
+from tui.cutover import cutover_blockers
 from tui.models import (BlobBackupSource, MigrationSpec, SourceConnection, TargetKind,
                         TargetSqlConnection)
 
@@ -43,3 +46,54 @@ def advance_until(controller, sandbox, migration_id, predicate, *, step=15, limi
         sandbox.advance(step)
         d = controller.get_migration(migration_id)
     raise AssertionError(f"never reached: last status {d.status} {d.migration_state}")
+
+
+def advance_until_ready(controller, sandbox, migration_id, *, limit=60):
+    """Advance the sandbox until nothing stands between the migration and a safe cutover."""
+    return advance_until(controller, sandbox, migration_id, lambda d: not cutover_blockers(d),
+                         limit=limit)
+
+
+def text_of(screen, selector) -> str:
+    return str(screen.query_one(selector, Static).render())
+
+
+async def settle(app, pilot):
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_monitor(app, pilot, mig, *, interval=3600, **kw) -> MonitorScreen:
+    """Push a monitor on one migration and let its first refresh land."""
+    monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
+                            interval=interval, **kw)
+    await app.push_screen(monitor)
+    await pilot.pause()
+    await monitor.refresh_once()
+    await pilot.pause()
+    return monitor
+
+
+async def step(app, pilot, monitor, sandbox, seconds=15):
+    sandbox.advance(seconds)
+    await monitor.refresh_once()
+    await pilot.pause()
+
+
+async def until(app, pilot, monitor, sandbox, predicate, step=15, limit=80):
+    """Advance and refresh the monitor until ``predicate(monitor.selected)`` holds."""
+    for _ in range(limit):
+        if monitor.selected is not None and predicate(monitor.selected):
+            return
+        sandbox.advance(step)
+        await monitor.refresh_once()
+        await pilot.pause()
+    raise AssertionError(f"never reached; last status {monitor.selected.status}")
+
+
+async def delete_selected(app, pilot):
+    """Press d on the monitor and confirm with y."""
+    await pilot.press("d")
+    await pilot.pause()
+    await pilot.press("y")
+    await settle(app, pilot)

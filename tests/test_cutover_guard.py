@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import cutover_posts, start
+from sandbox_migrations import advance_until_ready, cutover_posts, open_monitor, start
 from screens.cutover import CutoverScreen
-from screens.monitor import MonitorScreen
 from textual.widgets import Button, Input, Static
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -13,18 +12,10 @@ from tui.models import TargetKind
 async def test_stale_ready_dialog_is_refused_by_the_controller(context, sandbox):
     c = context.controller
     mig = start(c, sandbox, TargetKind.SQL_MI, "SalesDB")
-    for _ in range(60):
-        sandbox.advance(15)
-        if not c.cutover_blockers(mig.id)[1]:
-            break
+    advance_until_ready(c, sandbox, mig.id)
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=3600)
-        await app.push_screen(monitor)
-        await pilot.pause()
-        await monitor.refresh_once()
-        await pilot.pause()
+        monitor = await open_monitor(app, pilot, mig)
         await pilot.press("c")
         await pilot.pause()
         dialog = app.screen

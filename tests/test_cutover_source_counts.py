@@ -3,44 +3,15 @@ source is counted just before it; the target is counted with its own login."""
 
 from __future__ import annotations
 
-from sandbox_migrations import start
+from sandbox_migrations import (advance_until, advance_until_ready, open_monitor, settle, start,
+                                text_of, until)
 from screens.cutover import CutoverScreen
-from screens.monitor import MonitorScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
-from textual.widgets import Checkbox, Input, Static
+from textual.widgets import Checkbox, Input
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from tui.projects import Project
-
-
-def text_of(screen, selector) -> str:
-    return str(screen.query_one(selector, Static).render())
-
-
-async def settle(app, pilot):
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_monitor(app, pilot, mig, **kw) -> MonitorScreen:
-    monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                            interval=3600, **kw)
-    await app.push_screen(monitor)
-    await pilot.pause()
-    await monitor.refresh_once()
-    await pilot.pause()
-    return monitor
-
-
-async def until(app, pilot, monitor, sandbox, predicate, step=15, limit=80):
-    for _ in range(limit):
-        if monitor.selected is not None and predicate(monitor.selected):
-            return
-        sandbox.advance(step)
-        await monitor.refresh_once()
-        await pilot.pause()
-    raise AssertionError(f"never reached; last status {monitor.selected.status}")
 
 
 def spy_connections(context, sandbox) -> list:
@@ -138,20 +109,11 @@ async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(c
 async def test_tail_log_taken_by_hand_says_the_source_cannot_be_counted(context, sandbox):
     c = context.controller
     mig = start(c, sandbox, TargetKind.SQL_MI, "SalesDB")
-    for _ in range(40):
-        sandbox.advance(15)
-        if c.get_migration(mig.id).is_full_backup_restored:
-            break
+    advance_until(c, sandbox, mig.id, lambda d: d.is_full_backup_restored, limit=40)
     sandbox.take_log_backup("SalesDB", tail=True)  # the DBA ran BACKUP LOG ... NORECOVERY
-    for _ in range(40):
-        sandbox.advance(15)
-        if not c.cutover_blockers(mig.id)[1]:
-            break
+    advance_until_ready(c, sandbox, mig.id, limit=40)
     c.cutover(mig.id)
-    for _ in range(40):
-        sandbox.advance(15)
-        if c.get_migration(mig.id).status == "Succeeded":
-            break
+    advance_until(c, sandbox, mig.id, lambda d: d.status == "Succeeded", limit=40)
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await open_monitor(app, pilot, mig)

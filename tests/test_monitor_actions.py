@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import start
+from sandbox_migrations import delete_selected, open_monitor, start
 from screens.cancel_migration import CancelMigrationScreen
-from screens.monitor import MonitorScreen
 from textual.widgets import Button
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
-
-
-async def _open(app, pilot, mig):
-    monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                            interval=3600)
-    await app.push_screen(monitor)
-    await pilot.pause()
-    await monitor.refresh_once()
-    await pilot.pause()
-    return monitor
 
 
 async def test_cancel_with_reason_then_delete(context, sandbox):
     mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        monitor = await _open(app, pilot, mig)
+        monitor = await open_monitor(app, pilot, mig)
         await pilot.press("d")
         assert "Can't delete" in monitor.last_note and "cancel it" in monitor.last_note
         await pilot.press("t")
@@ -54,11 +43,7 @@ async def test_cancel_with_reason_then_delete(context, sandbox):
         assert "already" in monitor.last_note
         await pilot.press("c")
         assert "Cutover not possible" in monitor.last_note
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await delete_selected(app, pilot)
         assert "deleted" in monitor.last_note
         assert monitor.query_one("#migrations").row_count == 0
 
@@ -67,7 +52,7 @@ async def test_escape_backs_out_of_cancel(context, sandbox):
     mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        monitor = await _open(app, pilot, mig)
+        monitor = await open_monitor(app, pilot, mig)
         await pilot.press("x")
         await pilot.pause()
         await pilot.press("escape")

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import cutover_posts, start
+from sandbox_migrations import (advance_until_ready, cutover_posts, open_monitor, settle, start,
+                                step, text_of, until)
 from screens.cutover import CutoverScreen
-from screens.monitor import MonitorScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Input
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
-
-
-def text_of(screen, selector) -> str:
-    return str(screen.query_one(selector, Static).render())
-
-
-async def settle(app, pilot):
-    await app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def open_monitor(app, pilot, migration, **kw) -> MonitorScreen:
-    monitor = MonitorScreen(migration_ids=[migration.id],
-                            service_id=migration.migration_service_id, interval=3600, **kw)
-    await app.push_screen(monitor)
-    await pilot.pause()
-    await monitor.refresh_once()
-    await pilot.pause()
-    return monitor
-
-
-async def step(app, pilot, monitor, sandbox, seconds=15):
-    sandbox.advance(seconds)
-    await monitor.refresh_once()
-    await pilot.pause()
 
 
 async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox, tmp_path):
@@ -47,10 +22,7 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         assert "SalesDB" in text_of(monitor, "#detail-title")
 
         # the full backup restores
-        for _ in range(40):
-            if monitor.selected and monitor.selected.is_full_backup_restored:
-                break
-            await step(app, pilot, monitor, sandbox)
+        await until(app, pilot, monitor, sandbox, lambda d: d.is_full_backup_restored, limit=40)
         assert "Full backup: restored" in str(monitor.query_one("#backup-pane .facts").render())
         files = monitor.query_one("#backup-files")
         assert any("full" in k.lower() for k in files.keys)
@@ -113,10 +85,7 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         await monitor.refresh_once()
         await pilot.pause()
         assert monitor.selected.status in ("Completing", "Succeeded")
-        for _ in range(20):
-            if monitor.selected.status == "Succeeded":
-                break
-            await step(app, pilot, monitor, sandbox)
+        await until(app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded", limit=20)
         assert monitor.selected.status == "Succeeded"
         assert "Succeeded 1" in str(monitor.query_one("#state-counts").render())
 
@@ -147,11 +116,7 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
 async def test_cutover_confirm_pressed_twice_sends_one_request(context, sandbox):
     controller = context.controller
     mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
-    for _ in range(60):
-        sandbox.advance(15)
-        if controller.get_migration(mig.id).pending_log_backups == 0 and \
-                controller.cutover_blockers(mig.id)[1] == []:
-            break
+    advance_until_ready(controller, sandbox, mig.id)
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = await open_monitor(app, pilot, mig)

@@ -3,8 +3,7 @@ column is back."""
 
 from __future__ import annotations
 
-from sandbox_migrations import start
-from screens.monitor import MonitorScreen
+from sandbox_migrations import open_monitor, start
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -23,12 +22,7 @@ async def test_list_and_backup_files_fit_80_columns_and_widen_at_120(context, sa
     sandbox.take_log_backup("SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=3600)
-        await app.push_screen(monitor)
-        await pilot.pause()
-        await monitor.refresh_once()
-        await pilot.pause()
+        monitor = await open_monitor(app, pilot, mig)
         await pilot.pause()
         listing = monitor.query_one("#migrations")
         files = monitor.query_one("#backup-files")
@@ -62,12 +56,7 @@ async def test_sqldb_tables_fit_80_columns(context, sandbox):
     sandbox.advance(120)
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=3600)
-        await app.push_screen(monitor)
-        await pilot.pause()
-        await monitor.refresh_once()
-        await pilot.pause()
+        monitor = await open_monitor(app, pilot, mig)
         await pilot.pause()
         tables = monitor.query_one("#table-progress")
         assert _labels(tables) == ["Table", "Status", "Progress"]

@@ -3,7 +3,7 @@ and leaving the screen stops the timer."""
 
 from __future__ import annotations
 
-from sandbox_migrations import start
+from sandbox_migrations import open_monitor, start
 from screens.monitor import MonitorScreen
 from textual.widgets import Static
 from tui.app import DmsTuiApp
@@ -25,12 +25,7 @@ async def test_throttling_backs_off_and_catches_up(context, sandbox):
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         # 5 s: nothing fires by itself during the test; a failure arms a 20 s+ back-off
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=5)
-        await app.push_screen(monitor)
-        await pilot.pause()
-        await monitor.refresh_once()
-        await pilot.pause()
+        monitor = await open_monitor(app, pilot, mig, interval=5)
         ok_before = monitor.schedule.last_ok
         # more 429s than the SDK retries: the refresh fails, the monitor backs off
         sandbox.inject(Fault.throttle(retry_after=1, times=12))

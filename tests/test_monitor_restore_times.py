@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import csv
 
-from sandbox_migrations import start
-from screens.monitor import MonitorScreen
+from sandbox_migrations import open_monitor, start
 from tui.app import DmsTuiApp
 from tui.models import BackupFile, TargetKind
 
 
 def _key(table, name: str) -> str:
     return next(k for k in table.keys if k.endswith("/" + name))
-
-
-async def _open(app, pilot, mig, **kw) -> MonitorScreen:
-    monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                            interval=3600, **kw)
-    await app.push_screen(monitor)
-    await pilot.pause()
-    await monitor.refresh_once()
-    await pilot.pause()
-    return monitor
 
 
 def test_backup_file_times_are_named_for_what_they_are():
@@ -40,7 +29,7 @@ async def test_restored_at_is_the_refresh_that_first_saw_the_file_restored(conte
     mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        monitor = await _open(app, pilot, mig, export_folder=tmp_path)
+        monitor = await open_monitor(app, pilot, mig, export_folder=tmp_path)
         table = monitor.query_one("#backup-files")
         header = [str(c.label) for c in table.columns.values()]
         assert header[-2:] == ["Taken", "Restored at"]
@@ -81,7 +70,7 @@ async def test_restored_at_is_the_refresh_that_first_saw_the_file_restored(conte
     # a new session that first sees the file already Restored does not invent a time
     app2 = DmsTuiApp(context)
     async with app2.run_test(size=(120, 40)) as pilot:
-        monitor = await _open(app2, pilot, mig)
+        monitor = await open_monitor(app2, pilot, mig)
         table = monitor.query_one("#backup-files")
         assert table.get_cell(_key(table, full.name), "c3").plain  # the row is there
         assert table.get_cell(_key(table, full.name), "c7").plain == ""

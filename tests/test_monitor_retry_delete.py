@@ -3,8 +3,7 @@ out of the saved project for good."""
 
 from __future__ import annotations
 
-from sandbox_migrations import start
-from screens.monitor import MonitorScreen
+from sandbox_migrations import delete_selected, open_monitor, start, step, until
 from textual.widgets import Static
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -15,22 +14,6 @@ def _problem(monitor) -> str:
     return str(monitor.query_one("#tables-pane .problem", Static).render())
 
 
-async def _open(app, pilot, mig, **kw) -> MonitorScreen:
-    monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                            interval=3600, **kw)
-    await app.push_screen(monitor)
-    await pilot.pause()
-    await monitor.refresh_once()
-    await pilot.pause()
-    return monitor
-
-
-async def _step(app, pilot, monitor, sandbox, seconds):
-    sandbox.advance(seconds)
-    await monitor.refresh_once()
-    await pilot.pause()
-
-
 async def test_retry_a_failed_sqldb_migration_then_delete_it_from_the_project(context, sandbox):
     mig = start(context.controller, sandbox, TargetKind.SQL_DB, "SalesDB")
     project = Project(name="sales", service_id=mig.migration_service_id,
@@ -38,10 +21,10 @@ async def test_retry_a_failed_sqldb_migration_then_delete_it_from_the_project(co
     save_project(project)
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        monitor = await _open(app, pilot, mig, project=project)
-        await _step(app, pilot, monitor, sandbox, 30)
+        monitor = await open_monitor(app, pilot, mig, project=project)
+        await step(app, pilot, monitor, sandbox, 30)
         sandbox.fail_migration("SalesDB")
-        await _step(app, pilot, monitor, sandbox, 1)
+        await step(app, pilot, monitor, sandbox, 1)
         assert monitor.selected.status == "Failed"
         problem = _problem(monitor)
         assert problem.startswith("Failed: ") and "Fix: " in problem
@@ -55,19 +38,13 @@ async def test_retry_a_failed_sqldb_migration_then_delete_it_from_the_project(co
         await pilot.pause()
         assert monitor.selected.status not in ("Failed", "Succeeded")
         assert _problem(monitor) == ""
-        for _ in range(60):
-            if monitor.selected.status == "Succeeded":
-                break
-            await _step(app, pilot, monitor, sandbox, 60)
+        await until(app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded",
+                    step=60, limit=60)
         assert monitor.selected.status == "Succeeded"
         assert "Succeeded 1" in str(monitor.query_one("#state-counts").render())
 
         # delete: gone from the list and from the saved project
-        await pilot.press("d")
-        await pilot.pause()
-        await pilot.press("y")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await delete_selected(app, pilot)
         assert "deleted" in monitor.last_note
         assert "Removed from the project" in monitor.last_note
         assert monitor.query_one("#migrations").row_count == 0
@@ -79,7 +56,7 @@ async def test_retry_on_a_managed_instance_migration_says_why_not(context, sandb
     mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        monitor = await _open(app, pilot, mig)
+        monitor = await open_monitor(app, pilot, mig)
         await pilot.press("t")
         await pilot.pause()
         assert monitor.last_note.startswith("Can't retry: Only Azure SQL Database migrations")

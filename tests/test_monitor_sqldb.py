@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import start
-from screens.monitor import MonitorScreen
+from sandbox_migrations import open_monitor, start
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -13,12 +12,7 @@ async def test_sqldb_10000_tables_move_and_totals_equal_the_sum(context, sandbox
     mig = start(controller, sandbox, TargetKind.SQL_DB, "InventoryHub")
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=3600)
-        await app.push_screen(monitor)
-        await pilot.pause()
-        await monitor.refresh_once()
-        await pilot.pause()
+        monitor = await open_monitor(app, pilot, mig)
         table = monitor.query_one("#table-progress")
         pane = monitor.query_one("#tables-pane")
         assert not pane.has_class("-hidden") and monitor.query_one("#backup-pane").has_class("-hidden")
