@@ -5,8 +5,9 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tests.wizard_pilot import (
-    databases, error_text, name_project, on_screen, pick_existing_service, press_until,
-    scope_and_provider, source, step_is, summary_and_start, target, text_of, wait_for,
+    create_service, databases, error_text, name_project, on_screen, press_until,
+    scope_and_provider, source, step_is, summary_and_start, target, text_of, through_source,
+    until_service_ready, wait_for,
 )
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -26,10 +27,7 @@ def created(context, project_name: str) -> list:
 async def test_managed_instance_online(context, sandbox):
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        await scope_and_provider(pilot, sandbox)
-        await pick_existing_service(pilot)
-        await name_project(pilot, "payroll-mi")
-        await source(pilot, "sqlprod01")
+        await through_source(pilot, sandbox, "payroll-mi")
         await target(pilot, "", "sqlmi-contoso-prod")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
         await databases(pilot, ["SalesDB", "InventoryHub"])
@@ -52,18 +50,11 @@ async def test_managed_instance_offline_with_a_new_dms_instance(context, sandbox
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await scope_and_provider(pilot, sandbox)
-        await wait_for(pilot, lambda: app.screen.services, what="DMS instances")
-        await pilot.press("tab", *"dms-offline-01", "ctrl+o")
-        await wait_for(pilot, lambda: app.wizard.project.service_id.endswith("/dms-offline-01"))
+        await create_service(pilot, "dms-offline-01")
         await pilot.press("ctrl+n")  # not ready yet: refused, with the reason
         await wait_for(pilot, lambda: "DMS instance" in error_text(app))
         assert step_is(app, 2)
-        for _ in range(20):
-            if app.wizard.service is not None and app.wizard.service.ready:
-                break
-            sandbox.advance(60)
-            await pilot.pause(0.05)
-        await wait_for(pilot, lambda: app.wizard.service.ready, what="DMS instance created")
+        await until_service_ready(pilot, sandbox)
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 3))
         await name_project(pilot, "sales-offline")
         await source(pilot, "sqlprod01")
@@ -89,10 +80,7 @@ async def test_managed_instance_offline_with_a_new_dms_instance(context, sandbox
 async def test_sql_database(context, sandbox):
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        await scope_and_provider(pilot, sandbox)
-        await pick_existing_service(pilot)
-        await name_project(pilot, "sales-sqldb")
-        await source(pilot, "sqlprod01")
+        await through_source(pilot, sandbox, "sales-sqldb")
         await target(pilot, "Azure SQL D", "sql-contoso-prod")
         await pilot.press("tab", *"sqladmin", "tab", *"Target-pw-1")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
@@ -125,15 +113,8 @@ async def test_managed_instance_from_an_smb_share_needs_an_online_runtime(contex
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await scope_and_provider(pilot, sandbox)
-        await wait_for(pilot, lambda: app.screen.services, what="DMS instances")
-        await pilot.press("tab", *"dms-share-01", "ctrl+o")
-        await wait_for(pilot, lambda: app.wizard.project.service_id.endswith("/dms-share-01"))
-        for _ in range(20):
-            if app.wizard.service is not None and app.wizard.service.ready:
-                break
-            sandbox.advance(60)
-            await pilot.pause(0.05)
-        await wait_for(pilot, lambda: app.wizard.service.ready, what="DMS instance created")
+        await create_service(pilot, "dms-share-01")
+        await until_service_ready(pilot, sandbox)
         assert app.wizard.service.integration_runtime_state == "NeedRegistration"
         await pilot.press("ctrl+g")  # the keys a runtime registers with
         await wait_for(pilot, lambda: app.screen.keys is not None, what="auth keys")

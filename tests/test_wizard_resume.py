@@ -8,7 +8,7 @@ from textual.widgets import Input, SelectionList
 
 from tests.wizard_pilot import (
     databases, name_project, on_screen, pick_existing_service, scope_and_provider, source,
-    step_is, target, text_of, wait_for,
+    step_is, target, text_of, through_source, wait_for,
 )
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -31,10 +31,7 @@ async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, 
                                                                       dms_home):
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
-        await scope_and_provider(pilot, sandbox)
-        await pick_existing_service(pilot)
-        await name_project(pilot, "payroll")
-        await source(pilot, "sqlprod01", password=PASSWORD)
+        await through_source(pilot, sandbox, "payroll", password=PASSWORD)
         await target(pilot, "", "sqlmi-contoso-prod")
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: step_is(app, 6))

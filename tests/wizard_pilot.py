@@ -74,6 +74,25 @@ async def pick_existing_service(pilot) -> None:
     await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 3))
 
 
+async def create_service(pilot, name: str) -> None:
+    """Step 2: type a new DMS instance name and create it with Ctrl+O."""
+    app = pilot.app
+    await wait_for(pilot, lambda: app.screen.services, what="DMS instances")
+    await pilot.press("tab", *name, "ctrl+o")
+    await wait_for(pilot, lambda: app.wizard.project.service_id.endswith("/" + name))
+
+
+async def until_service_ready(pilot, sandbox) -> None:
+    """Advance the sandbox until the DMS instance being created is ready."""
+    app = pilot.app
+    for _ in range(20):
+        if app.wizard.service is not None and app.wizard.service.ready:
+            break
+        sandbox.advance(60)
+        await pilot.pause(0.05)
+    await wait_for(pilot, lambda: app.wizard.service.ready, what="DMS instance created")
+
+
 async def name_project(pilot, name: str) -> None:
     await pilot.press(*name, "enter")
     await wait_for(pilot, lambda: step_is(pilot.app, 4))
@@ -85,6 +104,14 @@ async def source(pilot, address: str, password: str = "pw-S3c") -> None:
     await pilot.press("ctrl+t")
     await wait_for(pilot, lambda: "Connected ✓" in text_of(app, "#source-result"))
     await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 5))
+
+
+async def through_source(pilot, sandbox, name: str, password: str = "pw-S3c") -> None:
+    """Steps 0–4 with the existing DMS instance and sqlprod01, up to the target step."""
+    await scope_and_provider(pilot, sandbox)
+    await pick_existing_service(pilot)
+    await name_project(pilot, name)
+    await source(pilot, "sqlprod01", password)
 
 
 async def target(pilot, kind_search: str, name: str) -> None:
