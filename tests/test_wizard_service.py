@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.test_wizard_steps import app_for, opened, project_at
+from tests.test_wizard_steps import opened_at
 from tests.test_wizard_steps import ids  # noqa: F401 - fixture
 from tests.wizard_pilot import text_of, wait_for
 from screens.step_service import node_summary
@@ -11,10 +11,7 @@ from tui.projects import projects_dir
 
 
 async def test_runtime_nodes_show_what_azure_reports(context, sandbox, ids):  # noqa: F811
-    project_at(2, sandbox, ids)
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 2)
+    async with opened_at(context, sandbox, ids, 2) as (app, pilot):
         await wait_for(pilot, lambda: "JUMPBOX01" in text_of(app, "#service-runtime"),
                        what="runtime nodes")
         text = text_of(app, "#service-runtime")
@@ -34,10 +31,7 @@ def test_node_status_shown_only_when_azure_reports_one():
 
 
 async def test_either_auth_key_can_be_copied_and_neither_is_saved(context, sandbox, ids):  # noqa: F811
-    project_at(2, sandbox, ids)
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 2)
+    async with opened_at(context, sandbox, ids, 2) as (app, pilot):
         await wait_for(pilot, lambda: app.wizard.service is not None, what="service")
         await pilot.press("ctrl+l")  # keys not shown yet: says how to show them
         await wait_for(pilot, lambda: "Ctrl+G" in text_of(app, "#step-error"))

@@ -4,6 +4,8 @@ The tests open a saved project at the step under test (which also exercises resu
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 from textual.widgets import Input
 
@@ -49,6 +51,16 @@ async def opened(pilot, step: int, password: str = "S3cret-pw!") -> None:
     await wait_for(pilot, lambda: step_is(pilot.app, step), what=f"step {step}")
 
 
+@asynccontextmanager
+async def opened_at(context, sandbox, ids, step: int, **changes):
+    """Save a project at ``step``, open it, and hand over (app, pilot) once the step shows."""
+    project_at(step, sandbox, ids, **changes)
+    app = app_for(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, step)
+        yield app, pilot
+
+
 async def refused(pilot, step: int, *fragments: str) -> None:
     """Next is pressed; the message shows every fragment and the step does not change."""
     await pilot.press("ctrl+n")
@@ -71,19 +83,13 @@ async def test_scope_needs_a_resource_group(context):
 
 
 async def test_provider_not_registered_blocks_next(context, sandbox, ids):
-    project_at(1, sandbox, ids)
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 1)
+    async with opened_at(context, sandbox, ids, 1) as (app, pilot):
         await wait_for(pilot, lambda: "NotRegistered" in text_of(app, "#provider-state"))
         await refused(pilot, 1, "Resource provider:", "press r to register")
 
 
 async def test_service_name_rules_and_none_chosen(context, sandbox, ids):
-    project_at(2, sandbox, ids, service_id="")
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 2)
+    async with opened_at(context, sandbox, ids, 2, service_id="") as (app, pilot):
         await wait_for(pilot, lambda: app.screen.services, what="services")
         await pilot.press("tab", *"9 lives", "ctrl+o")
         await wait_for(pilot, lambda: "DMS name: start with a letter" in error_text(app))
@@ -91,30 +97,21 @@ async def test_service_name_rules_and_none_chosen(context, sandbox, ids):
 
 
 async def test_project_name_rules(context, sandbox, ids):
-    project_at(3, sandbox, ids, name="payroll")
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 3)
+    async with opened_at(context, sandbox, ids, 3, name="payroll") as (app, pilot):
         app.screen.query_one("#project-name", Input).value = ""
         await pilot.press(*"pay roll!")
         await refused(pilot, 3, "Project name: use letters, digits")
 
 
 async def test_source_needs_a_server_and_a_tested_connection(context, sandbox, ids):
-    project_at(4, sandbox, ids, source={})
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 4)
+    async with opened_at(context, sandbox, ids, 4, source={}) as (app, pilot):
         await refused(pilot, 4, "Server: type the SQL Server host name")
         await pilot.press(*sandbox.source_address, "tab", "tab", "tab", *"sa", "tab", *"pw")
         await refused(pilot, 4, "Source: press Ctrl+T to test the connection")
 
 
 async def test_target_not_ready_is_refused_with_the_reason(context, sandbox, ids):
-    project_at(5, sandbox, ids, target_id="", target_kind="")
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 5)
+    async with opened_at(context, sandbox, ids, 5, target_id="", target_kind="") as (app, pilot):
         await pilot.press("tab")
         await wait_for(pilot, lambda: app.screen.targets, what="targets")
         assert app.screen.targets[0].name == "sqlmi-contoso-dev"
@@ -126,10 +123,7 @@ async def test_target_not_ready_is_refused_with_the_reason(context, sandbox, ids
 
 
 async def test_sql_vm_without_full_iaas_extension_is_refused(context, sandbox, ids):
-    project_at(5, sandbox, ids, target_id="", target_kind="")
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 5)
+    async with opened_at(context, sandbox, ids, 5, target_id="", target_kind="") as (app, pilot):
         await pilot.press("enter", *"SQL Server", "enter", "tab")
         await wait_for(pilot, lambda: any(t.name == "sqlvm-legacy-02" for t in app.screen.targets))
         index = [t.name for t in app.screen.targets].index("sqlvm-legacy-02")
@@ -139,10 +133,7 @@ async def test_sql_vm_without_full_iaas_extension_is_refused(context, sandbox, i
 
 
 async def test_databases_blockers_and_ssisdb_note(context, sandbox, ids):
-    project_at(6, sandbox, ids, databases=[])
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 6)
+    async with opened_at(context, sandbox, ids, 6, databases=[]) as (app, pilot):
         await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
         names = list(app.wizard.inventory)
         assert "master" not in names and "msdb" not in names
@@ -153,10 +144,7 @@ async def test_databases_blockers_and_ssisdb_note(context, sandbox, ids):
 
 
 async def test_settings_refuses_a_target_name_that_exists(context, sandbox, ids):
-    project_at(7, sandbox, ids)
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 7)
+    async with opened_at(context, sandbox, ids, 7) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
         name = app.screen.query_one("#name-0", Input)
         name.value = ""
@@ -167,37 +155,27 @@ async def test_settings_refuses_a_target_name_that_exists(context, sandbox, ids)
 
 
 async def test_settings_offline_needs_the_last_backup_file(context, sandbox, ids):
-    project_at(7, sandbox, ids, settings={"mode": "offline", "backup": "blob",
-                                          "storage_account_id": ids["account"],
-                                          "container": "sqlmigration",
-                                          "last_backup": {"SalesDB": ""}})
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 7)
+    settings = {"mode": "offline", "backup": "blob", "storage_account_id": ids["account"],
+                "container": "sqlmigration", "last_backup": {"SalesDB": ""}}
+    async with opened_at(context, sandbox, ids, 7, settings=settings) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
         app.screen.query_one("#last-0", Input).value = ""
         await refused(pilot, 7, "Last backup file for SalesDB")
 
 
 async def test_settings_share_needs_a_valid_path(context, sandbox, ids):
-    project_at(7, sandbox, ids, settings={"mode": "online", "backup": "share",
-                                          "storage_account_id": ids["account"],
-                                          "share_path": "fs01/backups"})
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 7)
+    settings = {"mode": "online", "backup": "share", "storage_account_id": ids["account"],
+                "share_path": "fs01/backups"}
+    async with opened_at(context, sandbox, ids, 7, settings=settings) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
         await refused(pilot, 7, "Share: write it as \\\\server\\share\\folder")
 
 
 async def test_summary_rechecks_before_start(context, sandbox, ids):
-    project_at(8, sandbox, ids, settings={
-        "mode": "online", "backup": "blob", "storage_account_id": ids["account"],
-        "container": "sqlmigration", "blob_auth": "AccountKey",
-        "target_names": {"SalesDB": "ReportingArchive"}})
-    app = app_for(context)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await opened(pilot, 8)
+    settings = {"mode": "online", "backup": "blob", "storage_account_id": ids["account"],
+                "container": "sqlmigration", "blob_auth": "AccountKey",
+                "target_names": {"SalesDB": "ReportingArchive"}}
+    async with opened_at(context, sandbox, ids, 8, settings=settings) as (app, pilot):
         await wait_for(pilot, lambda: "Fix before starting" in text_of(app, "#summary-checks"))
         await refused(pilot, 8, "Target name ReportingArchive")
         assert type(app.screen).__name__ == "SummaryStep"  # no confirmation was offered
