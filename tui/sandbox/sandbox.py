@@ -105,10 +105,15 @@ class Sandbox:
             raise KeyError(f"no simulated SQL Server at '{address}'")
         return srv
 
-    def _backup_dir(self, database: str) -> str:
+    def _source_db(self, database: str):
+        """The on-premises database by name; KeyError naming the server when there is none."""
         db = self.world.source.get(database)
         if db is None:
             raise KeyError(f"no database '{database}' on {self.source_address}")
+        return db
+
+    def _backup_dir(self, database: str) -> str:
+        db = self._source_db(database)
         for rec in reversed(db.backups):
             if rec.backup_type == "full" and rec.device.lower().startswith("https://"):
                 return rec.device.rsplit("/", 1)[0]
@@ -124,9 +129,7 @@ class Sandbox:
         with self._lock:
             self.simulate()
             src = self.world.source
-            db = src.get(source_database)
-            if db is None:
-                raise KeyError(f"no database '{source_database}' on {self.source_address}")
+            db = self._source_db(source_database)
             n = sum(1 for b in db.backups if b.backup_type == "log") + 1
             url = self._join(self._backup_dir(db.name), f"{db.name}_log_{n:03d}.trn")
             src.backup_log(db.name, url, tail=tail)
@@ -135,9 +138,7 @@ class Sandbox:
     def take_full_backup(self, source_database: str, url: str | None = None) -> BackupRecord:
         with self._lock:
             self.simulate()
-            db = self.world.source.get(source_database)
-            if db is None:
-                raise KeyError(f"no database '{source_database}' on {self.source_address}")
+            db = self._source_db(source_database)
             n = sum(1 for b in db.backups if b.backup_type == "full") + 1
             target = url or self._join(self._backup_dir(db.name), f"{db.name}_full_{n}.bak")
             return self.world.source.backup_full(db.name, target, duration=max(30.0, db.data_size_mb / 180.0))
@@ -146,9 +147,7 @@ class Sandbox:
         """A differential backup next to the full one: DMS uses it to bridge a gap in the log chain."""
         with self._lock:
             self.simulate()
-            db = self.world.source.get(source_database)
-            if db is None:
-                raise KeyError(f"no database '{source_database}' on {self.source_address}")
+            db = self._source_db(source_database)
             n = sum(1 for b in db.backups if b.backup_type == "diff") + 1
             target = url or self._join(self._backup_dir(db.name), f"{db.name}_diff_{n}.bak")
             return self.world.source.backup_diff(db.name, target, duration=max(10.0, db.data_size_mb / 900.0))
@@ -160,18 +159,14 @@ class Sandbox:
         (:meth:`repair_backup_chain`) or a differential backup bridges the gap
         (:meth:`take_diff_backup`)."""
         with self._lock:
-            db = self.world.source.get(source_database)
-            if db is None:
-                raise KeyError(f"no database '{source_database}' on {self.source_address}")
+            db = self._source_db(source_database)
             db.chain_gap = True
 
     def repair_backup_chain(self, source_database: str) -> list[BackupRecord]:
         """Copy the log backups taken elsewhere into the database's backup folder."""
         with self._lock:
             self.simulate()
-            db = self.world.source.get(source_database)
-            if db is None:
-                raise KeyError(f"no database '{source_database}' on {self.source_address}")
+            db = self._source_db(source_database)
             folder, moved = self._backup_dir(db.name), []
             for rec in db.stray_backups:
                 copy = replace(rec, device=self._join(folder, ntpath.basename(rec.device)))
