@@ -344,9 +344,7 @@ def no_full_backup(f: Facts):
         return Hit(BLOCKER, f"{f.name} has no full backup in its current recovery fork; the "
                             "migration starts by restoring one.",
                    "Take a full backup to the backup location, e.g. "
-                   + tsql.backup_full_tsql(f.db.name, "https://<account>.blob.core.windows.net/"
-                                                      "<container>/" + _folder(f.db.name)
-                                           + f"/{_folder(f.db.name)}_full.bak"))
+                   + tsql.backup_full_tsql(f.db.name, _example_url(f.db.name, "_full.bak")))
 
 
 @rule("no-log-backup", targets=BACKUP_TARGETS)
@@ -358,9 +356,7 @@ def no_log_backup(f: Facts):
         return Hit(WARNING, f"{f.name} has no log backup since its last full backup; an online "
                             "migration keeps restoring log backups until cutover.",
                    "Schedule log backups to the backup location (every few minutes), e.g. "
-                   + tsql.backup_log_tsql(f.db.name, "https://<account>.blob.core.windows.net/"
-                                                     "<container>/" + _folder(f.db.name)
-                                          + f"/{_folder(f.db.name)}_log_001.trn"))
+                   + tsql.backup_log_tsql(f.db.name, _example_url(f.db.name, "_log_001.trn")))
 
 
 @rule("backup-checksum", targets=BACKUP_TARGETS)
@@ -419,3 +415,9 @@ def _folder(name: str) -> str:
     """A blob folder name for a database: its name without characters blob paths reject."""
     cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in name).strip("-.")
     return cleaned or "database"
+
+
+def _example_url(name: str, file_suffix: str) -> str:
+    """Where a backup of the database would go in the blob container, for a fix's example."""
+    folder = _folder(name)
+    return f"https://<account>.blob.core.windows.net/<container>/{folder}/{folder}{file_suffix}"
