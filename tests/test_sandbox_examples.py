@@ -81,16 +81,6 @@ def check_answer(example: dict, resp) -> None:
         assert header.lower() in {h.lower() for h in resp.headers}, f"header {header} missing"
 
 
-@pytest.fixture()
-def sb():
-    return Sandbox(seed=0)
-
-
-@pytest.fixture()
-def c(sb):
-    return Clients(sb)
-
-
 def adapt(c: Clients, body: dict, *, kind: str, target: str, source_db: str = "SalesDB") -> dict:
     """An example's request body with its ids and names replaced by seeded ones."""
     body = copy.deepcopy(body)

@@ -16,16 +16,6 @@ from tui.sandbox import Fault, Sandbox
 from test_sandbox_support import DMS_RG, MI, SERVICE, TARGET_RG, Clients
 
 
-@pytest.fixture()
-def sb():
-    return Sandbox(seed=0)
-
-
-@pytest.fixture()
-def c(sb):
-    return Clients(sb)
-
-
 def _gets(sb, fragment):
     return [r for r in sb.requests if r.method == "GET" and fragment in r.path]
 

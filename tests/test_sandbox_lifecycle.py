@@ -5,19 +5,7 @@ from __future__ import annotations
 import pytest
 from azure.core.exceptions import HttpResponseError
 
-from tui.sandbox import Sandbox
-
-from test_sandbox_support import CONTAINER, MI, TARGET_RG, Clients, register_dms_provider
-
-
-@pytest.fixture()
-def sb():
-    return Sandbox(seed=0)
-
-
-@pytest.fixture()
-def c(sb):
-    return Clients(sb)
+from test_sandbox_support import CONTAINER, MI, TARGET_RG, register_dms_provider
 
 
 def _mi(c, name="SalesDB"):

@@ -15,11 +15,6 @@ from tui.source.errors import SourceError, SourceErrorKind
 from test_sandbox_support import MI, TARGET_RG, Clients
 
 
-@pytest.fixture()
-def sb():
-    return Sandbox(seed=0)
-
-
 def test_source_is_a_source(sb):
     src = sb.sql_server(sb.source_address)
     assert isinstance(src, Source)

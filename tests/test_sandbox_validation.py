@@ -13,16 +13,6 @@ from tui.sandbox import Sandbox
 from test_sandbox_support import DMS_RG, MI, MI_NOT_READY, SERVER, SERVICE, TARGET_RG, VM, VM_LIGHTWEIGHT, Clients
 
 
-@pytest.fixture()
-def sb():
-    return Sandbox(seed=0)
-
-
-@pytest.fixture()
-def c(sb):
-    return Clients(sb)
-
-
 def _put_mi(c, body, name="SalesDB", target=MI):
     return c.dms.database_migrations_sql_mi.begin_create_or_update(TARGET_RG, target, name, body).result()
 
