@@ -91,6 +91,13 @@ async def until(app, pilot, monitor, sandbox, predicate, step=15, limit=80):
     raise AssertionError(f"never reached; last status {monitor.selected.status}")
 
 
+async def open_cutover(pilot):
+    """Press c on the monitor; the screen it leads to (the cutover dialog when allowed)."""
+    await pilot.press("c")
+    await pilot.pause()
+    return pilot.app.screen
+
+
 async def delete_selected(app, pilot):
     """Press d on the monitor and confirm with y."""
     await pilot.press("d")

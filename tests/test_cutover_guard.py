@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import advance_until_ready, cutover_posts, open_monitor, start
+from sandbox_migrations import (advance_until_ready, cutover_posts, open_cutover, open_monitor,
+                                start)
 from screens.cutover import CutoverScreen
 from textual.widgets import Button, Input, Static
 from tui.app import DmsTuiApp
@@ -16,9 +17,7 @@ async def test_stale_ready_dialog_is_refused_by_the_controller(context, sandbox)
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = await open_monitor(app, pilot, mig)
-        await pilot.press("c")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_cutover(pilot)
         assert isinstance(dialog, CutoverScreen)
         # new log backups arrive after the dialog's last picture
         sandbox.take_log_backup("SalesDB")

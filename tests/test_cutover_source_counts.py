@@ -3,8 +3,8 @@ source is counted just before it; the target is counted with its own login."""
 
 from __future__ import annotations
 
-from sandbox_migrations import (advance_until, advance_until_ready, open_monitor, settle, start,
-                                text_of, until)
+from sandbox_migrations import (advance_until, advance_until_ready, open_cutover, open_monitor,
+                                settle, start, text_of, until)
 from screens.cutover import CutoverScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
@@ -40,9 +40,7 @@ async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(c
         await until(app, pilot, monitor, sandbox, lambda d: d.is_full_backup_restored)
 
         # the walk-through: traffic stopped, tail-log backup from the tool
-        await pilot.press("c")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_cutover(pilot)
         assert isinstance(dialog, CutoverScreen)
         await pilot.click("#stopped")
         tail_at = monitor.now()
@@ -67,9 +65,7 @@ async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(c
         await until(app, pilot, monitor, sandbox,
                     lambda d: d.pending_log_backups == 0 and "READY" in
                     text_of(monitor, "#detail-title"))
-        await pilot.press("c")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_cutover(pilot)
         await pilot.click("#stopped")
         dialog.query_one("#confirm-name", Input).value = "SalesDB"
         await pilot.pause()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import (advance_until_ready, cutover_posts, open_monitor, settle, start,
-                                step, text_of, until)
+from sandbox_migrations import (advance_until_ready, cutover_posts, open_cutover, open_monitor,
+                                settle, start, step, text_of, until)
 from screens.cutover import CutoverScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
@@ -39,9 +39,7 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         assert pending_seen > 0
 
         # refused while pending > 0: the dialog says why and the button stays disabled
-        await pilot.press("c")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_cutover(pilot)
         assert isinstance(dialog, CutoverScreen)
         assert app.focused is dialog.query_one("#cutover-cancel")
         assert "Not ready" in text_of(dialog, "#cutover-blockers")
@@ -64,9 +62,7 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         assert monitor.history.pending(mig.id)[-1] == 0
 
         # the guarded cutover: checklist, typed name, one request
-        await pilot.press("c")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_cutover(pilot)
         assert "Ready for cutover" in text_of(dialog, "#cutover-blockers")
         confirm = dialog.query_one("#cutover-confirm", Button)
         await pilot.click("#stopped")
@@ -120,9 +116,7 @@ async def test_cutover_confirm_pressed_twice_sends_one_request(context, sandbox)
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = await open_monitor(app, pilot, mig)
-        await pilot.press("c")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_cutover(pilot)
         await pilot.click("#stopped")
         dialog.query_one("#confirm-name", Input).value = "SalesDB"
         await pilot.pause()
@@ -144,9 +138,7 @@ async def test_tail_log_backup_from_the_cutover_dialog(context, sandbox):
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = await open_monitor(app, pilot, mig)
-        await pilot.press("c")
-        await pilot.pause()
-        dialog = app.screen
+        dialog = await open_cutover(pilot)
         await pilot.press("ctrl+t")
         await settle(app, pilot)
         assert dialog.backup_taken
