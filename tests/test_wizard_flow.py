@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tests.wizard_pilot import (
-    create_service, databases, error_text, name_project, on_screen, press_until,
+    create_service, databases, error_text, mi_databases, name_project, on_screen, press_until,
     scope_and_provider, source, step_is, summary_and_start, target, text_of, through_source,
     until_service_ready, wait_for,
 )
@@ -28,9 +28,7 @@ async def test_managed_instance_online(context, sandbox):
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await through_source(pilot, sandbox, "payroll-mi")
-        await target(pilot, "", "sqlmi-contoso-prod")
-        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
-        await databases(pilot, ["SalesDB", "InventoryHub"])
+        await mi_databases(pilot, ["SalesDB", "InventoryHub"])
         # settings: online and blob are the defaults; the account in the DMS instance's
         # resource group is preselected; pick the container by typing its name
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
@@ -58,9 +56,7 @@ async def test_managed_instance_offline_with_a_new_dms_instance(context, sandbox
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 3))
         await name_project(pilot, "sales-offline")
         await source(pilot, "sqlprod01")
-        await target(pilot, "", "sqlmi-contoso-prod")
-        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
-        await databases(pilot, ["SalesDB"])
+        await mi_databases(pilot, ["SalesDB"])
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
         await pilot.press("down", "enter")  # Mode: Offline
         await pilot.press("tab", "tab", "tab", "enter", *"sqlm", "enter")
@@ -121,9 +117,7 @@ async def test_managed_instance_from_an_smb_share_needs_an_online_runtime(contex
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 3))
         await name_project(pilot, "payroll-share")
         await source(pilot, "sqlprod01")
-        await target(pilot, "", "sqlmi-contoso-prod")
-        await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 6))
-        await databases(pilot, ["SalesDB"])
+        await mi_databases(pilot, ["SalesDB"])
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
         assert "Integration runtime: NeedRegistration" in text_of(app, "#settings-status")
         await pilot.press("tab", "down", "enter")  # Backups are in: an SMB share

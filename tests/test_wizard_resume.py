@@ -7,8 +7,8 @@ import time
 from textual.widgets import Input, SelectionList
 
 from tests.wizard_pilot import (
-    databases, name_project, on_screen, pick_existing_service, scope_and_provider, source,
-    step_is, target, text_of, through_source, wait_for,
+    databases, mi_databases, name_project, on_screen, pick_existing_service, scope_and_provider,
+    source, step_is, target, text_of, through_source, wait_for,
 )
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -32,10 +32,7 @@ async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, 
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await through_source(pilot, sandbox, "payroll", password=PASSWORD)
-        await target(pilot, "", "sqlmi-contoso-prod")
-        await pilot.press("ctrl+n")
-        await wait_for(pilot, lambda: step_is(app, 6))
-        await databases(pilot, ["SalesDB", "InventoryHub"])  # goes on to step 7
+        await mi_databases(pilot, ["SalesDB", "InventoryHub"])  # goes on to step 7
         await pilot.press("escape")  # back to 6: saved there with the selection
         await wait_for(pilot, lambda: step_is(app, 6))
         await pilot.press("ctrl+q")

@@ -128,6 +128,13 @@ async def target(pilot, kind_search: str, name: str) -> None:
     await wait_for(pilot, lambda: app.wizard.project.target_id.endswith("/" + name))
 
 
+async def mi_databases(pilot, names: list[str]) -> None:
+    """Steps 5–6 on sqlmi-contoso-prod: pick the instance, then the databases (on to step 7)."""
+    await target(pilot, "", "sqlmi-contoso-prod")
+    await press_until(pilot, ["ctrl+n"], lambda: step_is(pilot.app, 6))
+    await databases(pilot, names)
+
+
 async def databases(pilot, names: list[str]) -> None:
     app = pilot.app
     await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
