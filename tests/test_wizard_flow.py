@@ -61,10 +61,10 @@ async def test_managed_instance_offline_with_a_new_dms_instance(context, sandbox
         await pilot.press("down", "enter")  # Mode: Offline
         await pilot.press("tab", "tab", "tab", "enter", *"sqlm", "enter")
         await wait_for(pilot, lambda: app.screen.query_one("#container").value == "sqlmigration")
+        # the last backup file is filled in from the source's backup history
         last = app.screen.query_one("#last-0", Input)
-        if not last.value:
-            last.focus()
-            await pilot.press(*"SalesDB_full.bak")
+        await wait_for(pilot, lambda: last.value.endswith((".trn", ".bak")),
+                       what="last backup file from history")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
         assert "offline" in text_of(app, "#summary-migrations")
         await summary_and_start(pilot)
