@@ -78,7 +78,7 @@ class ProviderStep(WizardStep):
                 f"Registering… {elapsed_text(self.app.clock() - waits['provider'])} elapsed. "
                 "It usually takes a few minutes and carries on in Azure if you leave this "
                 "screen or quit.")
-            self.set_timer(self.app.poll_interval, self.check)
+            self.poll_later(self.check)
         else:
             self.query_one("#provider-wait", Static).update("Press r to register it.")
 

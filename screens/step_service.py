@@ -198,7 +198,7 @@ class ServiceStep(WizardStep):
         wait.update(f"Creating {service.name}… "
                     f"{elapsed_text(self.app.clock() - self.state.waits['service'])} elapsed. "
                     "This takes a few minutes and carries on in Azure if you leave or quit.")
-        self.set_timer(self.app.poll_interval, lambda: self.poll_service(service.id))
+        self.poll_later(lambda: self.poll_service(service.id))
 
     @on(Runtime)
     def got_runtime(self, message: Runtime) -> None:

@@ -56,6 +56,14 @@ class WizardStep(BaseScreen):
     def start(self) -> None:
         """Called once the screen is up and the secrets it needs are in memory."""
 
+    def poll_later(self, callback) -> None:
+        """Run ``callback`` after the poll interval — one pending poll per step at most, so a
+        key pressed twice during a long wait never starts a second polling chain."""
+        pending = getattr(self, "_poll_timer", None)
+        if pending is not None:
+            pending.stop()
+        self._poll_timer = self.set_timer(self.app.poll_interval, callback)
+
     # ---------------------------------------------------------------- feedback
 
     def show_error(self, message: str) -> None:
