@@ -286,6 +286,18 @@ def test_seeded_chain_first_log_backup_contains_the_end_of_the_latest_full(sb, c
     assert log1.first_lsn <= full.last_lsn < log1.last_lsn
 
 
+def test_every_backup_set_has_its_own_id(sb, c):
+    """log_001 starts at full_1's first LSN; it must still be a set of its own, or a client
+    that keys sets by id (as the monitor does) loses it."""
+    c.dms.database_migrations_sql_mi.begin_create_or_update(
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(200)
+    sets = _mi(c).properties.migration_status_details.active_backup_sets
+    ids = [s.backup_set_id for s in sets]
+    assert len(ids) == len(set(ids))
+    assert "SalesDB_log_001.trn" in {s.list_of_backup_files[0].file_name for s in sets}
+
+
 def test_a_newer_full_backup_sets_aside_the_older_files(sb, c):
     """A full backup taken after log_003: DMS restores it and then only log_004; the older full
     backups and log_001-003 are reported skipped, with the reason, and never count as pending."""

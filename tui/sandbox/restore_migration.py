@@ -323,7 +323,7 @@ class BackupRestoreMigration(Migration):
     def _set_json(self, f: TrackedFile, now: float) -> dict:
         b = f.blob
         restored = f.restore_end is not None and f.restore_end <= now
-        d = {"backupSetId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{b.server}/{b.database}/{b.first_lsn}")),
+        d = {"backupSetId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{b.server}/{b.database}/{b.backup_type}/{b.first_lsn}/{b.file_name}")),
              "firstLSN": str(b.first_lsn), "lastLSN": str(b.last_lsn),
              "backupType": BACKUP_TYPES.get(b.backup_type, b.backup_type),
              "listOfBackupFiles": [self._file_json(f, now)],
