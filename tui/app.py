@@ -11,6 +11,7 @@ from textual import events
 from textual.app import App
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.binding import Binding
+from textual.dom import NoScreen
 from textual.worker import Worker, WorkerState
 
 from tui import __version__
@@ -225,7 +226,10 @@ class DmsTuiApp(App):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The label of the focused field shows focus as well as the field's own bar."""
-        screen = event.widget.screen
+        try:
+            screen = event.widget.screen
+        except NoScreen:  # focus arrived as the widget's dialog was being dismissed
+            return
         for label in screen.query(".-focus-label"):
             label.remove_class("-focus-label")
         label = field_label(event.widget)
