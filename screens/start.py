@@ -61,7 +61,8 @@ class StartScreen(BaseScreen):
             "No project can be opened. Press n to start one."
         if damaged:
             hint += (f" {damaged} damaged file{'s' if damaged > 1 else ''} can't be opened: "
-                     "fix or move it away, then come back here.")
+                     f"fix or move {'them' if damaged > 1 else 'it'} away, then come back "
+                     "here.")
         self.query_one("#projects-hint", Static).update(hint)
 
     @on(OptionList.OptionSelected, "#start-menu")

@@ -265,7 +265,24 @@ def _serialize(project: Project) -> bytes:
     return tomli_w.dumps(_strip_secrets(asdict(project))).encode("utf-8")
 
 
+_written: dict[Path, tuple[tuple, list[str]]] = {}  # file → (its stat when we wrote it, ids)
+
+
+def _stat_key(path: Path) -> tuple:
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
 def _ids_on_disk(path: Path) -> list[str]:
+    """The migration ids the file holds now — re-read only when someone else wrote it since
+    this process did (parsing TOML on every keystroke's save would be wasted time)."""
+    try:
+        key = _stat_key(path)
+    except OSError:
+        return []
+    cached = _written.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
     try:
         return list(schema.check(schema.decode(path.read_bytes())).get("migration_ids", []))
     except (OSError, schema.Damaged):
@@ -310,6 +327,7 @@ def save_project(project: Project, *, lock: ProjectLock | None = None,
                 write_atomically(path, _serialize(project), exclusive=create)
             except FileExistsError:
                 raise ProjectExists(project.name) from None
+            _written[path] = (_stat_key(path), list(project.migration_ids))
         finally:
             if temporary is not None:
                 temporary.release()
