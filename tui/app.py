@@ -202,6 +202,18 @@ class DmsTuiApp(App):
             self.project_lock = None
         self.wizard = None
 
+    def save_wizard(self, at: int) -> bool:
+        """Note the wizard is on step ``at`` and write the project; a failure is said on
+        screen (``False``), never raised."""
+        try:
+            self.wizard.save(at)
+        except (OSError, DmsTuiError) as exc:
+            text = getattr(exc, "full_text", None) or str(exc)
+            self.notify(f"Not saved: {text}", title="Project not saved", severity="error",
+                        timeout=15, markup=False)
+            return False
+        return True
+
     def _flush_step(self) -> None:
         from screens.wizard_step import WizardStep
 
@@ -214,6 +226,8 @@ class DmsTuiApp(App):
         from screens.wizard_step import WizardStep
 
         self._flush_step()
+        if self.wizard is not None and step < 9:
+            self.save_wizard(at=step)  # a jump from the palette: resume there too
         if step >= 9:
             project = self.wizard.project if self.wizard else None
             self.leave_wizard(to_start=True)
