@@ -100,7 +100,8 @@ def _option(entry: ProjectFile) -> Option:
     text = Text(f"{p.name:<24} {where}")
     holder = holder_of(p.name, entry.path)
     if holder is not None:
-        text.append(f"\n  open in {holder.describe()}: read-only here")
+        watch = " (monitor only here)" if p.migration_ids or p.step >= 9 else ""
+        text.append(f"\n  in use by {holder.describe()}{watch}")
     for note in entry.notes:
         text.append(f"\n  note: {note}")
     return Option(text, id=p.name)

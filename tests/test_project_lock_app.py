@@ -54,7 +54,7 @@ async def test_the_wizard_refuses_a_project_another_process_has_open(context, dm
             assert "only one dms-tui at a time" in notes(app)
             assert app.wizard is None and app.project_lock is None
             line = str(app.screen.query_one("#projects").options[0].prompt)
-            assert f"open in dms-tui process {other.proc.pid}" in line
+            assert f"in use by dms-tui process {other.proc.pid}" in line
             await pilot.press("o", "enter")  # trying again from the list: refused again
             await wait_for(pilot, lambda: notes(app).count(f"process {other.proc.pid}") >= 2)
             assert type(app.screen).__name__ == "StartScreen"
@@ -72,7 +72,7 @@ async def test_a_second_instance_watches_read_only_and_writes_nothing(context, s
             await on_screen(pilot, "MonitorScreen")
             monitor = app.screen
             assert "READ-ONLY" in monitor.sub_title
-            assert f"process {other.proc.pid}" in monitor.sub_title
+            assert f"open in pid {other.proc.pid}" in monitor.sub_title
             assert "read-only" in notes(app)
             await monitor.refresh_once()
             await until(app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded",

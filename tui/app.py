@@ -191,7 +191,8 @@ class DmsTuiApp(App):
         self.notify(f"Project {project.name} is open in {who}. Its migrations are shown here "
                     "read-only; the wizard and any change to the project stay with that one.",
                     title="Read-only", severity="warning", timeout=15, markup=False)
-        self._push_monitor(project, project.service_id or None, read_only=who)
+        short = f"pid {locked.holder.pid}" if locked.holder.pid else "another dms-tui"
+        self._push_monitor(project, project.service_id or None, read_only=short)
 
     def close_project(self) -> None:
         """Nothing is open any more (back on the start screen, or quitting): let go of the
@@ -276,7 +277,7 @@ class DmsTuiApp(App):
         monitor = MonitorScreen(project=project, service_id=service_id)
         self.push_screen(monitor)
         if read_only:
-            monitor.sub_title = f"{self.sub_title} · READ-ONLY: open in {read_only}"
+            monitor.sub_title = f"{self.sub_title} · READ-ONLY, open in {read_only}"
 
     async def action_quit(self) -> None:
         """Keep what is on the current step before leaving (every change is saved as it is
