@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import os
 import stat
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from tests.other_instance import OtherInstance
 from tui.errors import DmsTuiError
 from tui.projects import (
     Project, ProjectExists, ProjectLocked, clean_temp_files, delete_project, holder_of,
@@ -154,7 +153,7 @@ def test_two_lock_holders_exclude_each_other_and_say_who():
     save_project(Project(name="payroll"))
     first = lock_project("payroll")
     with pytest.raises(ProjectLocked) as info:
-        lock_project("payroll")  # another open file description: as another process
+        lock_project("payroll")  # a second hold, even in this process
     holder = info.value.holder
     assert holder.pid == os.getpid() and holder.user and holder.host
     assert f"process {os.getpid()}" in str(info.value)
@@ -169,19 +168,13 @@ def test_two_lock_holders_exclude_each_other_and_say_who():
 
 def test_a_lock_held_by_another_process_names_it_and_dies_with_it(dms_home):
     save_project(Project(name="payroll"))
-    code = ("import sys; from tui.projects import lock_project; l = lock_project('payroll'); "
-            "print('held', flush=True); sys.stdin.read()")
-    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                             stdout=subprocess.PIPE, text=True,
-                             env=os.environ | {"DMS_TUI_HOME": str(dms_home)})
-    try:
-        assert child.stdout.readline().strip() == "held"
+    with OtherInstance("payroll", dms_home) as other:
         with pytest.raises(ProjectLocked) as info:
             lock_project("payroll")
-        assert info.value.holder.pid == child.pid
-    finally:
-        child.kill()  # no clean-up code runs: the kernel drops the lock
-        child.wait(timeout=30)
+        assert info.value.holder.pid == other.pid
+        assert holder_of("payroll", project_path("payroll")).pid == other.pid
+        with pytest.raises(ProjectLocked):
+            save_project(Project(name="payroll", step=5))
     lock_project("payroll").release()
 
 
@@ -260,10 +253,10 @@ def test_only_stale_temp_files_of_our_own_pattern_are_removed():
     assert clean_temp_files("payroll", now=time.time() + 3600) == [fresh]
 
 
-def test_temp_files_of_a_project_open_elsewhere_are_left_alone():
+def test_temp_files_of_a_project_open_elsewhere_are_left_alone(dms_home):
     save_project(Project(name="payroll"))
     stale = projects_dir() / ".payroll.k2j4x_9a.tmp"
-    with lock_project("payroll"):  # held: as by another instance
+    with OtherInstance("payroll", dms_home):
         stale.write_text("x")
         os.utime(stale, (time.time() - 3600,) * 2)
         scan_projects()

@@ -4,10 +4,9 @@ wizard refused (with who holds it) and the monitor read-only, and writes nothing
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 from sandbox_migrations import delete_selected, start, until
+from tests.other_instance import OtherInstance
 from tests.wizard_pilot import on_screen, step_is, wait_for
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -22,25 +21,6 @@ def app_for(context, **kw) -> DmsTuiApp:
 
 def notes(app) -> str:
     return "\n".join(str(n.message) for n in app._notifications)
-
-
-class OtherInstance:
-    """Another process holding the project's lock, as a second dms-tui would."""
-
-    def __init__(self, name: str, home) -> None:
-        code = (f"import sys; from tui.projects import lock_project; "
-                f"l = lock_project({name!r}); print('held', flush=True); sys.stdin.read()")
-        self.proc = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, text=True,
-                                     env=os.environ | {"DMS_TUI_HOME": str(home)})
-        assert self.proc.stdout.readline().strip() == "held"
-
-    def __enter__(self) -> "OtherInstance":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.proc.kill()
-        self.proc.wait(timeout=30)
 
 
 async def test_the_wizard_refuses_a_project_another_process_has_open(context, dms_home):

@@ -6,7 +6,9 @@ stale lock can't outlive its holder. The lock file says who holds it — process
 since when — so a second instance can tell the DBA who has the project open.
 
 ``flock`` locks belong to an open file description: two ``ProjectLock`` objects in one process
-exclude each other just as two processes do.
+exclude each other just as two processes do. (Where ``flock`` is emulated with POSIX locks, as
+on some NFS homes, closing any descriptor of the file drops the process's lock: so a lock file
+this process holds is never opened a second time — ``held_here`` answers instead.)
 """
 
 from __future__ import annotations
@@ -53,6 +55,14 @@ class ProjectLocked(DmsTuiError):
         self.holder = holder
 
 
+_held: dict[Path, Holder] = {}  # lock files this process holds → what it wrote in them
+
+
+def held_here(project_file: Path) -> Holder | None:
+    """This process's own hold on the project, if it has one."""
+    return _held.get(lock_path(project_file))
+
+
 def lock_path(project_file: Path) -> Path:
     return project_file.with_name(f".{project_file.stem}.lock")
 
@@ -87,6 +97,9 @@ class ProjectLock:
     @classmethod
     def acquire(cls, name: str, project_file: Path) -> "ProjectLock":
         lock = cls(name, project_file)
+        mine = _held.get(lock.path)
+        if mine is not None:
+            raise ProjectLocked(name, mine)
         fd = os.open(lock.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -101,6 +114,7 @@ class ProjectLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(me.__dict__).encode(), 0)
         lock._fd = fd
+        _held[lock.path] = me
         return lock
 
     @property
@@ -112,6 +126,7 @@ class ProjectLock:
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
+        _held.pop(self.path, None)
         try:
             if remove:
                 self.path.unlink(missing_ok=True)
@@ -130,6 +145,9 @@ class ProjectLock:
 def holder_of(name: str, project_file: Path) -> Holder | None:
     """Who holds the project now, or ``None`` when nobody does. Looks with a shared lock,
     given back at once: never waits, never writes."""
+    mine = held_here(project_file)
+    if mine is not None:
+        return mine
     try:
         fd = os.open(lock_path(project_file), os.O_RDONLY)
     except OSError:

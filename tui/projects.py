@@ -23,7 +23,7 @@ from typing import Any, Iterable
 from tui import project_schema as schema
 from tui.errors import DmsTuiError
 from tui.private_files import private_dir, temp_prefix, write_atomically
-from tui.project_lock import ProjectLock, ProjectLocked, holder_of
+from tui.project_lock import ProjectLock, ProjectLocked, held_here, holder_of
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 NAME_RULE = "use letters, digits, '.', '_' or '-' (up to 64, starting with a letter or digit)"
@@ -252,6 +252,9 @@ def _clean_leftovers(folder: Path) -> None:
              if (m := re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.tmp", p.name))
              and not validate_name(m.group(1))}
     for name in names:
+        if held_here(project_path(name)):
+            clean_temp_files(name)  # ours: nobody else writes it
+            continue
         try:
             lock = lock_project(name)
         except (ProjectLocked, OSError):
