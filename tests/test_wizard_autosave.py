@@ -180,3 +180,24 @@ async def test_a_new_project_never_takes_an_existing_name(context, sandbox):
         await pilot.press("escape")  # Back with that name typed: nothing written
         await wait_for(pilot, lambda: step_is(app, 2))
     assert project_path("hr").read_bytes() == hr_before
+
+
+async def test_a_jump_from_the_palette_is_where_the_project_resumes(context, sandbox, ids):
+    from tests.wizard_pilot import on_screen
+
+    project_at(6, sandbox, ids)
+    app = app_for(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, 6)
+        await pilot.press("ctrl+p")
+        await on_screen(pilot, "CommandPalette")
+        await pilot.press(*"go to step 1/9")
+        await wait_for(pilot, lambda: "Go to step 1/9" in str(
+            app.screen.query_one("CommandList").get_option_at_index(0).prompt),
+            what="the palette's match")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: step_is(app, 1))
+        await wait_for(pilot, lambda: load_project("payroll").resume_step == 1,
+                       what="the jump saved")
+    saved = load_project("payroll")
+    assert saved.resume_step == 1 and saved.step == 6
