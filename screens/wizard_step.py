@@ -34,7 +34,12 @@ class WizardStep(BaseScreen):
 
     @property
     def state(self) -> WizardState:
-        return self.app.wizard
+        """The project this step was opened for — bound on first use, so a step still on its
+        way out can never write into a project opened after it."""
+        bound = getattr(self, "_wizard_state", None)
+        if bound is None:
+            bound = self._wizard_state = self.app.wizard
+        return bound
 
     def compose_body(self) -> ComposeResult:
         yield StepIndicator(self.STEP)
@@ -102,7 +107,8 @@ class WizardStep(BaseScreen):
     def changed(self) -> None:
         """Something on the step changed: save it soon."""
         self._dirty = True
-        if getattr(self, "_save_timer", None) is None and self.state.named:
+        if getattr(self, "_save_timer", None) is None and self.state is not None \
+                and self.state.named:
             self._save_timer = self.set_timer(self.SAVE_DELAY, self.save_now)
 
     def save_now(self, at: int | None = None) -> bool:
@@ -112,7 +118,7 @@ class WizardStep(BaseScreen):
         timer, self._save_timer = getattr(self, "_save_timer", None), None
         if timer is not None:
             timer.stop()
-        if not getattr(self, "_dirty", False) and at is None:
+        if self.state is None or (not getattr(self, "_dirty", False) and at is None):
             return True
         self._dirty = False
         try:
