@@ -696,7 +696,8 @@ class MonitorScreen(BaseScreen):
             # saved too, so the deleted migration does not come back on the next run
             project.migration_ids = [i for i in ids if i.lower() != key]
             import copy
-            self._save_project(copy.deepcopy(project))
+            self._save_project(copy.deepcopy(project), migration_id,
+                               getattr(self.app, "project_lock", None))
 
     @dataclass
     class ProjectSaved(Message):
@@ -704,11 +705,11 @@ class MonitorScreen(BaseScreen):
         ok: bool
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-project")
-    def _save_project(self, project: Any) -> None:
+    def _save_project(self, project: Any, deleted: str, lock: Any) -> None:
         from tui.projects import save_project
 
         try:
-            path = save_project(project)
+            path = save_project(project, lock=lock, forget=(deleted,))
         except (OSError, DmsTuiError) as exc:
             self.post_message(self.ProjectSaved(
                 f"The project file could not be saved ({exc}); the deleted migration may "

@@ -248,8 +248,8 @@ class ScopeScreen(BaseScreen):
             self.query_one("#step-error", Static).update(message)
             return
         self.app.context.use_subscription(self.project.subscription_id)
-        self.app.wizard.save(1)
-        self.app.goto_step(1)
+        if self.app.save_wizard(at=1):
+            self.app.goto_step(1)
 
     def action_back(self) -> None:
         self.app.leave_wizard(to_start=True)

@@ -45,6 +45,7 @@ class DatabasesStep(WizardStep):
     def __init__(self) -> None:
         super().__init__()
         self.findings: dict[str, list[Finding]] = {}
+        self.listed = False  # the list shows the source's databases (read at least once)
 
     def compose_step(self) -> ComposeResult:
         kind = self.state.kind or TargetKind.SQL_MI
@@ -99,6 +100,7 @@ class DatabasesStep(WizardStep):
             if blockers:
                 label.append(" BLOCKED", style="bold red")
             sel.add_option(Selection(label, d.name, d.name in chosen))
+        self.listed = True
         self.query_one("#databases-status", Static).update(
             f"{len(message.databases)} user databases on "
             f"{self.state.project.source.get('server', '')}. Highlight one to see its "
@@ -140,7 +142,12 @@ class DatabasesStep(WizardStep):
         return None
 
     def commit(self) -> None:
-        if self.state.inventory:
-            order = list(self.state.inventory)
-            chosen = set(self._selected())
-            self.state.project.databases = [n for n in order if n in chosen]
+        """The selection once the list is read (an empty list while loading is not a choice);
+        a database with a blocker is not saved as chosen."""
+        if not self.listed or not self.state.inventory:
+            return
+        order = list(self.state.inventory)
+        chosen = set(self._selected())
+        blocked = {name for name, found in self.findings.items()
+                   if any(f.severity == Severity.BLOCKER for f in found)}
+        self.state.project.databases = [n for n in order if n in chosen and n not in blocked]

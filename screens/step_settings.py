@@ -394,25 +394,53 @@ class SettingsStep(WizardStep):
         return None
 
     def commit(self) -> None:
+        """Each choice that passes its own check; one that does not (a blank last backup
+        file, a taken target name, a container DMS rejects) keeps its saved value."""
         s = self.state.settings
         s["mode"] = self._mode()
-        s["target_names"] = self._names()
+        saved = s.get("target_names", {})
+        names = {db: saved[db] for db in self.dbs if db in saved}
+        for db, name in self._names().items():
+            if not self._name_problem(db, name, names):
+                names[db] = name
+        s["target_names"] = names
         if self.is_sqldb:
-            s["tables"] = {db: ([] if all(choice.values()) else
-                                [n for n, on in choice.items() if on])
-                           for db, choice in self.table_choice.items()}
+            tables = dict(s.get("tables", {}))
+            for db, choice in self.table_choice.items():
+                if any(choice.values()):
+                    tables[db] = [] if all(choice.values()) else \
+                        [n for n, on in choice.items() if on]
+            s["tables"] = tables
             return
         s["backup"] = self._backup()
         account = self.query_one("#account", Select).value
         if isinstance(account, str):
             s["storage_account_id"] = account
         container = self.query_one("#container", Select).value
-        if isinstance(container, str):
+        if isinstance(container, str) and not v.container(container):
             s["container"] = container
         s["blob_auth"] = "ManagedIdentity" if self.query_one("#auth-mi", RadioButton).value \
             else "AccountKey"
-        s["share_path"] = self.query_one("#share-path", Input).value.strip()
-        s["share_user"] = self.query_one("#share-user", Input).value.strip()
+        share = self.query_one("#share-path", Input).value.strip()
+        if not v.share_path(share):
+            s["share_path"] = share
+        share_user = self.query_one("#share-user", Input).value.strip()
+        if share_user:
+            s["share_user"] = share_user
         self.state.secrets.share_password = self.query_one("#share-password", Input).value
-        s["last_backup"] = {db: self.query_one(f"#last-{i}", Input).value.strip()
-                            for i, db in enumerate(self.dbs)}
+        saved = s.get("last_backup", {})
+        last = {db: saved[db] for db in self.dbs if db in saved}
+        for i, db in enumerate(self.dbs):
+            typed = self.query_one(f"#last-{i}", Input).value.strip()
+            if typed:
+                last[db] = typed
+        s["last_backup"] = last
+
+    def _name_problem(self, db: str, name: str, chosen: dict[str, str]) -> str | None:
+        """``name`` for ``db`` alone: a valid name, free on the target (MI/VM) or existing
+        (SQL DB) once the target's databases are known, and no other database's."""
+        others = {n.lower() for d, n in chosen.items() if d != db}
+        if name.lower() in others:
+            return f"Target name {name}: used twice."
+        return v.target_names({db: name}, self.existing or [],
+                              must_exist=self.is_sqldb and self.existing is not None)

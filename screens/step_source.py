@@ -148,9 +148,20 @@ class SourceStep(WizardStep):
         return None
 
     def commit(self) -> None:
-        p = self.params()
-        self.state.project.source = {
-            "server": p.server, "port": p.port, "authentication": p.authentication,
-            "user": p.user, "encrypt": p.encrypt,
-            "trust_server_certificate": p.trust_server_certificate}
-        self.state.secrets.source_password = p.password
+        """Each field that passes its check; a field that does not keeps its saved value."""
+        src = dict(self.state.project.source)
+        server = self.query_one("#server", Input).value.strip()
+        port = self.query_one("#port", Input).value.strip()
+        auth = str(self.query_one("#auth", Select).value)
+        user = self.query_one("#user", Input).value.strip()
+        if not v.server(server):
+            src["server"] = server
+        if port.isascii() and not v.port(port):
+            src["port"] = int(port)
+        src["authentication"] = auth
+        if not v.login_user(auth, user):
+            src["user"] = user
+        src["encrypt"] = self.query_one("#encrypt", Checkbox).value
+        src["trust_server_certificate"] = self.query_one("#trust", Checkbox).value
+        self.state.project.source = src
+        self.state.secrets.source_password = self.query_one("#password", Input).value

@@ -151,7 +151,11 @@ class SummaryStep(WizardStep):
     @on(Created)
     def created(self, message: Created) -> None:
         self.state.project.migration_ids.append(message.migration_id)
-        self.state.save()
+        if not self.save_now(at=self.STEP):
+            self.app.notify(f"Migration {message.migration_id} was created in Azure but the "
+                            "project file could not be saved: the monitor's list of all "
+                            "migrations (a) still shows it.", severity="error", timeout=30,
+                            markup=False)
         self.query_one("#summary-checks", Static).update(
             f"Created the migration of {message.database}…")
 
@@ -165,5 +169,5 @@ class SummaryStep(WizardStep):
                 f"{len(self.state.project.databases)} created; press Ctrl+N to retry the "
                 "rest.")
             return
-        self.state.save(9)
+        self.save_now(at=9)
         self.app.goto_step(9)

@@ -146,11 +146,15 @@ class TargetStep(WizardStep):
         return None
 
     def commit(self) -> None:
-        if self._kind() == TargetKind.SQL_DB:
-            self.state.settings["target_user"] = self.query_one("#target-user",
-                                                                Input).value.strip()
-            self.state.secrets.target_password = self.query_one("#target-password",
-                                                                Input).value
-            if self.state.target is not None:
-                self.state.settings["target_fqdn"] = self.state.target.fqdn
-            self.state.settings["mode"] = "offline"
+        """The target itself is saved when picked (Enter); here the SQL login, only once a
+        SQL Database server is the picked target — browsing the kinds changes nothing."""
+        if self.state.project.target_kind != TargetKind.SQL_DB.value \
+                or self._kind() != TargetKind.SQL_DB:
+            return
+        user = self.query_one("#target-user", Input).value.strip()
+        if user:
+            self.state.settings["target_user"] = user
+        self.state.secrets.target_password = self.query_one("#target-password", Input).value
+        if self.state.target is not None:
+            self.state.settings["target_fqdn"] = self.state.target.fqdn
+        self.state.settings["mode"] = "offline"

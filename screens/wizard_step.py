@@ -1,13 +1,16 @@
-"""What every wizard step shares: the step indicator, Back/Next, the inline error line."""
+"""What every wizard step shares: the step indicator, Back/Next, the inline error line, and
+saving every valid change as it is made (so a dropped SSH session loses nothing)."""
 
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Checkbox, DataTable, Input, RadioSet, Select, SelectionList, Static
 
 from screens.base import BaseScreen
+from tui.errors import DmsTuiError
 from tui.wizard_state import WizardState
 from widgets.step_indicator import StepIndicator
 from widgets.compact import compact_all
@@ -15,9 +18,15 @@ from widgets.compact import compact_all
 
 class WizardStep(BaseScreen):
     """A step: subclasses set ``STEP`` and implement ``compose_step``, ``problem`` (None when
-    Next may go on) and ``commit`` (write the choices into the project)."""
+    Next may go on) and ``commit`` (write into the project each choice on screen that passes
+    its own check; leave the saved value of any that does not).
+
+    A change on the step (typing, a pick, a toggle) is saved within ``SAVE_DELAY`` seconds:
+    the first change arms one timer, later ones ride along, so a burst of keys is one small
+    write. Next, Back, quitting and leaving the step write at once."""
 
     STEP = 0
+    SAVE_DELAY = 0.3
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
         Binding("escape", "back", "Back", id="wizard.back"),
@@ -25,7 +34,12 @@ class WizardStep(BaseScreen):
 
     @property
     def state(self) -> WizardState:
-        return self.app.wizard
+        """The project this step was opened for — bound on first use, so a step still on its
+        way out can never write into a project opened after it."""
+        bound = getattr(self, "_wizard_state", None)
+        if bound is None:
+            bound = self._wizard_state = self.app.wizard
+        return bound
 
     def compose_body(self) -> ComposeResult:
         yield StepIndicator(self.STEP)
@@ -80,7 +94,49 @@ class WizardStep(BaseScreen):
         return None
 
     def commit(self) -> None:
-        """Write what is on screen into ``self.state.project`` (no validation)."""
+        """Write into ``self.state.project`` each value on screen that passes its check."""
+
+    # ---------------------------------------------------------------- saving
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(RadioSet.Changed)
+    @on(Checkbox.Changed)
+    @on(SelectionList.SelectedChanged)
+    @on(DataTable.RowSelected)
+    def changed(self) -> None:
+        """Something on the step changed: save it soon."""
+        self._dirty = True
+        if getattr(self, "_save_timer", None) is None and self.state is not None \
+                and self.state.named:
+            self._save_timer = self.set_timer(self.SAVE_DELAY, self.save_now)
+
+    def save_now(self, at: int | None = None) -> bool:
+        """Write what is on screen (what passes its checks) now; ``at`` is the step the DBA
+        goes to (default: this one). ``False`` when it could not be written — said on
+        screen, never raised."""
+        timer, self._save_timer = getattr(self, "_save_timer", None), None
+        if timer is not None:
+            timer.stop()
+        if self.state is None or (not getattr(self, "_dirty", False) and at is None):
+            return True
+        self._dirty = False
+        try:
+            if self.is_mounted:
+                self.commit()
+            self.state.save(self.STEP if at is None else at)
+        except (OSError, DmsTuiError) as exc:
+            self._dirty = True
+            text = getattr(exc, "full_text", None) or f"{exc.strerror or exc}"
+            if text != getattr(self, "_save_failed", ""):
+                self.app.notify(f"Not saved: {text}", title="Project not saved",
+                                severity="error", timeout=15, markup=False)
+            self._save_failed = text
+            return False
+        self._save_failed = ""
+        return True
+
+    # ---------------------------------------------------------------- navigation
 
     def action_next(self) -> None:
         if self.is_busy():
@@ -91,16 +147,16 @@ class WizardStep(BaseScreen):
             self.show_error(message)
             return
         self.show_error("")
-        self.commit()
-        self.state.save(self.STEP + 1)
-        self.app.goto_step(self.STEP + 1)
+        if self.save_now(at=self.STEP + 1):
+            self.app.goto_step(self.STEP + 1)
 
     def action_back(self) -> None:
-        self.commit()
+        """Back keeps each valid choice of this step; it never renames, never rewinds the
+        step reached, and goes back even when the save failed (it was said on screen)."""
+        self.save_now(at=max(1, self.STEP - 1))
         if self.STEP <= 1:
             self.app.leave_wizard()
             return
-        self.state.save(self.STEP - 1)
         self.app.goto_step(self.STEP - 1)
 
     def is_busy(self) -> bool:

@@ -48,6 +48,6 @@ def test_missing_project_names_the_folder(dms_home):
 def test_corrupt_file_is_reported_not_crashing(dms_home):
     (dms_home / "projects").mkdir(parents=True)
     (dms_home / "projects" / "bad.toml").write_text("step = [")
-    with pytest.raises(DmsTuiError, match="can't be read"):
+    with pytest.raises(DmsTuiError, match="can't be used: it is not valid TOML"):
         load_project("bad")
     assert list_projects() == []

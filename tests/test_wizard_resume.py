@@ -37,7 +37,8 @@ async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, 
         await wait_for(pilot, lambda: step_is(app, 6))
         await pilot.press("ctrl+q")
     saved = load_project("payroll")
-    assert saved.step == 6
+    assert saved.resume_step == 6
+    assert saved.step == 7, "Back does not lower the step reached"
     assert saved.databases == ["SalesDB", "InventoryHub"]
 
     again = make_app(context, project="payroll")

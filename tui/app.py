@@ -106,6 +106,7 @@ class DmsTuiApp(App):
         self.clock = clock or time.monotonic  # elapsed-time displays (frozen in tests)
         self.poll_interval = poll_interval  # seconds between polls of long Azure operations
         self.wizard = None  # tui.wizard_state.WizardState while a project is open
+        self.project_lock = None  # tui.project_lock.ProjectLock: the project open here
         self.sub_title = f"v{__version__}" + (" · SANDBOX" if context.is_sandbox else "")
 
     # ------------------------------------------------------------------ routing
@@ -139,6 +140,7 @@ class DmsTuiApp(App):
         from tui.projects import Project
         from tui.wizard_state import WizardState
 
+        self.close_project()
         sign_in = "sandbox" if self.context.is_sandbox else \
             getattr(self.context, "sign_in_method", "")
         self.wizard = WizardState(Project(name="", sandbox=self.context.is_sandbox,
@@ -146,31 +148,87 @@ class DmsTuiApp(App):
         self.push_screen(ScopeScreen())
 
     def open_project(self, name: str) -> None:
-        from tui.projects import load_project
+        from tui.projects import ProjectLocked, load_project, lock_project
         from tui.wizard_state import WizardState
 
+        self.close_project()
         try:
             project = load_project(name)
+            lock = lock_project(name)
+        except ProjectLocked as exc:
+            self._open_read_only(project, exc)
+            return
         except DmsTuiError as exc:
             self.show_error(exc)
             return
+        except OSError as exc:
+            self.show_error(DmsTuiError(f"Project {name} can't be locked for writing: "
+                                        f"{exc.strerror or exc}.", code="ProjectLockFailed",
+                                        hint="Check the projects folder's owner and space."))
+            return
+        self.project_lock = lock
         if project.sandbox != self.context.is_sandbox:
             where = "in the sandbox" if project.sandbox else "against real Azure"
             self.notify(f"Project {name} was set up {where}: its resource ids may not exist "
                         "here.", severity="warning", timeout=10)
-        self.wizard = WizardState(project, named=True)
+        self.wizard = WizardState(project, named=True, lock=lock)
         if project.subscription_id:
             self.context.use_subscription(project.subscription_id)
         if project.step >= 9:
             self.open_monitor(project=project, service_id=project.service_id or None)
         else:
-            self.goto_step(project.step)
+            self.goto_step(project.resume_at)
+
+    def _open_read_only(self, project, locked) -> None:
+        """Another instance has the project: the wizard refuses; its migrations can still be
+        watched, in a monitor that writes nothing to the project."""
+        who = locked.holder.describe()
+        if not project.migration_ids and project.step < 9:
+            self.notify(f"Project {project.name} is open in {who}: only one dms-tui at a "
+                        "time can change it. Close it there first.",
+                        title="Project in use", severity="error", timeout=15, markup=False)
+            return
+        self.notify(f"Project {project.name} is open in {who}. Its migrations are shown here "
+                    "read-only; the wizard and any change to the project stay with that one.",
+                    title="Read-only", severity="warning", timeout=15, markup=False)
+        short = f"pid {locked.holder.pid}" if locked.holder.pid else "another dms-tui"
+        self._push_monitor(project, project.service_id or None, read_only=short)
+
+    def close_project(self) -> None:
+        """Nothing is open any more (back on the start screen, or quitting): let go of the
+        project's lock so another instance may change it."""
+        self._flush_step()
+        if self.project_lock is not None:
+            self.project_lock.release()
+            self.project_lock = None
+        self.wizard = None
+
+    def save_wizard(self, at: int) -> bool:
+        """Note the wizard is on step ``at`` and write the project; a failure is said on
+        screen (``False``), never raised."""
+        try:
+            self.wizard.save(at)
+        except (OSError, DmsTuiError) as exc:
+            text = getattr(exc, "full_text", None) or str(exc)
+            self.notify(f"Not saved: {text}", title="Project not saved", severity="error",
+                        timeout=15, markup=False)
+            return False
+        return True
+
+    def _flush_step(self) -> None:
+        from screens.wizard_step import WizardStep
+
+        if isinstance(self.screen, WizardStep):
+            self.screen.save_now()
 
     def goto_step(self, step: int) -> None:
         """Show wizard step ``step`` in place of the current step (or on top of the start)."""
         from screens.scope import ScopeScreen
         from screens.wizard_step import WizardStep
 
+        self._flush_step()
+        if self.wizard is not None and step < 9:
+            self.save_wizard(at=step)  # a jump from the palette: resume there too
         if step >= 9:
             project = self.wizard.project if self.wizard else None
             self.leave_wizard(to_start=True)
@@ -198,29 +256,38 @@ class DmsTuiApp(App):
     def open_monitor(self, project=None, service_id: str | None = None) -> None:
         """The monitor for a project (its name or ``Project``), a DMS instance, or everything."""
         if isinstance(project, str):
-            from tui.projects import load_project
+            from tui.projects import ProjectLocked, load_project, lock_project
+            self.close_project()
             try:
                 project = load_project(project)
-            except DmsTuiError as exc:
+                if project.subscription_id:
+                    self.context.use_subscription(project.subscription_id)
+                self.project_lock = lock_project(project.name)
+            except ProjectLocked as exc:
+                self._open_read_only(project, exc)
+                return
+            except (DmsTuiError, OSError) as exc:
                 self.show_error(exc)
                 return
-            if project.subscription_id:
-                self.context.use_subscription(project.subscription_id)
+        self._push_monitor(project, service_id)
+
+    def _push_monitor(self, project, service_id: str | None, read_only: str = "") -> None:
         from screens.monitor import MonitorScreen
-        self.push_screen(MonitorScreen(project=project, service_id=service_id))
+
+        monitor = MonitorScreen(project=project, service_id=service_id)
+        self.push_screen(monitor)
+        if read_only:
+            monitor.sub_title = f"{self.sub_title} · READ-ONLY, open in {read_only}"
 
     async def action_quit(self) -> None:
-        """Keep what is on the current step before leaving, so the next run resumes there."""
-        from screens.wizard_step import WizardStep
-
-        screen = self.screen
-        if isinstance(screen, WizardStep) and self.wizard is not None and self.wizard.named:
-            try:
-                screen.commit()
-                self.wizard.save(screen.STEP)
-            except DmsTuiError as exc:  # a half-typed name must not stop the quit
-                self.log.warning(f"project not saved on quit: {exc}")
+        """Keep what is on the current step before leaving (every change is saved as it is
+        made anyway), so the next run resumes there."""
+        self._flush_step()
         self.exit()
+
+    def on_unmount(self) -> None:
+        if self.project_lock is not None:
+            self.project_lock.release()
 
     # ------------------------------------------------------------------ focus
 

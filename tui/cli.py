@@ -33,6 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.monitor and not args.project:
         print("dms-tui: --monitor needs --project NAME", file=sys.stderr)
         return 2
+    if args.project:
+        from tui.projects import validate_name
+        error = validate_name(args.project)
+        if error:
+            print(f"dms-tui: --project: {error}", file=sys.stderr)
+            return 2
     if args.sandbox_speed <= 0:
         print("dms-tui: --sandbox-speed must be greater than 0", file=sys.stderr)
         return 2

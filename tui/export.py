@@ -1,7 +1,7 @@
 """Migration details and validation reports as files for the change ticket (JSON and CSV).
 
 No secrets are in a ``MigrationDetail`` or a ``ValidationReport``, so everything is written.
-Files go under ``<DMS_TUI_HOME>/exports`` unless a folder is given.
+Files go under ``<DMS_TUI_HOME>/exports`` (0700) unless a folder is given; every file is 0600.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.models import MigrationDetail, TargetKind
+from tui.private_files import open_private, private_dir
 
 
 def _plain(value: Any) -> Any:
@@ -68,8 +69,7 @@ def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Pat
 
     ``restore_times`` is ``{file name (lower case): (seen Restoring, seen Restored)}`` as
     the monitor observed them this session (DMS reports no restore time per file)."""
-    out = export_dir(folder)
-    out.mkdir(parents=True, exist_ok=True)
+    out = private_dir(export_dir(folder), tighten=folder is None)
     base = _safe(detail.target_database or detail.name) + (f"-{stamp}" if stamp else "")
     doc: dict[str, Any] = {"migration": detail_dict(detail)}
     if report is not None:
@@ -83,7 +83,8 @@ def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Pat
     if notes:
         doc["notes"] = list(notes)
     paths = [out / f"{base}.json"]
-    paths[0].write_text(json.dumps(doc, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    with open_private(paths[0], encoding="utf-8") as fh:
+        fh.write(json.dumps(doc, indent=2, sort_keys=False) + "\n")
     if detail.kind == TargetKind.SQL_DB:
         paths.append(_write_tables(detail, out / f"{base}-tables.csv"))
     else:
@@ -95,7 +96,7 @@ def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Pat
 
 def _write_backups(detail: MigrationDetail, path: Path,
                    times: dict[str, tuple[datetime | None, datetime | None]]) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with open_private(path, newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["backup_set_id", "file", "type", "status", "size_bytes", "first_lsn",
                     "last_lsn", "backup_started", "backup_finished", "seen_restoring_at",
@@ -111,7 +112,7 @@ def _write_backups(detail: MigrationDetail, path: Path,
 
 
 def _write_tables(detail: MigrationDetail, path: Path) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with open_private(path, newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["table", "status", "rows_read", "rows_copied", "percent",
                     "throughput_kb_s", "copy_duration_s"])
@@ -122,7 +123,7 @@ def _write_tables(detail: MigrationDetail, path: Path) -> Path:
 
 
 def write_validation_csv(report: Any, path: Path) -> Path:
-    with path.open("w", newline="", encoding="utf-8") as fh:
+    with open_private(path, newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(["table", "source_rows", "target_rows", "difference", "matches"])
         for r in report.rows:

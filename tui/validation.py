@@ -51,13 +51,23 @@ def port(value: str) -> str | None:
 
 def login(authentication: str, user: str, password: str) -> str | None:
     if authentication in ("sql", "windows"):
-        if not user.strip():
-            example = "CONTOSO\\svc-migrate" if authentication == "windows" else "migration_login"
-            return f"User: type the login DMS and the jump box sign in with, e.g. {example}."
-        if authentication == "windows" and "\\" not in user and "@" not in user:
-            return "User: give the Windows account with its domain, e.g. CONTOSO\\svc-migrate."
+        error = login_user(authentication, user)
+        if error:
+            return error
         if not password:
             return "Password: type the login's password (kept in memory only, never saved)."
+    return None
+
+
+def login_user(authentication: str, user: str) -> str | None:
+    """The user half of ``login``: a SQL login, or a Windows account with its domain."""
+    if authentication not in ("sql", "windows"):
+        return None
+    if not user.strip():
+        example = "CONTOSO\\svc-migrate" if authentication == "windows" else "migration_login"
+        return f"User: type the login DMS and the jump box sign in with, e.g. {example}."
+    if authentication == "windows" and "\\" not in user and "@" not in user:
+        return "User: give the Windows account with its domain, e.g. CONTOSO\\svc-migrate."
     return None
 
 

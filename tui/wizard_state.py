@@ -7,13 +7,18 @@ passwords and keys and is never written. The screens read and change a ``WizardS
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tui import models as m
 from tui import validation as v
 from tui.context import SourceParams
-from tui.projects import Project, save_project
+from tui.errors import DmsTuiError
+from tui.project_lock import ProjectLock
+from tui.projects import (
+    Project, ProjectExists, lock_project, project_path, rename_project, save_project,
+    validate_name,
+)
 
 STEPS = ("Provider", "DMS instance", "Project", "Source", "Target", "Databases", "Settings",
          "Summary", "Run")
@@ -43,14 +48,66 @@ class WizardState:
     inventory: dict[str, m.DatabaseInventory] = field(default_factory=dict)
     named: bool = False  # the project has been named (step 3) and is saved
     waits: dict[str, float] = field(default_factory=dict)  # long operation → started (clock)
+    lock: ProjectLock | None = None  # this instance's hold on the project file
+    _written: dict | None = field(default=None, repr=False)  # what the file holds, as we wrote it
+
+    def __post_init__(self) -> None:
+        if self.named:  # opened from its file: what is in memory is what the file holds
+            self._written = self._content()
 
     # ---------------------------------------------------------------- persistence
 
-    def save(self, step: int | None = None) -> None:
-        if step is not None:
-            self.project.step = step
-        if self.named:
-            save_project(self.project)
+    def save(self, at: int | None = None) -> bool:
+        """Note that the DBA is on step ``at`` (Back never lowers the step reached) and
+        write the project if it has a name. Skips the write when nothing changed since the
+        last one. ``True`` when the file was written."""
+        if at is not None:
+            self.project.reach(at)
+        if not self.named:
+            return False
+        now = self._content()
+        if now == self._written:
+            return False
+        save_project(self.project, lock=self.lock)
+        self._written = self._content()
+        return True
+
+    def _content(self) -> dict:
+        data = asdict(self.project)
+        data.pop("updated", None)
+        return data
+
+    def create(self, name: str) -> None:
+        """Step 3 on a new project: take ``name`` and write the file — refused, never
+        overwriting, when a project of that name exists or is being created elsewhere."""
+        error = validate_name(name)
+        if error:
+            raise DmsTuiError(error, code="InvalidProjectName")
+        if project_path(name).exists():
+            raise ProjectExists(name)
+        lock = lock_project(name)
+        self.project.name = name
+        try:
+            save_project(self.project, lock=lock, create=True)
+        except BaseException:
+            self.project.name = ""
+            lock.release(remove=not project_path(name).exists())
+            raise
+        self.lock, self.named = lock, True
+        self._written = self._content()
+
+    def rename(self, name: str) -> None:
+        """The explicit rename of a saved project (step 3's Ctrl+R)."""
+        if self.lock is None:
+            raise DmsTuiError("This project is open read-only here: it can't be renamed.",
+                              code="ProjectReadOnly")
+        self.lock = rename_project(self.project, name, self.lock)
+        self._written = self._content()
+
+    def close(self) -> None:
+        """Leave the project: another instance may open it for writing now."""
+        if self.lock is not None:
+            self.lock.release()
 
     # ---------------------------------------------------------------- typed views
 
