@@ -55,10 +55,6 @@ class SimTable:
         return f"{self.schema}.{self.name}"
 
     @property
-    def bracketed(self) -> str:
-        return f"[{self.schema}].[{self.name}]"
-
-    @property
     def data_bytes(self) -> int:
         return self.rows * self.row_bytes
 
@@ -237,8 +233,8 @@ class SimulatedSqlServer:
         with self._lock:
             db = self._db(database)
             rec = self._log_backup(db, url, tail=tail)
-        statement = (f"BACKUP LOG [{db.name}] TO URL = N'{url}' WITH "
-                     + ("NORECOVERY, " if tail else "") + "COMPRESSION, CHECKSUM;")
+        from tui.log_backup import statement as backup_statement  # the same T-SQL as real
+        statement = backup_statement(db.name, url, tail=tail)
         return BackupResult(database=db.name, backup_type="tail-log" if tail else "log", url=url,
                             statement=statement, finished=rec.finish)
 

@@ -268,7 +268,7 @@ def _explain_backup_error(err: SourceError, database: str, url: str, kind: str) 
                 "not expired; create it with:\n" + tsql.create_credential_tsql(url))
     elif code == 3101 or "exclusive access" in err.message.lower():
         hint = ("The tail-log backup needs the database to itself: stop the applications, or run "
-                f"ALTER DATABASE {tsql.quote_name(database)} SET SINGLE_USER WITH ROLLBACK "
+                f"ALTER DATABASE {tsql.quote_name(database, 'database name')} SET SINGLE_USER WITH ROLLBACK "
                 "IMMEDIATE; then take the backup.")
     elif code == 4208 or code == 4214:
         hint = (f"Log backups need the FULL recovery model and a full backup first: "
