@@ -226,6 +226,16 @@ def split_connection_string(text: str) -> dict[str, str]:
 _TRUE = {"yes", "true", "1", "mandatory", "strict", "sspi", "require"}
 
 
+def _number(text: str, what: str) -> int:
+    """A whole number written with the digits 0-9 (``isdigit`` also passes "²", ``int``
+    also reads other scripts' digits); anything else is a clear ``SourceError``."""
+    value = text.strip()
+    if not value or not value.isascii() or not value.isdigit():
+        raise SourceError(f"The connection string's {what} {value!r} is not a number; write it "
+                          "with the digits 0-9.", kind=SourceErrorKind.INVALID_ARGUMENT)
+    return int(value)
+
+
 def settings_from_connection_string(text: str) -> ConnectionSettings:
     """An ODBC/ADO-style connection string -> ``ConnectionSettings``.
 
@@ -248,9 +258,9 @@ def settings_from_connection_string(text: str) -> ConnectionSettings:
     port: int | None = 1433
     if "," in server:
         server, _, port_text = server.partition(",")
-        port = int(port_text.strip())
+        port = _number(port_text, "port")
     if get("port"):
-        port = int(get("port") or 1433)
+        port = _number(get("port") or "", "port")
     auth = "sql"
     if (get("trustedconnection", "integratedsecurity") or "").lower() in _TRUE:
         auth = "windows"
@@ -264,5 +274,5 @@ def settings_from_connection_string(text: str) -> ConnectionSettings:
         user=get("uid", "userid", "user", "username"), password=get("pwd", "password"),
         encrypt=True if encrypt is None else encrypt.lower() in _TRUE,
         trust_server_certificate=(trust or "").lower() in _TRUE,
-        driver=get("driver"), login_timeout=int(timeout) if timeout else 15,
+        driver=get("driver"), login_timeout=_number(timeout, "login timeout") if timeout else 15,
         database=get("database", "initialcatalog"))
