@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 import time
 from functools import partial
 from typing import Callable
@@ -222,6 +223,13 @@ class DmsTuiApp(App):
                 self.log.warning(f"project not saved on quit: {exc}")
         self.exit()
 
+    def on_unmount(self) -> None:
+        """Quitting never waits for SQL Server: every wait for a driver call ends now (the
+        calls run in daemon threads, which do not keep the process alive)."""
+        waits = sys.modules.get("tui.source.deadline")
+        if waits is not None:
+            waits.abandon_all()
+
     # ------------------------------------------------------------------ focus
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -256,4 +264,5 @@ class DmsTuiApp(App):
         else:
             from tui.azure_errors import translate
             text = translate(error).full_text if error else "Unknown failure."
-        self.notify(text, title="Something went wrong", severity="error", timeout=12)
+        self.notify(text, title="Something went wrong", severity="error", timeout=12,
+                    markup=False)
