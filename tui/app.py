@@ -211,10 +211,29 @@ class DmsTuiApp(App):
         self.push_screen(MonitorScreen(project=project, service_id=service_id))
 
     async def action_quit(self) -> None:
+        """Ctrl+Q / Ctrl+C: quit at once, unless something is in flight (a create, a cutover
+        sent or followed, a backup): then ask first, saying that Azure carries on."""
+        from screens.quit_confirm import QuitConfirm, in_flight
+
+        if isinstance(self.screen, QuitConfirm):
+            return  # already asking
+        busy = in_flight(self)
+        if busy:
+            self.push_screen(QuitConfirm(self, busy), self._quit_answered)
+            return
+        self._save_and_exit()
+
+    def _quit_answered(self, leave: bool | None) -> None:
+        if leave:
+            self._save_and_exit()
+
+    def _save_and_exit(self) -> None:
         """Keep what is on the current step before leaving, so the next run resumes there."""
+        from screens.quit_confirm import QuitConfirm
         from screens.wizard_step import WizardStep
 
-        screen = self.screen
+        stack = [s for s in self.screen_stack if not isinstance(s, QuitConfirm)]
+        screen = stack[-1] if stack else self.screen
         if isinstance(screen, WizardStep) and self.wizard is not None and self.wizard.named:
             try:
                 screen.commit()
