@@ -12,6 +12,9 @@ use where certificate validation matters.
 
 The password lives only in ``ConnectionSettings.password`` (kept out of ``repr``) and in the
 string handed to the driver; it is never logged and never part of an error.
+
+Connecting has a hard deadline the app enforces itself (``tui.source.deadline``): the login
+timeout plus a second, whatever the driver does — FreeTDS does not always honour its own.
 """
 
 from __future__ import annotations
