@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
 
 from widgets.sandbox_banner import SandboxBanner
 
@@ -25,3 +26,14 @@ class BaseScreen(Screen):
     @property
     def context(self):
         return self.app.context
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A worker of this screen that fails unexpectedly is reported, and the screen is
+        put back in a state the DBA can act on (``worker_failed``). Worker messages do not
+        bubble, so the app's own handler never sees a screen's workers."""
+        if event.state == WorkerState.ERROR and event.worker.node is self:
+            self.app.show_error(event.worker.error)
+            self.worker_failed(event.worker.error)
+
+    def worker_failed(self, error: BaseException | None) -> None:
+        """Undo "in progress" displays after a worker's unexpected failure."""

@@ -128,6 +128,14 @@ class DatabasesStep(WizardStep):
     def is_busy(self) -> bool:
         return any(w.is_running and w.group == "databases" for w in self.app.workers)
 
+    def busy_message(self) -> str:
+        server = self.state.project.source.get("server", "the source")
+        return f"Wait: the databases are still being read from {server}."
+
+    def worker_failed(self, error: BaseException | None) -> None:
+        self.query_one("#databases-status", Static).update(
+            "Could not read the databases (Ctrl+R to retry).")
+
     def problem(self) -> str | None:
         chosen = self._selected()
         if not self.state.inventory:

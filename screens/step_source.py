@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, Static
+from textual.worker import get_current_worker
 
 from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.context import SourceParams
 from tui.errors import DmsTuiError
 from tui.models import ServerInfo
+from tui.source import deadline
+from widgets.elapsed import elapsed_text
 
 ENCRYPT = "Encrypt the connection"
 TRUST = "Trust the server certificate without checking it (self-signed only)"
@@ -38,6 +43,8 @@ class SourceStep(WizardStep):
     def __init__(self) -> None:
         super().__init__()
         self.tested: SourceParams | None = None
+        self._connecting: tuple[str, float] | None = None  # address, started (app clock)
+        self._ticker: Timer | None = None
 
     def compose_step(self) -> ComposeResult:
         src = self.state.project.source
@@ -62,7 +69,7 @@ class SourceStep(WizardStep):
         yield Input(self.state.secrets.source_password, password=True, id="password")
         yield Checkbox(ENCRYPT, src.get("encrypt", True), id="encrypt")
         yield Checkbox(TRUST, src.get("trust_server_certificate", False), id="trust")
-        yield Static("Press Ctrl+T to test the connection.", id="source-result")
+        yield Static("Press Ctrl+T to test the connection.", id="source-result", markup=False)
 
     def start(self) -> None:
         self._label_checkboxes()
@@ -100,28 +107,92 @@ class SourceStep(WizardStep):
             return
         self.show_error("")
         params = self.params()
-        self.query_one("#source-result", Static).update(
-            f"Connecting to {params.server},{params.port}…")
+        self._connecting = (f"{params.server},{params.port}", self.app.clock())
+        self._show_connecting()
+        if self._ticker is None:
+            self._ticker = self.set_interval(0.5, self._show_connecting)
         self.connect(params)
+
+    def _show_connecting(self) -> None:
+        if self._connecting is None:
+            return
+        address, started = self._connecting
+        self.query_one("#source-result", Static).update(
+            f"Connecting to {address}… {elapsed_text(self.app.clock() - started)} elapsed "
+            "(Esc cancels).")
+
+    def _connected_or_not(self) -> None:
+        """The attempt is over (answered, failed or cancelled): stop the elapsed time."""
+        self._connecting = None
+        if self._ticker is not None:
+            self._ticker.stop()
+            self._ticker = None
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="source")
     def connect(self, params: SourceParams) -> None:
+        """Open the source and read what it is, in a thread the step can stop waiting for:
+        Esc, a newer attempt, leaving the step or quitting end the wait at once, and the
+        driver's own attempt is left to finish (its connection then closed) on its own."""
+        worker = get_current_worker()
+        context = self.app.context
+
+        def attempt() -> tuple[Any, ServerInfo]:
+            source = context.open_source(params)
+            try:
+                return source, source.server_info()
+            except BaseException:
+                _close(source)
+                raise
+
         try:
-            source = self.app.context.open_source(params)
-            info = source.server_info()
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+            with deadline.cancelled_by(worker.cancelled_event):
+                source, info = deadline.call(
+                    attempt, seconds=None, what=f"the connection test to {params.server}",
+                    late=lambda result: _close(result[0] if result else None))
+        except deadline.Abandoned:
+            return  # cancelled: the screen already says so
+        except Exception as exc:  # noqa: BLE001 - every failure ends the attempt on screen
+            if not worker.is_cancelled:
+                self.post_message(self.Failed(_as_error(exc)))
+            return
+        if worker.is_cancelled:
+            _close(source)
             return
         self.post_message(self.Connected(source, info, params))
 
+    def action_back(self) -> None:
+        """Esc while connecting cancels the attempt; otherwise it goes back a step."""
+        if self.is_busy():
+            self.workers.cancel_group(self, "source")
+            self._connected_or_not()
+            self.tested = None
+            self.query_one("#source-result", Static).update(
+                "Connection test cancelled. Press Ctrl+T to try again.")
+            return
+        super().action_back()
+
+    def busy_message(self) -> str:
+        if self._connecting is None:
+            return "Wait: the connection test is still running; Esc cancels it."
+        address, started = self._connecting
+        return (f"Wait: the connection test to {address} is still running "
+                f"({elapsed_text(self.app.clock() - started)}); Esc cancels it.")
+
+    def worker_failed(self, error: BaseException | None) -> None:
+        self._connected_or_not()
+        self.tested = None
+        self.query_one("#source-result", Static).update("Connection failed.")
+
     @on(Failed)
     def failed(self, message: Failed) -> None:
+        self._connected_or_not()
         self.tested = None
         self.query_one("#source-result", Static).update("Connection failed.")
         self.show_failure(message.error)
 
     @on(Connected)
     def connected(self, message: Connected) -> None:
+        self._connected_or_not()
         info = message.info
         if self.state.source is not None and self.state.source is not message.source:
             try:
@@ -137,7 +208,8 @@ class SourceStep(WizardStep):
             + ("" if info.is_sysadmin else " — the login is not sysadmin; DMS needs it"))
 
     def is_busy(self) -> bool:
-        return any(w.is_running for w in self.workers if w.group == "source")
+        return any(w.is_running and w.group == "source" and w.node is self
+                   for w in self.app.workers)
 
     def problem(self) -> str | None:
         error = self.field_problem()
@@ -165,3 +237,21 @@ class SourceStep(WizardStep):
         src["trust_server_certificate"] = self.query_one("#trust", Checkbox).value
         self.state.project.source = src
         self.state.secrets.source_password = self.query_one("#password", Input).value
+
+
+def _close(source: Any) -> None:
+    if source is not None:
+        try:
+            source.close()
+        except Exception:  # noqa: BLE001 - best effort
+            pass
+
+
+def _as_error(exc: BaseException) -> DmsTuiError:
+    """Any failure as the app's error type: plain words, the original kept in the code."""
+    if isinstance(exc, DmsTuiError):
+        return exc
+    return DmsTuiError(f"The connection test failed unexpectedly: {exc}",
+                       code=type(exc).__name__,
+                       hint="Check the server name and try again; if it repeats, report it "
+                            "with this message.")

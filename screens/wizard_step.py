@@ -45,7 +45,8 @@ class WizardStep(BaseScreen):
         yield StepIndicator(self.STEP)
         with VerticalScroll(id="step-body"):
             yield from self.compose_step()
-        yield Static("", id="step-error", classes="step-error")
+        # markup off: error codes ("[KeyError]") and T-SQL ("[SalesDB]") show as written
+        yield Static("", id="step-error", classes="step-error", markup=False)
 
     def compose_step(self) -> ComposeResult:
         yield from ()
@@ -140,7 +141,7 @@ class WizardStep(BaseScreen):
 
     def action_next(self) -> None:
         if self.is_busy():
-            self.show_error("Wait: an Azure operation of this step is still answering.")
+            self.show_error(self.busy_message())
             return
         message = self.problem()
         if message:
@@ -161,3 +162,7 @@ class WizardStep(BaseScreen):
 
     def is_busy(self) -> bool:
         return False
+
+    def busy_message(self) -> str:
+        """What Next says while ``is_busy``: name what is still running."""
+        return "Wait: an Azure operation of this step is still answering."

@@ -25,6 +25,19 @@ def test_source_is_a_source(sb):
         sb.sql_server("nowhere.contoso.local")
 
 
+def test_connecting_to_an_unknown_server_fails_like_a_real_driver(sb):
+    from tui.source import SourceError, SourceErrorKind
+
+    assert sb.connect("SQLPROD01", 1433) is sb.sql_server(sb.source_address)
+    with pytest.raises(SourceError) as info:
+        sb.connect("nowhere.contoso.local", 1433)
+    err = info.value
+    assert err.kind is SourceErrorKind.UNREACHABLE
+    assert (err.sqlstate, err.native_code, err.code) == ("08001", 11001, "08001/11001")
+    assert err.message == "Cannot reach SQL Server at nowhere.contoso.local,1433."
+    assert "Server is not found or not accessible" in err.detail and "firewall" in err.hint
+
+
 def test_source_databases(sb):
     dbs = {d.name: d for d in sb.sql_server(sb.source_address).databases()}
     assert {"master", "model", "msdb", "tempdb"} <= set(dbs)

@@ -194,6 +194,16 @@ def test_connection_string_parser_for_the_integration_variable():
     assert win.settings.authentication == "windows" and win.address == "h\\inst"
 
 
+@pytest.mark.parametrize("text", ["Server=tcp:db.local,²;UID=sa", "Server=db.local;Port=①;UID=sa",
+                                  "Server=db.local;Port=١٤٣٣;UID=sa",
+                                  "Server=db.local;UID=sa;Connect Timeout=⑤"])
+def test_connection_string_numbers_take_the_ascii_digits_only(text):
+    with pytest.raises(SourceError) as info:
+        SqlServerSource.from_connection_string(text)
+    assert info.value.kind is SourceErrorKind.INVALID_ARGUMENT
+    assert "digits 0-9" in info.value.message
+
+
 # --------------------------------------------------------------------------- errors
 
 

@@ -34,6 +34,30 @@ def test_server_port_and_login_messages_name_the_field():
     assert v.login("entra", "", "") is None
 
 
+@pytest.mark.parametrize("text", ["²", "①", "1433²", "١٤٣٣", "１４３３", "14 33", "-1", "+1433",
+                                  "0x599", "1e3", "65536", "0", "", "   "])
+def test_a_port_takes_the_ascii_digits_only(text):
+    message = v.port(text)
+    assert message is not None and message.startswith("Port:") and "0-9" in message
+    assert v.ascii_number(text) is None or not 1 <= v.ascii_number(text) <= 65535
+
+
+@pytest.mark.parametrize("text,number", [("1433", 1433), (" 1 ", 1), ("65535", 65535)])
+def test_a_good_port_passes(text, number):
+    assert v.port(text) is None and v.ascii_number(text) == number
+
+
+def test_a_server_with_a_port_takes_ascii_digits_only():
+    assert v.server("sql01,1433") is None
+    assert v.server("sql01,١٤٣٣").startswith("Server:")
+
+
+def test_names_and_paths_refuse_control_characters():
+    assert "U+000A" in v.login("sql", "sa\nx", "pw") and v.login("sql", "sa\nx", "pw").startswith("User:")
+    assert "NUL" in v.database_name("Sales\0") and v.database_name("a\x1bb").startswith("Target")
+    assert "U+000A" in v.share_path("\\\\fs01\\sql\nSHUTDOWN")
+
+
 def test_target_names_free_for_mi_existing_for_sqldb():
     assert "already exists" in v.target_names({"a": "Sales"}, ["sales"])
     assert "used for both" in v.target_names({"a": "X", "b": "x"}, [])

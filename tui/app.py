@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import sys
 import time
 from functools import partial
 from typing import Callable
@@ -280,14 +281,42 @@ class DmsTuiApp(App):
             monitor.sub_title = f"{self.sub_title} · READ-ONLY, open in {read_only}"
 
     async def action_quit(self) -> None:
-        """Keep what is on the current step before leaving (every change is saved as it is
-        made anyway), so the next run resumes there."""
-        self._flush_step()
+        """Ctrl+Q / Ctrl+C: quit at once, unless something is in flight (a create, a cutover
+        sent or followed, a backup): then ask first, saying that Azure carries on. Every change
+        on a step is saved as it is made; what is pending is written before leaving."""
+        from screens.quit_confirm import QuitConfirm, in_flight
+
+        if isinstance(self.screen, QuitConfirm):
+            return  # already asking
+        busy = in_flight(self)
+        if busy:
+            self.push_screen(QuitConfirm(self, busy), self._quit_answered)
+            return
+        self._save_and_exit()
+
+    def _quit_answered(self, leave: bool | None) -> None:
+        if leave:
+            self._save_and_exit()
+
+    def _save_and_exit(self) -> None:
+        """Write what is pending on the current step, so the next run resumes there."""
+        from screens.quit_confirm import QuitConfirm
+        from screens.wizard_step import WizardStep
+
+        stack = [s for s in self.screen_stack if not isinstance(s, QuitConfirm)]
+        if stack and isinstance(stack[-1], WizardStep):
+            stack[-1].save_now()
         self.exit()
 
     def on_unmount(self) -> None:
+        """Give the project back, and quit without waiting for SQL Server: every wait for a
+        driver call ends now (the calls run in daemon threads, which do not keep the process
+        alive)."""
         if self.project_lock is not None:
             self.project_lock.release()
+        waits = sys.modules.get("tui.source.deadline")
+        if waits is not None:
+            waits.abandon_all()
 
     # ------------------------------------------------------------------ focus
 
@@ -323,4 +352,5 @@ class DmsTuiApp(App):
         else:
             from tui.azure_errors import translate
             text = translate(error).full_text if error else "Unknown failure."
-        self.notify(text, title="Something went wrong", severity="error", timeout=12)
+        self.notify(text, title="Something went wrong", severity="error", timeout=12,
+                    markup=False)

@@ -53,7 +53,7 @@ class AppContext:
         if self.open_source_fn is not None:
             return self.open_source_fn(params)
         if self.sandbox is not None:
-            return self.sandbox.sql_server(params.server)
+            return self.sandbox.connect(params.server, params.port)
         from tui.source import SqlServerSource
         credential = self.credential if params.authentication == "entra" else None
         kwargs: dict[str, Any] = {}

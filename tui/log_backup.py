@@ -32,13 +32,13 @@ def backup_url(location: Any, database: str, when: datetime, *, tail: bool = Fal
 
 
 def statement(database: str, url: str, *, tail: bool = False) -> str:
-    from tui.source.tsql import backup_log_tsql
+    """The BACKUP LOG statement: to URL for a blob container, to DISK for an SMB share; the
+    name and the location are escaped by ``tui.source.quote`` (raises ``ValueError``)."""
+    from tui.source.tsql import backup_log_to_disk_tsql, backup_log_tsql
 
     if url.lower().startswith("https://"):
         return backup_log_tsql(database, url, tail=tail)
-    opts = "NORECOVERY, " if tail else ""
-    return (f"BACKUP LOG [{database.replace(']', ']]')}] TO DISK = N'{url}' "
-            f"WITH {opts}COMPRESSION, CHECKSUM;")
+    return backup_log_to_disk_tsql(database, url, tail=tail)
 
 
 def manual_statement(context: Any, detail: MigrationDetail, when: datetime, *,

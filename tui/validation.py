@@ -8,7 +8,10 @@ import re
 # Microsoft.DataMigration/sqlMigrationServices path pattern (2025-06-30 spec), with the
 # portal's length limit.
 DMS_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
-HOST_RE = re.compile(r"^[A-Za-z0-9_.\-\\]+(,\d+)?$")
+HOST_RE = re.compile(r"^[A-Za-z0-9_.\-\\]+(,[0-9]+)?$")
+# ASCII digits only: str.isdigit() also accepts "²" and "①", which int() then refuses, and
+# int() accepts other scripts' digits ("١٤٣٣") that no driver or DBA expects.
+PORT_RE = re.compile(r"[0-9]{1,5}")
 SHARE_RE = re.compile(r"^\\\\[^\\/]+\\[^\\/]+(\\[^\\/]+)*\\?$")
 DB_NAME_BAD = set('[]"\'/\\:*?<>|')
 
@@ -43,9 +46,25 @@ def server(value: str) -> str | None:
     return None
 
 
+def ascii_number(value: str) -> int | None:
+    """``value`` as a whole number when it is the digits 0-9 and nothing else, else None."""
+    text = value.strip()
+    return int(text) if PORT_RE.fullmatch(text) else None
+
+
 def port(value: str) -> str | None:
-    if not value.strip().isdigit() or not 1 <= int(value.strip()) <= 65535:
-        return "Port: type a number from 1 to 65535 (SQL Server's default is 1433)."
+    number = ascii_number(value)
+    if number is None or not 1 <= number <= 65535:
+        return ("Port: type a number from 1 to 65535 with the digits 0-9 (SQL Server's "
+                "default is 1433).")
+    return None
+
+
+def control_character(text: str) -> str | None:
+    """The first control character in ``text`` (NUL, line breaks, escapes), shown as U+XXXX."""
+    for ch in text:
+        if ord(ch) < 32 or 127 <= ord(ch) < 160:
+            return "NUL" if ch == "\0" else f"U+{ord(ch):04X}"
     return None
 
 
@@ -63,6 +82,9 @@ def login_user(authentication: str, user: str) -> str | None:
     """The user half of ``login``: a SQL login, or a Windows account with its domain."""
     if authentication not in ("sql", "windows"):
         return None
+    bad = control_character(user)
+    if bad:
+        return f"User: remove the control character ({bad}) from the login name."
     if not user.strip():
         example = "CONTOSO\\svc-migrate" if authentication == "windows" else "migration_login"
         return f"User: type the login DMS and the jump box sign in with, e.g. {example}."
@@ -76,6 +98,9 @@ def database_name(name: str) -> str | None:
         return "Target name: type a name for the database on the target."
     if len(name) > 128:
         return f"Target name {name[:20]}…: use at most 128 characters."
+    bad = control_character(name)
+    if bad:
+        return f"Target name {name[:20]!r}: remove the control character ({bad})."
     if any(c in DB_NAME_BAD for c in name) or name != name.strip():
         return (f"Target name {name!r}: leave out brackets, quotes, slashes, :*?<>| and "
                 "leading or trailing spaces.")
@@ -122,6 +147,9 @@ def container(name: str) -> str | None:
 def share_path(path: str) -> str | None:
     if not path.strip():
         return "Share: type the SMB share with the backups, e.g. \\\\fs01\\sqlbackups\\payroll."
+    bad = control_character(path)
+    if bad:
+        return f"Share: remove the control character ({bad}) from the path."
     if not SHARE_RE.match(path.strip()):
         return ("Share: write it as \\\\server\\share\\folder, e.g. "
                 "\\\\fs01\\sqlbackups\\payroll.")

@@ -53,7 +53,7 @@ class BackupPane(Vertical):
             return f.total_size or 0
         if col in (4, 5):
             lsn = getattr(f, "first_lsn" if col == 4 else "last_lsn") or ""
-            return int(lsn) if lsn.isdigit() else 0
+            return int(lsn) if lsn.isascii() and lsn.isdigit() else 0
         if col == 6:
             return f.backup_finished.timestamp() if f.backup_finished else 0.0
         if col == 7:

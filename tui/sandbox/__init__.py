@@ -9,7 +9,8 @@ Public surface: ``transport``, ``credential``, ``subscription_id``, ``advance(se
 ``take_log_backup(db)``, ``take_full_backup(db)``, ``break_backup_chain(db)``,
 ``repair_backup_chain(db)``, ``fail_migration(target_db)``,
 ``register_integration_runtime_node(service)``, ``inject(Fault...)``, ``requests``,
-``sql_server(address)``, ``source_address`` and ``Sandbox.realtime(seed, speed)``.
+``sql_server(address)``, ``connect(address, port)`` (an unknown address is unreachable, as
+with a real driver), ``source_address`` and ``Sandbox.realtime(seed, speed)``.
 
 The seeded world (names fixed; GUIDs, DNS zone and storage suffix follow the seed):
 

@@ -20,7 +20,7 @@ from .copy_migration import TableCopyMigration
 from .operations import DMS_API, Operations
 from .resources import ResourceRoutes
 from .router import Req, Router
-from .sqlserver import SimulatedSqlServer
+from .sqlserver import SimulatedSqlServer, unreachable
 from .transport import RecordedRequest, SandboxTransport
 from .world import World
 
@@ -103,6 +103,15 @@ class Sandbox:
         srv = self.world.server(address)
         if srv is None:
             raise KeyError(f"no simulated SQL Server at '{address}'")
+        return srv
+
+    def connect(self, address: str, port: int | None = 1433) -> SimulatedSqlServer:
+        """Connect to the simulated engine at ``address`` as a real driver would: an address
+        no simulated server answers fails with what ODBC Driver 18 reports for a host it
+        cannot find (SQLSTATE 08001, error 11001), translated as the real source layer does."""
+        srv = self.world.server(address)
+        if srv is None:
+            raise unreachable(address, port)
         return srv
 
     def _source_db(self, database: str):

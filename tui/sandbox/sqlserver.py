@@ -43,6 +43,29 @@ class SqlError(SourceError):
             self.code = code
 
 
+def unreachable(address: str, port: int | None = 1433) -> SourceError:
+    """The error a real SQL Server driver gives for a server name nothing answers to."""
+    from types import SimpleNamespace
+
+    from tui.source.errors import from_odbc_error
+
+    host = address.strip()
+    where = host if "\\" in host or "," in host or not port else f"{host},{port}"
+    driver = "[Microsoft][ODBC Driver 18 for SQL Server]"
+    text = (f"[08001] {driver}TCP Provider: Error code 0x2AF9 (11001) (SQLDriverConnect); "
+            f"[08001] {driver}A network-related or instance-specific error has occurred while "
+            f"establishing a connection to {host}. Server is not found or not accessible. Check "
+            "if instance name is correct and if SQL Server is configured to allow remote "
+            "connections. For more information see SQL Server Books Online. (11001)")
+    settings = SimpleNamespace(address=where, login_timeout=15, user="", password=None,
+                               authentication="sql")
+    return from_odbc_error(_DriverError("08001", text), settings=settings, connecting=True)
+
+
+class _DriverError(Exception):
+    """Shaped like ``pyodbc.Error``: ``args`` = (SQLSTATE, message)."""
+
+
 @dataclass
 class SimTable:
     schema: str
@@ -53,10 +76,6 @@ class SimTable:
     @property
     def full_name(self) -> str:
         return f"{self.schema}.{self.name}"
-
-    @property
-    def bracketed(self) -> str:
-        return f"[{self.schema}].[{self.name}]"
 
     @property
     def data_bytes(self) -> int:
@@ -237,8 +256,8 @@ class SimulatedSqlServer:
         with self._lock:
             db = self._db(database)
             rec = self._log_backup(db, url, tail=tail)
-        statement = (f"BACKUP LOG [{db.name}] TO URL = N'{url}' WITH "
-                     + ("NORECOVERY, " if tail else "") + "COMPRESSION, CHECKSUM;")
+        from tui.log_backup import statement as backup_statement  # the same T-SQL as real
+        statement = backup_statement(db.name, url, tail=tail)
         return BackupResult(database=db.name, backup_type="tail-log" if tail else "log", url=url,
                             statement=statement, finished=rec.finish)
 

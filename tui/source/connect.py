@@ -12,6 +12,9 @@ use where certificate validation matters.
 
 The password lives only in ``ConnectionSettings.password`` (kept out of ``repr``) and in the
 string handed to the driver; it is never logged and never part of an error.
+
+Connecting has a hard deadline the app enforces itself (``tui.source.deadline``): the login
+timeout plus a second, whatever the driver does — FreeTDS does not always honour its own.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ import struct
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from tui.source import drivers
+from tui.source import deadline, drivers
 from tui.source.errors import SourceError, SourceErrorKind
 
 SQL_COPT_SS_ACCESS_TOKEN = 1256  # pre-connect attribute: an Entra access token
@@ -174,15 +177,53 @@ def open_connection(settings: ConnectionSettings, *, pyodbc: Any | None = None,
         token = token_provider() if token_provider else entra_token(credential)
         attrs[SQL_COPT_SS_ACCESS_TOKEN] = access_token_struct(token)
     conn_str = connection_string(settings, driver)
-    try:
-        conn = pyodbc.connect(conn_str, autocommit=True, timeout=settings.login_timeout,
+
+    def connect() -> Any:
+        return pyodbc.connect(conn_str, autocommit=True, timeout=settings.login_timeout,
                               attrs_before=attrs or None)
+
+    try:
+        conn = deadline.call(connect, seconds=login_deadline(settings),
+                             what=f"connecting to {settings.address}",
+                             timed_out=lambda: no_answer(settings), late=close_quietly)
     except pyodbc.Error as exc:
         raise from_odbc_error(exc, settings=settings, connecting=True) from None
     finally:
         del conn_str
     conn.timeout = settings.query_timeout
     return conn, driver
+
+
+DEFAULT_LOGIN_TIMEOUT = 15  # seconds, when the settings ask for none (0)
+
+
+def login_deadline(settings: ConnectionSettings) -> float:
+    """How long the app waits for a connection, whatever the driver does: the login timeout
+    plus a small margin (the driver's own timeout, when it works, comes first)."""
+    return (settings.login_timeout if settings.login_timeout > 0 else DEFAULT_LOGIN_TIMEOUT) \
+        + deadline.MARGIN
+
+
+def no_answer(settings: ConnectionSettings) -> deadline.TimedOut:
+    """The error when a server accepted the connection (or nothing did) but never answered."""
+    seconds = settings.login_timeout if settings.login_timeout > 0 else DEFAULT_LOGIN_TIMEOUT
+    return deadline.TimedOut(
+        f"Cannot reach SQL Server at {settings.address} within {seconds} seconds: no answer "
+        "to the login.", sqlstate="HYT00", kind=SourceErrorKind.UNREACHABLE,
+        hint="Something answered or held the connection on that address and port but did not "
+             "speak to SQL Server's login: check the server name and port (SQL Server's "
+             "default is 1433), that SQL Server is running and not starting up or hung, and "
+             "that no proxy or firewall holds the connection open. The driver's own attempt "
+             "was abandoned.")
+
+
+def close_quietly(conn: Any) -> None:
+    """Close a connection nobody waits for any more (it arrived after the deadline)."""
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:  # noqa: BLE001 - best effort
+            pass
 
 
 def split_connection_string(text: str) -> dict[str, str]:
@@ -226,6 +267,16 @@ def split_connection_string(text: str) -> dict[str, str]:
 _TRUE = {"yes", "true", "1", "mandatory", "strict", "sspi", "require"}
 
 
+def _number(text: str, what: str) -> int:
+    """A whole number written with the digits 0-9 (``isdigit`` also passes "²", ``int``
+    also reads other scripts' digits); anything else is a clear ``SourceError``."""
+    value = text.strip()
+    if not value or not value.isascii() or not value.isdigit():
+        raise SourceError(f"The connection string's {what} {value!r} is not a number; write it "
+                          "with the digits 0-9.", kind=SourceErrorKind.INVALID_ARGUMENT)
+    return int(value)
+
+
 def settings_from_connection_string(text: str) -> ConnectionSettings:
     """An ODBC/ADO-style connection string -> ``ConnectionSettings``.
 
@@ -248,9 +299,9 @@ def settings_from_connection_string(text: str) -> ConnectionSettings:
     port: int | None = 1433
     if "," in server:
         server, _, port_text = server.partition(",")
-        port = int(port_text.strip())
+        port = _number(port_text, "port")
     if get("port"):
-        port = int(get("port") or 1433)
+        port = _number(get("port") or "", "port")
     auth = "sql"
     if (get("trustedconnection", "integratedsecurity") or "").lower() in _TRUE:
         auth = "windows"
@@ -264,5 +315,5 @@ def settings_from_connection_string(text: str) -> ConnectionSettings:
         user=get("uid", "userid", "user", "username"), password=get("pwd", "password"),
         encrypt=True if encrypt is None else encrypt.lower() in _TRUE,
         trust_server_certificate=(trust or "").lower() in _TRUE,
-        driver=get("driver"), login_timeout=int(timeout) if timeout else 15,
+        driver=get("driver"), login_timeout=_number(timeout, "login timeout") if timeout else 15,
         database=get("database", "initialcatalog"))

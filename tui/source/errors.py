@@ -27,6 +27,7 @@ class SourceErrorKind(str, enum.Enum):
     DATABASE_UNAVAILABLE = "database-unavailable"
     BACKUP_FAILED = "backup-failed"
     INVALID_ARGUMENT = "invalid-argument"
+    CANCELLED = "cancelled"  # the app stopped waiting (Esc, quitting); nothing was wrong
     OTHER = "other"
 
 

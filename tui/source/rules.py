@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 from tui.models import (
     BackupRecord, DatabaseInventory, Finding, ServerInfo, Severity, TargetKind,
 )
-from tui.source import tsql
+from tui.source import quote, tsql
 
 BLOCKER, WARNING, INFO = Severity.BLOCKER, Severity.WARNING, Severity.INFO
 MI, VM, DB = TargetKind.SQL_MI, TargetKind.SQL_VM, TargetKind.SQL_DB
@@ -49,7 +49,7 @@ class Facts:
     @property
     def q(self) -> str:
         """The database name quoted for T-SQL in fix text."""
-        return tsql.quote_name(self.db.name)
+        return tsql.quote_name(self.db.name, "database name")
 
 
 @dataclass(frozen=True)
@@ -166,6 +166,17 @@ def system_database(f: Facts):
         return Hit(BLOCKER, f"{f.name} is a system database; system databases are never migrated.",
                    "Leave it out. The target has its own system databases: re-create logins, "
                    "SQL Agent jobs and server settings there separately.")
+
+
+@rule("database-name", final=True)
+def database_name(f: Facts):
+    try:
+        quote.check_name(f.name, "database name")
+    except quote.UnsafeSqlText as err:
+        return Hit(BLOCKER, f"{err.message} DMS and this tool address databases by name, so "
+                            "it cannot be migrated under it.",
+                   "Rename the database on the source (ALTER DATABASE ... MODIFY NAME) to a "
+                   "name of at most 128 characters without control characters.")
 
 
 @rule("ssisdb", final=True)

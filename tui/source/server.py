@@ -14,9 +14,9 @@ from typing import Any, Sequence
 from tui.models import (
     BackupResult, DatabaseInventory, Finding, ServerInfo, TableRowCount, TargetKind,
 )
-from tui.source import inventory, rules, tsql
+from tui.source import deadline, inventory, rules, tsql
 from tui.source.connect import (
-    ConnectionSettings, open_connection, settings_from_connection_string,
+    ConnectionSettings, close_quietly, open_connection, settings_from_connection_string,
 )
 from tui.source.errors import SourceError, SourceErrorKind, from_odbc_error
 
@@ -103,18 +103,46 @@ class SqlServerSource:
 
     def _run(self, statement: str, result_count: int, *, action: str,
              database: str | None = None, timeout: int | None = None) -> list[list[dict]]:
-        """Execute one batch and read ``result_count`` result sets, draining the rest."""
+        """Execute one batch and read ``result_count`` result sets, draining the rest.
+
+        ``timeout`` (seconds; 0 = none) replaces the query timeout for this batch. The app
+        stops waiting a moment after it even if the driver does not: the connection is then
+        dropped (closed by its thread when the driver lets go) and the next call reconnects.
+        """
         with self._lock:
             conn = self._connection()
             errors = self._odbc_errors()
-            previous = getattr(conn, "timeout", None)
-            cursor = None
+            limit = self._settings.query_timeout if timeout is None else timeout
+
+            def execute() -> list[list[dict]]:
+                previous = getattr(conn, "timeout", None)
+                cursor = None
+                try:
+                    if timeout is not None:
+                        conn.timeout = timeout
+                    cursor = conn.cursor()
+                    cursor.execute(statement)
+                    return inventory.result_sets(cursor, result_count)
+                finally:
+                    if cursor is not None:
+                        try:
+                            cursor.close()
+                        except Exception:  # the connection may already be gone
+                            pass
+                    if timeout is not None and previous is not None:
+                        try:
+                            conn.timeout = previous
+                        except Exception:  # closed meanwhile
+                            pass
+
             try:
-                if timeout is not None:
-                    conn.timeout = timeout
-                cursor = conn.cursor()
-                cursor.execute(statement)
-                return inventory.result_sets(cursor, result_count)
+                return deadline.call(
+                    execute, seconds=limit + deadline.MARGIN if limit else None, what=action,
+                    timed_out=lambda: self._no_answer(action, limit), late=self._closer(conn))
+            except deadline.GaveUp:
+                if self._conn is conn:
+                    self._conn = None  # in use by a stuck call; it closes it when it returns
+                raise
             except SourceError:
                 raise
             except errors as exc:
@@ -123,14 +151,18 @@ class SqlServerSource:
                 if err.kind in (SourceErrorKind.UNREACHABLE,):
                     self._drop()
                 raise err from None
-            finally:
-                if cursor is not None:
-                    try:
-                        cursor.close()
-                    except Exception:  # the connection may already be gone
-                        pass
-                if timeout is not None and self._conn is not None and previous is not None:
-                    conn.timeout = previous
+
+    def _no_answer(self, action: str, seconds: int) -> deadline.TimedOut:
+        return deadline.TimedOut(
+            f"SQL Server at {self.address} did not answer within {seconds} seconds while "
+            f"{action}.", sqlstate="HYT00", kind=SourceErrorKind.TIMEOUT,
+            hint="The connection was dropped; the statement may still be running on the "
+                 "server. Check the network and the server (blocking, a busy log), then try "
+                 "again.")
+
+    @staticmethod
+    def _closer(conn: Any):
+        return lambda _value: close_quietly(conn)
 
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
@@ -268,7 +300,7 @@ def _explain_backup_error(err: SourceError, database: str, url: str, kind: str) 
                 "not expired; create it with:\n" + tsql.create_credential_tsql(url))
     elif code == 3101 or "exclusive access" in err.message.lower():
         hint = ("The tail-log backup needs the database to itself: stop the applications, or run "
-                f"ALTER DATABASE {tsql.quote_name(database)} SET SINGLE_USER WITH ROLLBACK "
+                f"ALTER DATABASE {tsql.quote_name(database, 'database name')} SET SINGLE_USER WITH ROLLBACK "
                 "IMMEDIATE; then take the backup.")
     elif code == 4208 or code == 4214:
         hint = (f"Log backups need the FULL recovery model and a full backup first: "

@@ -1,9 +1,10 @@
 """Every T-SQL statement the app runs on, or shows for, a SQL Server.
 
 Each query is a named constant with a comment saying what it returns (columns, one row per
-what). Statements that carry a database name or URL are built by the functions at the
-end, which quote identifiers the way ``QUOTENAME`` does (``]`` doubled) and URLs as
-``N'...'`` literals (``'`` doubled); nothing user-supplied is ever pasted in unquoted.
+what). Statements that carry a database name, a path or a URL are built by the functions at the
+end, which escape every name and value through ``tui.source.quote`` (identifiers as
+``QUOTENAME`` writes them, values as ``N'...'`` literals); nothing is ever pasted in
+unquoted.
 Queries stay valid from SQL Server 2008 to 2022: columns that newer versions add are read
 through ``sys.all_columns`` checks, never referenced directly.
 """
@@ -11,6 +12,8 @@ through ``sys.all_columns`` checks, never referenced directly.
 from __future__ import annotations
 
 from typing import Sequence
+
+from tui.source import quote
 
 # --------------------------------------------------------------------------- queries
 #
@@ -206,64 +209,13 @@ ORDER BY s.name, t.name;
 
 
 # --------------------------------------------------------------------------- quoting
+# ``tui.source.quote`` is the one module that escapes names and literals; they are
+# re-exported here because every builder below uses them.
 
-
-def quote_name(name: str) -> str:
-    """``QUOTENAME(name)``: ``[name]`` with every ``]`` doubled."""
-    if name is None or name == "":
-        raise ValueError("an empty name cannot be quoted")
-    if len(name) > 128:
-        raise ValueError(f"{name[:20]}... is longer than SQL Server's 128-character names")
-    return "[" + name.replace("]", "]]") + "]"
-
-
-def quote_string(value: str) -> str:
-    """A Unicode string literal ``N'...'`` with every ``'`` doubled."""
-    return "N'" + value.replace("'", "''") + "'"
-
-
-def quote_table(full_name: str) -> str:
-    """``schema.table`` (or ``table``, meaning ``dbo``) as ``[schema].[table]``.
-
-    Names that themselves contain dots can be written already bracketed:
-    ``[my.schema].[my.table]``.
-    """
-    schema, table = split_table_name(full_name)
-    return f"{quote_name(schema)}.{quote_name(table)}"
-
-
-def split_table_name(full_name: str) -> tuple[str, str]:
-    """``'sales.Orders'`` -> ``('sales', 'Orders')``; brackets honoured, ``dbo`` by default."""
-    parts: list[str] = []
-    buf: list[str] = []
-    i, text = 0, full_name.strip()
-    while i < len(text):
-        ch = text[i]
-        if ch == "[":
-            j = i + 1
-            while j < len(text):
-                if text[j] == "]":
-                    if j + 1 < len(text) and text[j + 1] == "]":
-                        buf.append("]")
-                        j += 2
-                        continue
-                    break
-                buf.append(text[j])
-                j += 1
-            i = j + 1
-            continue
-        if ch == ".":
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-        i += 1
-    parts.append("".join(buf))
-    if len(parts) == 1:
-        return "dbo", parts[0]
-    if len(parts) == 2 and all(parts):
-        return parts[0], parts[1]
-    raise ValueError(f"{full_name!r} is not a schema.table name")
+quote_name = quote.quote_name
+quote_string = quote.quote_string
+quote_table = quote.quote_table
+split_table_name = quote.split_table_name
 
 
 def backup_url(url: str) -> str:
@@ -289,11 +241,29 @@ def container_of(url: str) -> str:
     return f"https://{scheme_host}/{container}"
 
 
+def backup_file(path: str) -> str:
+    """Check a backup file on disk or an SMB share: a path, with no control characters."""
+    text = (path or "").strip()
+    if not text:
+        raise ValueError("no backup file given")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in text):
+        raise ValueError("the backup file path contains control characters")
+    return text
+
+
 def _to_urls(url: "str | Sequence[str]") -> str:
     urls = [url] if isinstance(url, str) else list(url)
     if not urls:
         raise ValueError("no backup URL given")
-    return ", ".join(f"URL = {quote_string(backup_url(u))}" for u in urls)
+    return ", ".join(f"URL = {quote_string(backup_url(u), 'backup URL')}" for u in urls)
+
+
+def _log_options(tail: bool, compression: bool) -> str:
+    options = ["NORECOVERY"] if tail else []
+    if compression:
+        options.append("COMPRESSION")
+    options += ["CHECKSUM", "STATS = 10"]
+    return ", ".join(options)
 
 
 def backup_log_tsql(db: str, url: "str | Sequence[str]", tail: bool = False, *,
@@ -304,11 +274,16 @@ def backup_log_tsql(db: str, url: "str | Sequence[str]", tail: bool = False, *,
     RESTORING, so no transaction can reach it after the last log is taken. ``compression``
     must be off on Express edition, which cannot compress backups.
     """
-    options = ["NORECOVERY"] if tail else []
-    if compression:
-        options.append("COMPRESSION")
-    options += ["CHECKSUM", "STATS = 10"]
-    return f"BACKUP LOG {quote_name(db)} TO {_to_urls(url)} WITH {', '.join(options)};"
+    return (f"BACKUP LOG {quote_name(db, 'database name')} TO {_to_urls(url)} "
+            f"WITH {_log_options(tail, compression)};")
+
+
+def backup_log_to_disk_tsql(db: str, path: str, tail: bool = False, *,
+                            compression: bool = True) -> str:
+    """``BACKUP LOG`` to a file (an SMB share DMS reads through the integration runtime)."""
+    target = quote_string(backup_file(path), "backup file path")
+    return (f"BACKUP LOG {quote_name(db, 'database name')} TO DISK = {target} "
+            f"WITH {_log_options(tail, compression)};")
 
 
 def backup_full_tsql(db: str, url: "str | Sequence[str]", *, compression: bool = True,
@@ -320,7 +295,8 @@ def backup_full_tsql(db: str, url: "str | Sequence[str]", *, compression: bool =
     if compression:
         options.append("COMPRESSION")
     options += ["CHECKSUM", "STATS = 10"]
-    return f"BACKUP DATABASE {quote_name(db)} TO {_to_urls(url)} WITH {', '.join(options)};"
+    return (f"BACKUP DATABASE {quote_name(db, 'database name')} TO {_to_urls(url)} "
+            f"WITH {', '.join(options)};")
 
 
 SAS_PLACEHOLDER = "<SAS token>"
@@ -334,9 +310,10 @@ def create_credential_tsql(container_url: str) -> str:
     credential of that name is dropped first so the statement can be rerun.
     """
     container = container_of(container_url.strip().rstrip("/"))
-    name = quote_name(container)
+    name = quote_name(container, "credential name")
     return (
-        f"IF EXISTS (SELECT 1 FROM sys.credentials WHERE name = {quote_string(container)})\n"
+        f"IF EXISTS (SELECT 1 FROM sys.credentials WHERE name = "
+        f"{quote_string(container, 'credential name')})\n"
         f"    DROP CREDENTIAL {name};\n"
         f"CREATE CREDENTIAL {name}\n"
         f"    WITH IDENTITY = 'SHARED ACCESS SIGNATURE',\n"
@@ -346,11 +323,11 @@ def create_credential_tsql(container_url: str) -> str:
 
 def set_recovery_full_tsql(db: str) -> str:
     """Switch a database to the FULL recovery model (online migrations need it)."""
-    return f"ALTER DATABASE {quote_name(db)} SET RECOVERY FULL;"
+    return f"ALTER DATABASE {quote_name(db, 'database name')} SET RECOVERY FULL;"
 
 
 def set_multi_user_tsql(db: str) -> str:
-    return f"ALTER DATABASE {quote_name(db)} SET MULTI_USER;"
+    return f"ALTER DATABASE {quote_name(db, 'database name')} SET MULTI_USER;"
 
 
 def in_database(db: str, statement: str) -> str:
@@ -359,7 +336,8 @@ def in_database(db: str, statement: str) -> str:
     Works on SQL Server, managed instance and (for the database the connection is in) Azure
     SQL Database, where ``USE`` is not available.
     """
-    return f"EXEC {quote_name(db)}.sys.sp_executesql {quote_string(statement)};"
+    return (f"EXEC {quote_name(db, 'database name')}.sys.sp_executesql "
+            f"{quote_string(statement, 'statement')};")
 
 
 def row_counts_tsql(db: str, *, metadata_only: bool = False) -> str:
@@ -374,8 +352,9 @@ def exact_counts_tsql(db: str, tables: Sequence[tuple[str, str]]) -> str:
     if not tables:
         raise ValueError("no tables to count")
     parts = [
-        f"SELECT {quote_string(schema)} AS schema_name, {quote_string(table)} AS table_name, "
-        f"COUNT_BIG(*) AS row_count FROM {quote_name(schema)}.{quote_name(table)}"
+        f"SELECT {quote_string(schema, 'schema name')} AS schema_name, "
+        f"{quote_string(table, 'table name')} AS table_name, COUNT_BIG(*) AS row_count "
+        f"FROM {quote_name(schema, 'schema name')}.{quote_name(table, 'table name')}"
         for schema, table in tables
     ]
     return in_database(db, "-- dms-tui:exact_counts\n" + "\nUNION ALL\n".join(parts) + ";")
