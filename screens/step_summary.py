@@ -163,7 +163,8 @@ class SummaryStep(WizardStep):
             self.query_one("#summary-checks", Static).update(
                 f"{len(self.state.project.migration_ids)} of "
                 f"{len(self.state.project.databases)} created; press Ctrl+N to retry the "
-                "rest.")
+                "rest: each migration is read from Azure first, and one that already runs "
+                "is kept, never created twice.")
             return
         self.state.save(9)
         self.app.goto_step(9)
