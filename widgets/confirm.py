@@ -35,7 +35,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, id="confirm-question")
+            yield Static(self.question, id="confirm-question", markup=False)
             with Horizontal(id="confirm-buttons"):
                 yield Button(f"{self.no_label} (n)", id="confirm-no", variant="primary")
                 yield Button(f"{self.yes_label} (y)", id="confirm-yes", variant="warning")
