@@ -29,3 +29,30 @@ async def test_a_lost_put_answer_keeps_the_migration_in_the_project_and_monitor(
     puts = [r for r in sandbox.requests if r.method == "PUT" and "databaseMigrations" in r.path]
     assert len(puts) == 1  # the SDK did not send it again
     assert not sandbox.faults.active  # the lost answer did happen
+
+
+def test_a_target_database_restored_by_our_running_migration_is_no_clash():
+    """In Azure the target of a running restore already shows as a database: when the
+    project lost that migration's id, step 8's name check must not refuse to start it."""
+    from screens.step_summary import SummaryStep
+    from tui.errors import AzureError
+    from tui.models import MigrationDetail, TargetKind
+
+    target = ("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/"
+              "mi1")
+
+    class Controller:
+        def get_migration(self, migration_id):
+            name = migration_id.rsplit("/", 1)[-1]
+            if name == "Other":
+                raise AzureError("not found", code="ResourceNotFound", status=404)
+            source = {"SalesDB": "SalesDB", "Payroll": "HR"}[name]
+            return MigrationDetail(id=migration_id, name=name, kind=TargetKind.SQL_MI,
+                                   status="InProgress", source_database=source,
+                                   target_database=name, migration_operation_id="op")
+
+    names = {"SalesDB": "SalesDB", "Payroll": "Payroll", "Other": "Other"}
+    left = SummaryStep._without_our_running(Controller(), target, names,
+                                            ["master", "SalesDB", "Payroll", "Other"])
+    # SalesDB is ours; Payroll is restored from another source database; Other has none
+    assert left == ["master", "Payroll", "Other"]
