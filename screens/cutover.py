@@ -27,7 +27,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from tui.cutover import TailLog, cutover_blockers, file_name_of, route, waiting_text
+from tui.cutover import (TailLog, cutover_blockers, file_name_of, route, tail_log_restored,
+                         waiting_text)
 from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 
@@ -183,8 +184,9 @@ class CutoverScreen(ModalScreen[str]):
         if not self.tail_file:
             return "Cut over is disabled: step 2, the tail-log backup, is not done."
         if self.blockers:
-            waiting = waiting_text(self.detail, self.tail_file)
-            return f"Cut over is disabled. {waiting or self.blockers[0]}"
+            if not tail_log_restored(self.detail, self.tail_file):
+                return f"Cut over is disabled: waiting for DMS to restore {self.tail_file}."
+            return f"Cut over is disabled: {self.blockers[0]}"
         if not self.name_ok:
             return f"Cut over is disabled: type {self.detail.target_database} above."
         return "Ready: Enter (or the Cut over button) sends the cutover request once."

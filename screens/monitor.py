@@ -360,6 +360,8 @@ class MonitorScreen(BaseScreen):
         lists is restored (the tail-log is still to come, or DMS has not listed it yet)."""
         from tui.cutover import cutover_blockers, restore_blockers
 
+        if (d.status or "").lower() not in ("inprogress", "readyforcutover"):
+            return ""
         tail = self.context.tail_logs.get(d.id.lower())
         if tail is not None:
             return " · READY" if not cutover_blockers(d, tail.file) else \

@@ -62,7 +62,7 @@ async def test_the_button_waits_for_dms_to_restore_the_tail_log_taken_here(conte
             if restored:
                 break
             assert button.disabled
-            assert f"Waiting for DMS to restore {tail}" in text_of(dialog, "#cutover-why")
+            assert f"waiting for DMS to restore {tail}." in text_of(dialog, "#cutover-why")
             assert f"Waiting for DMS to restore {tail}" in text_of(dialog, "#step-wait")
             listed = any(f.name == tail for f in d.backup_files)
             saw_pending_zero_before_listed |= not listed and d.pending_log_backups == 0

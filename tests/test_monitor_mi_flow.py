@@ -95,6 +95,7 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         await monitor.refresh_once()
         await pilot.pause()
         assert monitor.selected.status in ("Completing", "Succeeded")
+        assert "waiting for" not in text_of(monitor, "#detail-title")
         await until(app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded", limit=20)
         assert monitor.selected.status == "Succeeded"
         assert "Succeeded 1" in str(monitor.query_one("#state-counts").render())
