@@ -18,13 +18,14 @@ class CancelMigrationScreen(ModalScreen[str | None]):
     CSS_PATH = "cancel_migration.tcss"
     BINDINGS = [Binding("escape", "back_out", "Keep running", id="cancel.back_out")]
 
-    def __init__(self, target_database: str) -> None:
+    def __init__(self, what: str) -> None:
+        """``what`` names the migration: ``source db → target server/database``."""
         super().__init__()
-        self.target_database = target_database
+        self.what = what
 
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-dialog"):
-            yield Static(f"Cancel the migration of {self.target_database}?", id="cancel-title", markup=False)
+            yield Static(f"Cancel the migration {self.what}?", id="cancel-title", markup=False)
             yield Static("DMS stops restoring; the partly restored database is removed from "
                          "the target. The source is not touched. Starting again means a new "
                          "migration from a full backup.", id="cancel-text", markup=False)

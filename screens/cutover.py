@@ -1,10 +1,16 @@
 """The guarded cutover: a walk-through that can't be completed by accident.
 
-Stop traffic → tail-log backup → wait until nothing is pending or restoring → type the
-target database name → one cutover request. The live state comes from the monitor (which
-keeps polling underneath); the Controller re-reads the migration and refuses
-(``CutoverNotReady``) when it is not ready, and never sends twice.
-Returns ``True`` when the cutover request was accepted, ``False`` otherwise.
+1. Application traffic stopped (ticked by the DBA). 2. The tail-log backup, its file known:
+taken here (ctrl+t, after a confirmation naming the database), read from the source's backup
+history after the DBA ran the T-SQL shown (ctrl+r), or typed. 3. Wait until DMS has restored
+that very file and nothing is pending or restoring. 4. Type the target database name; Enter
+or the button sends one cutover request.
+
+The live state comes from the monitor (which keeps polling underneath); the Controller
+re-reads the migration and refuses (``CutoverNotReady``) until the tail-log is restored, and
+never sends twice. Close always works, also while the request is on its way: the monitor
+keeps following the migration. Returns a line for the monitor's notes ("" when nothing
+happened).
 """
 
 from __future__ import annotations
@@ -21,19 +27,31 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from tui.cutover import cutover_blockers
+from tui.cutover import (TailLog, cutover_blockers, file_name_of, route, tail_log_restored,
+                         waiting_text)
 from tui.errors import DmsTuiError
-from tui.models import MigrationDetail
+from tui.models import BackupRecord, MigrationDetail
 
 WARNING = ("Cutting over while backups are still unrestored loses every transaction in "
            "them: after cutover the target is read/write and no more backups can be applied.")
+TAKEN_HERE = "taken here"
+FROM_HISTORY = "from the source's backup history"
+TYPED = "typed"
 
 
-class CutoverScreen(ModalScreen[bool]):
+def _error(exc: BaseException) -> DmsTuiError:
+    if isinstance(exc, DmsTuiError):
+        return exc
+    from tui.azure_errors import translate
+    return translate(exc)
+
+
+class CutoverScreen(ModalScreen[str]):
     CSS_PATH = "cutover.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="cutover.close"),
         Binding("ctrl+t", "tail_backup", "Tail-log backup", id="cutover.tail_backup"),
+        Binding("ctrl+r", "read_history", "Tail-log from history", id="cutover.tail_history"),
     ]
 
     @dataclass
@@ -50,6 +68,17 @@ class CutoverScreen(ModalScreen[bool]):
         ok: bool
         statement: str = ""
         counts: Any = None  # tui.row_validation.SourceCounts taken just before the backup
+        file: str = ""
+
+    @dataclass
+    class HistoryRead(Message):
+        record: BackupRecord | None
+        state: str = ""
+        error: DmsTuiError | None = None
+
+    @dataclass
+    class Tsql(Message):
+        text: str
 
     def __init__(self, detail: MigrationDetail, *, source: Any = None,
                  clock: Callable[[], datetime] | None = None) -> None:
@@ -58,115 +87,232 @@ class CutoverScreen(ModalScreen[bool]):
         self.migration_id = detail.id
         self.source = source
         self._clock = clock
-        self.sending = False  # one request at most: set on the first press, never cleared
-        self.sent = False     # ... unless the Controller refused before sending anything
-        self.backup_taken = False
+        self.sending = False  # one request at most: set on the press ...
+        self.sent = False  # ... and only cleared when Azure holds no trace of it
+        self.backup_running = False
+        self.tail: TailLog | None = None
+        self.planned_name = ""  # the tail-log file ctrl+t takes and the T-SQL names
+        self.outcome = ""  # what the monitor notes when the dialog closes
         self.requests = 0
+
+    @property
+    def backup_taken(self) -> bool:
+        return self.tail is not None and self.tail.origin == TAKEN_HERE
+
+    def _now(self) -> datetime:
+        return self._clock() if self._clock else datetime.now()
+
+    # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
         d = self.detail
         with Vertical(id="cutover-dialog"):
-            yield Static(f"Cut over {d.source_database} → {d.target_name}/{d.target_database}",
-                         id="cutover-title", markup=False)
+            yield Static(f"Cut over {route(d)}", id="cutover-title", markup=False)
             with VerticalScroll(id="cutover-steps"):
                 yield Checkbox("1. Application traffic to the source is stopped", id="stopped")
                 yield Static("", id="step-tail", markup=False)
+                yield Input(placeholder="tail-log file name, if you took it yourself",
+                            id="tail-file")
                 yield Static("", id="step-wait", markup=False)
                 yield Static("", id="cutover-blockers", markup=False)
                 yield Static(WARNING, id="cutover-warning", markup=False)
                 yield Static("", id="tail-tsql", markup=False)
             yield Static(f"4. Type the target database name ({d.target_database}) "
-                         "to confirm:", id="step-type", markup=False)
+                         "to confirm, then Enter:", id="step-type", markup=False)
             yield Input(placeholder="type the target database name here", id="confirm-name")
+            yield Static("", id="cutover-why", markup=False)
             with Horizontal(id="cutover-buttons"):
                 yield Button("Close (Esc)", id="cutover-cancel", variant="primary")
-                yield Button("Tail-log backup", id="cutover-tail")
+                yield Button("Tail-log (ctrl+t)", id="cutover-tail")
+                yield Button("History (ctrl+r)", id="cutover-history")
                 yield Button("Cut over", id="cutover-confirm", variant="error", disabled=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cutover-cancel", Button).focus()
-        self.show_detail(self.detail)
-        self._load_tsql()
+        from tui.log_backup import new_file_name
 
-    @dataclass
-    class Tsql(Message):
-        text: str
+        ctx = self.app.context
+        key = self.migration_id.lower()
+        self.tail = ctx.tail_logs.get(key)
+        if self.tail is not None:
+            self.query_one("#tail-file", Input).value = self.tail.file
+        self.planned_name = ctx.tail_log_plans.get(key) or new_file_name(
+            self.detail.source_database, self._now(), tail=True)
+        ctx.tail_log_plans[key] = self.planned_name
+        self.query_one("#confirm-name", Input).focus()
+        self.show_detail(self.detail)
+        self._load_tsql(self.planned_name)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-tsql")
-    def _load_tsql(self) -> None:
+    def _load_tsql(self, name: str) -> None:
         from tui.log_backup import manual_statement
 
-        when = self._clock() if self._clock else datetime.now()
-        self.post_message(self.Tsql(manual_statement(self.app.context, self.detail, when,
+        self.post_message(self.Tsql(manual_statement(self.app.context, self.detail, name,
                                                      tail=True)))
 
     @on(Tsql)
     def _show_tsql(self, message: Tsql) -> None:
         self.query_one("#tail-tsql", Static).update(
-            "Tail-log backup T-SQL (run on the source if this tool can't):\n" + message.text)
+            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r):\n"
+            + message.text)
 
     # ------------------------------------------------------------------ state
 
     @property
+    def tail_file(self) -> str:
+        return self.tail.file if self.tail is not None else ""
+
+    @property
     def blockers(self) -> list[str]:
-        return cutover_blockers(self.detail)
+        return cutover_blockers(self.detail, self.tail_file)
+
+    @property
+    def stopped(self) -> bool:
+        return self.query_one("#stopped", Checkbox).value
 
     @property
     def name_ok(self) -> bool:
         return self.query_one("#confirm-name", Input).value == self.detail.target_database
 
+    def why_disabled(self) -> str:
+        """Why Cut over can't be pressed now ("" when it can)."""
+        if self.sent:
+            return "Cutover requested: close this dialog and follow it on the monitor."
+        if self.sending:
+            return "Sending the cutover request… (Esc closes; the monitor keeps following)"
+        if not self.stopped:
+            return "Cut over is disabled: tick step 1 when application traffic is stopped."
+        if not self.tail_file:
+            return "Cut over is disabled: step 2, the tail-log backup, is not done."
+        if self.blockers:
+            if not tail_log_restored(self.detail, self.tail_file):
+                return f"Cut over is disabled: waiting for DMS to restore {self.tail_file}."
+            return f"Cut over is disabled: {self.blockers[0]}"
+        if not self.name_ok:
+            return f"Cut over is disabled: type {self.detail.target_database} above."
+        return "Ready: Enter (or the Cut over button) sends the cutover request once."
+
     def show_detail(self, detail: MigrationDetail) -> None:
         """Fresh state from the monitor's poll."""
         self.detail = detail
+        tail = self.tail
+        if tail is not None:
+            step2 = f"[x] 2. Tail-log backup: {tail.file} ({tail.origin})"
+        else:
+            step2 = ("[ ] 2. Take the tail-log backup: ctrl+t here; or run the T-SQL below "
+                     "and press ctrl+r to read it from the source's backup history; or "
+                     "type its file name:")
+        self.query_one("#step-tail", Static).update(step2)
         pending = "?" if detail.pending_log_backups is None else str(detail.pending_log_backups)
         restoring = detail.current_restoring_filename \
             if detail.current_restoring_filename != detail.last_restored_filename else ""
-        tick = "x" if self.backup_taken else " "
-        self.query_one("#step-tail", Static).update(
-            f"[{tick}] 2. Take the tail-log backup (ctrl+t here, or run the T-SQL below)")
+        facts = (f"pending log backups {pending}, restoring {restoring or 'nothing'}, "
+                 f"last restored {detail.last_restored_filename or '—'}")
         ok = not self.blockers
-        self.query_one("#step-wait", Static).update(
-            f"[{'x' if ok else ' '}] 3. Wait: pending log backups {pending}, restoring "
-            f"{restoring or 'nothing'}, last restored {detail.last_restored_filename or '—'}")
+        if ok:
+            step3 = f"[x] 3. DMS restored {self.tail_file}: {facts}"
+        elif tail is not None:
+            step3 = f"[ ] 3. {waiting_text(detail, tail.file) or 'Wait'} — {facts}"
+        else:
+            step3 = f"[ ] 3. Wait until DMS restores the tail-log backup — {facts}"
+        self.query_one("#step-wait", Static).update(step3)
         text = "Ready for cutover." if ok else "Not ready:\n" + "\n".join(
             f"• {r}" for r in self.blockers)
         b = self.query_one("#cutover-blockers", Static)
-        b.update(text)
-        b.set_class(not ok, "-blocked")
+        if not self.sending and not self.sent:
+            b.update(text)
+            b.set_class(not ok, "-blocked")
         self._update_button()
 
     def _update_button(self) -> None:
-        ready = not self.blockers and self.name_ok and not self.sending and \
-            self.query_one("#stopped", Checkbox).value
+        why = self.why_disabled()
+        ready = why.startswith("Ready")
         self.query_one("#cutover-confirm", Button).disabled = not ready
+        w = self.query_one("#cutover-why", Static)
+        w.update(why)
+        w.set_class(not ready, "-blocked")
+
+    def _set_tail(self, tail: TailLog | None) -> None:
+        key = self.migration_id.lower()
+        self.tail = tail
+        if tail is None:
+            self.app.context.tail_logs.pop(key, None)
+        else:
+            self.app.context.tail_logs[key] = tail
+            box = self.query_one("#tail-file", Input)
+            if box.value.strip() != tail.file:
+                box.value = tail.file
+        self.show_detail(self.detail)
 
     @on(Input.Changed, "#confirm-name")
     @on(Checkbox.Changed, "#stopped")
     def _changed(self) -> None:
         self._update_button()
 
-    # ------------------------------------------------------------------ buttons
+    @on(Input.Changed, "#tail-file")
+    def _tail_typed(self, event: Input.Changed) -> None:
+        name = event.value.strip()
+        if name == self.tail_file:
+            return  # set by the tool (taken here, or read from the history)
+        self._set_tail(TailLog(name, TYPED) if file_name_of(name) else None)
+
+    # ------------------------------------------------------------------ close
 
     @on(Button.Pressed, "#cutover-cancel")
     def action_close(self) -> None:
-        if self.sending and not self.sent:
-            return  # the request is in flight: its answer decides
-        self.dismiss(self.sent)
+        """Always closes, also while the request is on its way."""
+        if self.sending and not self.sent and not self.outcome:
+            self.outcome = ("The cutover request was still on its way when the dialog "
+                            "closed: the monitor keeps following the migration.")
+        self.dismiss(self.outcome)
+
+    # ------------------------------------------------------------------ tail-log backup
 
     @on(Button.Pressed, "#cutover-tail")
     def action_tail_backup(self) -> None:
+        from tui.log_backup import is_running
+
+        db = self.detail.source_database
         if self.backup_taken:
-            self.notify("The tail-log backup was already taken.")
+            self.notify(f"The tail-log backup was already taken: {self.tail_file}.")
             return
+        if not self.stopped:
+            self._warn("Tick step 1 first: the tail-log backup leaves the source database "
+                       "RESTORING, so application traffic must be stopped before it.")
+            return
+        if self.backup_running or is_running(db):
+            self._warn(f"A backup of {db} is running: wait until it has finished.")
+            return
+        from widgets.confirm import ConfirmModal
+
+        server = getattr(self.source, "server", "") or self.detail.source_server or "the source"
+        self.app.push_screen(ConfirmModal(
+            f"Take the tail-log backup of {db} on {server} now, for the cutover "
+            f"{route(self.detail)}?\n\nFile: {self.planned_name}\n\n"
+            f"BACKUP LOG … WITH NORECOVERY leaves {db} RESTORING: no application can use it "
+            "any more. Cut over once DMS has restored this file.",
+            yes="Take tail-log", no="Not now"), self._tail_confirmed)
+
+    def _warn(self, text: str) -> None:
+        w = self.query_one("#cutover-why", Static)
+        w.update(text)
+        w.add_class("-blocked")
+        self.notify(text, severity="warning")
+
+    def _tail_confirmed(self, yes: bool | None) -> None:
+        if not yes or self.backup_taken or self.backup_running:
+            return
+        self.backup_running = True
         self.query_one("#cutover-tail", Button).disabled = True
-        self._tail_backup()
+        self.query_one("#cutover-warning", Static).update(
+            f"Taking the tail-log backup {self.planned_name}…\n\n{WARNING}")
+        self._tail_backup(self.planned_name)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-backup")
-    def _tail_backup(self) -> None:
+    def _tail_backup(self, name: str) -> None:
         from tui.log_backup import manual_statement, take_log_backup
         from tui.row_validation import SourceCounts, count_rows, source_error_text
 
-        when = self._clock() if self._clock else datetime.now()
+        when = self._now()
         ctx = self.app.context
         d = self.detail
         # Traffic is stopped, so these counts are final; after the tail-log backup the
@@ -180,66 +326,125 @@ class CutoverScreen(ModalScreen[bool]):
         except Exception as exc:  # noqa: BLE001 - the backup matters more than the count
             counted = f"Source rows NOT counted: {source_error_text(exc)}"
         try:
-            result = take_log_backup(ctx, d, self.source, when, tail=True)
+            result = take_log_backup(ctx, d, self.source, name, tail=True)
         except Exception as exc:  # noqa: BLE001
-            from tui.azure_errors import translate
-            err = exc if isinstance(exc, DmsTuiError) else translate(exc)
+            err = _error(exc)
             self.post_message(self.BackupDone(f"{err.full_text}\n{counted}", False,
-                                              manual_statement(ctx, d, when, tail=True),
+                                              manual_statement(ctx, d, name, tail=True),
                                               counts=counts))
         else:
             self.post_message(self.BackupDone(
-                f"Tail-log backup taken ({result.url.rsplit('/', 1)[-1]}); the source "
-                f"database is now RESTORING.\n{counted}", True, result.statement,
-                counts=counts))
+                f"Tail-log backup taken ({file_name_of(result.url)}); the source database "
+                f"is now RESTORING.\n{counted}", True, result.statement, counts=counts,
+                file=file_name_of(result.url)))
 
     @on(BackupDone)
     def _backup_done(self, message: BackupDone) -> None:
+        self.backup_running = False
         if message.counts is not None:
             # kept for this session: validation uses them for the source side
             self.app.context.source_counts[self.migration_id.lower()] = message.counts
+        text = message.text
         if message.ok:
-            self.backup_taken = True
+            self.app.context.tail_log_plans.pop(self.migration_id.lower(), None)
+            self._set_tail(TailLog(message.file, TAKEN_HERE))
         else:
             self.query_one("#cutover-tail", Button).disabled = False
-        text = message.text
-        if not message.ok and message.statement:
-            text += f"\nRun this on the source yourself:\n{message.statement}"
+            if message.statement:
+                text += (f"\nRun this on the source yourself, then press ctrl+r:\n"
+                         f"{message.statement}")
         self.query_one("#cutover-warning", Static).update(f"{text}\n\n{WARNING}")
         self.show_detail(self.detail)
+
+    # ------------------------------------------------------------------ from the history
+
+    @on(Button.Pressed, "#cutover-history")
+    def action_read_history(self) -> None:
+        if self.backup_running:
+            self._warn("The tail-log backup is still running here.")
+            return
+        self.query_one("#cutover-history", Button).disabled = True
+        self._read_history()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-history")
+    def _read_history(self) -> None:
+        from tui.log_backup import newest_log_backup
+
+        try:
+            record, state = newest_log_backup(self.app.context, self.source,
+                                              self.detail.source_database)
+        except Exception as exc:  # noqa: BLE001
+            self.post_message(self.HistoryRead(None, error=_error(exc)))
+        else:
+            self.post_message(self.HistoryRead(record, state))
+
+    @on(HistoryRead)
+    def _history_read(self, message: HistoryRead) -> None:
+        self.query_one("#cutover-history", Button).disabled = False
+        db = self.detail.source_database
+        if message.record is None:
+            err = message.error
+            self._warn(f"Could not read the backup history: "
+                       f"{err.full_text if err else 'no answer'} — type the file name.")
+            return
+        rec = message.record
+        name = file_name_of(rec.device)
+        when = f", finished {rec.finish:%H:%M:%S}" if rec.finish else ""
+        self._set_tail(TailLog(name, f"{FROM_HISTORY}{when}"))
+        note = f"Tail-log from the source's backup history: {name}{when}."
+        if (message.state or "").upper() != "RESTORING":
+            note += (f"\n{db} is still {message.state or 'not RESTORING'} on the source: this "
+                     "newest log backup is not a tail-log (WITH NORECOVERY). Transactions "
+                     "written after it are lost at cutover.")
+        self.query_one("#cutover-warning", Static).update(f"{note}\n\n{WARNING}")
+
+    # ------------------------------------------------------------------ the request
+
+    @on(Input.Submitted, "#confirm-name")
+    def _submitted(self) -> None:
+        if self.query_one("#cutover-confirm", Button).disabled:
+            self._warn(self.why_disabled())
+            return
+        self.confirm()
 
     @on(Button.Pressed, "#cutover-confirm")
     def confirm(self) -> None:
         if self.sending or self.sent:
             return  # a second press never sends a second request
-        if self.blockers or not self.name_ok:
+        if not self.why_disabled().startswith("Ready"):
             self._update_button()
             return
         self.sending = True
-        self.query_one("#cutover-confirm", Button).disabled = True
         self.query_one("#cutover-blockers", Static).update("Sending the cutover request…")
+        self._update_button()
         self.requests += 1
-        self._send()
+        self._send(self.tail_file)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-send")
-    def _send(self) -> None:
+    def _send(self, tail_file: str) -> None:
         try:
-            detail = self.app.context.controller.cutover(self.migration_id)
+            detail = self.app.context.controller.cutover(self.migration_id,
+                                                         tail_log_file=tail_file)
         except Exception as exc:  # noqa: BLE001
-            from tui.azure_errors import translate
-            self.post_message(self.Refused(exc if isinstance(exc, DmsTuiError)
-                                           else translate(exc)))
+            self.post_message(self.Refused(_error(exc)))
         else:
             self.post_message(self.Sent(detail))
 
     @on(Sent)
     def _on_sent(self, message: Sent) -> None:
+        from tui.writes import accepted_text
+
         self.sent = True
-        self.dismiss(True)
+        self.detail = message.detail
+        d = message.detail
+        self.outcome = accepted_text(f"the cutover of {d.target_database}",
+                                     f"{route(d)} is {d.status}")
+        self.dismiss(self.outcome)
 
     @on(Refused)
     def _on_refused(self, message: Refused) -> None:
         from tui.controller import CutoverAlreadyRequested, CutoverNotReady
+        from tui.writes import WriteFailed
 
         err = message.error
         b = self.query_one("#cutover-blockers", Static)
@@ -250,9 +455,14 @@ class CutoverScreen(ModalScreen[bool]):
                 self.detail = err.detail
             self.sending = False
             self.show_detail(self.detail)
-            b.update("Azure says not ready — cutover refused:\n" +
+            b.update("Azure says not ready — cutover refused, nothing sent:\n" +
                      "\n".join(f"• {r}" for r in err.reasons))
             return
-        if isinstance(err, CutoverAlreadyRequested):
-            self.sent = True
-        b.update(err.full_text + "\nClose this dialog and follow the migration on the monitor.")
+        accepted = err.accepted if isinstance(err, WriteFailed) else False
+        if isinstance(err, CutoverAlreadyRequested) or accepted is not False:
+            self.sent = True  # Azure took it, or may have: never a second one from here
+            self.outcome = err.message
+        self.sending = False
+        b.update(err.full_text + ("\nClose this dialog and follow the migration on the "
+                                  "monitor." if self.sent else ""))
+        self._update_button()

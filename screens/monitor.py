@@ -85,6 +85,7 @@ class MonitorScreen(BaseScreen):
         error: DmsTuiError
         extra: str = ""
         busy: str = ""
+        reread: str = ""  # Azure may have acted: read this migration again
 
     def __init__(self, project: Any = None, service_id: str | None = None, *,
                  migration_ids: tuple[str, ...] | list[str] = (), interval: float = 5.0,
@@ -112,6 +113,7 @@ class MonitorScreen(BaseScreen):
         self._gen_started = 0
         self._gen_done = 0
         self._done_event: asyncio.Event | None = None
+        self._visible: set[str] = set()  # ids of the rows the filters let through
         self._busy: set[str] = set()  # actions in flight, one of each at most
         self._stale: set[str] = set()  # final migrations to read again (retried)
         self._source_password = ""  # typed for this session only, never saved
@@ -279,9 +281,14 @@ class MonitorScreen(BaseScreen):
         table = self.query_one("#migrations", KeyedTable)
         visible = {k: r for k, r in self.rows.items()
                    if mon.row_matches(r, self.filter_text, self.state_filter)}
+        self._visible = set(visible)
         table.sync({k: r.cells(now) for k, r in visible.items()})
         counts = mon.count_buckets(r.bucket for r in self.rows.values())
         self.query_one(StateCounts).show(counts, self.state_filter)
+        if self.selected_id and self.selected_id not in visible:
+            # hidden by a filter, or gone: never shown, never acted on
+            self.selected_id = ""
+            self._render_detail()
         if not self.selected_id and visible:
             key = table.selected_key or next(iter(visible))
             self._select(key)
@@ -307,7 +314,10 @@ class MonitorScreen(BaseScreen):
 
     @property
     def selected(self) -> MigrationDetail | None:
-        return self.details.get(self.selected_id) if self.selected_id else None
+        """The highlighted migration, only while its row is shown."""
+        if not self.selected_id or self.selected_id not in self._visible:
+            return None
+        return self.details.get(self.selected_id)
 
     def _render_detail(self) -> None:
         title = self.query_one("#detail-title", Static)
@@ -318,9 +328,11 @@ class MonitorScreen(BaseScreen):
         if d is None:
             backup_pane.add_class("-hidden")
             tables_pane.add_class("-hidden")
-            title.update("Loading detail…" if row else
+            title.update("Loading detail…" if row and self.selected_id in self._visible else
                          "No migrations to show yet. Start one with the wizard; this list "
-                         "refreshes by itself." if not self.rows else "No migration selected.")
+                         "refreshes by itself." if not self.rows else
+                         self._hidden_text() if not self._visible else
+                         "No migration selected.")
             return
         sqldb = d.kind == TargetKind.SQL_DB
         backup_pane.set_class(sqldb, "-hidden")
@@ -329,8 +341,7 @@ class MonitorScreen(BaseScreen):
         pct = mon.table_totals(d.tables).percent if sqldb else _restore_percent(d)
         ready = ""
         if not sqldb and d.online and not is_final(d.status):
-            from tui.cutover import cutover_blockers
-            ready = " · READY" if not cutover_blockers(d) else ""
+            ready = self._readiness(d)
         title.update(f"{d.source_database} → {d.target_name}/{d.target_database} · "
                      f"{d.kind.value} {mode} · {d.status}{ready}\n{mon.bar(pct, 30)}")
         if sqldb:
@@ -343,6 +354,23 @@ class MonitorScreen(BaseScreen):
         rate = self.query_one("#spark-rate", SparklinePanel)
         rate.fmt = (lambda v: f"{v:,.0f} rows/s") if sqldb else (lambda v: f"{mon.fmt_bytes(v)}/s")
         rate.show(self.history.throughput(d.id))
+
+    def _readiness(self, d: MigrationDetail) -> str:
+        """" · READY" once the known tail-log is restored; " · caught up" when every file DMS
+        lists is restored (the tail-log is still to come, or DMS has not listed it yet)."""
+        from tui.cutover import cutover_blockers, restore_blockers
+
+        if (d.status or "").lower() not in ("inprogress", "readyforcutover"):
+            return ""
+        tail = self.context.tail_logs.get(d.id.lower())
+        if tail is not None:
+            return " · READY" if not cutover_blockers(d, tail.file) else \
+                f" · waiting for {tail.file}"
+        return " · caught up" if not restore_blockers(d) else ""
+
+    def _hidden_text(self) -> str:
+        return (f"No migration shown: the filter hides all {len(self.rows)}. Press / and Esc "
+                "to clear the text filter, f to change the state filter.")
 
     def _render_status(self) -> None:
         if not self.is_mounted:
@@ -440,9 +468,16 @@ class MonitorScreen(BaseScreen):
     # ------------------------------------------------------------------ actions
 
     def _need_selected(self) -> MigrationDetail | None:
+        """The highlighted, visible migration an action applies to; None (and why) else."""
         d = self.selected
         if d is None:
-            self.note("Select a migration first (its detail is still loading).")
+            if self.rows and not self._visible:
+                self.note(f"Nothing done. {self._hidden_text()}")
+            elif not self.rows:
+                self.note("Nothing done: no migration to act on yet.")
+            else:
+                self.note("Nothing done: select a migration first (its detail may still be "
+                          "loading).")
         return d
 
     def action_cutover(self) -> None:
@@ -455,10 +490,10 @@ class MonitorScreen(BaseScreen):
             return
         from screens.cutover import CutoverScreen
 
-        def done(sent: bool | None) -> None:
-            if sent:
-                self.notes.append(f"Cutover requested for {d.target_database}.")
-                self.note("Cutover requested: following Completing → Succeeded.")
+        def done(outcome: str | None) -> None:
+            if outcome:
+                self.notes.append(outcome)
+                self.note(outcome)
                 self.action_refresh_now()
 
         self.app.push_screen(CutoverScreen(d, source=self.source_params(d),
@@ -508,39 +543,57 @@ class MonitorScreen(BaseScreen):
                                            {"source_password": params.server}), got)
 
     def action_log_backup(self) -> None:
+        from tui.log_backup import is_running, new_file_name
+
         d = self._need_selected()
         if d is None:
             return
         if d.kind == TargetKind.SQL_DB or not d.online or is_final(d.status):
             self.note("Log backups matter only for online MI/VM migrations still in progress.")
             return
-        if "backup" in self._busy:
-            self.note("A log backup is already running.")
+        if is_running(d.source_database):
+            self.note(f"A log backup of {d.source_database} is already running: wait until it "
+                      "has finished.")
             return
+        from tui.cutover import route
+        from widgets.confirm import ConfirmModal
+
+        name = new_file_name(d.source_database, self.now())
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.with_source(d, lambda params: go(params))
 
         def go(params: SourceParams) -> None:
-            self._busy.add("backup")
-            self.note(f"Taking a log backup of {d.source_database}…")
-            self._take_backup(d, params)
+            if is_running(d.source_database):
+                self.note(f"A log backup of {d.source_database} is already running.")
+                return
+            self.note(f"Taking a log backup of {d.source_database} into {name}…")
+            self._take_backup(d, params, name)
 
-        self.with_source(d, go)
+        self.app.push_screen(ConfirmModal(
+            f"Take a log backup of {d.source_database} (migration {route(d)}) now?\n\n"
+            f"File: {name}\n\nThe database stays online; DMS restores the file once it has "
+            "listed it.", yes="Take backup"), confirmed)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-backup")
-    def _take_backup(self, detail: MigrationDetail, params: SourceParams) -> None:
+    @work(thread=True, exclusive=False, exit_on_error=False, group="monitor-backup")
+    def _take_backup(self, detail: MigrationDetail, params: SourceParams, name: str) -> None:
         from tui.log_backup import take_log_backup
 
         try:
-            result: BackupResult = take_log_backup(self.context, detail, params, self.now())
+            result: BackupResult = take_log_backup(self.context, detail, params, name)
         except Exception as exc:  # noqa: BLE001
-            from tui.log_backup import manual_statement
-            self.post_message(self.ActionFailed(_translate(exc),
-                                                manual_statement(self.context, detail,
-                                                                 self.now()), busy="backup"))
+            err = _translate(exc)
+            extra = ""
+            if err.code != "LogBackupRunning":
+                from tui.log_backup import manual_statement
+                extra = manual_statement(self.context, detail, name)
+            self.post_message(self.ActionFailed(err, extra))
         else:
-            where, _, name = result.url.rpartition("/")
+            where, _, file = result.url.replace("\\", "/").rpartition("/")
             self.post_message(self.ActionDone(
-                f"Log backup taken: {name} (in …/{where.rsplit('/', 2)[-2]}/"
-                f"{where.rsplit('/', 1)[-1]})", busy="backup"))
+                f"Log backup of {detail.source_database} taken: {file} (in …/"
+                f"{'/'.join(where.rsplit('/', 2)[-2:])})"))
 
     def action_validate(self) -> None:
         d = self._need_selected()
@@ -615,14 +668,15 @@ class MonitorScreen(BaseScreen):
             self.note(f"Can't cancel: {allowed.reason}")
             return
         from screens.cancel_migration import CancelMigrationScreen
+        from tui.cutover import route
 
         def done(reason: str | None) -> None:
             if reason is not None:
-                self.notes.append(f"Canceled {d.target_database}: {reason}")
-                self.note(f"Canceling {d.target_database}…")
+                self.notes.append(f"Cancel of {route(d)} asked: {reason}")
+                self.note(f"Canceling {route(d)}…")
                 self._run_action("cancel", d.id, reason)
 
-        self.app.push_screen(CancelMigrationScreen(d.target_database), done)
+        self.app.push_screen(CancelMigrationScreen(route(d)), done)
 
     def action_retry(self) -> None:
         d = self._need_selected()
@@ -632,8 +686,17 @@ class MonitorScreen(BaseScreen):
         if not allowed.ok:
             self.note(f"Can't retry: {allowed.reason}")
             return
-        self.note(f"Retrying {d.target_database}…")
-        self._run_action("retry", d.id, "")
+        from tui.cutover import route
+        from widgets.confirm import ConfirmModal
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self.note(f"Retrying {route(d)}…")
+                self._run_action("retry", d.id, "")
+
+        self.app.push_screen(ConfirmModal(
+            f"Retry the migration {route(d)}? Azure copies again the tables that did not "
+            "finish; the finished ones stay.", yes="Retry"), done)
 
     def action_delete(self) -> None:
         d = self._need_selected()
@@ -643,6 +706,7 @@ class MonitorScreen(BaseScreen):
         if not allowed.ok:
             self.note(f"Can't delete: {allowed.reason}")
             return
+        from tui.cutover import route
         from widgets.confirm import ConfirmModal
 
         def done(yes: bool | None) -> None:
@@ -650,8 +714,8 @@ class MonitorScreen(BaseScreen):
                 self._run_action("delete", d.id, "")
 
         self.app.push_screen(ConfirmModal(
-            f"Delete the migration record of {d.target_database}? The database on the target "
-            "stays; only the migration's history in Azure goes.", yes="Delete"), done)
+            f"Delete the migration record {route(d)} ({d.status})? The database on the "
+            "target stays; only the migration's history in Azure goes.", yes="Delete"), done)
 
     def _run_action(self, what: str, migration_id: str, reason: str) -> None:
         if what in self._busy:
@@ -662,21 +726,34 @@ class MonitorScreen(BaseScreen):
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="monitor-action")
     def _action_worker(self, what: str, migration_id: str, reason: str) -> None:
+        from tui.cutover import route
+        from tui.writes import WriteFailed, accepted_text
+
         c = self.context.controller
+        name = migration_id.rsplit("/", 1)[-1]
         try:
             if what == "cancel":
-                c.cancel_migration(migration_id)
-                text = "Cancel requested" + (f" ({reason})" if reason else "") + "."
+                d = c.cancel_migration(migration_id)
+                text = accepted_text(f"the cancel of {name}", f"{route(d)} is {d.status}")
+                if reason:
+                    text += f" Reason: {reason}."
             elif what == "retry":
-                c.retry_migration(migration_id)
-                self.post_message(self.ActionDone("Retry requested.", busy=what,
-                                                  reread=migration_id))
+                d = c.retry_migration(migration_id)
+                self.post_message(self.ActionDone(
+                    accepted_text(f"the retry of {name}", f"{route(d)} is {d.status}"),
+                    busy=what, reread=migration_id))
                 return
             else:
                 c.delete_migration(migration_id)
-                self.post_message(self.ActionDone("Migration deleted.", busy=what,
-                                                  forget=migration_id))
+                self.post_message(self.ActionDone(
+                    accepted_text(f"the deletion of {name}", "the migration no longer exists"),
+                    busy=what, forget=migration_id))
                 return
+        except WriteFailed as exc:
+            # what Azure holds after the error decides: its state is re-read below
+            self.post_message(self.ActionFailed(exc, "", busy=what,
+                                                reread=migration_id if exc.accepted is not False
+                                                else ""))
         except Exception as exc:  # noqa: BLE001
             self.post_message(self.ActionFailed(_translate(exc), "", busy=what))
         else:
@@ -742,8 +819,14 @@ class MonitorScreen(BaseScreen):
         text = message.error.full_text
         if message.extra:
             text += f"\nRun it yourself on the source:\n{message.extra}"
+        if message.reread:
+            self._stale.add(message.reread.lower())
+        accepted = getattr(message.error, "accepted", False)
+        title = {None: "Outcome unknown", True: "Accepted, not read back"}.get(accepted,
+                                                                             "Not done")
         self.note(text)
-        self.app.notify(text, title="Not done", severity="error", timeout=15, markup=False)
+        self.app.notify(text, title=title, severity="error", timeout=15, markup=False)
+        self.action_refresh_now()  # show what Azure holds now
 
 
 def _restore_percent(d: MigrationDetail) -> float:

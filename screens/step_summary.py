@@ -83,6 +83,9 @@ class SummaryStep(WizardStep):
                 created = {i.rsplit("/", 1)[-1].lower() for i in p.migration_ids}
                 names = {db: n for db, n in self.state.target_names().items()
                          if n.lower() not in created}
+                if self.state.kind != TargetKind.SQL_DB:
+                    existing = self._without_our_running(controller, p.target_id, names,
+                                                         existing)
                 error = v.target_names(names, existing,
                                        must_exist=self.state.kind == TargetKind.SQL_DB)
                 if error:
@@ -90,6 +93,26 @@ class SummaryStep(WizardStep):
         except DmsTuiError as exc:
             problems.append(exc.full_text)
         self.post_message(self.Checked(problems))
+
+    @staticmethod
+    def _without_our_running(controller, target_id: str, names: dict[str, str],
+                             existing: list[str]) -> list[str]:
+        """A target database that exists because this project's migration of it already runs
+        (its create answer was lost) is no clash: Start keeps that migration. Blocking."""
+        from tui.cutover import is_final
+
+        taken = {e.lower() for e in existing}
+        ours: set[str] = set()
+        for source, target in names.items():
+            if target.lower() not in taken:
+                continue
+            try:
+                d = controller.get_migration(migration_id_for(target_id, target))
+            except DmsTuiError:
+                continue
+            if d.source_database.lower() == source.lower() and not is_final(d.status):
+                ours.add(target.lower())
+        return [e for e in existing if e.lower() not in ours]
 
     @on(Checked)
     def checked_done(self, message: Checked) -> None:
@@ -167,7 +190,8 @@ class SummaryStep(WizardStep):
             self.query_one("#summary-checks", Static).update(
                 f"{len(self.state.project.migration_ids)} of "
                 f"{len(self.state.project.databases)} created; press Ctrl+N to retry the "
-                "rest.")
+                "rest: each migration is read from Azure first, and one that already runs "
+                "is kept, never created twice.")
             return
         self.save_now(at=9)
         self.app.goto_step(9)

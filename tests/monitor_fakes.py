@@ -87,9 +87,9 @@ class FakeController:
         return BlobBackupSource(storage_account_id="/x/storageAccounts/acct", container="c",
                                 folder=self.details[mid.lower()].source_database)
 
-    def cutover(self, mid):
+    def cutover(self, mid, *, tail_log_file):
         d = self.get_migration(mid)
-        reasons = cutover_blockers(d)
+        reasons = cutover_blockers(d, tail_log_file)
         if reasons:
             from tui.controller import CutoverNotReady
             raise CutoverNotReady(reasons, d)

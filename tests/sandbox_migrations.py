@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from screens.monitor import MonitorScreen
 from textual.widgets import Static
-from tui.cutover import cutover_blockers
+from tui.cutover import cutover_blockers, file_name_of, restore_blockers
 from tui.models import (BlobBackupSource, MigrationSpec, SourceConnection, TargetKind,
                         TargetSqlConnection)
 
 
 def start(controller, sandbox, kind: TargetKind, database: str, *, online: bool = True,
           last_backup: str = "", target_database: str = ""):
+    return controller.create_migration(spec_for(controller, sandbox, kind, database,
+                                                online=online, last_backup=last_backup,
+                                                target_database=target_database))
+
+
+def spec_for(controller, sandbox, kind: TargetKind, database: str, *, online: bool = True,
+             last_backup: str = "", target_database: str = "") -> MigrationSpec:
+    """The spec the wizard builds for ``database`` on the first usable target of ``kind``."""
     target = next(t for t in controller.list_targets(kind) if t.usable)
     service = controller.list_migration_services()[0]
     spec_kw = {}
@@ -30,7 +38,7 @@ def start(controller, sandbox, kind: TargetKind, database: str, *, online: bool 
                          source=SourceConnection(sandbox.source_address, user_name="sa",
                                                  password="secret"),
                          online=online, last_backup_name=last_backup, **spec_kw)
-    return controller.create_migration(spec)
+    return spec
 
 
 def cutover_posts(sandbox) -> int:
@@ -49,9 +57,21 @@ def advance_until(controller, sandbox, migration_id, predicate, *, step=15, limi
 
 
 def advance_until_ready(controller, sandbox, migration_id, *, limit=60):
-    """Advance the sandbox until nothing stands between the migration and a safe cutover."""
-    return advance_until(controller, sandbox, migration_id, lambda d: not cutover_blockers(d),
+    """Advance the sandbox until every backup DMS lists is restored (caught up: the
+    tail-log is still to come)."""
+    return advance_until(controller, sandbox, migration_id, lambda d: not restore_blockers(d),
                          limit=limit)
+
+
+def take_tail(sandbox, database: str) -> str:
+    """The DBA takes the tail-log backup by hand; its file name (what the cutover waits for)."""
+    return file_name_of(sandbox.take_log_backup(database, tail=True).device)
+
+
+def advance_until_tail_restored(controller, sandbox, migration_id, tail: str, *, limit=60):
+    """Advance the sandbox until the tail-log ``tail`` is restored: the cutover may go."""
+    return advance_until(controller, sandbox, migration_id,
+                         lambda d: not cutover_blockers(d, tail), limit=limit)
 
 
 def text_of(screen, selector) -> str:
@@ -98,9 +118,11 @@ async def open_cutover(pilot):
     return pilot.app.screen
 
 
-async def delete_selected(app, pilot):
-    """Press d on the monitor and confirm with y."""
+async def delete_selected(app, pilot) -> str:
+    """Press d on the monitor and confirm with y; the question the confirmation asked."""
     await pilot.press("d")
     await pilot.pause()
+    question = text_of(app.screen, "#confirm-question")
     await pilot.press("y")
     await settle(app, pilot)
+    return question

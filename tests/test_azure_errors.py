@@ -79,3 +79,48 @@ def test_decorator_translates_and_chains():
 def test_project_errors_pass_through():
     original = DmsTuiError("x", code="Y")
     assert translate(original) is original
+
+
+class FakeRequest:
+    def __init__(self, method):
+        self.method = method
+
+
+def _with_method(err, method):
+    err.response.request = FakeRequest(method)
+    return err
+
+
+@pytest.mark.parametrize("status,code", [(500, "InternalServerError"),
+                                         (503, "ServiceUnavailable"), (504, "GatewayTimeout")])
+def test_a_failed_change_never_says_nothing_was_changed(status, code):
+    """A read that failed changed nothing; a change that failed may have been done: it is
+    never resent by itself, and the DBA is told to check what Azure holds."""
+    read = translate(_with_method(http_error(status, code, "boom"), "GET"))
+    assert "Nothing was changed" in read.hint
+    for method in ("POST", "PUT", "DELETE"):
+        change = translate(_with_method(http_error(status, code, "boom"), method))
+        assert "may or may not have acted" in change.hint and "not repeated" in change.hint
+        assert "Nothing was" not in change.hint and "nothing was lost" not in change.hint.lower()
+
+
+def test_a_throttled_change_was_not_done_and_not_resent():
+    err = translate(_with_method(http_error(429, "TooManyRequests", "slow down"), "POST"))
+    assert "Azure did not act on it" in err.hint and "not resent" in err.hint
+
+
+def test_a_dropped_connection_does_not_promise_nothing_was_lost():
+    err = translate(ServiceRequestError("Connection reset by peer"))
+    assert "nothing was lost" not in err.hint.lower()
+    assert "check what Azure holds" in err.hint
+
+
+@pytest.mark.parametrize("code", [
+    "CutoverNotAllowedMigrationCompleteError", "OperationInProgress",
+    "DeleteMigrationNotAllowedMigrationInProgress", "DeleteMigrationNotAllowedCutoverInProgress",
+    "DeleteMigrationNotAllowedCancelInProgress", "MigrationRetryNotAllowed",
+    "MigrationNotReadyForCancelError", "MigrationAlreadyExists"])
+def test_dms_refusals_of_the_spec_are_explained(code):
+    err = translate(http_error(400, code, "Azure's own words"))
+    assert err.code == code and err.hint
+    assert not err.message.startswith("Azure rejected the request")  # its own plain words

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import pytest
 
-from sandbox_migrations import advance_until, cutover_posts, start
+from sandbox_migrations import (advance_until, advance_until_tail_restored, cutover_posts, start,
+                                take_tail)
 from tui.controller import CutoverAlreadyRequested, CutoverNotReady
-from tui.cutover import cutover_blockers, is_final
+from tui.cutover import is_final, restore_blockers
 from tui.errors import AzureError, DmsTuiError
 from tui.models import TargetKind
 from tui.sandbox import Fault
 
 
-def _ready(d):
-    return not cutover_blockers(d)
+def _caught_up(d):
+    return not restore_blockers(d)
 
 
 def test_sqlmi_online_reaches_succeeded_through_cutover(controller, sandbox):
@@ -25,22 +26,25 @@ def test_sqlmi_online_reaches_succeeded_through_cutover(controller, sandbox):
     sandbox.advance(1)
     d = controller.get_migration(d.id)
     assert d.pending_log_backups or d.current_restoring_filename != d.last_restored_filename
-    d = advance_until(controller, sandbox, d.id, _ready)
+    d = advance_until(controller, sandbox, d.id, _caught_up)
     assert d.last_restored_filename.endswith(".trn")
-    after = controller.cutover(d.id)
+    tail = take_tail(sandbox, "SalesDB")
+    d = advance_until_tail_restored(controller, sandbox, d.id, tail)
+    assert d.last_restored_filename == tail
+    after = controller.cutover(d.id, tail_log_file=tail)
     assert after.status in ("Completing", "Succeeded")
     assert cutover_posts(sandbox) == 1
     d = advance_until(controller, sandbox, d.id, lambda d: d.status == "Succeeded")
     assert is_final(d.status)
     with pytest.raises(CutoverAlreadyRequested):
-        controller.cutover(d.id)
+        controller.cutover(d.id, tail_log_file=tail)
     assert cutover_posts(sandbox) == 1
 
 
 def test_cutover_refused_while_not_ready_sends_nothing(controller, sandbox):
     d = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     with pytest.raises(CutoverNotReady) as info:
-        controller.cutover(d.id)
+        controller.cutover(d.id, tail_log_file="SalesDB_tail.trn")
     err = info.value
     assert isinstance(err, AzureError) and err.code == "CutoverNotReady"
     assert err.reasons and "full backup" in " ".join(err.reasons).lower()
@@ -49,9 +53,11 @@ def test_cutover_refused_while_not_ready_sends_nothing(controller, sandbox):
     # pending log backups also refuse, with the count in the reason
     advance_until(controller, sandbox, d.id, lambda d: d.is_full_backup_restored)
     sandbox.take_log_backup("SalesDB")
-    sandbox.take_log_backup("SalesDB")
+    tail = take_tail(sandbox, "SalesDB")
+    advance_until(controller, sandbox, d.id,  # DMS has listed both, not restored them
+                  lambda d: any(f.name == tail for f in d.backup_files), step=1, limit=200)
     with pytest.raises(CutoverNotReady) as info:
-        controller.cutover(d.id)
+        controller.cutover(d.id, tail_log_file=tail)
     assert any("log backup" in r or "being restored" in r for r in info.value.reasons)
     assert cutover_posts(sandbox) == 0
 
@@ -63,7 +69,7 @@ def test_sqlmi_offline_completes_by_itself(controller, sandbox):
     d = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB", online=False, last_backup=last)
     assert d.online is False
     with pytest.raises(CutoverNotReady):
-        controller.cutover(d.id)
+        controller.cutover(d.id, tail_log_file=last)
     d = advance_until(controller, sandbox, d.id, lambda d: is_final(d.status))
     assert d.status == "Succeeded"
     assert cutover_posts(sandbox) == 0
@@ -72,8 +78,10 @@ def test_sqlmi_offline_completes_by_itself(controller, sandbox):
 def test_sqlvm_online_cutover(controller, sandbox):
     d = start(controller, sandbox, TargetKind.SQL_VM, "SalesDB")
     assert d.kind == TargetKind.SQL_VM
-    d = advance_until(controller, sandbox, d.id, _ready)
-    controller.cutover(d.id)
+    d = advance_until(controller, sandbox, d.id, _caught_up)
+    tail = take_tail(sandbox, "SalesDB")
+    advance_until_tail_restored(controller, sandbox, d.id, tail)
+    controller.cutover(d.id, tail_log_file=tail)
     d = advance_until(controller, sandbox, d.id, lambda d: d.status == "Succeeded")
     assert cutover_posts(sandbox) == 1
 
@@ -142,7 +150,7 @@ def test_no_fault_crashes_the_controller(controller, sandbox, fault):
     sandbox.inject(fault)
     for call in (lambda: controller.get_migration(d.id),
                  lambda: controller.list_service_migrations(d.migration_service_id),
-                 lambda: controller.cutover(d.id),
+                 lambda: controller.cutover(d.id, tail_log_file="SalesDB_tail.trn"),
                  lambda: controller.cancel_migration(d.id)):
         with pytest.raises(DmsTuiError) as info:
             call()

@@ -3,8 +3,8 @@ source is counted just before it; the target is counted with its own login."""
 
 from __future__ import annotations
 
-from sandbox_migrations import (advance_until, advance_until_ready, open_cutover, open_monitor,
-                                settle, start, text_of, until)
+from sandbox_migrations import (advance_until, advance_until_tail_restored, open_cutover,
+                                open_monitor, settle, start, take_tail, text_of, until)
 from screens.cutover import CutoverScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
@@ -45,6 +45,8 @@ async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(c
         await pilot.click("#stopped")
         tail_at = monitor.now()
         await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("y")
         await settle(app, pilot)
         assert dialog.backup_taken
         assert f"Source rows counted at {tail_at:%H:%M:%S}" in text_of(dialog, "#cutover-warning")
@@ -65,11 +67,11 @@ async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(c
         await until(app, pilot, monitor, sandbox,
                     lambda d: d.pending_log_backups == 0 and "READY" in
                     text_of(monitor, "#detail-title"))
-        dialog = await open_cutover(pilot)
+        dialog = await open_cutover(pilot)  # it remembers the tail-log taken
+        assert dialog.backup_taken
         await pilot.click("#stopped")
-        dialog.query_one("#confirm-name", Input).value = "SalesDB"
-        await pilot.pause()
-        await pilot.click("#cutover-confirm")
+        await pilot.click("#confirm-name")
+        await pilot.press(*"SalesDB", "enter")
         await settle(app, pilot)
         assert app.screen is monitor
         await until(app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded")
@@ -106,9 +108,9 @@ async def test_tail_log_taken_by_hand_says_the_source_cannot_be_counted(context,
     c = context.controller
     mig = start(c, sandbox, TargetKind.SQL_MI, "SalesDB")
     advance_until(c, sandbox, mig.id, lambda d: d.is_full_backup_restored, limit=40)
-    sandbox.take_log_backup("SalesDB", tail=True)  # the DBA ran BACKUP LOG ... NORECOVERY
-    advance_until_ready(c, sandbox, mig.id, limit=40)
-    c.cutover(mig.id)
+    tail = take_tail(sandbox, "SalesDB")  # the DBA ran BACKUP LOG ... NORECOVERY
+    advance_until_tail_restored(c, sandbox, mig.id, tail, limit=40)
+    c.cutover(mig.id, tail_log_file=tail)
     advance_until(c, sandbox, mig.id, lambda d: d.status == "Succeeded", limit=40)
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:

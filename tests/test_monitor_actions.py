@@ -22,6 +22,8 @@ async def test_cancel_with_reason_then_delete(context, sandbox):
         await pilot.pause()
         dialog = app.screen
         assert isinstance(dialog, CancelMigrationScreen)
+        assert "SalesDB → sqlmi-contoso-prod/SalesDB" in str(
+            dialog.query_one("#cancel-title").render())
         assert app.focused is dialog.query_one("#cancel-no")
         assert dialog.query_one("#cancel-yes", Button).disabled  # a reason is required
         await pilot.click("#cancel-reason")
@@ -31,6 +33,8 @@ async def test_cancel_with_reason_then_delete(context, sandbox):
         await pilot.pause()
         assert app.screen is monitor
         assert "app team postponed" in " ".join(monitor.notes)
+        assert monitor.last_note.startswith("Azure accepted the cancel of SalesDB: "
+                                            "SalesDB → sqlmi-contoso-prod/SalesDB is Canceling")
         for _ in range(10):
             sandbox.advance(30)
             await monitor.refresh_once()
@@ -43,8 +47,9 @@ async def test_cancel_with_reason_then_delete(context, sandbox):
         assert "already" in monitor.last_note
         await pilot.press("c")
         assert "Cutover not possible" in monitor.last_note
-        await delete_selected(app, pilot)
-        assert "deleted" in monitor.last_note
+        question = await delete_selected(app, pilot)
+        assert "SalesDB → sqlmi-contoso-prod/SalesDB (Canceled)" in question
+        assert "Azure accepted the deletion of SalesDB" in monitor.last_note
         assert monitor.query_one("#migrations").row_count == 0
 
 

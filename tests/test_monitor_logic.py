@@ -123,6 +123,18 @@ def test_allowed_actions_say_why_not():
     assert not mon.can_open_cutover(detail(kind=TargetKind.SQL_DB)).ok
 
 
+def test_retry_follows_azures_wait_for_retry_state():
+    """The spec: retry only in migrationState WaitForRetry (MigrationRetryNotAllowed else)."""
+    sqldb = dict(kind=TargetKind.SQL_DB, online=False)
+    assert mon.can_retry(detail(status="Failed", migration_state="WaitForRetry", **sqldb)).ok
+    assert mon.can_retry(detail(status="InProgress", migration_state="WaitForRetry", **sqldb)).ok
+    assert mon.can_retry(detail(status="Retriable", **sqldb)).ok
+    refused = mon.can_retry(detail(status="Failed", migration_state="Failed", **sqldb))
+    assert not refused.ok and "WaitForRetry" in refused.reason
+    assert not mon.can_retry(detail(status="InProgress", migration_state="MonitorMigration",
+                                    **sqldb)).ok
+
+
 def test_problem_text_gives_the_fix():
     d = detail(blocking_reason="The LSN chain is broken: log backup missing")
     assert "Fix:" in mon.problem_text(d) and "backup chain" in mon.problem_text(d)

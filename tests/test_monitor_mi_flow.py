@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import (advance_until_ready, cutover_posts, open_cutover, open_monitor,
-                                settle, start, step, text_of, until)
+from sandbox_migrations import (advance_until_ready, advance_until_tail_restored, cutover_posts,
+                                open_cutover, open_monitor, settle, start, take_tail, text_of,
+                                until)
 from screens.cutover import CutoverScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
@@ -27,45 +28,57 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         files = monitor.query_one("#backup-files")
         assert any("full" in k.lower() for k in files.keys)
 
-        # log backups taken from the monitor: pending rises, then falls to 0
+        # log backups taken from the monitor (each confirmed): pending rises, then falls to 0
         await pilot.press("l")
+        await pilot.pause()
+        assert "Take a log backup of SalesDB" in text_of(app.screen, "#confirm-question")
+        await pilot.press("y")
         await settle(app, pilot)
-        assert "Log backup taken" in monitor.last_note
-        await pilot.press("l")
+        assert "Log backup of SalesDB taken" in monitor.last_note
+        await pilot.press("l", "y")
         await settle(app, pilot)
-        await step(app, pilot, monitor, sandbox, 1)
-        assert (monitor.selected.pending_log_backups or 0) > 0
+        # DMS lists the new files at its next scan of the backup location
+        await until(app, pilot, monitor, sandbox, lambda d: d.pending_log_backups, step=5)
         pending_seen = max(monitor.history.pending(mig.id))
         assert pending_seen > 0
 
         # refused while pending > 0: the dialog says why and the button stays disabled
         dialog = await open_cutover(pilot)
         assert isinstance(dialog, CutoverScreen)
-        assert app.focused is dialog.query_one("#cutover-cancel")
+        assert app.focused is dialog.query_one("#confirm-name")
         assert "Not ready" in text_of(dialog, "#cutover-blockers")
         assert "log backup" in text_of(dialog, "#cutover-blockers")
         await pilot.click("#stopped")
         dialog.query_one("#confirm-name", Input).value = "SalesDB"
         await pilot.pause()
         assert dialog.query_one("#cutover-confirm", Button).disabled
+        assert "step 2, the tail-log backup, is not done" in text_of(dialog, "#cutover-why")
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is monitor
         assert cutover_posts(sandbox) == 0
 
-        # wait for the restores: pending falls to 0
-        for _ in range(40):
-            d = monitor.selected
-            if d.pending_log_backups == 0 and "READY" in text_of(monitor, "#detail-title"):
-                break
-            await step(app, pilot, monitor, sandbox)
+        # wait for the restores: pending falls to 0, every listed file restored
+        await until(app, pilot, monitor, sandbox, lambda d: d.pending_log_backups == 0
+                    and "caught up" in text_of(monitor, "#detail-title"))
         assert monitor.history.pending(mig.id)[-1] == 0
 
-        # the guarded cutover: checklist, typed name, one request
+        # the guarded cutover: traffic stopped, the tail-log taken here, DMS restores it
         dialog = await open_cutover(pilot)
-        assert "Ready for cutover" in text_of(dialog, "#cutover-blockers")
-        confirm = dialog.query_one("#cutover-confirm", Button)
         await pilot.click("#stopped")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        tail = dialog.tail_file
+        assert dialog.backup_taken and tail.startswith("SalesDB_tail_")
+        assert f"Waiting for DMS to restore {tail}" in text_of(dialog, "#step-wait")
+        confirm = dialog.query_one("#cutover-confirm", Button)
+        assert confirm.disabled
+        await until(app, pilot, monitor, sandbox,
+                    lambda d: d.last_restored_filename == tail, step=10)
+        assert "READY" in text_of(monitor, "#detail-title")
+        assert "Ready for cutover" in text_of(dialog, "#cutover-blockers")
         await pilot.click("#confirm-name")
         await pilot.press(*"salesdb")  # wrong case: not accepted
         await pilot.pause()
@@ -78,9 +91,11 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         await settle(app, pilot)
         assert app.screen is monitor
         assert cutover_posts(sandbox) == 1
+        assert "Azure accepted the cutover of SalesDB" in monitor.last_note
         await monitor.refresh_once()
         await pilot.pause()
         assert monitor.selected.status in ("Completing", "Succeeded")
+        assert "waiting for" not in text_of(monitor, "#detail-title")
         await until(app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded", limit=20)
         assert monitor.selected.status == "Succeeded"
         assert "Succeeded 1" in str(monitor.query_one("#state-counts").render())
@@ -110,13 +125,22 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
 
 
 async def test_cutover_confirm_pressed_twice_sends_one_request(context, sandbox):
+    """The DBA ran the tail-log T-SQL by hand; ctrl+r reads its name from the source's
+    backup history."""
     controller = context.controller
     mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     advance_until_ready(controller, sandbox, mig.id)
+    tail = take_tail(sandbox, "SalesDB")
+    advance_until_tail_restored(controller, sandbox, mig.id, tail)
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = await open_monitor(app, pilot, mig)
         dialog = await open_cutover(pilot)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert dialog.tail_file == tail
+        assert f"[x] 2. Tail-log backup: {tail} (from the source's backup history" in \
+            text_of(dialog, "#step-tail")
         await pilot.click("#stopped")
         dialog.query_one("#confirm-name", Input).value = "SalesDB"
         await pilot.pause()
@@ -135,16 +159,35 @@ async def test_tail_log_backup_from_the_cutover_dialog(context, sandbox):
     controller = context.controller
     mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     sandbox.advance(120)
+    src = sandbox.sql_server(sandbox.source_address)
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = await open_monitor(app, pilot, mig)
         dialog = await open_cutover(pilot)
+        # step 1 not ticked: refused, nothing taken
         await pilot.press("ctrl+t")
         await settle(app, pilot)
-        assert dialog.backup_taken
+        assert app.screen is dialog and not dialog.backup_taken
+        assert "Tick step 1 first" in text_of(dialog, "#cutover-why")
+        assert next(d for d in src.databases() if d.name == "SalesDB").state == "ONLINE"
+        # ticked: a confirmation naming the database and the file; Escape backs out
+        await pilot.click("#stopped")
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        question = text_of(app.screen, "#confirm-question")
+        assert "tail-log backup of SalesDB" in question and dialog.planned_name in question
+        assert "RESTORING" in question
+        assert app.focused is app.screen.query_one("#confirm-no")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is dialog and not dialog.backup_taken
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert dialog.backup_taken and dialog.tail_file == dialog.planned_name
         assert "RESTORING" in text_of(dialog, "#cutover-warning")
         assert "[x] 2." in text_of(dialog, "#step-tail")
-        src = sandbox.sql_server(sandbox.source_address)
         assert next(d for d in src.databases() if d.name == "SalesDB").state == "RESTORING"
         await monitor.refresh_once()
         await pilot.pause()

@@ -31,9 +31,14 @@ async def test_retry_a_failed_sqldb_migration_then_delete_it_from_the_project(co
         assert "transaction log" in problem.lower()
 
         await pilot.press("t")
+        await pilot.pause()
+        assert "Retry the migration SalesDB → sql-contoso-prod/SalesDB?" in str(
+            app.screen.query_one("#confirm-question").render())
+        await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "Retry requested" in monitor.last_note
+        assert monitor.last_note.startswith("Azure accepted the retry of SalesDB: "
+                                            "SalesDB → sql-contoso-prod/SalesDB is InProgress")
         await monitor.refresh_once()
         await pilot.pause()
         assert monitor.selected.status not in ("Failed", "Succeeded")
@@ -45,7 +50,7 @@ async def test_retry_a_failed_sqldb_migration_then_delete_it_from_the_project(co
 
         # delete: gone from the list and from the saved project
         await delete_selected(app, pilot)
-        assert "deleted" in monitor.last_note
+        assert "Azure accepted the deletion of SalesDB" in monitor.last_note
         assert "Removed from the project" in monitor.last_note
         assert monitor.query_one("#migrations").row_count == 0
         assert project.migration_ids == []

@@ -108,14 +108,22 @@ async def test_log_backup_asks_for_the_source_password_once_and_keeps_it_in_memo
         await pilot.pause()
         await pilot.press("l")
         await pilot.pause()
+        question = str(app.screen.query_one("#confirm-question").render())
+        assert "Take a log backup of Payroll (migration Payroll → mi1/Payroll)" in question
+        first = question.split("File: ", 1)[1].split()[0]
+        assert first.startswith("Payroll_log_20260302_080000_000") and first.endswith(".trn")
+        await pilot.press("y")
+        await pilot.pause()
         await pilot.press(*"s3cret", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert seen and seen[0].server == "sql01" and seen[0].password == "s3cret"
-        assert "Log backup taken" in monitor.last_note
-        assert "Payroll_log_20260302_080000.trn (in …/c/Payroll)" in monitor.last_note
-        await pilot.press("l")  # no second prompt
+        assert "Log backup of Payroll taken" in monitor.last_note
+        assert f"{first} (in …/c/Payroll)" in monitor.last_note
+        await pilot.press("l", "y")  # no second password prompt; never the same file name
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert len(seen) == 2 and app.screen is monitor, (monitor.last_note, app.screen)
+        assert "Payroll_log_20260302_080000_000_" in monitor.last_note
+        assert first not in monitor.last_note
         assert "s3cret" not in repr(project) and "s3cret" not in str(project.source)

@@ -289,7 +289,8 @@ def test_delete(sb, c, kind):
     attr, target = KINDS[kind]
     ops = getattr(c.dms, attr)
     cap = Capture()
-    ops.begin_delete(TARGET_RG, target, m.name, raw_response_hook=cap).result()
+    # a running migration is deleted only with force (DMS cancels it first)
+    ops.begin_delete(TARGET_RG, target, m.name, force=True, raw_response_hook=cap).result()
     check_answer(load(f"{kind}DeleteDatabaseMigration"), cap.first("DELETE"))
     from azure.core.exceptions import ResourceNotFoundError
     with pytest.raises(ResourceNotFoundError):

@@ -89,15 +89,33 @@ def test_expired_token(sb, c):
     assert c.dms.sql_migration_services.get(DMS_RG, SERVICE).name == SERVICE
 
 
-def test_fault_matches_cutover_only(sb, c):
+def test_fault_matches_cutover_only_and_the_post_is_never_resent(sb, c):
+    """A 503 on the cutover POST: the app's retry policy does not send it again (azure-core's
+    default would, once per retry); the migration is untouched and other paths still answer."""
     ops = c.dms.database_migrations_sql_mi
     m = ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
     sb.advance(300)
-    sb.inject(Fault.server_error(status=503, times=1, match="/cutover"))
-    ops.begin_cutover(TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}).result()
+    sb.inject(Fault.server_error(status=503, times=None, match="/cutover"))
+    with pytest.raises(HttpResponseError) as err:
+        ops.begin_cutover(TARGET_RG, MI, "SalesDB",
+                          {"migrationOperationId": m.properties.migration_operation_id}).result()
+    assert err.value.status_code == 503
     posts = [r for r in sb.requests if r.method == "POST" and r.path.endswith("/cutover")]
-    assert len(posts) == 2 and posts[0].body == {"migrationOperationId": m.properties.migration_operation_id}
-    assert ops.get(TARGET_RG, MI, "SalesDB").properties.migration_status == "Completing"
+    assert len(posts) == 1 and posts[0].body == {"migrationOperationId": m.properties.migration_operation_id}
+    assert ops.get(TARGET_RG, MI, "SalesDB").properties.migration_status == "InProgress"
+
+
+@pytest.mark.parametrize("fault", [Fault.throttle(retry_after=1), Fault.server_error(500),
+                                   Fault.drop_connection(), Fault.drop_connection(after_processing=True)],
+                         ids=["429", "500", "drop_before", "drop_after"])
+def test_changes_are_sent_once_reads_are_retried(sb, c, fault):
+    sb.inject(Fault(**{**fault.__dict__, "match": "/listAuthKeys", "hits": 0}))
+    with pytest.raises((HttpResponseError, ServiceRequestError, ServiceResponseError)):
+        c.dms.sql_migration_services.list_auth_keys(DMS_RG, SERVICE)  # a POST
+    assert sum(1 for r in sb.requests if r.path.endswith("/listAuthKeys")) == 1
+    sb.inject(Fault(**{**fault.__dict__, "match": f"/sqlMigrationServices/{SERVICE}", "hits": 0}))
+    assert c.dms.sql_migration_services.get(DMS_RG, SERVICE).name == SERVICE  # a GET, retried
+    assert len(_gets(sb, f"/sqlMigrationServices/{SERVICE}")) == 2
 
 
 def test_concurrent_callers_and_clock(sb, c):

@@ -12,6 +12,32 @@ def _mi(c, name="SalesDB"):
     return c.dms.database_migrations_sql_mi.get(TARGET_RG, MI, name, expand="MigrationStatusDetails")
 
 
+def _until_listed(sb, c, file_name, limit=200):
+    """Advance second by second until DMS's next scan of the backup folder lists ``file_name``."""
+    for _ in range(limit):
+        d = _mi(c).properties.migration_status_details
+        if any(f.file_name == file_name for s in d.active_backup_sets for f in s.list_of_backup_files):
+            return d
+        sb.advance(1)
+    raise AssertionError(f"{file_name} never listed")
+
+
+def test_dms_lists_a_new_backup_only_at_its_next_scan(sb, c):
+    """DMS scans the backup folder every SCAN_INTERVAL_SECONDS: a file written between two
+    scans is listed at the next one, however often the migration is read."""
+    from tui.sandbox.restore_migration import SCAN_INTERVAL_SECONDS
+
+    c.dms.database_migrations_sql_mi.begin_create_or_update(
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    sb.advance(300)
+    _mi(c)
+    written = sb.now
+    sb.take_log_backup("SalesDB")
+    _until_listed(sb, c, "SalesDB_log_004.trn")
+    waited = sb.now - written
+    assert 60 <= waited <= SCAN_INTERVAL_SECONDS and SCAN_INTERVAL_SECONDS >= 120
+
+
 def test_sqlmi_online_full_log_cutover_succeeds(sb, c):
     ops = c.dms.database_migrations_sql_mi
     m = ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
@@ -44,6 +70,10 @@ def test_sqlmi_online_full_log_cutover_succeeds(sb, c):
     assert rec.backup_type == "log" and rec.has_checksum
     sb.advance(9)
     d = _mi(c).properties.migration_status_details
+    # DMS has not scanned the folder since: nothing pending, the old file the last restored
+    assert d.pending_log_backups_count == 0 and d.last_restored_filename == "SalesDB_log_003.trn"
+    assert not [s for s in d.active_backup_sets if s.list_of_backup_files[0].file_name == "SalesDB_log_004.trn"]
+    d = _until_listed(sb, c, "SalesDB_log_004.trn")
     assert d.pending_log_backups_count == 1
     new = [s for s in d.active_backup_sets if s.list_of_backup_files[0].file_name == "SalesDB_log_004.trn"]
     assert new and new[0].backup_type == "Transaction Log" and new[0].first_lsn == rec.first_lsn
@@ -325,10 +355,11 @@ def test_a_newer_full_backup_sets_aside_the_older_files(sb, c):
     assert d.last_restored_filename == "SalesDB_log_004.trn"
     # the rule the Controller and the monitor apply agrees: ready for cutover
     from tui.controller import Controller
-    from tui.cutover import cutover_blockers
+    from tui.cutover import cutover_blockers, restore_blockers
     ctl = Controller(sb.credential, sb.subscription_id, transport=sb.transport, polling_interval=0)
     mig_id = _mi(c).id
-    assert cutover_blockers(ctl.get_migration(mig_id)) == []
+    assert restore_blockers(ctl.get_migration(mig_id)) == []
+    assert cutover_blockers(ctl.get_migration(mig_id), "SalesDB_log_004.trn") == []
 
 
 def test_a_log_backup_taken_while_the_full_restores_waits_its_turn(sb, c):
@@ -336,9 +367,11 @@ def test_a_log_backup_taken_while_the_full_restores_waits_its_turn(sb, c):
     ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
     sb.advance(15)
     assert _mi(c).properties.migration_status_details.migration_state == "RestoreFullBackupOperation"
-    sb.take_log_backup("SalesDB")
-    sb.advance(9)
-    d = _mi(c).properties.migration_status_details
-    assert d.pending_log_backups_count == 4
+    log = sb.take_log_backup("SalesDB").device.rsplit("/", 1)[-1]
+    d = _until_listed(sb, c, log)
+    assert d.pending_log_backups_count >= 1  # listed at the next scan: queued, not skipped
     assert not [s for s in d.active_backup_sets
                 if s.ignore_reasons and s.list_of_backup_files[0].file_name.endswith(".trn")]
+    sb.advance(120)
+    d = _mi(c).properties.migration_status_details
+    assert d.pending_log_backups_count == 0 and d.last_restored_filename == log

@@ -9,7 +9,7 @@ from azure.mgmt.sql import SqlManagementClient
 from azure.mgmt.sqlvirtualmachine import SqlVirtualMachineManagementClient
 from azure.mgmt.storage import StorageManagementClient
 
-from tui.arm_policy import RefuseAutoRegistration
+from tui.arm_policy import ReadOnlyRetryPolicy, RefuseAutoRegistration
 from tui.sandbox import Sandbox
 
 DMS_RG = "rg-dms-migration"
@@ -27,8 +27,10 @@ class Clients:
     def __init__(self, sb: Sandbox, **kw):
         cred, sub = sb.credential, sb.subscription_id
         # as in the app: a 409 MissingSubscriptionRegistration is not auto-registered (that polls
-        # every 10 s of real time, for ever on a manual clock) but raised as the app's AzureError
-        kw = {"transport": sb.transport, "per_retry_policies": [RefuseAutoRegistration()], **kw}
+        # every 10 s of real time, for ever on a manual clock) but raised as the app's AzureError;
+        # and reads are retried, changes never resent
+        kw = {"transport": sb.transport, "per_retry_policies": [RefuseAutoRegistration()],
+              "retry_policy": ReadOnlyRetryPolicy(), **kw}
         self.sb = sb
         self.subs = SubscriptionClient(cred, **kw)
         self.resources = ResourceManagementClient(cred, sub, **kw)

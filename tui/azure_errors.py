@@ -52,14 +52,49 @@ HINTS: dict[str, tuple[str, str]] = {
     "badrequest": (
         "Azure rejected the request.",
         "Check the field named in the message and correct it."),
+    "cutovernotallowedmigrationcompleteerror": (
+        "The migration is already complete: there is nothing left to cut over.",
+        "Follow it on the monitor; the target database is online."),
+    "operationinprogress": (
+        "Azure is already running an operation on this migration (a cutover, cancel or "
+        "delete).",
+        "Wait until it finishes; follow it on the monitor."),
+    "migrationnotreadyforcancelerror": (
+        "The migration can't be canceled in its current state.",
+        "Check its state on the monitor."),
+    "deletemigrationnotallowedmigrationinprogress": (
+        "Azure does not delete a migration that is still running.",
+        "Cancel it (or let it finish), then delete it."),
+    "deletemigrationnotallowedcutoverinprogress": (
+        "The migration is completing its cutover: it can't be deleted now.",
+        "Wait until it has Succeeded, then delete it."),
+    "deletemigrationnotallowedcancelinprogress": (
+        "The migration is being canceled: it can't be deleted now.",
+        "Wait until it is Canceled, then delete it."),
+    "deletemigrationnotalloweddeleteinprogress": (
+        "The migration is already being deleted.",
+        "Refresh the monitor in a moment."),
+    "migrationretrynotallowed": (
+        "Azure retries only a migration that waits for a retry (state WaitForRetry).",
+        "Check its state on the monitor; if it can't be retried, start a new migration."),
+    "migrationalreadyexists": (
+        "A migration to this target database already exists and is running.",
+        "Follow it on the monitor, or choose another target database name."),
     "internalservererror": (
         "Azure had an internal error.",
-        "Nothing was lost; retry in a minute. If it persists, open a support ticket with "
+        "Nothing was changed; retry in a minute. If it persists, open a support ticket with "
         "the code shown."),
     "serviceunavailable": (
         "The Azure service is temporarily unavailable.",
-        "Nothing was lost; retry in a minute."),
+        "Nothing was changed; retry in a minute."),
 }
+
+# A change (cutover, cancel, create, delete, register) is sent once and never resent by
+# itself: after a 5xx or a dropped connection Azure may or may not have acted on it.
+CHANGE_UNKNOWN = ("It was sent once and not repeated; Azure may or may not have acted on it: "
+                  "check what Azure holds before doing it again.")
+CHANGE_THROTTLED = ("Azure did not act on it; it was not resent. Wait a moment, then do it "
+                    "again.")
 
 STATUS_HINTS: dict[int, tuple[str, str]] = {
     400: HINTS["badrequest"],
@@ -101,6 +136,11 @@ def translate(exc: BaseException) -> DmsTuiError:
         status = exc.status_code
         code, message = _arm_code_and_message(exc)
         plain, hint = HINTS.get(code.lower(), STATUS_HINTS.get(status or 0, ("", "")))
+        if _method_of(exc) not in ("", "GET", "HEAD") and status is not None:
+            if status == 429:
+                hint = CHANGE_THROTTLED
+            elif status >= 500 or status == 408:
+                hint = CHANGE_UNKNOWN
         text = plain or "Azure refused the request."
         if message and message.lower().rstrip(".") not in text.lower():
             text = f"{text} Azure says: {message}"
@@ -111,12 +151,22 @@ def translate(exc: BaseException) -> DmsTuiError:
         return AzureError(
             "Could not reach Azure: the connection failed or was dropped.",
             code=type(exc).__name__,
-            hint="Check the jump box's network and proxy settings; nothing was lost, retry.")
+            hint="Check the jump box's network and proxy settings. Reads are retried by "
+                 "themselves; a change being sent may or may not have reached Azure: check "
+                 "what Azure holds before doing it again.")
     if isinstance(exc, ae.AzureError):
         return AzureError("Azure call failed: " + _first_line(str(exc)),
                           code=type(exc).__name__, hint="Retry; if it persists, check the log.")
     return DmsTuiError("Unexpected failure: " + _first_line(str(exc)) or type(exc).__name__,
                        code=type(exc).__name__)
+
+
+def _method_of(exc) -> str:
+    """The HTTP method of the request that failed ("" when the error does not say)."""
+    try:
+        return str(exc.response.request.method or "").upper()
+    except AttributeError:
+        return ""
 
 
 def _arm_code_and_message(exc) -> tuple[str, str]:

@@ -43,6 +43,11 @@ class AppContext:
     # SQL logins typed for the targets (target id, lower case → SourceParams).
     source_counts: dict[str, Any] = field(default_factory=dict, repr=False)
     target_logins: dict[str, SourceParams] = field(default_factory=dict, repr=False)
+    # Also this session only: the tail-log backup each cutover waits for (migration id,
+    # lower case → tui.cutover.TailLog), and the file name planned for it before it is
+    # taken (the T-SQL shown for running by hand names the same file).
+    tail_logs: dict[str, Any] = field(default_factory=dict, repr=False)
+    tail_log_plans: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def is_sandbox(self) -> bool:

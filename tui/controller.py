@@ -17,8 +17,9 @@ from tui import convert
 from tui import models as m
 from tui.azure_errors import azure_call
 from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
-from tui.cutover import cutover_blockers, is_final
+from tui.cutover import cutover_blockers, file_name_of, is_final, route
 from tui.errors import AzureError, DmsTuiError
+from tui.writes import WriteFailed, send_once
 
 DMS_NAMESPACE = "Microsoft.DataMigration"
 EXPAND_DETAILS = "MigrationStatusDetails"
@@ -33,8 +34,9 @@ class CutoverNotReady(AzureError):
         super().__init__(
             "Cutover refused: the migration is not ready. " + " ".join(self.reasons),
             code="CutoverNotReady",
-            hint="Stop application traffic, take the final log backup into the backup "
-                 "location, and wait until no backup is pending or restoring.")
+            hint="Stop application traffic, take the tail-log backup into the backup "
+                 "location, and wait until DMS has restored it and nothing is pending or "
+                 "restoring.")
 
 
 class CutoverAlreadyRequested(AzureError):
@@ -66,9 +68,11 @@ class Controller:
                           polling_interval=self._polling_interval, **self._retry)
 
     def _kwargs(self) -> dict[str, Any]:
-        from tui.arm_policy import RefuseAutoRegistration  # no silent 10 s polling: step 1 registers
+        # no silent 10 s polling: step 1 registers; and no change is ever resent by the SDK
+        from tui.arm_policy import ReadOnlyRetryPolicy, RefuseAutoRegistration
 
-        kw: dict[str, Any] = dict(self._retry, per_retry_policies=[RefuseAutoRegistration()])
+        kw: dict[str, Any] = dict(retry_policy=ReadOnlyRetryPolicy(**self._retry),
+                                  per_retry_policies=[RefuseAutoRegistration()])
         if self._transport is not None:
             kw["transport"] = self._transport
         return kw
@@ -155,10 +159,14 @@ class Controller:
                           sleep: Callable[[float], None] = time.sleep,
                           on_progress: Callable[[m.ProviderState], None] | None = None,
                           ) -> m.ProviderState:
-        """Ask Azure to register ``namespace``; with ``wait``, poll until Registered."""
-        provider = self._client("resource").providers.register(namespace)
-        state = m.ProviderState(namespace=provider.namespace or namespace,
-                                registration_state=provider.registration_state or "Registering")
+        """Ask Azure to register ``namespace`` (one request; after an error the state is read
+        again); with ``wait``, poll until Registered."""
+        providers = self._client("resource").providers
+        state = send_once(
+            f"the registration of {namespace}", lambda: providers.register(namespace),
+            lambda: self.provider_state(namespace),
+            lambda st, _err: st.registration_state.lower() in ("registering", "registered"),
+            lambda st: f"{namespace} is {st.registration_state}")
         if not wait:
             return state
         deadline = time.monotonic() + timeout
@@ -193,20 +201,41 @@ class Controller:
     def create_migration_service(self, resource_group: str, name: str, location: str, *,
                                  tags: dict[str, str] | None = None,
                                  wait: bool = True) -> m.MigrationService:
-        """Create a DMS instance. ``wait=False`` returns once Azure accepted it
-        (provisioning goes on in Azure; poll ``get_migration_service``)."""
+        """Create a DMS instance (one request). ``wait=False`` returns once Azure accepted it
+        (provisioning goes on in Azure; poll ``get_migration_service``). After an error or a
+        lost answer the instance is read again: one that now exists is the one asked for."""
         from azure.mgmt.datamigration import models as dm
 
         body = dm.SqlMigrationService(location=location, tags=tags or None)
         ops = self._client("dms").sql_migration_services
-        if wait:
-            poller = ops.begin_create_or_update(resource_group, name, body, **self._lro())
-            return convert.migration_service(poller.result())
-        poller = ops.begin_create_or_update(resource_group, name, body, polling=False)
-        created = poller.result()
+        service_id = self._service_id(resource_group, name)
+        before = self._service_or_none(service_id)
+
+        def send() -> None:
+            if wait:
+                ops.begin_create_or_update(resource_group, name, body, **self._lro()).result()
+            else:
+                ops.begin_create_or_update(resource_group, name, body, polling=False).result()
+
+        def describe(svc: m.MigrationService | None) -> str:
+            return f"the DMS instance {name} " + (
+                "does not exist" if svc is None else f"is {svc.provisioning_state}")
+
+        created = send_once(f"the creation of the DMS instance {name}", send,
+                            lambda: self._service_or_none(service_id),
+                            lambda svc, _err: svc is not None and before is None, describe)
         if created is None:
-            return self.get_migration_service(self._service_id(resource_group, name))
-        return convert.migration_service(created)
+            raise AzureError(f"Azure answered, but the DMS instance {name} does not exist.",
+                             code="ResourceNotFound", hint="Refresh the list and try again.")
+        return created
+
+    def _service_or_none(self, service_id: str) -> m.MigrationService | None:
+        try:
+            return self.get_migration_service(service_id)
+        except AzureError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     def _service_id(self, resource_group: str, name: str) -> str:
         return (f"/subscriptions/{self.subscription_id}/resourceGroups/{resource_group}"
@@ -215,8 +244,13 @@ class Controller:
     @azure_call
     def delete_migration_service(self, service_id: str) -> None:
         rid = parse_resource_id(service_id)
-        self._client("dms").sql_migration_services.begin_delete(
-            rid.resource_group, rid.name, **self._lro()).result()
+        ops = self._client("dms").sql_migration_services
+        send_once(f"the deletion of the DMS instance {rid.name}",
+                  lambda: ops.begin_delete(rid.resource_group, rid.name, **self._lro()).result(),
+                  lambda: self._service_or_none(service_id),
+                  lambda svc, _err: svc is None or svc.provisioning_state.lower() == "deleting",
+                  lambda svc: f"the DMS instance {rid.name} " + (
+                      "no longer exists" if svc is None else f"is {svc.provisioning_state}"))
 
     @azure_call
     def list_auth_keys(self, service_id: str) -> m.AuthKeys:
@@ -358,7 +392,13 @@ class Controller:
 
     @azure_call
     def create_migration(self, spec: m.MigrationSpec, *, wait: bool = True) -> m.MigrationDetail:
-        """Create one ``databaseMigrations`` resource (one per database)."""
+        """Create one ``databaseMigrations`` resource (one per database), with one request.
+
+        A migration of the same source database to the same target that is already running
+        is recognised as this one (an earlier answer was lost): it is returned, nothing is
+        sent. After an error or a lost answer the migration is read again, and one created
+        meanwhile (a new operation id) is returned as if the answer had arrived."""
+        from tui.azure_ids import migration_id_for
         from tui.migration_body import build
 
         try:
@@ -368,15 +408,40 @@ class Controller:
                               hint="Complete the settings step.") from None
         rid = parse_resource_id(spec.target_id)
         ops = self._migration_ops(spec.kind)
-        if wait:
-            poller = ops.begin_create_or_update(rid.resource_group, rid.name,
-                                                spec.target_database, body, **self._lro())
-            poller.result()
-        else:
-            ops.begin_create_or_update(rid.resource_group, rid.name, spec.target_database,
-                                       body, polling=False).result()
-        from tui.azure_ids import migration_id_for
-        return self.get_migration(migration_id_for(spec.target_id, spec.target_database))
+        migration_id = migration_id_for(spec.target_id, spec.target_database)
+        before = self._migration_or_none(migration_id)
+        if before is not None and _same_migration(before, spec) and not is_final(before.status):
+            return before
+
+        def send() -> None:
+            if wait:
+                ops.begin_create_or_update(rid.resource_group, rid.name, spec.target_database,
+                                           body, **self._lro()).result()
+            else:
+                ops.begin_create_or_update(rid.resource_group, rid.name, spec.target_database,
+                                           body, polling=False).result()
+
+        def took(after: m.MigrationDetail | None, _err: DmsTuiError) -> bool:
+            return after is not None and _same_migration(after, spec) and (
+                before is None or after.migration_operation_id != before.migration_operation_id)
+
+        what = f"{spec.source_database} → {rid.name}/{spec.target_database}"
+        created = send_once(f"the creation of the migration {what}", send,
+                            lambda: self._migration_or_none(migration_id), took,
+                            lambda d: f"{what} does not exist" if d is None
+                            else f"{route(d)} is {d.status}")
+        if created is None:
+            raise AzureError(f"Azure answered, but the migration {what} does not exist.",
+                             code="ResourceNotFound", hint="Refresh the monitor and try again.")
+        return created
+
+    def _migration_or_none(self, migration_id: str) -> m.MigrationDetail | None:
+        try:
+            return self.get_migration(migration_id)
+        except AzureError as exc:
+            if exc.status == 404:
+                return None
+            raise
 
     @azure_call
     def get_migration(self, migration_id: str) -> m.MigrationDetail:
@@ -424,52 +489,85 @@ class Controller:
                              code="NoOperationId", hint="Wait a few seconds and retry.")
         return dm.MigrationOperationInput(migration_operation_id=detail.migration_operation_id)
 
+    @staticmethod
+    def _status_is(*states: str) -> Callable[[m.MigrationDetail | None, DmsTuiError], bool]:
+        return lambda d, _err: d is not None and (d.status or "").lower() in states
+
+    @staticmethod
+    def _describe(d: m.MigrationDetail | None) -> str:
+        return "the migration no longer exists" if d is None else f"{route(d)} is {d.status}"
+
     @azure_call
     def cancel_migration(self, migration_id: str) -> m.MigrationDetail:
+        """Cancel (one request; after an error the migration is read again)."""
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
         if is_final(detail.status):
             raise AzureError(f"The migration is already {detail.status}; there is nothing to "
                              "cancel.", code="MigrationFinished")
-        self._migration_ops(mid.kind).begin_cancel(
-            mid.resource_group, mid.target_name, mid.database,
-            self._operation_input(detail), **self._lro()).result()
-        return self.get_migration(migration_id)
+        body = self._operation_input(detail)
+        ops = self._migration_ops(mid.kind)
+        return send_once(
+            f"the cancel of {route(detail)}",
+            lambda: ops.begin_cancel(mid.resource_group, mid.target_name, mid.database, body,
+                                     **self._lro()).result(),
+            lambda: self._migration_or_none(migration_id),
+            self._status_is("canceling", "cancelling", "canceled", "cancelled"), self._describe)
 
     @azure_call
     def retry_migration(self, migration_id: str) -> m.MigrationDetail:
+        """Retry a failed SQL Database migration (one request; after an error the migration
+        is read again)."""
         mid = self._parse(migration_id)
         if mid.kind != m.TargetKind.SQL_DB:
             raise AzureError("Only Azure SQL Database migrations can be retried; start a new "
                              "migration for this database instead.", code="RetryNotSupported")
         detail = self.get_migration(migration_id)
-        self._migration_ops(mid.kind).begin_retry(
-            mid.resource_group, mid.target_name, mid.database,
-            self._operation_input(detail), **self._lro()).result()
-        return self.get_migration(migration_id)
+        body = self._operation_input(detail)
+        ops = self._migration_ops(mid.kind)
+
+        def took(d: m.MigrationDetail | None, _err: DmsTuiError) -> bool:
+            return d is not None and not is_final(d.status) and \
+                (d.migration_state or "").lower() != "waitforretry"
+
+        return send_once(
+            f"the retry of {route(detail)}",
+            lambda: ops.begin_retry(mid.resource_group, mid.target_name, mid.database, body,
+                                    **self._lro()).result(),
+            lambda: self._migration_or_none(migration_id), took, self._describe)
 
     @azure_call
     def delete_migration(self, migration_id: str) -> None:
+        """Delete a finished migration's record (one request; after an error it is read
+        again: gone means deleted)."""
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
         if not is_final(detail.status):
             raise AzureError(f"The migration is {detail.status}: cancel it (or let it finish) "
                              "before deleting it.", code="MigrationActive")
-        self._migration_ops(mid.kind).begin_delete(
-            mid.resource_group, mid.target_name, mid.database, **self._lro()).result()
+        ops = self._migration_ops(mid.kind)
+        send_once(f"the deletion of {route(detail)}",
+                  lambda: ops.begin_delete(mid.resource_group, mid.target_name, mid.database,
+                                           **self._lro()).result(),
+                  lambda: self._migration_or_none(migration_id),
+                  lambda d, _err: d is None, self._describe)
 
-    def cutover_blockers(self, migration_id: str) -> tuple[m.MigrationDetail, list[str]]:
+    def cutover_blockers(self, migration_id: str, tail_log_file: str,
+                         ) -> tuple[m.MigrationDetail, list[str]]:
         """Re-read the migration; what stands between it and a safe cutover."""
         detail = self.get_migration(migration_id)
-        return detail, cutover_blockers(detail)
+        return detail, cutover_blockers(detail, tail_log_file)
 
     @azure_call
-    def cutover(self, migration_id: str) -> m.MigrationDetail:
-        """Complete an online migration — only when it is ready, and only once.
+    def cutover(self, migration_id: str, *, tail_log_file: str) -> m.MigrationDetail:
+        """Complete an online migration — only once its tail-log is restored, and only once.
 
-        The migration is re-read right before the request; when anything is still pending
-        ``CutoverNotReady`` lists it and nothing is sent. A second call for the same
-        migration from this Controller raises ``CutoverAlreadyRequested``.
+        ``tail_log_file`` names the tail-log backup (a file name, URL or path). The
+        migration is re-read right before the request; unless that file is the last
+        restored (or covered by what was restored) and nothing is pending, restoring or
+        blocking, ``CutoverNotReady`` lists why and nothing is sent. A second call for the
+        same migration from this Controller raises ``CutoverAlreadyRequested``, unless a
+        fresh read showed that Azure did not act on the first.
         """
         mid = self._parse(migration_id)
         key = mid.id.lower()
@@ -479,25 +577,36 @@ class Controller:
                     "Cutover was already requested for this migration.",
                     code="CutoverAlreadyRequested",
                     hint="Follow it on the monitor: Completing, then Succeeded.")
-            detail, reasons = self.cutover_blockers(migration_id)
+            if not file_name_of(tail_log_file):
+                raise CutoverNotReady(["The tail-log backup file is not named: the cutover "
+                                       "waits until DMS has restored it."])
+            detail, reasons = self.cutover_blockers(migration_id, tail_log_file)
             if reasons:
                 raise CutoverNotReady(reasons, detail)
+            body = self._operation_input(detail)
             self._cutovers_sent.add(key)
+        ops = self._migration_ops(mid.kind)
         try:
-            self._migration_ops(mid.kind).begin_cutover(
-                mid.resource_group, mid.target_name, mid.database,
-                self._operation_input(detail), **self._lro()).result()
-        except Exception:
-            # The request may not have reached Azure: re-read before allowing another try.
-            try:
-                after = self.get_migration(migration_id)
-                if not (after.status or "").lower() in ("completing", "succeeded"):
-                    with self._cutover_lock:
-                        self._cutovers_sent.discard(key)
-            except Exception:  # noqa: BLE001 - keep the guard closed when unsure
-                pass
+            return send_once(
+                f"the cutover of {route(detail)}",
+                lambda: ops.begin_cutover(mid.resource_group, mid.target_name, mid.database,
+                                          body, **self._lro()).result(),
+                lambda: self._migration_or_none(migration_id),
+                self._status_is("completing", "succeeded"), self._describe)
+        except WriteFailed as exc:
+            if exc.accepted is False:  # Azure holds no trace of it: a deliberate retry may go
+                with self._cutover_lock:
+                    self._cutovers_sent.discard(key)
             raise
-        return self.get_migration(migration_id)
+
+
+def _same_migration(d: m.MigrationDetail, spec: m.MigrationSpec) -> bool:
+    """The migration Azure holds is the one ``spec`` asks for (same source database and
+    kind, same DMS instance when Azure says which)."""
+    service = (d.migration_service_id or "").strip("/").lower()
+    return (d.source_database or "").lower() == spec.source_database.lower() and \
+        d.kind == spec.kind and (not service or
+                                 service == spec.migration_service_id.strip("/").lower())
 
 
 __all__ = ["Controller", "CutoverNotReady", "CutoverAlreadyRequested", "TARGET_TYPES"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
-from tui.cutover import cutover_blockers, is_final
+from tui.cutover import is_final, restore_blockers
 from tui.errors import DmsTuiError
 from tui.models import MigrationDetail, MigrationSummary, TableProgress, TargetKind
 
@@ -49,7 +49,7 @@ def bucket_of(status: str, detail: MigrationDetail | None = None) -> Bucket:
         return Bucket.READY
     if s in _IN_PROGRESS:
         if detail is not None and detail.online and detail.kind != TargetKind.SQL_DB \
-                and not cutover_blockers(detail):
+                and not restore_blockers(detail):  # caught up: the tail-log can be taken
             return Bucket.READY
         return Bucket.IN_PROGRESS
     if s in ("completing", "canceling", "cancelling"):
@@ -481,8 +481,12 @@ def can_retry(detail: MigrationSummary | MigrationDetail) -> Allowed:
     if detail.kind != TargetKind.SQL_DB:
         return Allowed(False, "Only Azure SQL Database migrations can be retried; start a new "
                               "migration for this database instead.")
-    if (detail.status or "").lower() not in ("failed", "retriable"):
+    state = (getattr(detail, "migration_state", "") or "").lower()
+    if (detail.status or "").lower() not in ("failed", "retriable") and state != "waitforretry":
         return Allowed(False, f"The migration is {detail.status}: retry is for failed ones.")
+    if state and state != "waitforretry":
+        return Allowed(False, f"The migration is {detail.status} ({getattr(detail, 'migration_state')}): "
+                              "Azure retries only a migration waiting for a retry (WaitForRetry).")
     return Allowed(True)
 
 

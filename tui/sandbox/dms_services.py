@@ -175,11 +175,18 @@ class ServiceRoutes:
     def get(self, req: Req) -> Answer:
         return ok(self.json(self._get(req)))
 
-    def _op_for(self, svc: Service, done) -> dict[str, str]:
+    def _op_for(self, svc: Service, done, *, ends_with_delete: bool = False) -> dict[str, str]:
+        """The async operation of a PUT/PATCH (``done`` once the service is Succeeded) or a
+        DELETE (``ends_with_delete``). A create or update whose service is deleted before it
+        finishes ends as ARM ends it — Canceled — so a poller on it stops."""
         def check():
             self.progress(svc)
             if done():
                 return "Succeeded", None, None
+            gone = svc.state == "Deleting" or self.services.get(svc.id.lower()) is not svc
+            if gone and not ends_with_delete:
+                return "Canceled", {"code": "OperationCanceled", "message": f"Operation Cancelled: the service "
+                                    f"'{svc.name}' was deleted before the operation finished."}, None
             remaining = (svc.ready_at if svc.state != "Deleting" else (svc.deleting_at or 0)) - self.now()
             return "InProgress", None, max(remaining, 0.0)
         _, headers = self.sb.operations.start(svc.subscription, svc.location, check)
@@ -245,7 +252,7 @@ class ServiceRoutes:
             return Answer(204)
         if svc.state != "Deleting":
             svc.state, svc.deleting_at = "Deleting", self.now() + DELETE_SECONDS
-        headers = self._op_for(svc, lambda: self.find(rid) is None)
+        headers = self._op_for(svc, lambda: self.find(rid) is None, ends_with_delete=True)
         return Answer(202, None, headers)
 
     def _ready(self, svc: Service) -> None:

@@ -1,7 +1,8 @@
 """Transport faults a test (or the sandbox UI) can inject.
 
 Each fault applies to the next ``times`` requests whose path contains ``match`` (``times=None``:
-forever), in the order the faults were injected. ``Fault.slow`` delays the answer and lets the
+forever) and, when ``method`` is set, that use that HTTP method, in the order the faults were
+injected. ``Fault.slow`` delays the answer and lets the
 request go on; the others replace the answer.
 """
 
@@ -20,29 +21,34 @@ class Fault:
     retry_after: float = 0.0
     seconds: float = 0.0
     after_processing: bool = False  # drop_connection: the service did the work, the answer was lost
+    method: str = ""  # only requests with this HTTP method ("" = any)
     hits: int = field(default=0, compare=False)
 
     # ------------------------------------------------------------------ constructors
 
     @classmethod
-    def throttle(cls, retry_after: float = 1, times: int | None = 1, match: str = "") -> "Fault":
+    def throttle(cls, retry_after: float = 1, times: int | None = 1, match: str = "",
+                 method: str = "") -> "Fault":
         """429 Too Many Requests with ``Retry-After`` (ARM error code ``TooManyRequests``)."""
-        return cls("throttle", times=times, match=match, status=429, retry_after=retry_after)
+        return cls("throttle", times=times, match=match, status=429, retry_after=retry_after,
+                   method=method)
 
     @classmethod
-    def server_error(cls, status: int = 500, times: int | None = 1, match: str = "") -> "Fault":
+    def server_error(cls, status: int = 500, times: int | None = 1, match: str = "",
+                     method: str = "") -> "Fault":
         """A 5xx answer (500 InternalServerError, 502, 503 ServiceUnavailable, 504)."""
         if not 500 <= status <= 599:
             raise ValueError("server_error needs a 5xx status")
-        return cls("server_error", times=times, match=match, status=status)
+        return cls("server_error", times=times, match=match, status=status, method=method)
 
     @classmethod
     def drop_connection(cls, times: int | None = 1, match: str = "",
-                        after_processing: bool = False) -> "Fault":
+                        after_processing: bool = False, method: str = "") -> "Fault":
         """The connection drops: before the request reached Azure (``ServiceRequestError``) or,
         with ``after_processing``, after Azure acted on it but before the answer came back
         (``ServiceResponseError``)."""
-        return cls("drop_connection", times=times, match=match, after_processing=after_processing)
+        return cls("drop_connection", times=times, match=match, after_processing=after_processing,
+                   method=method)
 
     @classmethod
     def slow(cls, seconds: float, times: int | None = 1, match: str = "") -> "Fault":
@@ -56,8 +62,10 @@ class Fault:
 
     # ------------------------------------------------------------------ matching
 
-    def applies_to(self, path: str) -> bool:
+    def applies_to(self, path: str, method: str = "") -> bool:
         if self.times is not None and self.hits >= self.times:
+            return False
+        if self.method and method and self.method.upper() != method.upper():
             return False
         return not self.match or self.match.lower() in path.lower()
 
@@ -87,12 +95,12 @@ class FaultSet:
         with self._lock:
             return [f for f in self._faults if not f.spent]
 
-    def take(self, path: str) -> tuple[Fault | None, Fault | None]:
+    def take(self, path: str, method: str = "") -> tuple[Fault | None, Fault | None]:
         """The slow fault and the answer-replacing fault for this request (each may be None)."""
         slow = other = None
         with self._lock:
             for f in self._faults:
-                if not f.applies_to(path):
+                if not f.applies_to(path, method):
                     continue
                 if f.kind == "slow":
                     if slow is None:

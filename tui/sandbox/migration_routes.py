@@ -28,6 +28,24 @@ _PREFIX = {
 }
 
 
+# DELETE of a migration that is not finished: the 2025-06-30 spec's refusals
+_DELETE_REFUSED = {
+    "Creating": ("DeleteMigrationNotAllowedMigrationInProgress", "in progress"),
+    "InProgress": ("DeleteMigrationNotAllowedMigrationInProgress", "in progress"),
+    "Completing": ("DeleteMigrationNotAllowedCutoverInProgress", "being cutover"),
+    "Canceling": ("DeleteMigrationNotAllowedCancelInProgress", "being canceled"),
+}
+_DELETE_ADVICE = {
+    "DeleteMigrationNotAllowedMigrationInProgress":
+        "To delete the migration, please wait until the migration has completed or cancel the migration "
+        "manually, and then retry deleting the migration.",
+    "DeleteMigrationNotAllowedCutoverInProgress":
+        "To delete the migration, please wait until the cutover operation is complete",
+    "DeleteMigrationNotAllowedCancelInProgress":
+        "To delete the migration, please wait until the cancel operation is complete",
+}
+
+
 class MigrationRoutes:
     def __init__(self, sb: "Sandbox"):
         self.sb = sb
@@ -155,6 +173,12 @@ class MigrationRoutes:
         m = self.items.get(rid)
         if m is None or m.deleting:
             return Answer(204) if m is None else Answer(202, None, self._delete_op(rid, m))
+        refused = _DELETE_REFUSED.get(m.status)
+        force = (req.q("force") or "").lower() == "true"  # "cancel ongoing operations and delete"
+        if refused is not None and not force:
+            code, doing = refused
+            raise ArmError(400, code, f"Database migration to the target resource '{target.name}/{m.name}' is "
+                           f"currently {doing}. " + _DELETE_ADVICE[code])
         m.deleting = True
         if m.active:
             m.cancel(self.sb.clock.now())
@@ -189,8 +213,12 @@ class MigrationRoutes:
         self._check_op_id(req, m)
         assert isinstance(m, BackupRestoreMigration)
         now = self.sb.clock.now()
-        if m.status == "Completing":  # the cutover was accepted before: nothing more to do
-            return Answer(202, None, self._operation(m, lambda: True))
+        if m.status == "Completing":  # a cutover is running: a second one is refused
+            raise ArmError(409, "OperationInProgress", "Operation in progress on resource already: the cutover "
+                           f"of database '{m.name}' is completing.")
+        if m.status == "Succeeded":
+            raise ArmError(400, "CutoverNotAllowedMigrationCompleteError",
+                           f"Cutover is not allowed as migration for database '{m.name}' is already complete")
         if not m.online:
             raise ArmError(400, "MigrationNotReadyForCutoverError", "This is an offline migration: it completes "
                            "by itself after restoring the last backup file; there is no cutover.")
@@ -206,7 +234,8 @@ class MigrationRoutes:
         _, m = self._find(req, kind)
         self._check_op_id(req, m)
         if m.status not in ("Creating", "InProgress", "Canceling"):
-            raise ArmError(400, "MigrationCannotBeCanceled", f"The migration is {m.status} and cannot be canceled.")
+            raise ArmError(400, "MigrationNotReadyForCancelError", "Migration cannot be canceled as it is not in a "
+                           f"cancelable state. Target server:'{m.target.name}', Target database: '{m.name}'.")
         if m.status != "Canceling":
             m.cancel(self.sb.clock.now())
         headers = self._operation(m, lambda: True)  # accepted; the migration goes Canceling -> Canceled
@@ -216,9 +245,11 @@ class MigrationRoutes:
         _, m = self._find(req, kind)
         self._check_op_id(req, m)
         assert isinstance(m, TableCopyMigration)
-        if m.status != "Failed":
-            raise ArmError(400, "MigrationCannotBeRetried", f"Only a failed migration can be retried; this one is "
-                           f"{m.status}.")
+        state = m.status_details(self.sb.clock.now())["migrationState"]
+        if state != "WaitForRetry":
+            raise ArmError(400, "MigrationRetryNotAllowed", "Migration is not in a retriable state. Migration must "
+                           f"be in state WaitForRetry. Current state: '{state}', Target server:'{m.target.name}', "
+                           f"Target database: '{m.name}'.")
         m.retry(self.sb.clock.now())
         headers = self._operation(m, lambda: m.status != "Creating")
         headers["Location"] = f"https://management.azure.com{m.id}?api-version={req.api_version or '2025-06-30'}"

@@ -3,6 +3,7 @@ cut over (online) or complete after the last backup (offline)."""
 
 from __future__ import annotations
 
+import math
 import uuid
 from dataclasses import dataclass
 from typing import Callable
@@ -12,7 +13,11 @@ from .migrations import COMPLETE_SECONDS, Migration
 from .sqlserver import SimDatabase, copy_for_target
 from .world import BlobFile
 
-SCAN_SECONDS = 8.0  # DMS notices a new file in the backup location
+SCAN_SECONDS = 8.0  # DMS first scans the backup location this long after the migration starts
+# ... and then again every SCAN_INTERVAL_SECONDS: a file written in between is listed only at
+# the next scan. Right after a tail-log backup DMS still reports "pending 0" and the previous
+# file as last restored: it has not seen the new file yet.
+SCAN_INTERVAL_SECONDS = 120.0
 VALIDATE_SECONDS = 3.0  # reading the backup header of a file already in blob storage
 BACKUP_TYPES = {"full": "Database", "diff": "Differential Database", "log": "Transaction Log"}
 UPLOAD_BYTES_PER_SECOND = 60 * 1024 * 1024  # self-hosted runtime: share -> storage account
@@ -86,7 +91,7 @@ class BackupRestoreMigration(Migration):
             key = blob.path.lower()
             tf = self.files.get(key)
             if tf is None:
-                seen = max(blob.created, self.ready_at) + SCAN_SECONDS
+                seen = self.next_scan(blob.created)
                 tf = TrackedFile(blob, seen, None, None)
                 self.files[key] = tf
             if tf.uploaded_at is None:
@@ -100,6 +105,13 @@ class BackupRestoreMigration(Migration):
                                     "with the Database Migration Service, so backups cannot be uploaded."]
         else:
             self.upload_blocking = []
+
+    def next_scan(self, at: float) -> float:
+        """The first scan of the backup location at or after ``at`` (simulated seconds)."""
+        first = self.ready_at + SCAN_SECONDS
+        if at <= first:
+            return first
+        return first + math.ceil((at - first) / SCAN_INTERVAL_SECONDS) * SCAN_INTERVAL_SECONDS
 
     def _seen(self, now: float) -> list[TrackedFile]:
         return [f for f in self.files.values() if f.seen_at <= now and f.ignored is None]

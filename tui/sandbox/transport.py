@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from http import HTTPStatus
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
 from requests.structures import CaseInsensitiveDict
@@ -91,9 +91,11 @@ class SandboxTransport(HttpTransport):
                 body = json.loads(raw.decode("utf-8"))
             except (UnicodeDecodeError, json.JSONDecodeError):
                 body = None
-        self._sandbox._record(RecordedRequest(request.method.upper(), url, parts.path, body, query))
+        path = unquote(parts.path)  # as ARM routes it: "Sales%20DB" is the database "Sales DB"
+        method = request.method.upper()
+        self._sandbox._record(RecordedRequest(method, url, path, body, query))
 
-        slow, fault = self._sandbox.faults.take(parts.path)
+        slow, fault = self._sandbox.faults.take(path, method)
         if slow is not None:
             time.sleep(slow.seconds)
         if fault is not None and fault.kind == "drop_connection" and not fault.after_processing:
@@ -102,7 +104,7 @@ class SandboxTransport(HttpTransport):
         if fault is not None and fault.kind in ("throttle", "server_error", "expired_token"):
             answer = self._sandbox._fault_answer(fault)
         else:
-            answer = self._sandbox._handle(request.method.upper(), parts.path, query,
+            answer = self._sandbox._handle(method, path, query,
                                            dict(request.headers), body, raw)
         if fault is not None and fault.kind == "drop_connection":
             raise ServiceResponseError("Connection aborted: the remote end closed the connection "
