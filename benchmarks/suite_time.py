@@ -24,9 +24,9 @@ import harness as h  # noqa: E402
 COMMAND = [sys.executable, "-m", "pytest"]
 
 
-def timed(argv: list[str]) -> tuple[float, float, str]:
+def timed(argv: list[str]) -> tuple[float, float, list[str]]:
     """Run ``argv`` from the project's root: wall seconds, CPU seconds of it and its
-    children, and the last line it printed."""
+    children, and pytest's summary (its last line, then the tests that failed)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(argv, cwd=h.ROOT, capture_output=True, text=True)
@@ -34,7 +34,9 @@ def timed(argv: list[str]) -> tuple[float, float, str]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     lines = [line for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
-    return wall, cpu, lines[-1].strip("= ") if lines else f"exit {proc.returncode}"
+    summary = [lines[-1].strip("= ") if lines else f"exit {proc.returncode}"]
+    summary += [line for line in lines if line.startswith(("FAILED ", "ERROR "))]
+    return wall, cpu, summary
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -58,7 +60,9 @@ def main(argv: list[str] | None = None) -> None:
     h.figure("test suite, wall time", f"{wall:.1f} s")
     h.figure("test suite, CPU time (pytest and its children)",
              f"{cpu:.1f} s (wall is {wall / cpu:.1f}x CPU)" if cpu else "0 s")
-    h.note(f"pytest: {summary}")
+    h.note(f"pytest: {summary[0]}")
+    for line in summary[1:]:
+        h.note(line)
 
 
 if __name__ == "__main__":
