@@ -212,7 +212,7 @@ def main(argv: list[str] | None = None) -> None:
                        help="refreshes typed through, per kind (default 4)")
 
     args = h.parse_args(__doc__, argv, extra)
-    tables, rounds = (200, 1) if args.quick else (args.tables, args.rounds)
+    tables, rounds = (500, 1) if args.quick else (args.tables, args.rounds)
     h.header(f"Key press to next frame, {tables:,}-table pane ({h.SIZE[0]}x{h.SIZE[1]}, "
              "wall clock)")
     quiet, busy = asyncio.run(sandbox_typical(tables, rounds))
