@@ -16,6 +16,7 @@ from tui.app import DmsTuiApp
 from tui.context import AppContext
 from tui.models import BackupResult
 from tui.projects import Project
+from widgets.confirm import ConfirmModal
 
 
 def question_text(app) -> str:
@@ -101,6 +102,9 @@ async def test_a_log_backup_running_asks_and_says_it_is_cut_off():
         async with app.run_test(size=(80, 24)) as pilot:
             monitor = await monitor_on(app, pilot, project_of(payroll))
             await pilot.press("l")
+            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal),
+                           what="the log backup's confirmation")
+            await pilot.press("y")
             await wait_for(pilot, lambda: any(w.group == "monitor-backup" and w.is_running
                                               for w in app.workers), what="the backup")
             await pilot.press("ctrl+c")
@@ -111,7 +115,7 @@ async def test_a_log_backup_running_asks_and_says_it_is_cut_off():
             await pilot.press("n")
             await wait_for(pilot, lambda: app.screen is monitor)
             gate.set()
-            await wait_for(pilot, lambda: "Log backup taken" in monitor.last_note,
+            await wait_for(pilot, lambda: "Log backup of Payroll taken" in monitor.last_note,
                            what="the backup to finish")
             await pilot.press("ctrl+c")  # nothing in flight any more
             await wait_for(pilot, lambda: not app.is_running, what="the app to quit")

@@ -157,7 +157,7 @@ def test_log_backup_to_an_smb_share_escapes_the_path(name):
 def test_the_issue_example_database_name_yields_one_harmless_statement():
     location = ShareBackupSource(path="\\\\fs01\\sqlbackups\\payroll")
     name = "x'; SHUTDOWN WITH NOWAIT; --"
-    url = log_backup.backup_url(location, name, datetime(2026, 1, 2, 3, 4, 5), tail=True)
+    url = log_backup.backup_url(location, name, f"{name}_tail_20260102_030405.trn")
     sql = log_backup.statement(name, url, tail=True)
     assert sql == ("BACKUP LOG [x'; SHUTDOWN WITH NOWAIT; --] TO DISK = "
                    "N'\\\\fs01\\sqlbackups\\payroll\\x''; SHUTDOWN WITH NOWAIT; "
@@ -170,7 +170,8 @@ def test_blob_backup_url_of_a_hostile_database_stays_a_literal():
     location = BlobBackupSource(storage_account_id="/subscriptions/s/resourceGroups/r/providers/"
                                 "Microsoft.Storage/storageAccounts/acct", container="mig")
     name = "x'; SHUTDOWN WITH NOWAIT; --"
-    url = log_backup.backup_url(location, name, datetime(2026, 1, 2, 3, 4, 5))
+    url = log_backup.backup_url(location, name,
+                                log_backup.new_file_name(name, datetime(2026, 1, 2, 3, 4, 5)))
     assert_contained(log_backup.statement(name, url), name)
 
 
