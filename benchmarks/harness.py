@@ -13,9 +13,10 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Sequence
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT, ROOT / "tests"):  # the app's packages; the tests' scripted Controller
@@ -35,15 +36,22 @@ SIZE = (80, 24)  # the jump-box terminal every figure is measured at unless said
 # --------------------------------------------------------------------------- command line
 
 
-def parse_args(doc: str | None, argv: Sequence[str] | None = None,
-               extra: Callable[[argparse.ArgumentParser], None] | None = None, *,
-               quick: bool = True) -> argparse.Namespace:
+def parse_args(
+    doc: str | None,
+    argv: Sequence[str] | None = None,
+    extra: Callable[[argparse.ArgumentParser], None] | None = None,
+    *,
+    quick: bool = True,
+) -> argparse.Namespace:
     """``--quick``: a small version of the same measurement (seconds; for the smoke test)."""
     first = (doc or "").strip().splitlines()[0] if doc else ""
     p = argparse.ArgumentParser(description=first, epilog="Prints figures; never passes or fails.")
     if quick:
-        p.add_argument("--quick", action="store_true",
-                       help="a small, fast version of the measurement (checks the script works)")
+        p.add_argument(
+            "--quick",
+            action="store_true",
+            help="a small, fast version of the measurement (checks the script works)",
+        )
     if extra is not None:
         extra(p)
     return p.parse_args(argv)
@@ -62,8 +70,10 @@ def load_text() -> str:
         one, five, fifteen = os.getloadavg()
     except OSError:  # pragma: no cover - not on Linux
         return "load average unknown"
-    return (f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs, "
-            f"Python {sys.version.split()[0]}")
+    return (
+        f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs, "
+        f"Python {sys.version.split()[0]}"
+    )
 
 
 def figure(name: str, value: str, goal: str = "") -> None:
@@ -130,8 +140,9 @@ class CountingDriver(HeadlessDriver):
 
 
 @asynccontextmanager
-async def terminal(app: Any, size: tuple[int, int] = SIZE
-                   ) -> AsyncIterator[tuple[Any, CountingDriver]]:
+async def terminal(
+    app: Any, size: tuple[int, int] = SIZE
+) -> AsyncIterator[tuple[Any, CountingDriver]]:
     """Run ``app`` rendering real frames into a :class:`CountingDriver`: ``(pilot, driver)``."""
     app.driver_class = CountingDriver
     async with app.run_test(headless=False, size=size) as pilot:
@@ -188,12 +199,23 @@ def sandbox_context(seed: int = 0) -> tuple[Any, Any]:
     return sandbox, context
 
 
-def create_migrations(controller: Any, sandbox: Any, target_databases: Sequence[str], *,
-                      kind: Any = None, database: str = "SalesDB") -> list[Any]:
+def create_migrations(
+    controller: Any,
+    sandbox: Any,
+    target_databases: Sequence[str],
+    *,
+    kind: Any = None,
+    database: str = "SalesDB",
+) -> list[Any]:
     """Migrations of the source ``database``, one per name in ``target_databases``, created
     through the Controller as the wizard creates them (online for MI and VM)."""
-    from tui.models import (BlobBackupSource, MigrationSpec, SourceConnection, TargetKind,
-                            TargetSqlConnection)
+    from tui.models import (
+        BlobBackupSource,
+        MigrationSpec,
+        SourceConnection,
+        TargetKind,
+        TargetSqlConnection,
+    )
 
     kind = kind or TargetKind.SQL_MI
     target = next(t for t in controller.list_targets(kind) if t.usable)
@@ -202,16 +224,30 @@ def create_migrations(controller: Any, sandbox: Any, target_databases: Sequence[
     if kind == TargetKind.SQL_DB:
         extra["target_sql"] = TargetSqlConnection(target.fqdn, "sqladmin", "secret")
     else:
-        acct = next(a for a in controller.list_storage_accounts()
-                    if "sqlmigration" in controller.list_containers(a.id))
-        extra["blob"] = BlobBackupSource(acct.id, "sqlmigration", folder=database,
-                                         account_key=controller.storage_account_key(acct.id))
+        acct = next(
+            a
+            for a in controller.list_storage_accounts()
+            if "sqlmigration" in controller.list_containers(a.id)
+        )
+        extra["blob"] = BlobBackupSource(
+            acct.id,
+            "sqlmigration",
+            folder=database,
+            account_key=controller.storage_account_key(acct.id),
+        )
     source = SourceConnection(sandbox.source_address, user_name="sa", password="secret")
     made = []
     for name in target_databases:
-        spec = MigrationSpec(kind=kind, target_id=target.id, target_database=name,
-                             source_database=database, migration_service_id=service.id,
-                             source=source, online=kind != TargetKind.SQL_DB, **extra)
+        spec = MigrationSpec(
+            kind=kind,
+            target_id=target.id,
+            target_database=name,
+            source_database=database,
+            migration_service_id=service.id,
+            source=source,
+            online=kind != TargetKind.SQL_DB,
+            **extra,
+        )
         made.append(controller.create_migration(spec))
     return made
 
@@ -224,6 +260,8 @@ def seed_tables(sandbox: Any, database: str, count: int) -> None:
     from tui.sandbox.sqlserver import SimTable
 
     rng = random.Random(count)
-    tables = [SimTable("inv", f"Item_{i:05d}", rng.randint(1, 150_000), rng.randint(60, 400))
-              for i in range(count)]
+    tables = [
+        SimTable("inv", f"Item_{i:05d}", rng.randint(1, 150_000), rng.randint(60, 400))
+        for i in range(count)
+    ]
     sandbox.sql_server(sandbox.source_address).get(database).set_tables(tables)

@@ -137,12 +137,14 @@ async def refreshing(pilot, monitor, before_each, rounds: int, typist) -> list:
 def idling(seconds: float):
     """Typing for ``seconds`` (longer if fewer than ``MIN_KEYS`` keys came) with the monitor
     idle."""
+
     async def during(typist) -> list:
         start = time.perf_counter()
         await asyncio.sleep(seconds)
         while typist.landed([(start, time.perf_counter())]) < MIN_KEYS:
             await asyncio.sleep(0.05)
         return [(start, time.perf_counter())]
+
     return during
 
 
@@ -153,13 +155,19 @@ async def sandbox_typical(tables: int, rounds: int) -> tuple[list[float], list[f
 
     sandbox, context = h.sandbox_context()
     h.seed_tables(sandbox, "InventoryHub", tables)
-    mig = h.create_migrations(context.controller, sandbox, ["InventoryHub"],
-                              kind=TargetKind.SQL_DB, database="InventoryHub")[0]
+    mig = h.create_migrations(
+        context.controller,
+        sandbox,
+        ["InventoryHub"],
+        kind=TargetKind.SQL_DB,
+        database="InventoryHub",
+    )[0]
     sandbox.advance(60)
     app = DmsTuiApp(context)
     async with h.terminal(app) as (pilot, driver):
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=3600)
+        monitor = MonitorScreen(
+            migration_ids=[mig.id], service_id=mig.migration_service_id, interval=3600
+        )
         watch = KeyWatch(driver, await open_on_tables(app, pilot, monitor, tables))
 
         async def advance(_r):  # simulated Azure moves on off the event loop, as in the app
@@ -167,54 +175,70 @@ async def sandbox_typical(tables: int, rounds: int) -> tuple[list[float], list[f
 
         quiet = await watch.typing(pilot, driver, idling(1.0 if rounds > 1 else 0.3), seed=1)
         busy = await watch.typing(
-            pilot, driver, lambda typist: refreshing(pilot, monitor, advance, rounds, typist),
-            seed=2)
+            pilot,
+            driver,
+            lambda typist: refreshing(pilot, monitor, advance, rounds, typist),
+            seed=2,
+        )
     return quiet, busy
 
 
 async def scripted_every_row(tables: int, rounds: int) -> list[float]:
     from monitor_fakes import T0, FakeController, db_detail
+
     from screens.monitor import MonitorScreen
     from tui.app import DmsTuiApp
     from tui.context import AppContext
 
     detail = db_detail("InventoryHub", tables=tables, copied=0.5)
     # every refresh's answer is made beforehand: building it must not load the event loop
-    answers = [replace(detail, tables=tuple(replace(t, rows_copied=t.rows_copied + r + 1)
-                                            for t in detail.tables)) for r in range(max(2, rounds))]
+    answers = [
+        replace(
+            detail,
+            tables=tuple(replace(t, rows_copied=t.rows_copied + r + 1) for t in detail.tables),
+        )
+        for r in range(max(2, rounds))
+    ]
     ctl = FakeController(detail)
     app = DmsTuiApp(AppContext(controller=ctl))
     async with h.terminal(app) as (pilot, driver):
-        monitor = MonitorScreen(migration_ids=[detail.id], service_id="svc", interval=3600,
-                                clock=lambda: T0)
+        monitor = MonitorScreen(
+            migration_ids=[detail.id], service_id="svc", interval=3600, clock=lambda: T0
+        )
         watch = KeyWatch(driver, await open_on_tables(app, pilot, monitor, tables))
 
         async def answer(r):
             ctl.set(answers[r % len(answers)])  # alternating: every row changes
 
         return await watch.typing(
-            pilot, driver, lambda typist: refreshing(pilot, monitor, answer, rounds, typist),
-            seed=3)
+            pilot, driver, lambda typist: refreshing(pilot, monitor, answer, rounds, typist), seed=3
+        )
 
 
 def show(label: str, latencies: list[float], goal: str = "") -> None:
     if not latencies:
         h.figure(label, "no key landed inside a refresh", goal)
         return
-    h.figure(label, f"p95 {h.ms(h.p95(latencies))} (median {h.ms(h.median(latencies))}, "
-             f"max {h.ms(max(latencies))}, n={len(latencies)})", goal)
+    h.figure(
+        label,
+        f"p95 {h.ms(h.p95(latencies))} (median {h.ms(h.median(latencies))}, "
+        f"max {h.ms(max(latencies))}, n={len(latencies)})",
+        goal,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     def extra(p):
         p.add_argument("--tables", type=int, default=20_000, help="how many (default 20000)")
-        p.add_argument("--rounds", type=int, default=4,
-                       help="refreshes typed through, per kind (default 4)")
+        p.add_argument(
+            "--rounds", type=int, default=4, help="refreshes typed through, per kind (default 4)"
+        )
 
     args = h.parse_args(__doc__, argv, extra)
     tables, rounds = (500, 1) if args.quick else (args.tables, args.rounds)
-    h.header(f"Key press to next frame, {tables:,}-table pane ({h.SIZE[0]}x{h.SIZE[1]}, "
-             "wall clock)")
+    h.header(
+        f"Key press to next frame, {tables:,}-table pane ({h.SIZE[0]}x{h.SIZE[1]}, wall clock)"
+    )
     quiet, busy = asyncio.run(sandbox_typical(tables, rounds))
     every = asyncio.run(scripted_every_row(tables, rounds))
     show("key to frame, typical refreshes (sandbox)", busy, "p95 < 50 ms")

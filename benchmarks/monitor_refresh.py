@@ -33,14 +33,16 @@ async def run(migrations: int, rounds: int) -> None:
     from tui.app import DmsTuiApp
 
     sandbox, context = h.sandbox_context()
-    made = h.create_migrations(context.controller, sandbox,
-                               [f"Sales{i + 1:03d}" for i in range(migrations)])
+    made = h.create_migrations(
+        context.controller, sandbox, [f"Sales{i + 1:03d}" for i in range(migrations)]
+    )
     sandbox.advance(1800)
     service_id = made[0].migration_service_id
     app = DmsTuiApp(context)
     async with h.terminal(app) as (pilot, _driver):
-        monitor = MonitorScreen(migration_ids=[m.id for m in made], service_id=service_id,
-                                interval=3600)
+        monitor = MonitorScreen(
+            migration_ids=[m.id for m in made], service_id=service_id, interval=3600
+        )
         await app.push_screen(monitor)
         await h.drawn(pilot)
         await monitor.refresh_once()  # the first load, not measured
@@ -53,25 +55,34 @@ async def run(migrations: int, rounds: int) -> None:
             changed.append(await h.measure_refresh(pilot, monitor))
             same.append(await h.measure_refresh(pilot, monitor))
         shown = len(monitor.rows)
-    h.figure(f"refresh CPU, {shown} migrations, something changed",
-             h.spread([c for c, _ in changed]), "< 20 ms")
-    h.figure(f"refresh CPU, {shown} migrations, nothing changed",
-             h.spread([c for c, _ in same]), "< 20 ms")
-    h.note(f"wall time of the same spans: changed {h.spread([w for _, w in changed])}; "
-           f"nothing changed {h.spread([w for _, w in same])}")
+    h.figure(
+        f"refresh CPU, {shown} migrations, something changed",
+        h.spread([c for c, _ in changed]),
+        "< 20 ms",
+    )
+    h.figure(
+        f"refresh CPU, {shown} migrations, nothing changed",
+        h.spread([c for c, _ in same]),
+        "< 20 ms",
+    )
+    h.note(
+        f"wall time of the same spans: changed {h.spread([w for _, w in changed])}; "
+        f"nothing changed {h.spread([w for _, w in same])}"
+    )
     h.note(f"waiting for a frame when nothing happens costs {h.ms(floor)} of that CPU")
 
 
 def main(argv: list[str] | None = None) -> None:
     def extra(p):
         p.add_argument("--migrations", type=int, default=500, help="how many (default 500)")
-        p.add_argument("--rounds", type=int, default=10,
-                       help="refreshes of each kind (default 10)")
+        p.add_argument("--rounds", type=int, default=10, help="refreshes of each kind (default 10)")
 
     args = h.parse_args(__doc__, argv, extra)
     migrations, rounds = (10, 1) if args.quick else (args.migrations, args.rounds)
-    h.header(f"Monitor refresh, {migrations} migrations, {rounds} refreshes of each kind "
-             f"({h.SIZE[0]}x{h.SIZE[1]})")
+    h.header(
+        f"Monitor refresh, {migrations} migrations, {rounds} refreshes of each kind "
+        f"({h.SIZE[0]}x{h.SIZE[1]})"
+    )
     asyncio.run(run(migrations, rounds))
 
 

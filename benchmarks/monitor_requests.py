@@ -29,7 +29,7 @@ def shape(method: str, path: str) -> str:
     the names starred."""
     segs = path.strip("/").split("/")
     last = max((i for i, s in enumerate(segs) if s.lower() == "providers"), default=-2)
-    rest = segs[last + 2:] or segs
+    rest = segs[last + 2 :] or segs
     return f"{method} " + "/".join(s if k % 2 == 0 else "*" for k, s in enumerate(rest))
 
 
@@ -71,19 +71,27 @@ def main(argv: list[str] | None = None) -> None:
     first = context.controller.list_migration_services()[0]
     context.controller.register_provider()  # a new DMS instance needs it, as in the wizard
     sandbox.advance(300)
-    context.controller.create_migration_service(first.resource_group, "dms-contoso-dr",
-                                                first.location, wait=False)
+    context.controller.create_migration_service(
+        first.resource_group, "dms-contoso-dr", first.location, wait=False
+    )
     sandbox.advance(300)
     instances = len(context.controller.list_migration_services())
     counts, shown, kinds = asyncio.run(per_refresh(sandbox, context, {}, rounds))
     n = h.median(counts)
-    h.figure(f"every migration of {instances} DMS instances ({shown} shown)",
-             f"{n:g} requests (instances + {n - instances:g})",
-             f"instances + 1 = {instances + 1}")
+    h.figure(
+        f"every migration of {instances} DMS instances ({shown} shown)",
+        f"{n:g} requests (instances + {n - instances:g})",
+        f"instances + 1 = {instances + 1}",
+    )
     h.note(kinds)
-    counts, shown, kinds = asyncio.run(per_refresh(
-        sandbox, context, {"migration_ids": [m.id for m in made],
-                           "service_id": made[0].migration_service_id}, rounds))
+    counts, shown, kinds = asyncio.run(
+        per_refresh(
+            sandbox,
+            context,
+            {"migration_ids": [m.id for m in made], "service_id": made[0].migration_service_id},
+            rounds,
+        )
+    )
     h.figure(f"a project's {shown} migrations (reference)", f"{h.median(counts):g} requests")
     h.note(kinds)
 

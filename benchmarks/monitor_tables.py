@@ -70,6 +70,7 @@ async def opened(pilot, monitor, tables: int) -> tuple[tuple[float, float], tupl
 
 async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
     from monitor_fakes import T0, FakeController, db_detail
+
     from screens.monitor import MonitorScreen
     from tui.app import DmsTuiApp
     from tui.context import AppContext
@@ -77,8 +78,12 @@ async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float,
     detail = db_detail("InventoryHub", tables=tables, copied=0.5)
     ctl = FakeController(detail)
     app = DmsTuiApp(AppContext(controller=ctl))
-    out: dict[str, list[tuple[float, float]]] = {"first": [], "typical": [], "every": [],
-                                                 "opening": []}
+    out: dict[str, list[tuple[float, float]]] = {
+        "first": [],
+        "typical": [],
+        "every": [],
+        "opening": [],
+    }
     async with h.terminal(app) as (pilot, _driver):
         monitor = None
         for _ in range(max(1, rounds // 2)):
@@ -86,8 +91,9 @@ async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float,
                 app.pop_screen()
                 await h.drawn(pilot)
             ctl.set(detail)
-            monitor = MonitorScreen(migration_ids=[detail.id], service_id="svc",
-                                    interval=3600, clock=lambda: T0)
+            monitor = MonitorScreen(
+                migration_ids=[detail.id], service_id="svc", interval=3600, clock=lambda: T0
+            )
             opening, first = await opened(pilot, monitor, tables)
             out["opening"].append(opening)
             out["first"].append(first)
@@ -95,11 +101,12 @@ async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float,
         current = detail
         for r in range(rounds):
             first = (r * TYPICAL_CHANGES * 997) % tables
-            current = moved(current, [(first + k * 3989) % tables
-                                      for k in range(TYPICAL_CHANGES)], 10)
+            current = moved(
+                current, [(first + k * 3989) % tables for k in range(TYPICAL_CHANGES)], 10
+            )
             ctl.set(current)
             out["typical"].append(await h.measure_refresh(pilot, monitor))
-        for r in range(rounds):
+        for _ in range(rounds):
             current = moved(current, range(tables), 1)
             ctl.set(current)
             out["every"].append(await h.measure_refresh(pilot, monitor))
@@ -112,8 +119,13 @@ def read_figures(tables: int, rounds: int) -> tuple[list[float], list[float], in
 
     sandbox, context = h.sandbox_context()
     h.seed_tables(sandbox, "InventoryHub", tables)
-    mig = h.create_migrations(context.controller, sandbox, ["InventoryHub"],
-                              kind=TargetKind.SQL_DB, database="InventoryHub")[0]
+    mig = h.create_migrations(
+        context.controller,
+        sandbox,
+        ["InventoryHub"],
+        kind=TargetKind.SQL_DB,
+        database="InventoryHub",
+    )[0]
     sandbox.advance(60)
     listed, got, reported = [], [], 0
     for _ in range(rounds):
@@ -130,24 +142,36 @@ def read_figures(tables: int, rounds: int) -> tuple[list[float], list[float], in
 def main(argv: list[str] | None = None) -> None:
     def extra(p):
         p.add_argument("--tables", type=int, default=20_000, help="how many (default 20000)")
-        p.add_argument("--rounds", type=int, default=6,
-                       help="refreshes of each kind (default 6; first loads: half)")
+        p.add_argument(
+            "--rounds",
+            type=int,
+            default=6,
+            help="refreshes of each kind (default 6; first loads: half)",
+        )
 
     args = h.parse_args(__doc__, argv, extra)
     tables, rounds = (200, 1) if args.quick else (args.tables, args.rounds)
     h.header(f"Table pane of a {tables:,}-table SQL Database migration ({h.SIZE[0]}x{h.SIZE[1]})")
     out = asyncio.run(apply_figures(tables, rounds))
-    for key, label in (("typical", f"typical ({TYPICAL_CHANGES} tables change)"),
-                       ("every", "every row changes"), ("first", "first load")):
-        h.figure(f"apply one refresh, {label}", h.spread([c for c, _ in out[key]]) + " CPU",
-                 "< 100 ms")
+    for key, label in (
+        ("typical", f"typical ({TYPICAL_CHANGES} tables change)"),
+        ("every", "every row changes"),
+        ("first", "first load"),
+    ):
+        h.figure(
+            f"apply one refresh, {label}", h.spread([c for c, _ in out[key]]) + " CPU", "< 100 ms"
+        )
         h.note(f"wall: {h.spread([w for _, w in out[key]])}")
-    h.note("opening the monitor screen before that first load: "
-           f"{h.spread([c for c, _ in out['opening']])} CPU")
+    h.note(
+        "opening the monitor screen before that first load: "
+        f"{h.spread([c for c, _ in out['opening']])} CPU"
+    )
     listed, got, reported = read_figures(tables, 1 if args.quick else 3)
-    h.note(f"the read on the worker thread, sandbox, {reported:,} tables reported: "
-           f"list of the instance's migrations {h.ms(h.median(listed))} CPU, "
-           f"the migration's detail {h.ms(h.median(got))} CPU (medians)")
+    h.note(
+        f"the read on the worker thread, sandbox, {reported:,} tables reported: "
+        f"list of the instance's migrations {h.ms(h.median(listed))} CPU, "
+        f"the migration's detail {h.ms(h.median(got))} CPU (medians)"
+    )
 
 
 if __name__ == "__main__":

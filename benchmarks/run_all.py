@@ -16,8 +16,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import harness as h  # noqa: E402
 
-SCRIPTS = ("startup.py", "monitor_refresh.py", "monitor_tables.py", "monitor_keys.py",
-           "terminal_bytes.py", "monitor_requests.py", "suite_time.py")
+SCRIPTS = (
+    "startup.py",
+    "monitor_refresh.py",
+    "monitor_tables.py",
+    "monitor_keys.py",
+    "terminal_bytes.py",
+    "monitor_requests.py",
+    "suite_time.py",
+)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -27,8 +34,11 @@ def main(argv: list[str] | None = None) -> None:
     args = h.parse_args(__doc__, argv, extra)
     here = Path(__file__).resolve().parent
     for script in SCRIPTS:
-        flags = (["--suite"] if args.suite else []) if script == "suite_time.py" else \
-            (["--quick"] if args.quick else [])
+        flags = (
+            (["--suite"] if args.suite else [])
+            if script == "suite_time.py"
+            else (["--quick"] if args.quick else [])
+        )
         sys.stdout.flush()
         done = subprocess.run([sys.executable, str(here / script), *flags], cwd=h.ROOT)
         if done.returncode:

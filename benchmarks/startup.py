@@ -93,12 +93,22 @@ def first_frame(app: str, timeout: float = 120.0) -> dict:
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", h.SIZE[1], h.SIZE[0], 0, 0))
     with tempfile.TemporaryDirectory() as home:
         out = Path(home) / "first-frame.json"
-        env = {k: v for k, v in os.environ.items()
-               if k not in ("COLUMNS", "LINES", "COLORTERM") and not k.startswith("TEXTUAL_")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("COLUMNS", "LINES", "COLORTERM") and not k.startswith("TEXTUAL_")
+        }
         env.update(TERM="xterm-256color", DMS_TUI_HOME=home, DMS_BENCH_OUT=str(out))
         start = time.time()
-        proc = subprocess.Popen([sys.executable, "-c", code], stdin=slave, stdout=slave,
-                                stderr=slave, cwd=h.ROOT, env=env, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", code],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            cwd=h.ROOT,
+            env=env,
+            start_new_session=True,
+        )
         os.close(slave)
         screen = bytearray()
 
@@ -136,8 +146,10 @@ def main(argv: list[str] | None = None) -> None:
 
     args = h.parse_args(__doc__, argv, extra)
     runs = 1 if args.quick else args.runs
-    h.header(f"Cold start to the first screen, {h.SIZE[0]}x{h.SIZE[1]} pseudo-terminal, "
-             f"median of {runs} runs each")
+    h.header(
+        f"Cold start to the first screen, {h.SIZE[0]}x{h.SIZE[1]} pseudo-terminal, "
+        f"median of {runs} runs each"
+    )
     seen: dict[str, list[dict]] = {name: [] for name in APPS}
     for _ in range(runs):
         for name in APPS:
@@ -148,18 +160,29 @@ def main(argv: list[str] | None = None) -> None:
         return h.median([r[key] for r in runs_])
 
     ratio = med(dms, "wall") / med(bare, "wall")
-    h.figure("first screen, wall from process start",
-             f"{ratio:.2f}x ({h.ms(med(dms, 'wall'))} vs bare {h.ms(med(bare, 'wall'))})",
-             "<= 1.5x")
-    h.figure("first screen, process CPU",
-             f"{med(dms, 'cpu') / med(bare, 'cpu'):.2f}x ({h.ms(med(dms, 'cpu'))} vs bare "
-             f"{h.ms(med(bare, 'cpu'))})", "<= 1.5x")
-    h.figure("modules loaded at the first screen",
-             f"{med(dms, 'modules'):.0f} vs bare {med(bare, 'modules'):.0f}")
-    h.note(f"dms-tui's first screen: {dms[-1]['screen']}; loaded by then: "
-           f"{', '.join(dms[-1]['heavy']) or 'nothing of Azure, requests, urllib3, pyodbc'}")
-    h.note(f"peak resident memory by then: {med(dms, 'rss_mb'):.0f} MB vs bare "
-           f"{med(bare, 'rss_mb'):.0f} MB")
+    h.figure(
+        "first screen, wall from process start",
+        f"{ratio:.2f}x ({h.ms(med(dms, 'wall'))} vs bare {h.ms(med(bare, 'wall'))})",
+        "<= 1.5x",
+    )
+    h.figure(
+        "first screen, process CPU",
+        f"{med(dms, 'cpu') / med(bare, 'cpu'):.2f}x ({h.ms(med(dms, 'cpu'))} vs bare "
+        f"{h.ms(med(bare, 'cpu'))})",
+        "<= 1.5x",
+    )
+    h.figure(
+        "modules loaded at the first screen",
+        f"{med(dms, 'modules'):.0f} vs bare {med(bare, 'modules'):.0f}",
+    )
+    h.note(
+        f"dms-tui's first screen: {dms[-1]['screen']}; loaded by then: "
+        f"{', '.join(dms[-1]['heavy']) or 'nothing of Azure, requests, urllib3, pyodbc'}"
+    )
+    h.note(
+        f"peak resident memory by then: {med(dms, 'rss_mb'):.0f} MB vs bare "
+        f"{med(bare, 'rss_mb'):.0f} MB"
+    )
 
 
 if __name__ == "__main__":

@@ -41,25 +41,29 @@ def timed(argv: list[str]) -> tuple[float, float, list[str]]:
 
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
-    extra = argv[argv.index("--") + 1:] if "--" in argv else []
-    own = argv[:argv.index("--")] if "--" in argv else argv
+    extra = argv[argv.index("--") + 1 :] if "--" in argv else []
+    own = argv[: argv.index("--")] if "--" in argv else argv
 
     def options(p):
-        p.add_argument("--suite", action="store_true",
-                       help="run the whole suite (minutes); without it nothing is run")
+        p.add_argument(
+            "--suite",
+            action="store_true",
+            help="run the whole suite (minutes); without it nothing is run",
+        )
 
     args = h.parse_args(__doc__, own, options, quick=False)
     command = COMMAND + extra
     shown = " ".join(["python", *command[1:]])
     h.header(f"Test suite: {shown}")
     if not args.suite:
-        h.note("not run: it takes minutes. Run it with  python benchmarks/suite_time.py "
-               "--suite")
+        h.note("not run: it takes minutes. Run it with  python benchmarks/suite_time.py --suite")
         return
     wall, cpu, summary = timed(command)
     h.figure("test suite, wall time", f"{wall:.1f} s")
-    h.figure("test suite, CPU time (pytest and its children)",
-             f"{cpu:.1f} s (wall is {wall / cpu:.1f}x CPU)" if cpu else "0 s")
+    h.figure(
+        "test suite, CPU time (pytest and its children)",
+        f"{cpu:.1f} s (wall is {wall / cpu:.1f}x CPU)" if cpu else "0 s",
+    )
     h.note(f"pytest: {summary[0]}")
     for line in summary[1:]:
         h.note(line)

@@ -36,19 +36,22 @@ def refresh_interval() -> float:
     return float(inspect.signature(MonitorScreen).parameters["interval"].default)
 
 
-async def one_minute(start_after: float, refreshes: int, interval: float,
-                     log_every: float = 0, quiet: float = 1.0) -> dict:
+async def one_minute(
+    start_after: float, refreshes: int, interval: float, log_every: float = 0, quiet: float = 1.0
+) -> dict:
     from screens.monitor import MonitorScreen
     from tui.app import DmsTuiApp
 
     sandbox, context = h.sandbox_context()
-    made = h.create_migrations(context.controller, sandbox,
-                               [f"Sales{i:03d}" for i in range(1, 5)])
+    made = h.create_migrations(context.controller, sandbox, [f"Sales{i:03d}" for i in range(1, 5)])
     sandbox.advance(start_after)
     app = DmsTuiApp(context)
     async with h.terminal(app) as (pilot, driver):
-        monitor = MonitorScreen(migration_ids=[m.id for m in made],
-                                service_id=made[0].migration_service_id, interval=3600)
+        monitor = MonitorScreen(
+            migration_ids=[m.id for m in made],
+            service_id=made[0].migration_service_id,
+            interval=3600,
+        )
         await app.push_screen(monitor)
         for _ in range(5):  # the list, then the selected migration's detail
             await monitor.refresh_once()
@@ -70,8 +73,12 @@ async def one_minute(start_after: float, refreshes: int, interval: float,
         await asyncio.sleep(quiet)
         await h.drawn(pilot)
         d = monitor.selected
-        return {"minute": minute, "per_refresh": per_refresh, "quiet": driver.bytes - mark,
-                "selected": f"{d.target_database} ({d.kind.value}, {d.status})" if d else "none"}
+        return {
+            "minute": minute,
+            "per_refresh": per_refresh,
+            "quiet": driver.bytes - mark,
+            "selected": f"{d.target_database} ({d.kind.value}, {d.status})" if d else "none",
+        }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -81,17 +88,23 @@ def main(argv: list[str] | None = None) -> None:
     refreshes = 1 if args.quick else per_minute
     scale = per_minute / refreshes
     quiet = 0.2 if args.quick else 1.0
-    h.header(f"Terminal output of the monitor ({h.SIZE[0]}x{h.SIZE[1]}, 256 colours), "
-             f"a refresh every {interval:g} s")
-    for label, start_after, log_every, goal in (("idle", 3 * 3600, 0, "< 2 KB"),
-                                                ("active", 180, 30, "")):
+    h.header(
+        f"Terminal output of the monitor ({h.SIZE[0]}x{h.SIZE[1]}, 256 colours), "
+        f"a refresh every {interval:g} s"
+    )
+    for label, start_after, log_every, goal in (
+        ("idle", 3 * 3600, 0, "< 2 KB"),
+        ("active", 180, 30, ""),
+    ):
         out = asyncio.run(one_minute(start_after, refreshes, interval, log_every, quiet))
         kb = out["minute"] * scale / 1024
         scaled = f" (from {refreshes} refreshes)" if scale != 1 else ""
         h.figure(f"bytes per minute, {label}", f"{kb:.1f} KB{scaled}", goal)
-        h.note(f"per refresh: median {h.median(out['per_refresh']):,.0f} B, "
-               f"max {max(out['per_refresh']):,} B; selected {out['selected']}; "
-               f"{quiet:g} s with no refresh: {out['quiet']:,} B")
+        h.note(
+            f"per refresh: median {h.median(out['per_refresh']):,.0f} B, "
+            f"max {max(out['per_refresh']):,} B; selected {out['selected']}; "
+            f"{quiet:g} s with no refresh: {out['quiet']:,} B"
+        )
 
 
 if __name__ == "__main__":

@@ -26,14 +26,17 @@ class CancelMigrationScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="cancel-dialog"):
             yield Static(f"Cancel the migration {self.what}?", id="cancel-title", markup=False)
-            yield Static("DMS stops restoring; the partly restored database is removed from "
-                         "the target. The source is not touched. Starting again means a new "
-                         "migration from a full backup.", id="cancel-text", markup=False)
+            yield Static(
+                "DMS stops restoring; the partly restored database is removed from "
+                "the target. The source is not touched. Starting again means a new "
+                "migration from a full backup.",
+                id="cancel-text",
+                markup=False,
+            )
             yield Input(placeholder="reason (for the change ticket)", id="cancel-reason")
             with Horizontal(id="cancel-buttons"):
                 yield Button("Keep running (Esc)", id="cancel-no", variant="primary")
-                yield Button("Cancel migration", id="cancel-yes", variant="error",
-                             disabled=True)
+                yield Button("Cancel migration", id="cancel-yes", variant="error", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#cancel-no", Button).focus()

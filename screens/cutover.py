@@ -15,9 +15,10 @@ happened).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -27,13 +28,21 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from tui.cutover import (TailLog, cutover_blockers, file_name_of, route, tail_log_restored,
-                         waiting_text)
+from tui.cutover import (
+    TailLog,
+    cutover_blockers,
+    file_name_of,
+    route,
+    tail_log_restored,
+    waiting_text,
+)
 from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 
-WARNING = ("Cutting over while backups are still unrestored loses every transaction in "
-           "them: after cutover the target is read/write and no more backups can be applied.")
+WARNING = (
+    "Cutting over while backups are still unrestored loses every transaction in "
+    "them: after cutover the target is read/write and no more backups can be applied."
+)
 TAKEN_HERE = "taken here"
 FROM_HISTORY = "from the source's backup history"
 TYPED = "typed"
@@ -43,6 +52,7 @@ def _error(exc: BaseException) -> DmsTuiError:
     if isinstance(exc, DmsTuiError):
         return exc
     from tui.azure_errors import translate
+
     return translate(exc)
 
 
@@ -80,8 +90,13 @@ class CutoverScreen(ModalScreen[str]):
     class Tsql(Message):
         text: str
 
-    def __init__(self, detail: MigrationDetail, *, source: Any = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self,
+        detail: MigrationDetail,
+        *,
+        source: Any = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         super().__init__()
         self.detail = detail
         self.migration_id = detail.id
@@ -111,14 +126,18 @@ class CutoverScreen(ModalScreen[str]):
             with VerticalScroll(id="cutover-steps"):
                 yield Checkbox("1. Application traffic to the source is stopped", id="stopped")
                 yield Static("", id="step-tail", markup=False)
-                yield Input(placeholder="tail-log file name, if you took it yourself",
-                            id="tail-file")
+                yield Input(
+                    placeholder="tail-log file name, if you took it yourself", id="tail-file"
+                )
                 yield Static("", id="step-wait", markup=False)
                 yield Static("", id="cutover-blockers", markup=False)
                 yield Static(WARNING, id="cutover-warning", markup=False)
                 yield Static("", id="tail-tsql", markup=False)
-            yield Static(f"4. Type the target database name ({d.target_database}) "
-                         "to confirm, then Enter:", id="step-type", markup=False)
+            yield Static(
+                f"4. Type the target database name ({d.target_database}) to confirm, then Enter:",
+                id="step-type",
+                markup=False,
+            )
             yield Input(placeholder="type the target database name here", id="confirm-name")
             yield Static("", id="cutover-why", markup=False)
             with Horizontal(id="cutover-buttons"):
@@ -136,7 +155,8 @@ class CutoverScreen(ModalScreen[str]):
         if self.tail is not None:
             self.query_one("#tail-file", Input).value = self.tail.file
         self.planned_name = ctx.tail_log_plans.get(key) or new_file_name(
-            self.detail.source_database, self._now(), tail=True)
+            self.detail.source_database, self._now(), tail=True
+        )
         ctx.tail_log_plans[key] = self.planned_name
         self.query_one("#confirm-name", Input).focus()
         self.show_detail(self.detail)
@@ -146,14 +166,15 @@ class CutoverScreen(ModalScreen[str]):
     def _load_tsql(self, name: str) -> None:
         from tui.log_backup import manual_statement
 
-        self.post_message(self.Tsql(manual_statement(self.app.context, self.detail, name,
-                                                     tail=True)))
+        self.post_message(
+            self.Tsql(manual_statement(self.app.context, self.detail, name, tail=True))
+        )
 
     @on(Tsql)
     def _show_tsql(self, message: Tsql) -> None:
         self.query_one("#tail-tsql", Static).update(
-            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r):\n"
-            + message.text)
+            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r):\n" + message.text
+        )
 
     # ------------------------------------------------------------------ state
 
@@ -198,15 +219,22 @@ class CutoverScreen(ModalScreen[str]):
         if tail is not None:
             step2 = f"[x] 2. Tail-log backup: {tail.file} ({tail.origin})"
         else:
-            step2 = ("[ ] 2. Take the tail-log backup: ctrl+t here; or run the T-SQL below "
-                     "and press ctrl+r to read it from the source's backup history; or "
-                     "type its file name:")
+            step2 = (
+                "[ ] 2. Take the tail-log backup: ctrl+t here; or run the T-SQL below "
+                "and press ctrl+r to read it from the source's backup history; or "
+                "type its file name:"
+            )
         self.query_one("#step-tail", Static).update(step2)
         pending = "?" if detail.pending_log_backups is None else str(detail.pending_log_backups)
-        restoring = detail.current_restoring_filename \
-            if detail.current_restoring_filename != detail.last_restored_filename else ""
-        facts = (f"pending log backups {pending}, restoring {restoring or 'nothing'}, "
-                 f"last restored {detail.last_restored_filename or '—'}")
+        restoring = (
+            detail.current_restoring_filename
+            if detail.current_restoring_filename != detail.last_restored_filename
+            else ""
+        )
+        facts = (
+            f"pending log backups {pending}, restoring {restoring or 'nothing'}, "
+            f"last restored {detail.last_restored_filename or '—'}"
+        )
         ok = not self.blockers
         if ok:
             step3 = f"[x] 3. DMS restored {self.tail_file}: {facts}"
@@ -215,8 +243,11 @@ class CutoverScreen(ModalScreen[str]):
         else:
             step3 = f"[ ] 3. Wait until DMS restores the tail-log backup — {facts}"
         self.query_one("#step-wait", Static).update(step3)
-        text = "Ready for cutover." if ok else "Not ready:\n" + "\n".join(
-            f"• {r}" for r in self.blockers)
+        text = (
+            "Ready for cutover."
+            if ok
+            else "Not ready:\n" + "\n".join(f"• {r}" for r in self.blockers)
+        )
         b = self.query_one("#cutover-blockers", Static)
         if not self.sending and not self.sent:
             b.update(text)
@@ -261,8 +292,10 @@ class CutoverScreen(ModalScreen[str]):
     def action_close(self) -> None:
         """Always closes, also while the request is on its way."""
         if self.sending and not self.sent and not self.outcome:
-            self.outcome = ("The cutover request was still on its way when the dialog "
-                            "closed: the monitor keeps following the migration.")
+            self.outcome = (
+                "The cutover request was still on its way when the dialog "
+                "closed: the monitor keeps following the migration."
+            )
         self.dismiss(self.outcome)
 
     # ------------------------------------------------------------------ tail-log backup
@@ -276,8 +309,10 @@ class CutoverScreen(ModalScreen[str]):
             self.notify(f"The tail-log backup was already taken: {self.tail_file}.")
             return
         if not self.stopped:
-            self._warn("Tick step 1 first: the tail-log backup leaves the source database "
-                       "RESTORING, so application traffic must be stopped before it.")
+            self._warn(
+                "Tick step 1 first: the tail-log backup leaves the source database "
+                "RESTORING, so application traffic must be stopped before it."
+            )
             return
         if self.backup_running or is_running(db):
             self._warn(f"A backup of {db} is running: wait until it has finished.")
@@ -285,12 +320,17 @@ class CutoverScreen(ModalScreen[str]):
         from widgets.confirm import ConfirmModal
 
         server = getattr(self.source, "server", "") or self.detail.source_server or "the source"
-        self.app.push_screen(ConfirmModal(
-            f"Take the tail-log backup of {db} on {server} now, for the cutover "
-            f"{route(self.detail)}?\n\nFile: {self.planned_name}\n\n"
-            f"BACKUP LOG … WITH NORECOVERY leaves {db} RESTORING: no application can use it "
-            "any more. Cut over once DMS has restored this file.",
-            yes="Take tail-log", no="Not now"), self._tail_confirmed)
+        self.app.push_screen(
+            ConfirmModal(
+                f"Take the tail-log backup of {db} on {server} now, for the cutover "
+                f"{route(self.detail)}?\n\nFile: {self.planned_name}\n\n"
+                f"BACKUP LOG … WITH NORECOVERY leaves {db} RESTORING: no application can use it "
+                "any more. Cut over once DMS has restored this file.",
+                yes="Take tail-log",
+                no="Not now",
+            ),
+            self._tail_confirmed,
+        )
 
     def _warn(self, text: str) -> None:
         w = self.query_one("#cutover-why", Static)
@@ -304,7 +344,8 @@ class CutoverScreen(ModalScreen[str]):
         self.backup_running = True
         self.query_one("#cutover-tail", Button).disabled = True
         self.query_one("#cutover-warning", Static).update(
-            f"Taking the tail-log backup {self.planned_name}…\n\n{WARNING}")
+            f"Taking the tail-log backup {self.planned_name}…\n\n{WARNING}"
+        )
         self._tail_backup(self.planned_name)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-backup")
@@ -319,24 +360,38 @@ class CutoverScreen(ModalScreen[str]):
         # source is RESTORING and can't be counted any more.
         counts = None
         try:
-            counts = SourceCounts(d.id, d.source_database,
-                                  count_rows(ctx, self.source, d.source_database), when)
-            counted = (f"Source rows counted at {when:%H:%M:%S} ({len(counts.counts)} tables), "
-                       "for the validation after cutover.")
+            counts = SourceCounts(
+                d.id, d.source_database, count_rows(ctx, self.source, d.source_database), when
+            )
+            counted = (
+                f"Source rows counted at {when:%H:%M:%S} ({len(counts.counts)} tables), "
+                "for the validation after cutover."
+            )
         except Exception as exc:  # noqa: BLE001 - the backup matters more than the count
             counted = f"Source rows NOT counted: {source_error_text(exc)}"
         try:
             result = take_log_backup(ctx, d, self.source, name, tail=True)
         except Exception as exc:  # noqa: BLE001
             err = _error(exc)
-            self.post_message(self.BackupDone(f"{err.full_text}\n{counted}", False,
-                                              manual_statement(ctx, d, name, tail=True),
-                                              counts=counts))
+            self.post_message(
+                self.BackupDone(
+                    f"{err.full_text}\n{counted}",
+                    False,
+                    manual_statement(ctx, d, name, tail=True),
+                    counts=counts,
+                )
+            )
         else:
-            self.post_message(self.BackupDone(
-                f"Tail-log backup taken ({file_name_of(result.url)}); the source database "
-                f"is now RESTORING.\n{counted}", True, result.statement, counts=counts,
-                file=file_name_of(result.url)))
+            self.post_message(
+                self.BackupDone(
+                    f"Tail-log backup taken ({file_name_of(result.url)}); the source database "
+                    f"is now RESTORING.\n{counted}",
+                    True,
+                    result.statement,
+                    counts=counts,
+                    file=file_name_of(result.url),
+                )
+            )
 
     @on(BackupDone)
     def _backup_done(self, message: BackupDone) -> None:
@@ -351,8 +406,9 @@ class CutoverScreen(ModalScreen[str]):
         else:
             self.query_one("#cutover-tail", Button).disabled = False
             if message.statement:
-                text += (f"\nRun this on the source yourself, then press ctrl+r:\n"
-                         f"{message.statement}")
+                text += (
+                    f"\nRun this on the source yourself, then press ctrl+r:\n{message.statement}"
+                )
         self.query_one("#cutover-warning", Static).update(f"{text}\n\n{WARNING}")
         self.show_detail(self.detail)
 
@@ -371,8 +427,9 @@ class CutoverScreen(ModalScreen[str]):
         from tui.log_backup import newest_log_backup
 
         try:
-            record, state = newest_log_backup(self.app.context, self.source,
-                                              self.detail.source_database)
+            record, state = newest_log_backup(
+                self.app.context, self.source, self.detail.source_database
+            )
         except Exception as exc:  # noqa: BLE001
             self.post_message(self.HistoryRead(None, error=_error(exc)))
         else:
@@ -384,8 +441,10 @@ class CutoverScreen(ModalScreen[str]):
         db = self.detail.source_database
         if message.record is None:
             err = message.error
-            self._warn(f"Could not read the backup history: "
-                       f"{err.full_text if err else 'no answer'} — type the file name.")
+            self._warn(
+                f"Could not read the backup history: "
+                f"{err.full_text if err else 'no answer'} — type the file name."
+            )
             return
         rec = message.record
         name = file_name_of(rec.device)
@@ -393,9 +452,11 @@ class CutoverScreen(ModalScreen[str]):
         self._set_tail(TailLog(name, f"{FROM_HISTORY}{when}"))
         note = f"Tail-log from the source's backup history: {name}{when}."
         if (message.state or "").upper() != "RESTORING":
-            note += (f"\n{db} is still {message.state or 'not RESTORING'} on the source: this "
-                     "newest log backup is not a tail-log (WITH NORECOVERY). Transactions "
-                     "written after it are lost at cutover.")
+            note += (
+                f"\n{db} is still {message.state or 'not RESTORING'} on the source: this "
+                "newest log backup is not a tail-log (WITH NORECOVERY). Transactions "
+                "written after it are lost at cutover."
+            )
         self.query_one("#cutover-warning", Static).update(f"{note}\n\n{WARNING}")
 
     # ------------------------------------------------------------------ the request
@@ -423,8 +484,7 @@ class CutoverScreen(ModalScreen[str]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-send")
     def _send(self, tail_file: str) -> None:
         try:
-            detail = self.app.context.controller.cutover(self.migration_id,
-                                                         tail_log_file=tail_file)
+            detail = self.app.context.controller.cutover(self.migration_id, tail_log_file=tail_file)
         except Exception as exc:  # noqa: BLE001
             self.post_message(self.Refused(_error(exc)))
         else:
@@ -437,8 +497,9 @@ class CutoverScreen(ModalScreen[str]):
         self.sent = True
         self.detail = message.detail
         d = message.detail
-        self.outcome = accepted_text(f"the cutover of {d.target_database}",
-                                     f"{route(d)} is {d.status}")
+        self.outcome = accepted_text(
+            f"the cutover of {d.target_database}", f"{route(d)} is {d.status}"
+        )
         self.dismiss(self.outcome)
 
     @on(Refused)
@@ -455,14 +516,18 @@ class CutoverScreen(ModalScreen[str]):
                 self.detail = err.detail
             self.sending = False
             self.show_detail(self.detail)
-            b.update("Azure says not ready — cutover refused, nothing sent:\n" +
-                     "\n".join(f"• {r}" for r in err.reasons))
+            b.update(
+                "Azure says not ready — cutover refused, nothing sent:\n"
+                + "\n".join(f"• {r}" for r in err.reasons)
+            )
             return
         accepted = err.accepted if isinstance(err, WriteFailed) else False
         if isinstance(err, CutoverAlreadyRequested) or accepted is not False:
             self.sent = True  # Azure took it, or may have: never a second one from here
             self.outcome = err.message
         self.sending = False
-        b.update(err.full_text + ("\nClose this dialog and follow the migration on the "
-                                  "monitor." if self.sent else ""))
+        b.update(
+            err.full_text
+            + ("\nClose this dialog and follow the migration on the monitor." if self.sent else "")
+        )
         self._update_button()

@@ -9,9 +9,10 @@ this screen, so leaving it stops polling. Rows are keyed and updated in place.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -40,6 +41,7 @@ def _translate(exc: BaseException) -> DmsTuiError:
     if isinstance(exc, DmsTuiError):
         return exc
     from tui.azure_errors import translate
+
     return translate(exc)
 
 
@@ -87,10 +89,16 @@ class MonitorScreen(BaseScreen):
         busy: str = ""
         reread: str = ""  # Azure may have acted: read this migration again
 
-    def __init__(self, project: Any = None, service_id: str | None = None, *,
-                 migration_ids: tuple[str, ...] | list[str] = (), interval: float = 5.0,
-                 clock: Callable[[], datetime] | None = None,
-                 export_folder: Any = None) -> None:
+    def __init__(
+        self,
+        project: Any = None,
+        service_id: str | None = None,
+        *,
+        migration_ids: tuple[str, ...] | list[str] = (),
+        interval: float = 5.0,
+        clock: Callable[[], datetime] | None = None,
+        export_folder: Any = None,
+    ) -> None:
         super().__init__()
         self.project = project
         ids = list(migration_ids) or list(getattr(project, "migration_ids", []) or [])
@@ -123,10 +131,18 @@ class MonitorScreen(BaseScreen):
     def compose_body(self) -> ComposeResult:
         with Vertical(id="monitor-body"):
             yield StateCounts(id="state-counts")
-            yield Input(placeholder="filter: text in any column (Enter to apply, Esc to close)",
-                        id="monitor-filter", classes="-hidden", disabled=True)
-            yield KeyedTable(mon.COLUMNS, widths=mon.COLUMN_WIDTHS,
-                             sort_value=self._row_sort_value, id="migrations")
+            yield Input(
+                placeholder="filter: text in any column (Enter to apply, Esc to close)",
+                id="monitor-filter",
+                classes="-hidden",
+                disabled=True,
+            )
+            yield KeyedTable(
+                mon.COLUMNS,
+                widths=mon.COLUMN_WIDTHS,
+                sort_value=self._row_sort_value,
+                id="migrations",
+            )
             yield Static("Select a migration to see its detail.", id="detail-title", markup=False)
             yield BackupPane(id="backup-pane", classes="-hidden")
             yield TablesPane(id="tables-pane", classes="-hidden")
@@ -141,6 +157,7 @@ class MonitorScreen(BaseScreen):
         self._render_status()
         self.query_one("#migrations", KeyedTable).focus()
         from textual.widgets import Footer
+
         for footer in self.query(Footer):
             footer.compact = True  # every key fits on an 80-column jump-box terminal
         self._arm(0)
@@ -183,15 +200,21 @@ class MonitorScreen(BaseScreen):
         self._start_fetch()
 
     def _request(self) -> mon.FetchRequest:
-        final = frozenset(k for k, r in self.rows.items()
-                          if is_final(r.summary.status) and k not in self._stale)
+        final = frozenset(
+            k for k, r in self.rows.items() if is_final(r.summary.status) and k not in self._stale
+        )
         sel = self.selected_id
         cached = self.details.get(sel.lower()) if sel else None
         return mon.FetchRequest(
-            migration_ids=self.migration_ids, service_id=self.service_id,
-            show_all=self.show_all, selected_id=sel, final=final,
-            selected_cached_final=cached is not None and is_final(cached.status)
-            and sel.lower() not in self._stale)
+            migration_ids=self.migration_ids,
+            service_id=self.service_id,
+            show_all=self.show_all,
+            selected_id=sel,
+            final=final,
+            selected_cached_final=cached is not None
+            and is_final(cached.status)
+            and sel.lower() not in self._stale,
+        )
 
     def _start_fetch(self, *, force: bool = False) -> bool:
         if self.schedule.in_flight or (self.schedule.paused and not force):
@@ -279,8 +302,11 @@ class MonitorScreen(BaseScreen):
     def _render_list(self, now: datetime | None = None) -> None:
         now = now or self.now()
         table = self.query_one("#migrations", KeyedTable)
-        visible = {k: r for k, r in self.rows.items()
-                   if mon.row_matches(r, self.filter_text, self.state_filter)}
+        visible = {
+            k: r
+            for k, r in self.rows.items()
+            if mon.row_matches(r, self.filter_text, self.state_filter)
+        }
         self._visible = set(visible)
         table.sync({k: r.cells(now) for k, r in visible.items()})
         counts = mon.count_buckets(r.bucket for r in self.rows.values())
@@ -328,11 +354,16 @@ class MonitorScreen(BaseScreen):
         if d is None:
             backup_pane.add_class("-hidden")
             tables_pane.add_class("-hidden")
-            title.update("Loading detail…" if row and self.selected_id in self._visible else
-                         "No migrations to show yet. Start one with the wizard; this list "
-                         "refreshes by itself." if not self.rows else
-                         self._hidden_text() if not self._visible else
-                         "No migration selected.")
+            title.update(
+                "Loading detail…"
+                if row and self.selected_id in self._visible
+                else "No migrations to show yet. Start one with the wizard; this list "
+                "refreshes by itself."
+                if not self.rows
+                else self._hidden_text()
+                if not self._visible
+                else "No migration selected."
+            )
             return
         sqldb = d.kind == TargetKind.SQL_DB
         backup_pane.set_class(sqldb, "-hidden")
@@ -342,8 +373,10 @@ class MonitorScreen(BaseScreen):
         ready = ""
         if not sqldb and d.online and not is_final(d.status):
             ready = self._readiness(d)
-        title.update(f"{d.source_database} → {d.target_name}/{d.target_database} · "
-                     f"{d.kind.value} {mode} · {d.status}{ready}\n{mon.bar(pct, 30)}")
+        title.update(
+            f"{d.source_database} → {d.target_name}/{d.target_database} · "
+            f"{d.kind.value} {mode} · {d.status}{ready}\n{mon.bar(pct, 30)}"
+        )
         if sqldb:
             tables_pane.show(d)
         else:
@@ -356,7 +389,7 @@ class MonitorScreen(BaseScreen):
         rate.show(self.history.throughput(d.id))
 
     def _readiness(self, d: MigrationDetail) -> str:
-        """" · READY" once the known tail-log is restored; " · caught up" when every file DMS
+        """ " · READY" once the known tail-log is restored; " · caught up" when every file DMS
         lists is restored (the tail-log is still to come, or DMS has not listed it yet)."""
         from tui.cutover import cutover_blockers, restore_blockers
 
@@ -364,21 +397,27 @@ class MonitorScreen(BaseScreen):
             return ""
         tail = self.context.tail_logs.get(d.id.lower())
         if tail is not None:
-            return " · READY" if not cutover_blockers(d, tail.file) else \
-                f" · waiting for {tail.file}"
+            return (
+                " · READY" if not cutover_blockers(d, tail.file) else f" · waiting for {tail.file}"
+            )
         return " · caught up" if not restore_blockers(d) else ""
 
     def _hidden_text(self) -> str:
-        return (f"No migration shown: the filter hides all {len(self.rows)}. Press / and Esc "
-                "to clear the text filter, f to change the state filter.")
+        return (
+            f"No migration shown: the filter hides all {len(self.rows)}. Press / and Esc "
+            "to clear the text filter, f to change the state filter."
+        )
 
     def _render_status(self) -> None:
         if not self.is_mounted:
             return
         text = self.schedule.status_text()
         shown = self.query_one("#migrations", KeyedTable).row_count
-        scope = ("every DMS instance" if not self.service_id else "all of the DMS instance") \
-            if self.show_all else "project"
+        scope = (
+            ("every DMS instance" if not self.service_id else "all of the DMS instance")
+            if self.show_all
+            else "project"
+        )
         text += f" · {shown} of {len(self.rows)} ({scope})"
         if self.state_filter is not None:
             text += f" · state: {self.state_filter.value}"
@@ -437,11 +476,16 @@ class MonitorScreen(BaseScreen):
 
     def action_sort(self) -> None:
         focused = self.focused
-        table = focused if isinstance(focused, KeyedTable) else \
-            self.query_one("#migrations", KeyedTable)
+        table = (
+            focused
+            if isinstance(focused, KeyedTable)
+            else self.query_one("#migrations", KeyedTable)
+        )
         table.cycle_sort()
-        self.note(f"Sorted by {table.column_names[table.sort_column or 0]} "
-                  "(o: next column, click a header to reverse)")
+        self.note(
+            f"Sorted by {table.column_names[table.sort_column or 0]} "
+            "(o: next column, click a header to reverse)"
+        )
 
     def action_toggle_all(self) -> None:
         if not self.service_id:
@@ -476,8 +520,9 @@ class MonitorScreen(BaseScreen):
             elif not self.rows:
                 self.note("Nothing done: no migration to act on yet.")
             else:
-                self.note("Nothing done: select a migration first (its detail may still be "
-                          "loading).")
+                self.note(
+                    "Nothing done: select a migration first (its detail may still be loading)."
+                )
         return d
 
     def action_cutover(self) -> None:
@@ -496,8 +541,7 @@ class MonitorScreen(BaseScreen):
                 self.note(outcome)
                 self.action_refresh_now()
 
-        self.app.push_screen(CutoverScreen(d, source=self.source_params(d),
-                                           clock=self.now), done)
+        self.app.push_screen(CutoverScreen(d, source=self.source_params(d), clock=self.now), done)
 
     def _forward_to_dialog(self) -> None:
         from screens.cutover import CutoverScreen
@@ -511,8 +555,14 @@ class MonitorScreen(BaseScreen):
     def source_params(self, detail: MigrationDetail) -> SourceParams:
         src = dict(getattr(self.project, "source", {}) or {})
         if src.get("server"):
-            known = {"server", "port", "authentication", "user", "encrypt",
-                     "trust_server_certificate"}
+            known = {
+                "server",
+                "port",
+                "authentication",
+                "user",
+                "encrypt",
+                "trust_server_certificate",
+            }
             params = SourceParams(**{k: v for k, v in src.items() if k in known})
             params.password = self._source_password
             return params
@@ -525,8 +575,11 @@ class MonitorScreen(BaseScreen):
         """Call ``then`` with the source's connection, asking for the password first when
         SQL authentication needs one this session."""
         params = self.source_params(detail)
-        if getattr(self.context, "sandbox", None) is not None or \
-                params.authentication != "sql" or params.password:
+        if (
+            getattr(self.context, "sandbox", None) is not None
+            or params.authentication != "sql"
+            or params.password
+        ):
             then(params)
             return
         from widgets.secrets_prompt import SecretsPrompt
@@ -536,11 +589,14 @@ class MonitorScreen(BaseScreen):
                 self._source_password = values["source_password"]
                 then(self.source_params(detail))
             else:
-                self.note("No password: run the T-SQL on the source yourself (shown in the "
-                          "cutover dialog), or press the key again.")
+                self.note(
+                    "No password: run the T-SQL on the source yourself (shown in the "
+                    "cutover dialog), or press the key again."
+                )
 
-        self.app.push_screen(SecretsPrompt(["source_password"],
-                                           {"source_password": params.server}), got)
+        self.app.push_screen(
+            SecretsPrompt(["source_password"], {"source_password": params.server}), got
+        )
 
     def action_log_backup(self) -> None:
         from tui.log_backup import is_running, new_file_name
@@ -552,8 +608,10 @@ class MonitorScreen(BaseScreen):
             self.note("Log backups matter only for online MI/VM migrations still in progress.")
             return
         if is_running(d.source_database):
-            self.note(f"A log backup of {d.source_database} is already running: wait until it "
-                      "has finished.")
+            self.note(
+                f"A log backup of {d.source_database} is already running: wait until it "
+                "has finished."
+            )
             return
         from tui.cutover import route
         from widgets.confirm import ConfirmModal
@@ -571,10 +629,15 @@ class MonitorScreen(BaseScreen):
             self.note(f"Taking a log backup of {d.source_database} into {name}…")
             self._take_backup(d, params, name)
 
-        self.app.push_screen(ConfirmModal(
-            f"Take a log backup of {d.source_database} (migration {route(d)}) now?\n\n"
-            f"File: {name}\n\nThe database stays online; DMS restores the file once it has "
-            "listed it.", yes="Take backup"), confirmed)
+        self.app.push_screen(
+            ConfirmModal(
+                f"Take a log backup of {d.source_database} (migration {route(d)}) now?\n\n"
+                f"File: {name}\n\nThe database stays online; DMS restores the file once it has "
+                "listed it.",
+                yes="Take backup",
+            ),
+            confirmed,
+        )
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="monitor-backup")
     def _take_backup(self, detail: MigrationDetail, params: SourceParams, name: str) -> None:
@@ -587,13 +650,17 @@ class MonitorScreen(BaseScreen):
             extra = ""
             if err.code != "LogBackupRunning":
                 from tui.log_backup import manual_statement
+
                 extra = manual_statement(self.context, detail, name)
             self.post_message(self.ActionFailed(err, extra))
         else:
             where, _, file = result.url.replace("\\", "/").rpartition("/")
-            self.post_message(self.ActionDone(
-                f"Log backup of {detail.source_database} taken: {file} (in …/"
-                f"{'/'.join(where.rsplit('/', 2)[-2:])})"))
+            self.post_message(
+                self.ActionDone(
+                    f"Log backup of {detail.source_database} taken: {file} (in …/"
+                    f"{'/'.join(where.rsplit('/', 2)[-2:])})"
+                )
+            )
 
     def action_validate(self) -> None:
         d = self._need_selected()
@@ -604,17 +671,28 @@ class MonitorScreen(BaseScreen):
         counts = self.context.source_counts.get(d.id.lower())
 
         def count(params: SourceParams) -> None:
-            self.ask_target_login(d, params, lambda login: self.app.push_screen(
-                ValidationScreen(d, params, export_folder=self.export_folder,
-                                 target_login=login, source_counts=counts)))
+            self.ask_target_login(
+                d,
+                params,
+                lambda login: self.app.push_screen(
+                    ValidationScreen(
+                        d,
+                        params,
+                        export_folder=self.export_folder,
+                        target_login=login,
+                        source_counts=counts,
+                    )
+                ),
+            )
 
         if counts is not None:
             count(self.source_params(d))  # counted before the tail-log: not read again
         else:
             self.with_source(d, count)
 
-    def ask_target_login(self, detail: MigrationDetail, source: SourceParams,
-                         then: Callable[[SourceParams], None]) -> None:
+    def ask_target_login(
+        self, detail: MigrationDetail, source: SourceParams, then: Callable[[SourceParams], None]
+    ) -> None:
         """Ask which login counts rows on the target (Enter accepts what is shown: the
         login typed earlier this session, else the source's user); kept in memory only."""
         from screens.target_login import TargetLoginScreen
@@ -622,8 +700,10 @@ class MonitorScreen(BaseScreen):
         logins = self.context.target_logins
         key = (detail.target_id or detail.target_name).lower()
         shown = logins.get(key) or SourceParams(
-            server="", user=source.user,
-            authentication="entra" if source.authentication == "entra" else "sql")
+            server="",
+            user=source.user,
+            authentication="entra" if source.authentication == "entra" else "sql",
+        )
         entra = getattr(self.context, "credential", None) is not None
 
         def got(login: SourceParams | None) -> None:
@@ -633,31 +713,53 @@ class MonitorScreen(BaseScreen):
             logins[key] = login
             then(login)
 
-        self.app.push_screen(TargetLoginScreen(detail.target_name or "the target", shown,
-                                               entra=entra), got)
+        self.app.push_screen(
+            TargetLoginScreen(detail.target_name or "the target", shown, entra=entra), got
+        )
 
     def action_export(self) -> None:
         d = self._need_selected()
         if d is None:
             return
-        self._export(d, self.now().strftime("%Y%m%d-%H%M%S"), list(self.notes),
-                     self.history.restore_times(d.id))
+        self._export(
+            d,
+            self.now().strftime("%Y%m%d-%H%M%S"),
+            list(self.notes),
+            self.history.restore_times(d.id),
+        )
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-export")
-    def _export(self, detail: MigrationDetail, stamp: str, notes: list[str],
-                restore_times: dict) -> None:
+    def _export(
+        self, detail: MigrationDetail, stamp: str, notes: list[str], restore_times: dict
+    ) -> None:
         from tui.export import export_migration
 
         try:
-            paths = export_migration(detail, folder=self.export_folder, stamp=stamp, notes=notes,
-                                     restore_times=restore_times)
+            paths = export_migration(
+                detail,
+                folder=self.export_folder,
+                stamp=stamp,
+                notes=notes,
+                restore_times=restore_times,
+            )
         except OSError as exc:
-            self.post_message(self.ActionFailed(DmsTuiError(
-                f"Could not write the export: {exc}", code="ExportFailed",
-                hint="Check the folder exists and is writable."), ""))
+            self.post_message(
+                self.ActionFailed(
+                    DmsTuiError(
+                        f"Could not write the export: {exc}",
+                        code="ExportFailed",
+                        hint="Check the folder exists and is writable.",
+                    ),
+                    "",
+                )
+            )
         else:
-            self.post_message(self.ActionDone(f"Exported {', '.join(p.name for p in paths)} "
-                                              f"to {paths[0].parent}", refresh=False))
+            self.post_message(
+                self.ActionDone(
+                    f"Exported {', '.join(p.name for p in paths)} to {paths[0].parent}",
+                    refresh=False,
+                )
+            )
 
     def action_cancel_migration(self) -> None:
         d = self._need_selected()
@@ -694,9 +796,14 @@ class MonitorScreen(BaseScreen):
                 self.note(f"Retrying {route(d)}…")
                 self._run_action("retry", d.id, "")
 
-        self.app.push_screen(ConfirmModal(
-            f"Retry the migration {route(d)}? Azure copies again the tables that did not "
-            "finish; the finished ones stay.", yes="Retry"), done)
+        self.app.push_screen(
+            ConfirmModal(
+                f"Retry the migration {route(d)}? Azure copies again the tables that did not "
+                "finish; the finished ones stay.",
+                yes="Retry",
+            ),
+            done,
+        )
 
     def action_delete(self) -> None:
         d = self._need_selected()
@@ -713,9 +820,14 @@ class MonitorScreen(BaseScreen):
             if yes:
                 self._run_action("delete", d.id, "")
 
-        self.app.push_screen(ConfirmModal(
-            f"Delete the migration record {route(d)} ({d.status})? The database on the "
-            "target stays; only the migration's history in Azure goes.", yes="Delete"), done)
+        self.app.push_screen(
+            ConfirmModal(
+                f"Delete the migration record {route(d)} ({d.status})? The database on the "
+                "target stays; only the migration's history in Azure goes.",
+                yes="Delete",
+            ),
+            done,
+        )
 
     def _run_action(self, what: str, migration_id: str, reason: str) -> None:
         if what in self._busy:
@@ -739,21 +851,31 @@ class MonitorScreen(BaseScreen):
                     text += f" Reason: {reason}."
             elif what == "retry":
                 d = c.retry_migration(migration_id)
-                self.post_message(self.ActionDone(
-                    accepted_text(f"the retry of {name}", f"{route(d)} is {d.status}"),
-                    busy=what, reread=migration_id))
+                self.post_message(
+                    self.ActionDone(
+                        accepted_text(f"the retry of {name}", f"{route(d)} is {d.status}"),
+                        busy=what,
+                        reread=migration_id,
+                    )
+                )
                 return
             else:
                 c.delete_migration(migration_id)
-                self.post_message(self.ActionDone(
-                    accepted_text(f"the deletion of {name}", "the migration no longer exists"),
-                    busy=what, forget=migration_id))
+                self.post_message(
+                    self.ActionDone(
+                        accepted_text(f"the deletion of {name}", "the migration no longer exists"),
+                        busy=what,
+                        forget=migration_id,
+                    )
+                )
                 return
         except WriteFailed as exc:
             # what Azure holds after the error decides: its state is re-read below
-            self.post_message(self.ActionFailed(exc, "", busy=what,
-                                                reread=migration_id if exc.accepted is not False
-                                                else ""))
+            self.post_message(
+                self.ActionFailed(
+                    exc, "", busy=what, reread=migration_id if exc.accepted is not False else ""
+                )
+            )
         except Exception as exc:  # noqa: BLE001
             self.post_message(self.ActionFailed(_translate(exc), "", busy=what))
         else:
@@ -773,8 +895,10 @@ class MonitorScreen(BaseScreen):
             # saved too, so the deleted migration does not come back on the next run
             project.migration_ids = [i for i in ids if i.lower() != key]
             import copy
-            self._save_project(copy.deepcopy(project), migration_id,
-                               getattr(self.app, "project_lock", None))
+
+            self._save_project(
+                copy.deepcopy(project), migration_id, getattr(self.app, "project_lock", None)
+            )
 
     @dataclass
     class ProjectSaved(Message):
@@ -788,19 +912,27 @@ class MonitorScreen(BaseScreen):
         try:
             path = save_project(project, lock=lock, forget=(deleted,))
         except (OSError, DmsTuiError) as exc:
-            self.post_message(self.ProjectSaved(
-                f"The project file could not be saved ({exc}); the deleted migration may "
-                "show again next time.", False))
+            self.post_message(
+                self.ProjectSaved(
+                    f"The project file could not be saved ({exc}); the deleted migration may "
+                    "show again next time.",
+                    False,
+                )
+            )
         else:
-            self.post_message(self.ProjectSaved(f"Removed from the project ({path.name}).",
-                                                True))
+            self.post_message(self.ProjectSaved(f"Removed from the project ({path.name}).", True))
 
     @on(ProjectSaved)
     def _on_project_saved(self, message: ProjectSaved) -> None:
         self.note(f"{self.last_note} {message.text}".strip())
         if not message.ok:
-            self.app.notify(message.text, title="Project not saved", severity="warning",
-                            timeout=15, markup=False)
+            self.app.notify(
+                message.text,
+                title="Project not saved",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     @on(ActionDone)
     def _on_action_done(self, message: ActionDone) -> None:
@@ -822,8 +954,7 @@ class MonitorScreen(BaseScreen):
         if message.reread:
             self._stale.add(message.reread.lower())
         accepted = getattr(message.error, "accepted", False)
-        title = {None: "Outcome unknown", True: "Accepted, not read back"}.get(accepted,
-                                                                             "Not done")
+        title = {None: "Outcome unknown", True: "Accepted, not read back"}.get(accepted, "Not done")
         self.note(text)
         self.app.notify(text, title=title, severity="error", timeout=15, markup=False)
         self.action_refresh_now()  # show what Azure holds now
@@ -833,6 +964,9 @@ def _restore_percent(d: MigrationDetail) -> float:
     total = sum(f.total_size or 0 for f in d.backup_files)
     if not total:
         return 100.0 if (d.status or "").lower() == "succeeded" else 0.0
-    done = sum(f.total_size or 0 for f in d.backup_files
-               if (f.status or "").lower() in ("restored", "skipped", "ignored"))
+    done = sum(
+        f.total_size or 0
+        for f in d.backup_files
+        if (f.status or "").lower() in ("restored", "skipped", "ignored")
+    )
     return 100.0 * done / total

@@ -51,8 +51,10 @@ def in_flight(app: Any) -> list[str]:
         for row in screen.rows.values():
             s = row.summary
             if row.bucket is Bucket.COMPLETING:
-                found.append(f"the cutover of {s.target_database or s.name} ({s.status}), "
-                             "followed by the monitor")
+                found.append(
+                    f"the cutover of {s.target_database or s.name} ({s.status}), "
+                    "followed by the monitor"
+                )
             elif (s.status or "").lower() == "creating":
                 found.append(f"the migration of {s.source_database or s.name} being created")
     return list(dict.fromkeys(found))
@@ -82,16 +84,21 @@ def reattach(app: Any, migrations: bool) -> str:
 
 def question(app: Any, busy: list[str]) -> str:
     groups = {w.group for w in app.workers if w.is_running}
-    migrations = bool(_monitors(app)) or bool(groups & {"summary-create", "cutover-send",
-                                                         "cutover-backup"})
+    migrations = bool(_monitors(app)) or bool(
+        groups & {"summary-create", "cutover-send", "cutover-backup"}
+    )
     lines = ["Quit dms-tui? Still in flight:"]
     lines += [f"  • {text}" for text in busy]
     what = "the migration goes on" if migrations else "it carries on"
-    lines += ["", f"Quitting stops nothing in Azure: {what} without this tool. "
-              + reattach(app, migrations)]
+    lines += [
+        "",
+        f"Quitting stops nothing in Azure: {what} without this tool. " + reattach(app, migrations),
+    ]
     if groups & set(BACKUPS):
-        lines.append("A backup this tool is running on the source is cut off when it quits; "
-                     "check its file before relying on it.")
+        lines.append(
+            "A backup this tool is running on the source is cut off when it quits; "
+            "check its file before relying on it."
+        )
     return "\n".join(lines)
 
 

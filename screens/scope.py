@@ -15,8 +15,8 @@ from screens.base import BaseScreen
 from tui import validation as v
 from tui.errors import DmsTuiError
 from tui.models import ResourceGroup, Subscription, Tenant
-from widgets.filter_list import FilterList
 from widgets.compact import compact_all
+from widgets.filter_list import FilterList
 
 
 class ScopeScreen(BaseScreen):
@@ -41,6 +41,7 @@ class ScopeScreen(BaseScreen):
     @dataclass
     class TenantReady(Message):
         """A credential for another tenant signed in; its subscriptions."""
+
         tenant_id: str
         credential: object
         controller: object
@@ -64,9 +65,12 @@ class ScopeScreen(BaseScreen):
         with VerticalScroll(id="step-body"):
             yield Static("", id="credential")
             sandbox = self.app.context.is_sandbox
-            yield Static("Tenant (type to filter, Enter to pick)" if sandbox else
-                         "Tenant (type to filter, or another tenant's ID or domain; Enter)",
-                         classes="label")
+            yield Static(
+                "Tenant (type to filter, Enter to pick)"
+                if sandbox
+                else "Tenant (type to filter, or another tenant's ID or domain; Enter)",
+                classes="label",
+            )
             yield FilterList("filter tenants", id="tenants", allow_typed=not sandbox)
             yield Static("Subscription", classes="label")
             yield FilterList("filter subscriptions", id="subscriptions")
@@ -85,8 +89,11 @@ class ScopeScreen(BaseScreen):
 
     def _show_credential(self) -> None:
         ctx = self.app.context
-        who = "Sandbox credential (simulated Azure)" if ctx.is_sandbox else \
-            ctx.credential_label or type(ctx.credential).__name__
+        who = (
+            "Sandbox credential (simulated Azure)"
+            if ctx.is_sandbox
+            else ctx.credential_label or type(ctx.credential).__name__
+        )
         tenant = "" if ctx.is_sandbox or not ctx.tenant_id else f" — tenant {ctx.tenant_id}"
         self.query_one("#credential", Static).update(f"Signed in with: {who}{tenant}")
 
@@ -116,8 +123,8 @@ class ScopeScreen(BaseScreen):
         """Sign in to another tenant with the same method, then list its subscriptions."""
         try:
             credential, controller, tid = self.app.context.credential_for_tenant(
-                tenant_id, on_device_code=lambda p: self.post_message(
-                    self.CodeShown(tenant_id, p)))
+                tenant_id, on_device_code=lambda p: self.post_message(self.CodeShown(tenant_id, p))
+            )
             items = controller.list_subscriptions()
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
@@ -134,7 +141,8 @@ class ScopeScreen(BaseScreen):
         p = message.prompt
         self.query_one("#credential", Static).update(
             f"Tenant {message.tenant_id}: on any device open {p.verification_uri} and enter "
-            f"the code  {p.user_code}")
+            f"the code  {p.user_code}"
+        )
 
     @on(TenantReady)
     def tenant_ready(self, message: TenantReady) -> None:
@@ -165,34 +173,43 @@ class ScopeScreen(BaseScreen):
         if not ctx.is_sandbox and not ctx.tenant_id and len(listed) == 1:
             ctx.tenant_id = next(iter(listed))  # the credential listed them: its tenant
             self._show_credential()
-        if not ctx.is_sandbox and self.project.tenant_id \
-                and ctx.needs_credential_for(self.project.tenant_id) and not self.switching:
+        if (
+            not ctx.is_sandbox
+            and self.project.tenant_id
+            and ctx.needs_credential_for(self.project.tenant_id)
+            and not self.switching
+        ):
             self._start_switch(self.project.tenant_id)  # a resumed project in another tenant
         self.tenant_labels.update({t.tenant_id: t.label for t in message.tenants})
         self.tenants |= listed
         tenants = sorted(self.tenants)
         picked_tenant = self.project.tenant_id or (tenants[0] if len(tenants) == 1 else None)
         self.query_one("#tenants", FilterList).set_items(
-            [(t, self.tenant_labels.get(t, t)) for t in tenants],
-                                                         picked=picked_tenant)
+            [(t, self.tenant_labels.get(t, t)) for t in tenants], picked=picked_tenant
+        )
         if picked_tenant:
             self.project.tenant_id = picked_tenant
         self._fill_subscriptions()
         known = {s.subscription_id for s in self.subscriptions}
         current = self.app.context.controller.subscription_id
-        sub = self.project.subscription_id or (current if current in known else "") or \
-            (self.subscriptions[0].subscription_id if len(self.subscriptions) == 1 else "")
+        sub = (
+            self.project.subscription_id
+            or (current if current in known else "")
+            or (self.subscriptions[0].subscription_id if len(self.subscriptions) == 1 else "")
+        )
         if sub:
             self._pick_subscription(sub)
-        self.query_one("#tenants Input").focus() if len(tenants) > 1 and not picked_tenant \
-            else self.query_one("#subscriptions Input").focus()
+        self.query_one("#tenants Input").focus() if len(
+            tenants
+        ) > 1 and not picked_tenant else self.query_one("#subscriptions Input").focus()
 
     def _fill_subscriptions(self) -> None:
         tenant = self.project.tenant_id
         subs = [s for s in self.subscriptions if not tenant or s.tenant_id in (tenant, None)]
         self.query_one("#subscriptions", FilterList).set_items(
             [(s.subscription_id, f"{s.display_name}  {s.subscription_id}") for s in subs],
-            picked=self.project.subscription_id or None)
+            picked=self.project.subscription_id or None,
+        )
 
     def _pick_subscription(self, subscription_id: str) -> None:
         if subscription_id != self.project.subscription_id:
@@ -206,7 +223,8 @@ class ScopeScreen(BaseScreen):
         self.groups = message.items
         self.query_one("#groups", FilterList).set_items(
             [(g.name, f"{g.name}  ({g.location})") for g in self.groups],
-            picked=self.project.resource_group or None)
+            picked=self.project.resource_group or None,
+        )
         self.query_one("#groups Input").focus()
 
     @on(FilterList.Picked)
@@ -238,8 +256,7 @@ class ScopeScreen(BaseScreen):
         if not self.project.subscription_id:
             return "Subscription: pick the subscription to migrate into (type to filter, Enter)."
         if not self.project.resource_group:
-            return ("Resource group: pick the group for the DMS instance (type to filter, "
-                    "Enter).")
+            return "Resource group: pick the group for the DMS instance (type to filter, Enter)."
         return None
 
     def action_next(self) -> None:

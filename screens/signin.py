@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -68,7 +69,8 @@ class SignInScreen(Screen[bool]):
 
         try:
             credential = make_credential(
-                method, on_device_code=lambda p: self.post_message(self.CodeShown(p)))
+                method, on_device_code=lambda p: self.post_message(self.CodeShown(p))
+            )
             tenant_id = check_credential(credential)
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
@@ -83,16 +85,17 @@ class SignInScreen(Screen[bool]):
             self._timer = self.set_interval(1, self._tick)
 
     def _tick(self) -> None:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         if self.prompt is None:
             return
         expires = self.prompt.expires_on
-        now = datetime.now(expires.tzinfo or timezone.utc) if expires.tzinfo else datetime.now()
+        now = datetime.now(expires.tzinfo or UTC) if expires.tzinfo else datetime.now()
         left = max(0, int((expires - now).total_seconds()))
         self.query_one("#device-code", Static).update(
             f"On any device, open {self.prompt.verification_uri}\nand enter the code  "
-            f"{self.prompt.user_code}\nThe code expires in {left // 60}:{left % 60:02d}.")
+            f"{self.prompt.user_code}\nThe code expires in {left // 60}:{left % 60:02d}."
+        )
 
     @on(Failed)
     def failed(self, message: Failed) -> None:

@@ -28,13 +28,15 @@ class StartScreen(BaseScreen):
     ]
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Migrate SQL Server databases to Azure with Database Migration Service.",
-                     classes="lead")
+        yield Static(
+            "Migrate SQL Server databases to Azure with Database Migration Service.", classes="lead"
+        )
         yield OptionList(
             Option("n  Start a new migration project", id="new"),
             Option("o  Open a saved project", id="open"),
             Option("m  Monitor existing migrations", id="monitor"),
-            id="start-menu")
+            id="start-menu",
+        )
         yield Static("Saved projects", classes="section-title")
         yield OptionList(id="projects")
         yield Static("", id="projects-hint", classes="hint")
@@ -56,19 +58,26 @@ class StartScreen(BaseScreen):
             options.add_option(_option(entry))
         openable = sum(1 for e in entries if e.project is not None)
         damaged = len(entries) - openable
-        hint = "Enter opens the highlighted project." if openable else \
-            "No saved projects yet. Press n to start one." if not damaged else \
-            "No project can be opened. Press n to start one."
+        hint = (
+            "Enter opens the highlighted project."
+            if openable
+            else "No saved projects yet. Press n to start one."
+            if not damaged
+            else "No project can be opened. Press n to start one."
+        )
         if damaged:
-            hint += (f" {damaged} damaged file{'s' if damaged > 1 else ''} can't be opened: "
-                     f"fix or move {'them' if damaged > 1 else 'it'} away, then come back "
-                     "here.")
+            hint += (
+                f" {damaged} damaged file{'s' if damaged > 1 else ''} can't be opened: "
+                f"fix or move {'them' if damaged > 1 else 'it'} away, then come back "
+                "here."
+            )
         self.query_one("#projects-hint", Static).update(hint)
 
     @on(OptionList.OptionSelected, "#start-menu")
     def menu(self, event: OptionList.OptionSelected) -> None:
-        {"new": self.action_new, "open": self.action_open,
-         "monitor": self.action_monitor}[event.option.id]()
+        {"new": self.action_new, "open": self.action_open, "monitor": self.action_monitor}[
+            event.option.id
+        ]()
 
     @on(OptionList.OptionSelected, "#projects")
     def open_selected(self, event: OptionList.OptionSelected) -> None:

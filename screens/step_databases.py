@@ -49,11 +49,16 @@ class DatabasesStep(WizardStep):
 
     def compose_step(self) -> ComposeResult:
         kind = self.state.kind or TargetKind.SQL_MI
-        yield Static(f"Select the databases to migrate to {kind.label} (Space toggles). "
-                     "System databases are never migrated and are not listed.",
-                     classes="lead")
-        yield Static(f"   {'Database':<16} {'Size':>8} {'State':<7} {'Recovery':<8} "
-                     f"{'Last full':<10} {'Last log':<10}", classes="table-head")
+        yield Static(
+            f"Select the databases to migrate to {kind.label} (Space toggles). "
+            "System databases are never migrated and are not listed.",
+            classes="lead",
+        )
+        yield Static(
+            f"   {'Database':<16} {'Size':>8} {'State':<7} {'Recovery':<8} "
+            f"{'Last full':<10} {'Last log':<10}",
+            classes="table-head",
+        )
         yield SelectionList[str](id="databases")
         yield Static("Reading the databases…", id="databases-status", classes="hint")
         yield Static("Selected: none", id="databases-selected")
@@ -94,9 +99,11 @@ class DatabasesStep(WizardStep):
         sel.clear_options()
         for d in message.databases:
             blockers = sum(1 for f in message.findings[d.name] if f.severity == Severity.BLOCKER)
-            label = Text(f"{d.name[:16]:<16} {_size(d.size_mb):>8} {d.state[:7]:<7} "
-                         f"{d.recovery_model[:8]:<8} {_when(d.last_full):<10} "
-                         f"{_when(d.last_log):<10}")
+            label = Text(
+                f"{d.name[:16]:<16} {_size(d.size_mb):>8} {d.state[:7]:<7} "
+                f"{d.recovery_model[:8]:<8} {_when(d.last_full):<10} "
+                f"{_when(d.last_log):<10}"
+            )
             if blockers:
                 label.append(" BLOCKED", style="bold red")
             sel.add_option(Selection(label, d.name, d.name in chosen))
@@ -104,7 +111,8 @@ class DatabasesStep(WizardStep):
         self.query_one("#databases-status", Static).update(
             f"{len(message.databases)} user databases on "
             f"{self.state.project.source.get('server', '')}. Highlight one to see its "
-            "readiness.")
+            "readiness."
+        )
         if message.databases:
             sel.highlighted = 0
             self._show(message.databases[0].name)
@@ -113,7 +121,8 @@ class DatabasesStep(WizardStep):
     def selection_changed(self) -> None:
         chosen = self._selected()
         self.query_one("#databases-selected", Static).update(
-            "Selected: " + (", ".join(chosen) if chosen else "none — Space selects"))
+            "Selected: " + (", ".join(chosen) if chosen else "none — Space selects")
+        )
 
     @on(SelectionList.SelectionHighlighted, "#databases")
     def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
@@ -134,7 +143,8 @@ class DatabasesStep(WizardStep):
 
     def worker_failed(self, error: BaseException | None) -> None:
         self.query_one("#databases-status", Static).update(
-            "Could not read the databases (Ctrl+R to retry).")
+            "Could not read the databases (Ctrl+R to retry)."
+        )
 
     def problem(self) -> str | None:
         chosen = self._selected()
@@ -145,8 +155,10 @@ class DatabasesStep(WizardStep):
         for name in chosen:
             for f in self.findings.get(name, []):
                 if f.severity == Severity.BLOCKER:
-                    return (f"Databases: {name} can't be migrated — {f.message} "
-                            f"Fix: {f.fix or 'see the findings'} Or unselect it (Space).")
+                    return (
+                        f"Databases: {name} can't be migrated — {f.message} "
+                        f"Fix: {f.fix or 'see the findings'} Or unselect it (Space)."
+                    )
         return None
 
     def commit(self) -> None:
@@ -156,6 +168,9 @@ class DatabasesStep(WizardStep):
             return
         order = list(self.state.inventory)
         chosen = set(self._selected())
-        blocked = {name for name, found in self.findings.items()
-                   if any(f.severity == Severity.BLOCKER for f in found)}
+        blocked = {
+            name
+            for name, found in self.findings.items()
+            if any(f.severity == Severity.BLOCKER for f in found)
+        }
         self.state.project.databases = [n for n in order if n in chosen and n not in blocked]

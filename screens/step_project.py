@@ -21,12 +21,14 @@ class ProjectStep(WizardStep):
     BINDINGS = [Binding("ctrl+r", "rename", "Rename", id="project.rename")]
 
     def compose_step(self) -> ComposeResult:
-        yield Static("Name this migration project. It is saved on this machine with every "
-                     "choice and the ids of what gets created — never a password or key — so "
-                     "`dms-tui --project NAME` picks up where you left off.", classes="lead")
+        yield Static(
+            "Name this migration project. It is saved on this machine with every "
+            "choice and the ids of what gets created — never a password or key — so "
+            "`dms-tui --project NAME` picks up where you left off.",
+            classes="lead",
+        )
         yield Static("Project name", classes="label")
-        yield Input(self.state.project.name, placeholder="e.g. payroll-to-mi",
-                    id="project-name")
+        yield Input(self.state.project.name, placeholder="e.g. payroll-to-mi", id="project-name")
         yield Static(f"Saved in {projects_dir()}", classes="hint", id="project-where")
 
     def start(self) -> None:
@@ -51,11 +53,15 @@ class ProjectStep(WizardStep):
             return error
         saved = self.state.project.name
         if self.state.named and name != saved:
-            return (f"Project name: this project is saved as {saved}. Press Ctrl+R to rename "
-                    f"it to {name}, or type {saved} again.")
+            return (
+                f"Project name: this project is saved as {saved}. Press Ctrl+R to rename "
+                f"it to {name}, or type {saved} again."
+            )
         if not self.state.named and project_path(name).exists():
-            return (f"Project name: {name} is already a saved project — open it from the start "
-                    "screen, or type another name.")
+            return (
+                f"Project name: {name} is already a saved project — open it from the start "
+                "screen, or type another name."
+            )
         return None
 
     def action_next(self) -> None:
@@ -71,8 +77,11 @@ class ProjectStep(WizardStep):
     def action_back(self) -> None:
         name = self.typed()
         if self.state.named and name != self.state.project.name:
-            self.notify(f"The project is still called {self.state.project.name}: Back never "
-                        "renames (Ctrl+R on this step does).", timeout=8)
+            self.notify(
+                f"The project is still called {self.state.project.name}: Back never "
+                "renames (Ctrl+R on this step does).",
+                timeout=8,
+            )
         super().action_back()
 
     def action_rename(self) -> None:

@@ -34,8 +34,11 @@ class ProviderStep(WizardStep):
         self.provider: ProviderState | None = None
 
     def compose_step(self) -> ComposeResult:
-        yield Static(f"DMS needs the {DMS_NAMESPACE} resource provider registered in the "
-                     "subscription (once per subscription).", classes="lead")
+        yield Static(
+            f"DMS needs the {DMS_NAMESPACE} resource provider registered in the "
+            "subscription (once per subscription).",
+            classes="lead",
+        )
         yield Static("Checking…", id="provider-state")
         yield Static("", id="provider-wait", classes="hint")
 
@@ -77,7 +80,8 @@ class ProviderStep(WizardStep):
             self.query_one("#provider-wait", Static).update(
                 f"Registering… {elapsed_text(self.app.clock() - waits['provider'])} elapsed. "
                 "It usually takes a few minutes and carries on in Azure if you leave this "
-                "screen or quit.")
+                "screen or quit."
+            )
             self.poll_later(self.check)
         else:
             self.query_one("#provider-wait", Static).update("Press r to register it.")
@@ -94,7 +98,9 @@ class ProviderStep(WizardStep):
         if self.provider is None:
             return "Resource provider: still reading its state from Azure; wait a moment."
         if not self.provider.registered:
-            return (f"Resource provider: {DMS_NAMESPACE} is "
-                    f"{self.provider.registration_state} — press r to register it and wait "
-                    "until it shows Registered.")
+            return (
+                f"Resource provider: {DMS_NAMESPACE} is "
+                f"{self.provider.registration_state} — press r to register it and wait "
+                "until it shows Registered."
+            )
         return None

@@ -32,8 +32,9 @@ def node_summary(node: IntegrationRuntimeNode) -> str:
         facts.append(f"{node.available_memory_mb / 1024:.1f} GB free")
     limit = node.concurrent_jobs_limit or node.max_concurrent_jobs
     if node.concurrent_jobs_running is not None:
-        facts.append(f"jobs {node.concurrent_jobs_running}"
-                     + (f" of {limit}" if limit else " running"))
+        facts.append(
+            f"jobs {node.concurrent_jobs_running}" + (f" of {limit}" if limit else " running")
+        )
     elif limit:
         facts.append(f"up to {limit} jobs")
     if node.sent_bytes is not None or node.received_bytes is not None:
@@ -79,8 +80,9 @@ class ServiceStep(WizardStep):
         self.keys: AuthKeys | None = None
 
     def compose_step(self) -> ComposeResult:
-        yield Static("Pick a Database Migration Service instance (Enter) or create one.",
-                     classes="lead")
+        yield Static(
+            "Pick a Database Migration Service instance (Enter) or create one.", classes="lead"
+        )
         table = DataTable(id="services", cursor_type="row")
         table.add_columns("Name", "Resource group", "Region", "State", "Runtime")
         yield table
@@ -92,8 +94,12 @@ class ServiceStep(WizardStep):
             loc = self.state.project.location
             if loc and loc not in regions:
                 regions.insert(0, loc)
-            yield Select([(r, r) for r in regions], value=loc or "westeurope",
-                         allow_blank=False, id="service-region")
+            yield Select(
+                [(r, r) for r in regions],
+                value=loc or "westeurope",
+                allow_blank=False,
+                id="service-region",
+            )
         yield Static("", id="service-wait", classes="hint")
         yield Static("", id="service-runtime")
         yield Static("", id="service-keys")
@@ -129,7 +135,8 @@ class ServiceStep(WizardStep):
         project = self.state.project
         try:
             service = self.app.context.controller.create_migration_service(
-                project.resource_group, name, region, wait=False)
+                project.resource_group, name, region, wait=False
+            )
             self.post_message(self.Service(service))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
@@ -153,8 +160,14 @@ class ServiceStep(WizardStep):
         table = self.query_one("#services", DataTable)
         table.clear()
         for s in message.items:
-            table.add_row(s.name, s.resource_group, s.location, s.provisioning_state,
-                          s.integration_runtime_state or "—", key=s.id)
+            table.add_row(
+                s.name,
+                s.resource_group,
+                s.location,
+                s.provisioning_state,
+                s.integration_runtime_state or "—",
+                key=s.id,
+            )
         chosen = self.state.project.service_id
         for index, s in enumerate(message.items):
             if s.id.lower() == chosen.lower():
@@ -181,8 +194,10 @@ class ServiceStep(WizardStep):
         service = message.service
         self._choose(service)
         chosen = self.query_one("#service-chosen", Static)
-        chosen.update(f"Chosen: {service.name} ({service.resource_group}, {service.location}) "
-                      f"— {service.provisioning_state or 'Provisioning'}")
+        chosen.update(
+            f"Chosen: {service.name} ({service.resource_group}, {service.location}) "
+            f"— {service.provisioning_state or 'Provisioning'}"
+        )
         wait = self.query_one("#service-wait", Static)
         if service.ready:
             started = self.state.waits.pop("service", None)
@@ -195,23 +210,29 @@ class ServiceStep(WizardStep):
             wait.update("Creation failed in Azure: delete it in the portal or pick another.")
             return
         self.state.waits.setdefault("service", self.app.clock())
-        wait.update(f"Creating {service.name}… "
-                    f"{elapsed_text(self.app.clock() - self.state.waits['service'])} elapsed. "
-                    "This takes a few minutes and carries on in Azure if you leave or quit.")
+        wait.update(
+            f"Creating {service.name}… "
+            f"{elapsed_text(self.app.clock() - self.state.waits['service'])} elapsed. "
+            "This takes a few minutes and carries on in Azure if you leave or quit."
+        )
         self.poll_later(lambda: self.poll_service(service.id))
 
     @on(Runtime)
     def got_runtime(self, message: Runtime) -> None:
         svc = self.state.service
         runtime = message.runtime
-        lines = [f"Integration runtime: {svc.integration_runtime_state or 'not set up'}"
-                 + (f" ({runtime.name})" if runtime.name else "")]
+        lines = [
+            f"Integration runtime: {svc.integration_runtime_state or 'not set up'}"
+            + (f" ({runtime.name})" if runtime.name else "")
+        ]
         for node in runtime.nodes:
             lines.append("  " + node_summary(node))
         if not runtime.nodes:
-            lines.append("  no nodes — needed only for backups on an SMB share (or SQL "
-                         "Database targets): install the runtime on a Windows host and "
-                         "register it with an auth key (Ctrl+G).")
+            lines.append(
+                "  no nodes — needed only for backups on an SMB share (or SQL "
+                "Database targets): install the runtime on a Windows host and "
+                "register it with an auth key (Ctrl+G)."
+            )
         self.query_one("#service-runtime", Static).update("\n".join(lines))
 
     @on(Keys)
@@ -220,7 +241,8 @@ class ServiceStep(WizardStep):
         self.query_one("#service-keys", Static).update(
             f"Auth key 1: {message.keys.auth_key1}\nAuth key 2: {message.keys.auth_key2}\n"
             "Register the self-hosted integration runtime with either one. Ctrl+Y copies "
-            "key 1, Ctrl+L key 2. They are never saved.")
+            "key 1, Ctrl+L key 2. They are never saved."
+        )
 
     # ---------------------------------------------------------------- actions
 
@@ -250,8 +272,10 @@ class ServiceStep(WizardStep):
             return
         key = self.keys.auth_key2 if which == 2 else self.keys.auth_key1
         if not key:
-            self.show_error(f"Copy key {which}: Azure returned no key {which}; press Ctrl+G "
-                            "to read the keys again.")
+            self.show_error(
+                f"Copy key {which}: Azure returned no key {which}; press Ctrl+G "
+                "to read the keys again."
+            )
             return
         self.app.copy_to_clipboard(key)
         self.notify(f"Auth key {which} copied to the clipboard (terminals with OSC 52).")
@@ -259,10 +283,14 @@ class ServiceStep(WizardStep):
     def problem(self) -> str | None:
         svc = self.state.service
         if not self.state.project.service_id:
-            return ("DMS instance: pick one in the list (Enter) or type a name and press "
-                    "Ctrl+O to create one.")
+            return (
+                "DMS instance: pick one in the list (Enter) or type a name and press "
+                "Ctrl+O to create one."
+            )
         if svc is None or not svc.ready:
             state = svc.provisioning_state if svc else "being read"
-            return (f"DMS instance: it is {state or 'Provisioning'}, not ready yet — wait "
-                    "until it shows Succeeded (or quit; it carries on in Azure).")
+            return (
+                f"DMS instance: it is {state or 'Provisioning'}, not ready yet — wait "
+                "until it shows Succeeded (or quit; it carries on in Azure)."
+            )
         return None

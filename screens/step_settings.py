@@ -66,22 +66,36 @@ class SettingsStep(WizardStep):
     def compose_step(self) -> ComposeResult:
         s = self.state.settings
         if self.is_sqldb:
-            yield Static("Azure SQL Database migrations are offline only: DMS copies the "
-                         "tables you choose; the schema must already exist on the target.",
-                         classes="lead")
+            yield Static(
+                "Azure SQL Database migrations are offline only: DMS copies the "
+                "tables you choose; the schema must already exist on the target.",
+                classes="lead",
+            )
         else:
             yield Static("Mode", classes="label")
             with RadioSet(id="mode"):
-                yield RadioButton("Online — log backups keep being restored until you cut "
-                                  "over", s.get("mode", "online") == "online", id="mode-online")
-                yield RadioButton("Offline — DMS restores up to the last backup file and "
-                                  "finishes", s.get("mode") == "offline", id="mode-offline")
+                yield RadioButton(
+                    "Online — log backups keep being restored until you cut over",
+                    s.get("mode", "online") == "online",
+                    id="mode-online",
+                )
+                yield RadioButton(
+                    "Offline — DMS restores up to the last backup file and finishes",
+                    s.get("mode") == "offline",
+                    id="mode-offline",
+                )
             yield Static("Backups are in", classes="label")
             with RadioSet(id="backup"):
-                yield RadioButton("an Azure Blob container (one folder per database)",
-                                  s.get("backup", "blob") == "blob", id="backup-blob")
-                yield RadioButton("an SMB share (needs an online self-hosted integration "
-                                  "runtime)", s.get("backup") == "share", id="backup-share")
+                yield RadioButton(
+                    "an Azure Blob container (one folder per database)",
+                    s.get("backup", "blob") == "blob",
+                    id="backup-blob",
+                )
+                yield RadioButton(
+                    "an SMB share (needs an online self-hosted integration runtime)",
+                    s.get("backup") == "share",
+                    id="backup-share",
+                )
             yield Static("Storage account", classes="label")
             yield Select([], prompt="(loading…)", id="account")
             with Vertical(id="blob-fields"):
@@ -89,25 +103,33 @@ class SettingsStep(WizardStep):
                 yield Select([], prompt="(pick the storage account first)", id="container")
                 yield Static("DMS reads the blobs with", classes="label")
                 with RadioSet(id="blob-auth"):
-                    yield RadioButton("the account key (fetched through Azure, never saved)",
-                                      s.get("blob_auth", "AccountKey") == "AccountKey",
-                                      id="auth-key")
-                    yield RadioButton("the managed identity of the target",
-                                      s.get("blob_auth") == "ManagedIdentity", id="auth-mi")
+                    yield RadioButton(
+                        "the account key (fetched through Azure, never saved)",
+                        s.get("blob_auth", "AccountKey") == "AccountKey",
+                        id="auth-key",
+                    )
+                    yield RadioButton(
+                        "the managed identity of the target",
+                        s.get("blob_auth") == "ManagedIdentity",
+                        id="auth-mi",
+                    )
             with Vertical(id="share-fields"):
                 yield Static("Share path", classes="label")
-                yield Input(s.get("share_path", ""), placeholder="\\\\fs01\\sqlbackups",
-                            id="share-path")
+                yield Input(
+                    s.get("share_path", ""), placeholder="\\\\fs01\\sqlbackups", id="share-path"
+                )
                 yield Static("Windows user with read access to the share", classes="label")
-                yield Input(s.get("share_user", ""), placeholder="CONTOSO\\svc-backup",
-                            id="share-user")
+                yield Input(
+                    s.get("share_user", ""), placeholder="CONTOSO\\svc-backup", id="share-user"
+                )
                 yield Static("Its password (kept in memory only)", classes="label")
-                yield Input(self.state.secrets.share_password, password=True,
-                            id="share-password")
-        yield Static("Per database: the name on the target"
-                     + ("" if self.is_sqldb else " (and, offline, the last backup file)")
-                     + (" and the tables to copy" if self.is_sqldb else ""),
-                     classes="label")
+                yield Input(self.state.secrets.share_password, password=True, id="share-password")
+        yield Static(
+            "Per database: the name on the target"
+            + ("" if self.is_sqldb else " (and, offline, the last backup file)")
+            + (" and the tables to copy" if self.is_sqldb else ""),
+            classes="label",
+        )
         names = self.state.target_names()
         last = s.get("last_backup", {})
         for i, db in enumerate(self.dbs):
@@ -118,11 +140,15 @@ class SettingsStep(WizardStep):
                 if not self.is_sqldb:
                     with Horizontal(classes="form-row last-backup"):
                         yield Static("  last backup file", classes="db-label")
-                        yield Input(last.get(db, ""), id=f"last-{i}",
-                                    placeholder=f"{db}_log_042.trn")
+                        yield Input(
+                            last.get(db, ""), id=f"last-{i}", placeholder=f"{db}_log_042.trn"
+                        )
                 else:
-                    yield Input(placeholder=f"filter {db}'s tables", id=f"tfilter-{i}",
-                                classes="table-filter")
+                    yield Input(
+                        placeholder=f"filter {db}'s tables",
+                        id=f"tfilter-{i}",
+                        classes="table-filter",
+                    )
                     yield SelectionList[str](id=f"tables-{i}", classes="tables")
                     yield Static("", id=f"tcount-{i}", classes="hint")
         yield Static("", id="settings-status", classes="hint")
@@ -195,8 +221,13 @@ class SettingsStep(WizardStep):
     def _watch_runtime(self) -> None:
         """While backups are on a share and the runtime is not Online, re-read the DMS instance
         now and then, so registering a node (with an auth key from step 2) shows up here."""
-        if self.is_sqldb or self._runtime_timer is not None or self._backup() != "share" \
-                or self._runtime_online() or not self.state.project.service_id:
+        if (
+            self.is_sqldb
+            or self._runtime_timer is not None
+            or self._backup() != "share"
+            or self._runtime_online()
+            or not self.state.project.service_id
+        ):
             return
 
         def due() -> None:
@@ -211,8 +242,11 @@ class SettingsStep(WizardStep):
         was_online = self._runtime_online()
         self.state.service = message.service
         self._show_status()
-        if self._runtime_online() and not was_online and "integration runtime" in \
-                str(self.query_one("#step-error", Static).render()):
+        if (
+            self._runtime_online()
+            and not was_online
+            and "integration runtime" in str(self.query_one("#step-error", Static).render())
+        ):
             self.show_error("")
         self._watch_runtime()
 
@@ -223,8 +257,13 @@ class SettingsStep(WizardStep):
         runtime = self._runtime_state()
         self.query_one("#settings-status", Static).update(
             f"Databases already on the target: {existing}."
-            + ("" if self.is_sqldb else f" Integration runtime: {runtime}"
-               + (" ✓." if runtime.lower() == "online" else ".")))
+            + (
+                ""
+                if self.is_sqldb
+                else f" Integration runtime: {runtime}"
+                + (" ✓." if runtime.lower() == "online" else ".")
+            )
+        )
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -235,14 +274,18 @@ class SettingsStep(WizardStep):
         if not self.is_sqldb:
             self.accounts = message.accounts
             account = self.query_one("#account", Select)
-            account.set_options([(f"{a.name} ({a.resource_group})", a.id)
-                                 for a in message.accounts])
+            account.set_options(
+                [(f"{a.name} ({a.resource_group})", a.id) for a in message.accounts]
+            )
             chosen = s.get("storage_account_id", "")
             if chosen in {a.id for a in message.accounts}:
                 account.value = chosen
             else:  # the only account, or the only one in the project's resource group
-                same = [a for a in message.accounts
-                        if a.resource_group.lower() == self.state.project.resource_group.lower()]
+                same = [
+                    a
+                    for a in message.accounts
+                    if a.resource_group.lower() == self.state.project.resource_group.lower()
+                ]
                 pick = message.accounts if len(message.accounts) == 1 else same
                 if len(pick) == 1:
                     account.value = pick[0].id
@@ -273,8 +316,11 @@ class SettingsStep(WizardStep):
     @on(Containers)
     def got_containers(self, message: Containers) -> None:
         box = self.query_one("#container", Select)
-        box.prompt = ("(pick the container that holds the backup folders)" if message.names
-                      else "(this account has no containers: create one in Azure first)")
+        box.prompt = (
+            "(pick the container that holds the backup folders)"
+            if message.names
+            else "(this account has no containers: create one in Azure first)"
+        )
         box.set_options([(n, n) for n in message.names])
         chosen = self.state.settings.get("container", "")
         if chosen in message.names:
@@ -290,8 +336,13 @@ class SettingsStep(WizardStep):
         needle = self.query_one(f"#tfilter-{i}", Input).value.strip().lower()
         sel = self.query_one(f"#tables-{i}", SelectionList)
         sel.clear_options()
-        sel.add_options([Selection(n, n, on) for n, on in self.table_choice[db].items()
-                         if not needle or needle in n.lower()])
+        sel.add_options(
+            [
+                Selection(n, n, on)
+                for n, on in self.table_choice[db].items()
+                if not needle or needle in n.lower()
+            ]
+        )
         if sel.option_count:
             sel.highlighted = 0
         self._count_tables(i, db)
@@ -301,7 +352,9 @@ class SettingsStep(WizardStep):
         picked = sum(choice.values())
         self.query_one(f"#tcount-{i}", Static).update(
             f"{picked} of {len(choice)} tables selected"
-            + (" (all)" if picked == len(choice) else "") + " — Space toggles")
+            + (" (all)" if picked == len(choice) else "")
+            + " — Space toggles"
+        )
 
     @on(Input.Changed, ".table-filter")
     def table_filter(self, event: Input.Changed) -> None:
@@ -344,8 +397,9 @@ class SettingsStep(WizardStep):
     # ---------------------------------------------------------------- validation
 
     def _names(self) -> dict[str, str]:
-        return {db: self.query_one(f"#name-{i}", Input).value.strip()
-                for i, db in enumerate(self.dbs)}
+        return {
+            db: self.query_one(f"#name-{i}", Input).value.strip() for i, db in enumerate(self.dbs)
+        }
 
     def problem(self) -> str | None:
         if self.existing is None:
@@ -360,8 +414,7 @@ class SettingsStep(WizardStep):
             return None
         account = self.query_one("#account", Select).value
         if not isinstance(account, str):
-            return "Storage account: pick the storage account that holds (or receives) the " \
-                   "backups."
+            return "Storage account: pick the storage account that holds (or receives) the backups."
         if self._backup() == "blob":
             container = self.query_one("#container", Select).value
             error = v.container(container if isinstance(container, str) else "")
@@ -369,28 +422,36 @@ class SettingsStep(WizardStep):
                 return error
             for db in self.dbs:
                 if "backup" in db.lower():
-                    return (f"Folder {db}: DMS rejects folder names with the word \"backup\" "
-                            "— use an SMB share for this database, or rename the folder.")
+                    return (
+                        f'Folder {db}: DMS rejects folder names with the word "backup" '
+                        "— use an SMB share for this database, or rename the folder."
+                    )
         else:
             if not self._runtime_online():
                 self._watch_runtime()
-                return (f"Share: the integration runtime is {self._runtime_state()}, not "
-                        "Online (DMS reads shares through it). Fix: install the self-hosted "
-                        "integration runtime on a Windows host that reads the share and "
-                        "register it with an auth key from step 2 (Ctrl+G), or use Azure Blob.")
+                return (
+                    f"Share: the integration runtime is {self._runtime_state()}, not "
+                    "Online (DMS reads shares through it). Fix: install the self-hosted "
+                    "integration runtime on a Windows host that reads the share and "
+                    "register it with an auth key from step 2 (Ctrl+G), or use Azure Blob."
+                )
             error = v.share_path(self.query_one("#share-path", Input).value)
             if error:
                 return error
             if not self.query_one("#share-user", Input).value.strip():
-                return "Share user: type the Windows account that can read the share, e.g. " \
-                       "CONTOSO\\svc-backup."
+                return (
+                    "Share user: type the Windows account that can read the share, e.g. "
+                    "CONTOSO\\svc-backup."
+                )
             if not self.query_one("#share-password", Input).value:
                 return "Share password: type the account's password (kept in memory only)."
         if self._mode() == "offline":
             for i, db in enumerate(self.dbs):
                 if not self.query_one(f"#last-{i}", Input).value.strip():
-                    return (f"Last backup file for {db}: type the file name of the last "
-                            f"backup to restore, e.g. {db}_log_042.trn.")
+                    return (
+                        f"Last backup file for {db}: type the file name of the last "
+                        f"backup to restore, e.g. {db}_log_042.trn."
+                    )
         return None
 
     def commit(self) -> None:
@@ -408,8 +469,9 @@ class SettingsStep(WizardStep):
             tables = dict(s.get("tables", {}))
             for db, choice in self.table_choice.items():
                 if any(choice.values()):
-                    tables[db] = [] if all(choice.values()) else \
-                        [n for n, on in choice.items() if on]
+                    tables[db] = (
+                        [] if all(choice.values()) else [n for n, on in choice.items() if on]
+                    )
             s["tables"] = tables
             return
         s["backup"] = self._backup()
@@ -419,8 +481,9 @@ class SettingsStep(WizardStep):
         container = self.query_one("#container", Select).value
         if isinstance(container, str) and not v.container(container):
             s["container"] = container
-        s["blob_auth"] = "ManagedIdentity" if self.query_one("#auth-mi", RadioButton).value \
-            else "AccountKey"
+        s["blob_auth"] = (
+            "ManagedIdentity" if self.query_one("#auth-mi", RadioButton).value else "AccountKey"
+        )
         share = self.query_one("#share-path", Input).value.strip()
         if not v.share_path(share):
             s["share_path"] = share
@@ -442,5 +505,6 @@ class SettingsStep(WizardStep):
         others = {n.lower() for d, n in chosen.items() if d != db}
         if name.lower() in others:
             return f"Target name {name}: used twice."
-        return v.target_names({db: name}, self.existing or [],
-                              must_exist=self.is_sqldb and self.existing is not None)
+        return v.target_names(
+            {db: name}, self.existing or [], must_exist=self.is_sqldb and self.existing is not None
+        )

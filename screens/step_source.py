@@ -51,9 +51,11 @@ class SourceStep(WizardStep):
         hint = ""
         if self.app.context.is_sandbox:
             hint = f"Sandbox source server: {self.app.context.sandbox.source_address}"
-        yield Static("The SQL Server that holds the databases. The jump box connects to test "
-                     "it and read the databases; DMS connects with the same login.",
-                     classes="lead")
+        yield Static(
+            "The SQL Server that holds the databases. The jump box connects to test "
+            "it and read the databases; DMS connects with the same login.",
+            classes="lead",
+        )
         if hint:
             yield Static(hint, classes="hint")
         yield Static("Server", classes="label")
@@ -61,8 +63,7 @@ class SourceStep(WizardStep):
         yield Static("Port", classes="label")
         yield Input(str(src.get("port", 1433)), id="port")
         yield Static("Authentication", classes="label")
-        yield Select(AUTH, value=src.get("authentication", "sql"), allow_blank=False,
-                     id="auth")
+        yield Select(AUTH, value=src.get("authentication", "sql"), allow_blank=False, id="auth")
         yield Static("User", classes="label")
         yield Input(src.get("user", ""), placeholder="migration_login", id="user")
         yield Static("Password (kept in memory only)", classes="label")
@@ -93,12 +94,16 @@ class SourceStep(WizardStep):
             user=self.query_one("#user", Input).value.strip(),
             password=self.query_one("#password", Input).value,
             encrypt=self.query_one("#encrypt", Checkbox).value,
-            trust_server_certificate=self.query_one("#trust", Checkbox).value)
+            trust_server_certificate=self.query_one("#trust", Checkbox).value,
+        )
 
     def field_problem(self) -> str | None:
         p = self.params()
-        return (v.server(p.server) or v.port(self.query_one("#port", Input).value)
-                or v.login(p.authentication, p.user, p.password))
+        return (
+            v.server(p.server)
+            or v.port(self.query_one("#port", Input).value)
+            or v.login(p.authentication, p.user, p.password)
+        )
 
     def action_test(self) -> None:
         error = self.field_problem()
@@ -119,7 +124,8 @@ class SourceStep(WizardStep):
         address, started = self._connecting
         self.query_one("#source-result", Static).update(
             f"Connecting to {address}… {elapsed_text(self.app.clock() - started)} elapsed "
-            "(Esc cancels).")
+            "(Esc cancels)."
+        )
 
     def _connected_or_not(self) -> None:
         """The attempt is over (answered, failed or cancelled): stop the elapsed time."""
@@ -147,8 +153,11 @@ class SourceStep(WizardStep):
         try:
             with deadline.cancelled_by(worker.cancelled_event):
                 source, info = deadline.call(
-                    attempt, seconds=None, what=f"the connection test to {params.server}",
-                    late=lambda result: _close(result[0] if result else None))
+                    attempt,
+                    seconds=None,
+                    what=f"the connection test to {params.server}",
+                    late=lambda result: _close(result[0] if result else None),
+                )
         except deadline.Abandoned:
             return  # cancelled: the screen already says so
         except Exception as exc:  # noqa: BLE001 - every failure ends the attempt on screen
@@ -167,7 +176,8 @@ class SourceStep(WizardStep):
             self._connected_or_not()
             self.tested = None
             self.query_one("#source-result", Static).update(
-                "Connection test cancelled. Press Ctrl+T to try again.")
+                "Connection test cancelled. Press Ctrl+T to try again."
+            )
             return
         super().action_back()
 
@@ -175,8 +185,10 @@ class SourceStep(WizardStep):
         if self._connecting is None:
             return "Wait: the connection test is still running; Esc cancels it."
         address, started = self._connecting
-        return (f"Wait: the connection test to {address} is still running "
-                f"({elapsed_text(self.app.clock() - started)}); Esc cancels it.")
+        return (
+            f"Wait: the connection test to {address} is still running "
+            f"({elapsed_text(self.app.clock() - started)}); Esc cancels it."
+        )
 
     def worker_failed(self, error: BaseException | None) -> None:
         self._connected_or_not()
@@ -205,11 +217,13 @@ class SourceStep(WizardStep):
         self.query_one("#source-result", Static).update(
             f"Connected ✓ {info.server_name or info.server}: SQL Server {info.version} "
             f"{info.edition} on {info.host_platform or 'Windows'}"
-            + ("" if info.is_sysadmin else " — the login is not sysadmin; DMS needs it"))
+            + ("" if info.is_sysadmin else " — the login is not sysadmin; DMS needs it")
+        )
 
     def is_busy(self) -> bool:
-        return any(w.is_running and w.group == "source" and w.node is self
-                   for w in self.app.workers)
+        return any(
+            w.is_running and w.group == "source" and w.node is self for w in self.app.workers
+        )
 
     def problem(self) -> str | None:
         error = self.field_problem()
@@ -251,7 +265,8 @@ def _as_error(exc: BaseException) -> DmsTuiError:
     """Any failure as the app's error type: plain words, the original kept in the code."""
     if isinstance(exc, DmsTuiError):
         return exc
-    return DmsTuiError(f"The connection test failed unexpectedly: {exc}",
-                       code=type(exc).__name__,
-                       hint="Check the server name and try again; if it repeats, report it "
-                            "with this message.")
+    return DmsTuiError(
+        f"The connection test failed unexpectedly: {exc}",
+        code=type(exc).__name__,
+        hint="Check the server name and try again; if it repeats, report it with this message.",
+    )

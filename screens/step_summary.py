@@ -47,8 +47,11 @@ class SummaryStep(WizardStep):
         p = self.state.project
         kind = self.state.kind
         src = p.source
-        yield Static("Review: nothing has been created yet. Ctrl+N (or s) starts the "
-                     "migrations, one per database, then opens the monitor.", classes="lead")
+        yield Static(
+            "Review: nothing has been created yet. Ctrl+N (or s) starts the "
+            "migrations, one per database, then opens the monitor.",
+            classes="lead",
+        )
         yield Static(
             f"Subscription {p.subscription_id}, resource group {p.resource_group}\n"
             f"DMS instance  {p.service_id.rsplit('/', 1)[-1]}\n"
@@ -57,10 +60,12 @@ class SummaryStep(WizardStep):
             f"(encrypt {'on' if src.get('encrypt', True) else 'OFF'}"
             f"{', trust certificate' if src.get('trust_server_certificate') else ''})\n"
             f"Target        {kind.label if kind else '?'} {p.target_id.rsplit('/', 1)[-1]}",
-            id="summary-scope")
+            id="summary-scope",
+        )
         yield Static("Will create:", classes="label")
-        yield Static("\n".join(f"• {line}" for line in self.state.describe()),
-                     id="summary-migrations")
+        yield Static(
+            "\n".join(f"• {line}" for line in self.state.describe()), id="summary-migrations"
+        )
         yield Static("Checking…", id="summary-checks")
 
     def start(self) -> None:
@@ -76,18 +81,21 @@ class SummaryStep(WizardStep):
                 service = controller.get_migration_service(p.service_id)
                 self.state.service = service
                 if not service.ready:
-                    problems.append(f"DMS instance {service.name}: it is "
-                                    f"{service.provisioning_state}, not ready — wait for it.")
+                    problems.append(
+                        f"DMS instance {service.name}: it is "
+                        f"{service.provisioning_state}, not ready — wait for it."
+                    )
             if p.target_id:
                 existing = controller.target_databases(p.target_id)
                 created = {i.rsplit("/", 1)[-1].lower() for i in p.migration_ids}
-                names = {db: n for db, n in self.state.target_names().items()
-                         if n.lower() not in created}
+                names = {
+                    db: n for db, n in self.state.target_names().items() if n.lower() not in created
+                }
                 if self.state.kind != TargetKind.SQL_DB:
-                    existing = self._without_our_running(controller, p.target_id, names,
-                                                         existing)
-                error = v.target_names(names, existing,
-                                       must_exist=self.state.kind == TargetKind.SQL_DB)
+                    existing = self._without_our_running(controller, p.target_id, names, existing)
+                error = v.target_names(
+                    names, existing, must_exist=self.state.kind == TargetKind.SQL_DB
+                )
                 if error:
                     problems.append(error)
         except DmsTuiError as exc:
@@ -95,8 +103,9 @@ class SummaryStep(WizardStep):
         self.post_message(self.Checked(problems))
 
     @staticmethod
-    def _without_our_running(controller, target_id: str, names: dict[str, str],
-                             existing: list[str]) -> list[str]:
+    def _without_our_running(
+        controller, target_id: str, names: dict[str, str], existing: list[str]
+    ) -> list[str]:
         """A target database that exists because this project's migration of it already runs
         (its create answer was lost) is no clash: Start keeps that migration. Blocking."""
         from tui.cutover import is_final
@@ -139,8 +148,9 @@ class SummaryStep(WizardStep):
             return
         n = len(self.state.project.databases)
         self.app.push_screen(
-            ConfirmModal(f"Create {n} migration{'s' if n != 1 else ''} in Azure now?",
-                         yes="Start"), self._confirmed)
+            ConfirmModal(f"Create {n} migration{'s' if n != 1 else ''} in Azure now?", yes="Start"),
+            self._confirmed,
+        )
 
     def _confirmed(self, yes: bool | None) -> None:
         if not yes or self.creating:
@@ -156,8 +166,11 @@ class SummaryStep(WizardStep):
         s = self.state.settings
         try:
             key = ""
-            if self.state.kind != TargetKind.SQL_DB and s.get("storage_account_id") and \
-                    (s.get("backup") == "share" or s.get("blob_auth") != "ManagedIdentity"):
+            if (
+                self.state.kind != TargetKind.SQL_DB
+                and s.get("storage_account_id")
+                and (s.get("backup") == "share" or s.get("blob_auth") != "ManagedIdentity")
+            ):
                 key = controller.storage_account_key(s["storage_account_id"])
             done = {i.lower() for i in self.state.project.migration_ids}
             for spec in self.state.build_specs(account_key=key):
@@ -175,12 +188,17 @@ class SummaryStep(WizardStep):
     def created(self, message: Created) -> None:
         self.state.project.migration_ids.append(message.migration_id)
         if not self.save_now(at=self.STEP):
-            self.app.notify(f"Migration {message.migration_id} was created in Azure but the "
-                            "project file could not be saved: the monitor's list of all "
-                            "migrations (a) still shows it.", severity="error", timeout=30,
-                            markup=False)
+            self.app.notify(
+                f"Migration {message.migration_id} was created in Azure but the "
+                "project file could not be saved: the monitor's list of all "
+                "migrations (a) still shows it.",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
         self.query_one("#summary-checks", Static).update(
-            f"Created the migration of {message.database}…")
+            f"Created the migration of {message.database}…"
+        )
 
     @on(Finished)
     def finished(self, message: Finished) -> None:
@@ -191,7 +209,8 @@ class SummaryStep(WizardStep):
                 f"{len(self.state.project.migration_ids)} of "
                 f"{len(self.state.project.databases)} created; press Ctrl+N to retry the "
                 "rest: each migration is read from Azure first, and one that already runs "
-                "is kept, never created twice.")
+                "is kept, never created twice."
+            )
             return
         self.save_now(at=9)
         self.app.goto_step(9)

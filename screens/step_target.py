@@ -36,22 +36,24 @@ class TargetStep(WizardStep):
 
     def compose_step(self) -> ComposeResult:
         kind = self.state.kind or TargetKind.SQL_MI
-        yield Static("Where the databases go. Pick the kind, then the resource (Enter).",
-                     classes="lead")
+        yield Static(
+            "Where the databases go. Pick the kind, then the resource (Enter).", classes="lead"
+        )
         yield Static("Target kind", classes="label")
-        yield Select([(k.label, k.value) for k in TargetKind], value=kind.value,
-                     allow_blank=False, id="kind")
+        yield Select(
+            [(k.label, k.value) for k in TargetKind], value=kind.value, allow_blank=False, id="kind"
+        )
         table = DataTable(id="targets", cursor_type="row")
         table.add_columns("Name", "Resource group", "Region", "State", "Usable")
         yield table
         yield Static("", id="target-chosen")
         with Vertical(id="sqldb-login"):
             yield Static("SQL login DMS uses on the target server", classes="label")
-            yield Input(self.state.settings.get("target_user", ""), placeholder="sqladmin",
-                        id="target-user")
+            yield Input(
+                self.state.settings.get("target_user", ""), placeholder="sqladmin", id="target-user"
+            )
             yield Static("Its password (kept in memory only)", classes="label")
-            yield Input(self.state.secrets.target_password, password=True,
-                        id="target-password")
+            yield Input(self.state.secrets.target_password, password=True, id="target-password")
 
     def start(self) -> None:
         self._show_login()
@@ -94,15 +96,22 @@ class TargetStep(WizardStep):
         table = self.query_one("#targets", DataTable)
         table.clear()
         for t in message.items:
-            table.add_row(t.name, t.resource_group, t.location, t.state or "—",
-                          "yes" if t.usable else "NO", key=t.id)
+            table.add_row(
+                t.name,
+                t.resource_group,
+                t.location,
+                t.state or "—",
+                "yes" if t.usable else "NO",
+                key=t.id,
+            )
         for index, t in enumerate(message.items):
             if t.id == self.state.project.target_id:
                 table.move_cursor(row=index)
                 self._describe(t)
         if not message.items:
             self.query_one("#target-chosen", Static).update(
-                f"No {message.kind.label} in this subscription.")
+                f"No {message.kind.label} in this subscription."
+            )
 
     @on(DataTable.RowHighlighted, "#targets")
     def highlighted(self) -> None:
@@ -126,8 +135,10 @@ class TargetStep(WizardStep):
 
     def _describe(self, target: Target) -> None:
         chosen = target.id == self.state.project.target_id and target.usable
-        text = (f"{'Chosen' if chosen else 'Highlighted'}: {target.name} "
-                f"({target.kind.label}, {target.state or 'state unknown'})")
+        text = (
+            f"{'Chosen' if chosen else 'Highlighted'}: {target.name} "
+            f"({target.kind.label}, {target.state or 'state unknown'})"
+        )
         if not target.usable:
             text += f"\nCan't be used: {target.reason}"
         self.query_one("#target-chosen", Static).update(text)
@@ -135,21 +146,24 @@ class TargetStep(WizardStep):
     def problem(self) -> str | None:
         p = self.state.project
         if not p.target_id or p.target_kind != self._kind().value:
-            return (f"Target: pick a {self._kind().label} in the list with Enter "
-                    "(only usable ones can be picked).")
+            return (
+                f"Target: pick a {self._kind().label} in the list with Enter "
+                "(only usable ones can be picked)."
+            )
         if self._kind() == TargetKind.SQL_DB:
             if not self.query_one("#target-user", Input).value.strip():
                 return "Target SQL login: type the login DMS uses on the server, e.g. sqladmin."
             if not self.query_one("#target-password", Input).value:
-                return ("Target password: type the SQL login's password (kept in memory "
-                        "only).")
+                return "Target password: type the SQL login's password (kept in memory only)."
         return None
 
     def commit(self) -> None:
         """The target itself is saved when picked (Enter); here the SQL login, only once a
         SQL Database server is the picked target — browsing the kinds changes nothing."""
-        if self.state.project.target_kind != TargetKind.SQL_DB.value \
-                or self._kind() != TargetKind.SQL_DB:
+        if (
+            self.state.project.target_kind != TargetKind.SQL_DB.value
+            or self._kind() != TargetKind.SQL_DB
+        ):
             return
         user = self.query_one("#target-user", Input).value.strip()
         if user:

@@ -36,20 +36,26 @@ class TargetLoginScreen(ModalScreen[SourceParams | None]):
     def compose(self) -> ComposeResult:
         login = self.login
         with Vertical(id="target-login-dialog"):
-            yield Static(f"Count rows on {self.target} as:", id="target-login-title",
-                         markup=False)
+            yield Static(f"Count rows on {self.target} as:", id="target-login-title", markup=False)
             if self.entra:
-                yield Checkbox("Microsoft Entra (the account this tool signed in with)",
-                               login.authentication == "entra", id="target-entra")
+                yield Checkbox(
+                    "Microsoft Entra (the account this tool signed in with)",
+                    login.authentication == "entra",
+                    id="target-entra",
+                )
             with Horizontal(classes="target-login-row"):
                 yield Static("SQL login", classes="target-login-label")
                 yield Input(login.user, placeholder="user", id="target-user")
             with Horizontal(classes="target-login-row"):
                 yield Static("Password", classes="target-login-label")
-                yield Input(login.password, password=True, placeholder="(masked)",
-                            id="target-password")
-            yield Static("Kept in memory for this session only. Enter: count rows · "
-                         "Esc: back", id="target-login-help", markup=False)
+                yield Input(
+                    login.password, password=True, placeholder="(masked)", id="target-password"
+                )
+            yield Static(
+                "Kept in memory for this session only. Enter: count rows · Esc: back",
+                id="target-login-help",
+                markup=False,
+            )
             with Horizontal(id="target-login-buttons"):
                 yield Button("Back (Esc)", id="target-login-back")
                 yield Button("Count rows", id="target-login-ok", variant="primary")

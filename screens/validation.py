@@ -40,9 +40,15 @@ class ValidationScreen(BaseScreen):
     class Exported(Message):
         text: str
 
-    def __init__(self, detail: MigrationDetail, source_params: Any, *,
-                 export_folder: Any = None, target_login: Any = None,
-                 source_counts: Any = None) -> None:
+    def __init__(
+        self,
+        detail: MigrationDetail,
+        source_params: Any,
+        *,
+        export_folder: Any = None,
+        target_login: Any = None,
+        source_counts: Any = None,
+    ) -> None:
         """``target_login``: the login for the target (``SourceParams``; its server is
         looked up), else the source's; ``source_counts``: the source's counts taken just
         before the tail-log backup (``SourceCounts``), used instead of reading the source."""
@@ -56,8 +62,12 @@ class ValidationScreen(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         d = self.detail
-        yield Static(f"Row counts: {d.source_database} (source) against "
-                     f"{d.target_name}/{d.target_database} (target)", id="validation-title", markup=False)
+        yield Static(
+            f"Row counts: {d.source_database} (source) against "
+            f"{d.target_name}/{d.target_database} (target)",
+            id="validation-title",
+            markup=False,
+        )
         yield Static("Counting rows on both sides…", id="validation-summary", markup=False)
         yield KeyedTable(COLUMNS, sort_value=self._sort_value, id="validation-table")
 
@@ -69,8 +79,11 @@ class ValidationScreen(BaseScreen):
             return None
         for r in self.report.rows:
             if r.table == key:
-                diff = None if r.source_rows is None or r.target_rows is None \
+                diff = (
+                    None
+                    if r.source_rows is None or r.target_rows is None
                     else r.target_rows - r.source_rows
+                )
                 return (r.table.lower(), r.source_rows, r.target_rows, diff, r.matches)[col]
         return None
 
@@ -84,19 +97,28 @@ class ValidationScreen(BaseScreen):
 
         ctx = self.app.context
         try:
-            fqdn = next((t.fqdn for t in ctx.controller.list_targets(self.detail.kind)
-                         if t.id.lower() == self.detail.target_id.lower()), "")
+            fqdn = next(
+                (
+                    t.fqdn
+                    for t in ctx.controller.list_targets(self.detail.kind)
+                    if t.id.lower() == self.detail.target_id.lower()
+                ),
+                "",
+            )
             if not fqdn:
-                raise DmsTuiError("The target server's address is not known.",
-                                  code="NoTargetAddress",
-                                  hint="Check the target still exists in Azure.")
+                raise DmsTuiError(
+                    "The target server's address is not known.",
+                    code="NoTargetAddress",
+                    hint="Check the target still exists in Azure.",
+                )
             target = replace(self.target_login or self.source_params, server=fqdn, port=1433)
-            report = validate(ctx, self.detail, self.source_params, target,
-                              source_counts=self.source_counts)
+            report = validate(
+                ctx, self.detail, self.source_params, target, source_counts=self.source_counts
+            )
         except Exception as exc:  # noqa: BLE001
             from tui.azure_errors import translate
-            self.post_message(self.Failed(exc if isinstance(exc, DmsTuiError)
-                                          else translate(exc)))
+
+            self.post_message(self.Failed(exc if isinstance(exc, DmsTuiError) else translate(exc)))
         else:
             self.post_message(self.Counted(report))
 
@@ -104,22 +126,29 @@ class ValidationScreen(BaseScreen):
     def _show(self, message: Counted) -> None:
         report = self.report = message.report
         if not report.compared:
-            text = (f"Source NOT counted, nothing compared: {report.source_error}\n"
-                    f"Target alone: {len(report.rows)} tables · {report.target_total:,} rows")
+            text = (
+                f"Source NOT counted, nothing compared: {report.source_error}\n"
+                f"Target alone: {len(report.rows)} tables · {report.target_total:,} rows"
+            )
         else:
             bad = report.mismatches
-            verdict = "All tables match." if not bad else \
-                f"{bad} table(s) DIFFER — listed first."
-            text = (f"{verdict}  {len(report.rows)} tables · source {report.source_total:,} "
-                    f"rows · target {report.target_total:,} rows")
+            verdict = "All tables match." if not bad else f"{bad} table(s) DIFFER — listed first."
+            text = (
+                f"{verdict}  {len(report.rows)} tables · source {report.source_total:,} "
+                f"rows · target {report.target_total:,} rows"
+            )
             if report.source_counted_at is not None:
-                text += (f"\nsource counted at {report.source_counted_at:%H:%M:%S}, "
-                         f"{report.source_when}")
+                text += (
+                    f"\nsource counted at {report.source_counted_at:%H:%M:%S}, {report.source_when}"
+                )
         self.query_one("#validation-summary", Static).update(text)
         rows = {}
         for r in report.rows:
-            diff = "—" if r.source_rows is None or r.target_rows is None \
+            diff = (
+                "—"
+                if r.source_rows is None or r.target_rows is None
                 else f"{r.target_rows - r.source_rows:+,}"
+            )
             match = ("yes" if r.matches else "NO") if report.compared else "—"
             source = _n(r.source_rows) if report.compared else "—"
             rows[r.table] = (r.table, source, _n(r.target_rows), diff, match)
@@ -129,7 +158,8 @@ class ValidationScreen(BaseScreen):
     @on(Failed)
     def _failed(self, message: Failed) -> None:
         self.query_one("#validation-summary", Static).update(
-            "Could not count rows: " + message.error.full_text)
+            "Could not count rows: " + message.error.full_text
+        )
 
     def action_export(self) -> None:
         if self.report is None:
@@ -145,10 +175,10 @@ class ValidationScreen(BaseScreen):
         from tui.export import export_migration
 
         try:
-            paths = export_migration(self.detail, report, folder=self.export_folder,
-                                     stamp=stamp)
-            self.post_message(self.Exported(f"Exported to {paths[0].parent}: "
-                                            + ", ".join(p.name for p in paths)))
+            paths = export_migration(self.detail, report, folder=self.export_folder, stamp=stamp)
+            self.post_message(
+                self.Exported(f"Exported to {paths[0].parent}: " + ", ".join(p.name for p in paths))
+            )
         except OSError as exc:
             self.post_message(self.Exported(f"Could not write the export: {exc}"))
 

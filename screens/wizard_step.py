@@ -12,8 +12,8 @@ from textual.widgets import Checkbox, DataTable, Input, RadioSet, Select, Select
 from screens.base import BaseScreen
 from tui.errors import DmsTuiError
 from tui.wizard_state import WizardState
-from widgets.step_indicator import StepIndicator
 from widgets.compact import compact_all
+from widgets.step_indicator import StepIndicator
 
 
 class WizardStep(BaseScreen):
@@ -56,9 +56,12 @@ class WizardStep(BaseScreen):
         missing = self.state.missing_secrets(self.STEP)
         if missing:
             from widgets.secrets_prompt import SecretsPrompt
+
             src = self.state.project.source
-            who = {"source_password": f"{src.get('user', '')} on {src.get('server', '')}",
-                   "target_password": self.state.settings.get("target_user", "")}
+            who = {
+                "source_password": f"{src.get('user', '')} on {src.get('server', '')}",
+                "target_password": self.state.settings.get("target_user", ""),
+            }
             self.app.push_screen(SecretsPrompt(missing, who), self._got_secrets)
         else:
             self.start()
@@ -108,8 +111,11 @@ class WizardStep(BaseScreen):
     def changed(self) -> None:
         """Something on the step changed: save it soon."""
         self._dirty = True
-        if getattr(self, "_save_timer", None) is None and self.state is not None \
-                and self.state.named:
+        if (
+            getattr(self, "_save_timer", None) is None
+            and self.state is not None
+            and self.state.named
+        ):
             self._save_timer = self.set_timer(self.SAVE_DELAY, self.save_now)
 
     def save_now(self, at: int | None = None) -> bool:
@@ -130,8 +136,13 @@ class WizardStep(BaseScreen):
             self._dirty = True
             text = getattr(exc, "full_text", None) or f"{exc.strerror or exc}"
             if text != getattr(self, "_save_failed", ""):
-                self.app.notify(f"Not saved: {text}", title="Project not saved",
-                                severity="error", timeout=15, markup=False)
+                self.app.notify(
+                    f"Not saved: {text}",
+                    title="Project not saved",
+                    severity="error",
+                    timeout=15,
+                    markup=False,
+                )
             self._save_failed = text
             return False
         self._save_failed = ""

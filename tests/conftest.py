@@ -39,9 +39,14 @@ def c(sb):
 def controller(sandbox):
     from tui.controller import Controller
 
-    return Controller(sandbox.credential, sandbox.subscription_id,
-                      transport=sandbox.transport, polling_interval=0,
-                      retry_backoff_factor=0.05, retry_backoff_max=0.2)
+    return Controller(
+        sandbox.credential,
+        sandbox.subscription_id,
+        transport=sandbox.transport,
+        polling_interval=0,
+        retry_backoff_factor=0.05,
+        retry_backoff_max=0.2,
+    )
 
 
 @pytest.fixture
@@ -51,3 +56,14 @@ def context(sandbox):
     ctx = AppContext.for_sandbox(sandbox)
     ctx.controller._polling_interval = 0
     return ctx
+
+
+@pytest.fixture
+def ids(controller, sandbox):
+    """The sandbox's DMS instance, targets by name and the backup storage account."""
+    from tui.models import TargetKind
+
+    services = controller.list_migration_services()
+    targets = {t.name: t for kind in TargetKind for t in controller.list_targets(kind)}
+    account = next(a for a in controller.list_storage_accounts() if "mig" in a.name)
+    return {"service": services[0].id, "targets": targets, "account": account.id}

@@ -26,20 +26,27 @@ def main(port: int, driver: str) -> None:
     sandbox = Sandbox(seed=0)
     context = AppContext.for_sandbox(sandbox)
     controller = context.controller
-    ids = {"service": controller.list_migration_services()[0].id,
-           "targets": {t.name: t for t in controller.list_targets(TargetKind.SQL_MI)},
-           "account": next(a.id for a in controller.list_storage_accounts() if "mig" in a.name)}
+    ids = {
+        "service": controller.list_migration_services()[0].id,
+        "targets": {t.name: t for t in controller.list_targets(TargetKind.SQL_MI)},
+        "account": next(a.id for a in controller.list_storage_accounts() if "mig" in a.name),
+    }
     project_at(4, sandbox, ids)
     context.open_source_fn = lambda p: SqlServerSource(
-        "127.0.0.1", port, user=p.user, password=p.password, driver=driver, login_timeout=60)
+        "127.0.0.1", port, user=p.user, password=p.password, driver=driver, login_timeout=60
+    )
 
     async def auto_pilot(pilot) -> None:
         app = pilot.app
         await wait_for(pilot, lambda: step_is(app, 4), timeout=60, what="step 4")
         app.screen.query_one("#password", Input).value = "pw"
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: "Connecting" in text_of(app, "#source-result")
-                       and deadline.waiting() >= 2, timeout=60, what="a stuck connection")
+        await wait_for(
+            pilot,
+            lambda: "Connecting" in text_of(app, "#source-result") and deadline.waiting() >= 2,
+            timeout=60,
+            what="a stuck connection",
+        )
         print("connecting", flush=True)
         await pilot.press("ctrl+q")
 

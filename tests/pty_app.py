@@ -13,12 +13,21 @@ import subprocess
 import sys
 import termios
 import time
-from typing import Callable
+from collections.abc import Callable
 
-ESCAPES = re.compile(r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Z0-9]"
-                     r"|\x1b[=>78]")
-KEYS = {"enter": b"\r", "tab": b"\t", "down": b"\x1b[B", "up": b"\x1b[A",
-        "ctrl+a": b"\x01", "ctrl+k": b"\x0b", "ctrl+n": b"\x0e"}
+ESCAPES = re.compile(
+    r"\x1b\[[0-9;?<>=]*[A-Za-z~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][A-Z0-9]"
+    r"|\x1b[=>78]"
+)
+KEYS = {
+    "enter": b"\r",
+    "tab": b"\t",
+    "down": b"\x1b[B",
+    "up": b"\x1b[A",
+    "ctrl+a": b"\x01",
+    "ctrl+k": b"\x0b",
+    "ctrl+n": b"\x0e",
+}
 
 
 class PtyApp:
@@ -27,8 +36,13 @@ class PtyApp:
         cols, rows = size
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "tui.cli", *args], stdin=slave, stdout=slave, stderr=slave,
-            env=os.environ | {"TERM": "xterm-256color"} | env, start_new_session=True)
+            [sys.executable, "-m", "tui.cli", *args],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=os.environ | {"TERM": "xterm-256color"} | env,
+            start_new_session=True,
+        )
         os.close(slave)
         self.fd = master
         self.raw = b""
@@ -55,8 +69,10 @@ class PtyApp:
         deadline = time.monotonic() + timeout
         while not condition():
             if self.proc.poll() is not None:
-                raise AssertionError(f"dms-tui exited ({self.proc.returncode}) waiting for "
-                                     f"{what}: {self.text()[-1500:]!r}")
+                raise AssertionError(
+                    f"dms-tui exited ({self.proc.returncode}) waiting for "
+                    f"{what}: {self.text()[-1500:]!r}"
+                )
             if time.monotonic() > deadline:
                 raise AssertionError(f"timed out waiting for {what}: {self.text()[-1500:]!r}")
             self.pump()

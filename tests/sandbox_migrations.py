@@ -2,48 +2,92 @@
 
 from __future__ import annotations
 
-from screens.monitor import MonitorScreen
 from textual.widgets import Static
+
+from screens.monitor import MonitorScreen
 from tui.cutover import cutover_blockers, file_name_of, restore_blockers
-from tui.models import (BlobBackupSource, MigrationSpec, SourceConnection, TargetKind,
-                        TargetSqlConnection)
+from tui.models import (
+    BlobBackupSource,
+    MigrationSpec,
+    SourceConnection,
+    TargetKind,
+    TargetSqlConnection,
+)
 
 
-def start(controller, sandbox, kind: TargetKind, database: str, *, online: bool = True,
-          last_backup: str = "", target_database: str = ""):
-    return controller.create_migration(spec_for(controller, sandbox, kind, database,
-                                                online=online, last_backup=last_backup,
-                                                target_database=target_database))
+def start(
+    controller,
+    sandbox,
+    kind: TargetKind,
+    database: str,
+    *,
+    online: bool = True,
+    last_backup: str = "",
+    target_database: str = "",
+):
+    return controller.create_migration(
+        spec_for(
+            controller,
+            sandbox,
+            kind,
+            database,
+            online=online,
+            last_backup=last_backup,
+            target_database=target_database,
+        )
+    )
 
 
-def spec_for(controller, sandbox, kind: TargetKind, database: str, *, online: bool = True,
-             last_backup: str = "", target_database: str = "") -> MigrationSpec:
+def spec_for(
+    controller,
+    sandbox,
+    kind: TargetKind,
+    database: str,
+    *,
+    online: bool = True,
+    last_backup: str = "",
+    target_database: str = "",
+) -> MigrationSpec:
     """The spec the wizard builds for ``database`` on the first usable target of ``kind``."""
     target = next(t for t in controller.list_targets(kind) if t.usable)
     service = controller.list_migration_services()[0]
     spec_kw = {}
     if kind != TargetKind.SQL_DB:
-        acct = next(a for a in controller.list_storage_accounts()
-                    if "sqlmigration" in controller.list_containers(a.id))
-        spec_kw["blob"] = BlobBackupSource(acct.id, "sqlmigration",
-                                           # the sandbox matches lastBackupName on the bare
-                                           # file name, not "<folder>/<file>"
-                                           folder="" if last_backup else database,
-                                           account_key=controller.storage_account_key(acct.id))
+        acct = next(
+            a
+            for a in controller.list_storage_accounts()
+            if "sqlmigration" in controller.list_containers(a.id)
+        )
+        spec_kw["blob"] = BlobBackupSource(
+            acct.id,
+            "sqlmigration",
+            # the sandbox matches lastBackupName on the bare
+            # file name, not "<folder>/<file>"
+            folder="" if last_backup else database,
+            account_key=controller.storage_account_key(acct.id),
+        )
     else:
         spec_kw["target_sql"] = TargetSqlConnection(target.fqdn, "sqladmin", "secret")
-    spec = MigrationSpec(kind=kind, target_id=target.id,
-                         target_database=target_database or database,
-                         source_database=database, migration_service_id=service.id,
-                         source=SourceConnection(sandbox.source_address, user_name="sa",
-                                                 password="secret"),
-                         online=online, last_backup_name=last_backup, **spec_kw)
+    spec = MigrationSpec(
+        kind=kind,
+        target_id=target.id,
+        target_database=target_database or database,
+        source_database=database,
+        migration_service_id=service.id,
+        source=SourceConnection(sandbox.source_address, user_name="sa", password="secret"),
+        online=online,
+        last_backup_name=last_backup,
+        **spec_kw,
+    )
     return spec
 
 
 def cutover_posts(sandbox) -> int:
-    return sum(1 for r in sandbox.requests
-               if r.method.upper() == "POST" and r.path.lower().endswith("/cutover"))
+    return sum(
+        1
+        for r in sandbox.requests
+        if r.method.upper() == "POST" and r.path.lower().endswith("/cutover")
+    )
 
 
 def advance_until(controller, sandbox, migration_id, predicate, *, step=15, limit=400):
@@ -59,8 +103,9 @@ def advance_until(controller, sandbox, migration_id, predicate, *, step=15, limi
 def advance_until_ready(controller, sandbox, migration_id, *, limit=60):
     """Advance the sandbox until every backup DMS lists is restored (caught up: the
     tail-log is still to come)."""
-    return advance_until(controller, sandbox, migration_id, lambda d: not restore_blockers(d),
-                         limit=limit)
+    return advance_until(
+        controller, sandbox, migration_id, lambda d: not restore_blockers(d), limit=limit
+    )
 
 
 def take_tail(sandbox, database: str) -> str:
@@ -70,8 +115,9 @@ def take_tail(sandbox, database: str) -> str:
 
 def advance_until_tail_restored(controller, sandbox, migration_id, tail: str, *, limit=60):
     """Advance the sandbox until the tail-log ``tail`` is restored: the cutover may go."""
-    return advance_until(controller, sandbox, migration_id,
-                         lambda d: not cutover_blockers(d, tail), limit=limit)
+    return advance_until(
+        controller, sandbox, migration_id, lambda d: not cutover_blockers(d, tail), limit=limit
+    )
 
 
 def text_of(screen, selector) -> str:
@@ -85,8 +131,9 @@ async def settle(app, pilot):
 
 async def open_monitor(app, pilot, mig, *, interval=3600, **kw) -> MonitorScreen:
     """Push a monitor on one migration and let its first refresh land."""
-    monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                            interval=interval, **kw)
+    monitor = MonitorScreen(
+        migration_ids=[mig.id], service_id=mig.migration_service_id, interval=interval, **kw
+    )
     await app.push_screen(monitor)
     await pilot.pause()
     await monitor.refresh_once()

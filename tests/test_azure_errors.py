@@ -28,13 +28,15 @@ class FakeResponse:
 
 
 def http_error(status, code, message):
-    return HttpResponseError(response=FakeResponse(status, {"error": {"code": code,
-                                                                      "message": message}}))
+    return HttpResponseError(
+        response=FakeResponse(status, {"error": {"code": code, "message": message}})
+    )
 
 
 def test_known_code_gets_plain_words_code_and_hint():
-    err = translate(http_error(403, "AuthorizationFailed", "The client 'x' does not have "
-                                                           "authorization"))
+    err = translate(
+        http_error(403, "AuthorizationFailed", "The client 'x' does not have authorization")
+    )
     assert isinstance(err, AzureError)
     assert err.code == "AuthorizationFailed"
     assert "not allowed" in err.message
@@ -55,8 +57,9 @@ def test_unknown_code_falls_back_to_status():
 
 
 def test_401_is_a_sign_in_error():
-    assert isinstance(translate(http_error(401, "ExpiredAuthenticationToken", "expired")),
-                      SignInError)
+    assert isinstance(
+        translate(http_error(401, "ExpiredAuthenticationToken", "expired")), SignInError
+    )
 
 
 def test_dropped_connection_is_plain():
@@ -91,8 +94,10 @@ def _with_method(err, method):
     return err
 
 
-@pytest.mark.parametrize("status,code", [(500, "InternalServerError"),
-                                         (503, "ServiceUnavailable"), (504, "GatewayTimeout")])
+@pytest.mark.parametrize(
+    "status,code",
+    [(500, "InternalServerError"), (503, "ServiceUnavailable"), (504, "GatewayTimeout")],
+)
 def test_a_failed_change_never_says_nothing_was_changed(status, code):
     """A read that failed changed nothing; a change that failed may have been done: it is
     never resent by itself, and the DBA is told to check what Azure holds."""
@@ -115,11 +120,19 @@ def test_a_dropped_connection_does_not_promise_nothing_was_lost():
     assert "check what Azure holds" in err.hint
 
 
-@pytest.mark.parametrize("code", [
-    "CutoverNotAllowedMigrationCompleteError", "OperationInProgress",
-    "DeleteMigrationNotAllowedMigrationInProgress", "DeleteMigrationNotAllowedCutoverInProgress",
-    "DeleteMigrationNotAllowedCancelInProgress", "MigrationRetryNotAllowed",
-    "MigrationNotReadyForCancelError", "MigrationAlreadyExists"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "CutoverNotAllowedMigrationCompleteError",
+        "OperationInProgress",
+        "DeleteMigrationNotAllowedMigrationInProgress",
+        "DeleteMigrationNotAllowedCutoverInProgress",
+        "DeleteMigrationNotAllowedCancelInProgress",
+        "MigrationRetryNotAllowed",
+        "MigrationNotReadyForCancelError",
+        "MigrationAlreadyExists",
+    ],
+)
 def test_dms_refusals_of_the_spec_are_explained(code):
     err = translate(http_error(400, code, "Azure's own words"))
     assert err.code == code and err.hint

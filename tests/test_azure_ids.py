@@ -3,7 +3,7 @@ import pytest
 from tui.azure_ids import migration_id_for, parse_migration_id, parse_resource_id
 from tui.models import TargetKind
 
-MI = ("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1")
+MI = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"
 
 
 def test_round_trip_of_a_migration_id():
@@ -21,8 +21,9 @@ def test_each_target_kind_is_recognised():
     assert parse_migration_id(migration_id_for(db, "d")).kind == TargetKind.SQL_DB
 
 
-@pytest.mark.parametrize("bad", ["", "/subscriptions/s", MI,
-                                 MI + "/providers/Microsoft.DataMigration/other/x"])
+@pytest.mark.parametrize(
+    "bad", ["", "/subscriptions/s", MI, MI + "/providers/Microsoft.DataMigration/other/x"]
+)
 def test_bad_ids_are_refused_with_a_message(bad):
     with pytest.raises(ValueError, match="Not a database migration id"):
         parse_migration_id(bad)
@@ -30,5 +31,10 @@ def test_bad_ids_are_refused_with_a_message(bad):
 
 def test_resource_id_parts():
     rid = parse_resource_id(MI)
-    assert (rid.subscription_id, rid.resource_group, rid.namespace, rid.resource_type,
-            rid.name) == ("s1", "rg", "Microsoft.Sql", "managedInstances", "mi1")
+    assert (
+        rid.subscription_id,
+        rid.resource_group,
+        rid.namespace,
+        rid.resource_type,
+        rid.name,
+    ) == ("s1", "rg", "Microsoft.Sql", "managedInstances", "mi1")

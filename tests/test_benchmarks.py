@@ -17,14 +17,25 @@ BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 # script → the figure lines it must print (each followed by a number)
 FIGURES = {
-    "startup": ["first screen, wall from process start", "first screen, process CPU",
-                "modules loaded at the first screen"],
-    "monitor_refresh": ["refresh CPU, 10 migrations, something changed",
-                        "refresh CPU, 10 migrations, nothing changed"],
-    "monitor_tables": ["apply one refresh, typical", "apply one refresh, every row changes",
-                       "apply one refresh, first load"],
-    "monitor_keys": ["key to frame, typical refreshes", "key to frame, every row changes",
-                     "key to frame, no refresh"],
+    "startup": [
+        "first screen, wall from process start",
+        "first screen, process CPU",
+        "modules loaded at the first screen",
+    ],
+    "monitor_refresh": [
+        "refresh CPU, 10 migrations, something changed",
+        "refresh CPU, 10 migrations, nothing changed",
+    ],
+    "monitor_tables": [
+        "apply one refresh, typical",
+        "apply one refresh, every row changes",
+        "apply one refresh, first load",
+    ],
+    "monitor_keys": [
+        "key to frame, typical refreshes",
+        "key to frame, every row changes",
+        "key to frame, no refresh",
+    ],
     "terminal_bytes": ["bytes per minute, idle", "bytes per minute, active"],
     "monitor_requests": ["every migration of 2 DMS instances", "a project's 3 migrations"],
 }

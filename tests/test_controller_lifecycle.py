@@ -4,9 +4,14 @@ the guarded cutover, cancel/retry/delete, and faults that must never crash it.""
 from __future__ import annotations
 
 import pytest
+from sandbox_migrations import (
+    advance_until,
+    advance_until_tail_restored,
+    cutover_posts,
+    start,
+    take_tail,
+)
 
-from sandbox_migrations import (advance_until, advance_until_tail_restored, cutover_posts, start,
-                                take_tail)
 from tui.controller import CutoverAlreadyRequested, CutoverNotReady
 from tui.cutover import is_final, restore_blockers
 from tui.errors import AzureError, DmsTuiError
@@ -54,8 +59,14 @@ def test_cutover_refused_while_not_ready_sends_nothing(controller, sandbox):
     advance_until(controller, sandbox, d.id, lambda d: d.is_full_backup_restored)
     sandbox.take_log_backup("SalesDB")
     tail = take_tail(sandbox, "SalesDB")
-    advance_until(controller, sandbox, d.id,  # DMS has listed both, not restored them
-                  lambda d: any(f.name == tail for f in d.backup_files), step=1, limit=200)
+    advance_until(
+        controller,
+        sandbox,
+        d.id,  # DMS has listed both, not restored them
+        lambda d: any(f.name == tail for f in d.backup_files),
+        step=1,
+        limit=200,
+    )
     with pytest.raises(CutoverNotReady) as info:
         controller.cutover(d.id, tail_log_file=tail)
     assert any("log backup" in r or "being restored" in r for r in info.value.reasons)
@@ -141,17 +152,24 @@ def test_persistent_500_ends_in_plain_azure_error(controller, sandbox):
     assert "internal error" in info.value.message.lower()
 
 
-@pytest.mark.parametrize("fault", [
-    Fault.throttle(retry_after=1, times=None), Fault.server_error(503, times=None),
-    Fault.drop_connection(times=None), Fault.expired_token(times=None),
-])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.throttle(retry_after=1, times=None),
+        Fault.server_error(503, times=None),
+        Fault.drop_connection(times=None),
+        Fault.expired_token(times=None),
+    ],
+)
 def test_no_fault_crashes_the_controller(controller, sandbox, fault):
     d = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     sandbox.inject(fault)
-    for call in (lambda: controller.get_migration(d.id),
-                 lambda: controller.list_service_migrations(d.migration_service_id),
-                 lambda: controller.cutover(d.id, tail_log_file="SalesDB_tail.trn"),
-                 lambda: controller.cancel_migration(d.id)):
+    for call in (
+        lambda: controller.get_migration(d.id),
+        lambda: controller.list_service_migrations(d.migration_service_id),
+        lambda: controller.cutover(d.id, tail_log_file="SalesDB_tail.trn"),
+        lambda: controller.cancel_migration(d.id),
+    ):
         with pytest.raises(DmsTuiError) as info:
             call()
         assert info.value.message

@@ -41,11 +41,14 @@ def test_create_service_after_registration_succeeds(controller, sandbox, no_slee
     controller.register_provider()
     sandbox.advance(31)
     assert controller.provider_state().registered
-    svc = controller.create_migration_service("rg-dms-migration", "dms-new", "westeurope", wait=False)
+    svc = controller.create_migration_service(
+        "rg-dms-migration", "dms-new", "westeurope", wait=False
+    )
     assert svc.name == "dms-new"
 
 
 def test_tenants_are_listed_with_their_names(controller):
     tenants = controller.list_tenants()
     assert [t.label for t in tenants] == [
-        "Contoso (contoso.com)  e3e70682-c209-4cac-a29f-6fbed82c07cd"]
+        "Contoso (contoso.com)  e3e70682-c209-4cac-a29f-6fbed82c07cd"
+    ]

@@ -5,10 +5,20 @@ from __future__ import annotations
 import threading
 import time
 
-from sandbox_migrations import (advance_until_ready, advance_until_tail_restored, cutover_posts,
-                                open_cutover, open_monitor, settle, start, take_tail, text_of)
-from screens.cutover import CutoverScreen
+from sandbox_migrations import (
+    advance_until_ready,
+    advance_until_tail_restored,
+    cutover_posts,
+    open_cutover,
+    open_monitor,
+    settle,
+    start,
+    take_tail,
+    text_of,
+)
 from textual.widgets import Button, Input
+
+from screens.cutover import CutoverScreen
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from tui.sandbox import Fault

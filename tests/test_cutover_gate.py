@@ -6,9 +6,8 @@ from __future__ import annotations
 import inspect
 
 import pytest
+from sandbox_migrations import advance_until, advance_until_ready, cutover_posts, start, take_tail
 
-from sandbox_migrations import (advance_until, advance_until_ready, cutover_posts, start,
-                                take_tail)
 from tui.controller import Controller, CutoverNotReady
 from tui.errors import DmsTuiError
 from tui.models import TargetKind
@@ -26,8 +25,9 @@ def caught_up(controller, sandbox):
     return advance_until_ready(controller, sandbox, mig.id)
 
 
-def test_tail_log_taken_but_not_yet_listed_refuses_and_sends_nothing(controller, sandbox,
-                                                                     caught_up):
+def test_tail_log_taken_but_not_yet_listed_refuses_and_sends_nothing(
+    controller, sandbox, caught_up
+):
     tail = take_tail(sandbox, "SalesDB")
     sandbox.advance(5)
     d = controller.get_migration(caught_up.id)
@@ -39,15 +39,21 @@ def test_tail_log_taken_but_not_yet_listed_refuses_and_sends_nothing(controller,
         controller.cutover(d.id, tail_log_file=tail)
     assert info.value.reasons == [
         f"Waiting for DMS to restore {tail}: DMS has not listed it yet (it looks for new "
-        "files in the backup location every few minutes)."]
+        "files in the backup location every few minutes)."
+    ]
     assert cutover_posts(sandbox) == 0
 
 
 def test_tail_log_listed_but_restoring_refuses(controller, sandbox, caught_up):
     tail = take_tail(sandbox, "SalesDB")
-    d = advance_until(controller, sandbox, caught_up.id,
-                      lambda d: any(f.name == tail and f.status == "Restoring"
-                                    for f in d.backup_files), step=1, limit=400)
+    d = advance_until(
+        controller,
+        sandbox,
+        caught_up.id,
+        lambda d: any(f.name == tail and f.status == "Restoring" for f in d.backup_files),
+        step=1,
+        limit=400,
+    )
     with pytest.raises(CutoverNotReady) as info:
         controller.cutover(d.id, tail_log_file=tail)
     assert f"Waiting for DMS to restore {tail}: it is Restoring." in info.value.reasons
@@ -56,8 +62,12 @@ def test_tail_log_listed_but_restoring_refuses(controller, sandbox, caught_up):
 
 def test_tail_log_restored_sends_exactly_one_cutover(controller, sandbox, caught_up):
     tail = take_tail(sandbox, "SalesDB")
-    d = advance_until(controller, sandbox, caught_up.id,
-                      lambda d: d.last_restored_filename == tail and d.pending_log_backups == 0)
+    d = advance_until(
+        controller,
+        sandbox,
+        caught_up.id,
+        lambda d: d.last_restored_filename == tail and d.pending_log_backups == 0,
+    )
     after = controller.cutover(d.id, tail_log_file=tail)
     assert after.status == "Completing"
     assert cutover_posts(sandbox) == 1
@@ -70,8 +80,7 @@ def test_another_file_restored_last_is_not_the_tail_log(controller, sandbox, cau
     """The DBA names the tail-log they are about to take: an older restored file does not
     count, a later one does not stand in for it."""
     tail = take_tail(sandbox, "SalesDB")
-    d = advance_until(controller, sandbox, caught_up.id, lambda d: d.last_restored_filename
-                      == tail)
+    d = advance_until(controller, sandbox, caught_up.id, lambda d: d.last_restored_filename == tail)
     with pytest.raises(CutoverNotReady):
         controller.cutover(d.id, tail_log_file="SalesDB_tail_20990101_000000_000.trn")
     assert cutover_posts(sandbox) == 0

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import (advance_until, advance_until_ready, cutover_posts, open_cutover, open_monitor,
-                                start, text_of)
-from screens.cutover import CutoverScreen
+from sandbox_migrations import (
+    advance_until,
+    advance_until_ready,
+    cutover_posts,
+    open_cutover,
+    open_monitor,
+    start,
+    text_of,
+)
 from textual.widgets import Button, Input, Static
+
+from screens.cutover import CutoverScreen
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 

@@ -3,12 +3,22 @@ source is counted just before it; the target is counted with its own login."""
 
 from __future__ import annotations
 
-from sandbox_migrations import (advance_until, advance_until_tail_restored, open_cutover,
-                                open_monitor, settle, start, take_tail, text_of, until)
+from sandbox_migrations import (
+    advance_until,
+    advance_until_tail_restored,
+    open_cutover,
+    open_monitor,
+    settle,
+    start,
+    take_tail,
+    text_of,
+    until,
+)
+from textual.widgets import Checkbox, Input
+
 from screens.cutover import CutoverScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
-from textual.widgets import Checkbox, Input
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from tui.projects import Project
@@ -25,15 +35,20 @@ def spy_connections(context, sandbox) -> list:
     return seen
 
 
-async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(context,
-                                                                                sandbox):
+async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(context, sandbox):
     mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
-    project = Project(name="sales", service_id=mig.migration_service_id, migration_ids=[mig.id],
-                      source={"server": sandbox.source_address, "authentication": "sql",
-                              "user": "migrator"})
+    project = Project(
+        name="sales",
+        service_id=mig.migration_service_id,
+        migration_ids=[mig.id],
+        source={"server": sandbox.source_address, "authentication": "sql", "user": "migrator"},
+    )
     seen = spy_connections(context, sandbox)
-    target_fqdn = next(t.fqdn for t in context.controller.list_targets(TargetKind.SQL_MI)
-                       if t.id.lower() == mig.target_id.lower())
+    target_fqdn = next(
+        t.fqdn
+        for t in context.controller.list_targets(TargetKind.SQL_MI)
+        if t.id.lower() == mig.target_id.lower()
+    )
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
         monitor = await open_monitor(app, pilot, mig, project=project)
@@ -64,9 +79,13 @@ async def test_source_counted_before_the_tail_log_backup_is_used_by_validation(c
 
         await pilot.press("escape")
         await pilot.pause()
-        await until(app, pilot, monitor, sandbox,
-                    lambda d: d.pending_log_backups == 0 and "READY" in
-                    text_of(monitor, "#detail-title"))
+        await until(
+            app,
+            pilot,
+            monitor,
+            sandbox,
+            lambda d: d.pending_log_backups == 0 and "READY" in text_of(monitor, "#detail-title"),
+        )
         dialog = await open_cutover(pilot)  # it remembers the tail-log taken
         assert dialog.backup_taken
         await pilot.click("#stopped")

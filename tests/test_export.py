@@ -15,8 +15,11 @@ from monitor_fakes import db_detail, mi_detail  # noqa: E402
 
 
 def test_compare_puts_mismatches_and_missing_tables_first():
-    src = [TableRowCount("dbo", "A", 10), TableRowCount("dbo", "B", 5),
-           TableRowCount("dbo", "C", 7)]
+    src = [
+        TableRowCount("dbo", "A", 10),
+        TableRowCount("dbo", "B", 5),
+        TableRowCount("dbo", "C", 7),
+    ]
     tgt = [TableRowCount("dbo", "A", 10), TableRowCount("dbo", "B", 4)]
     rows = compare(src, tgt)
     assert [r.table for r in rows] == ["dbo.B", "dbo.C", "dbo.A"]
@@ -25,12 +28,20 @@ def test_compare_puts_mismatches_and_missing_tables_first():
 
 def test_mi_export_json_and_csv(tmp_path):
     d = mi_detail(pending=0)
-    report = ValidationReport(d.id, d.source_database, d.target_database, "src", "tgt",
-                              compare([TableRowCount("dbo", "A", 3)],
-                                      [TableRowCount("dbo", "A", 2)]))
+    report = ValidationReport(
+        d.id,
+        d.source_database,
+        d.target_database,
+        "src",
+        "tgt",
+        compare([TableRowCount("dbo", "A", 3)], [TableRowCount("dbo", "A", 2)]),
+    )
     paths = export_migration(d, report, folder=tmp_path, stamp="x", notes=["Cutover at 02:10"])
-    assert [p.name for p in paths] == ["Payroll-x.json", "Payroll-x-backups.csv",
-                                       "Payroll-x-validation.csv"]
+    assert [p.name for p in paths] == [
+        "Payroll-x.json",
+        "Payroll-x-backups.csv",
+        "Payroll-x-validation.csv",
+    ]
     doc = json.loads(paths[0].read_text())
     assert doc["migration"]["kind"] == "SqlMi"
     assert doc["migration"]["backup_sets"][0]["files"][0]["name"] == "Payroll_full.bak"
@@ -40,8 +51,15 @@ def test_mi_export_json_and_csv(tmp_path):
     assert [r["file"] for r in rows] == ["Payroll_full.bak", "Payroll_log_001.trn"]
     assert rows[0]["first_lsn"] == "1000" and rows[0]["set_restored"] == "True"
     check = list(csv.DictReader(paths[2].open()))
-    assert check == [{"table": "dbo.A", "source_rows": "3", "target_rows": "2",
-                      "difference": "-1", "matches": "False"}]
+    assert check == [
+        {
+            "table": "dbo.A",
+            "source_rows": "3",
+            "target_rows": "2",
+            "difference": "-1",
+            "matches": "False",
+        }
+    ]
 
 
 def test_sqldb_export_lists_every_table(tmp_path):
@@ -54,16 +72,18 @@ def test_sqldb_export_lists_every_table(tmp_path):
 
 
 async def test_export_key_on_the_monitor_writes_files(tmp_path):
+    from monitor_fakes import T0, FakeController
+
     from screens.monitor import MonitorScreen
     from tui.app import DmsTuiApp
     from tui.context import AppContext
-    from monitor_fakes import T0, FakeController
 
     ctl = FakeController(mi_detail(pending=1))
     app = DmsTuiApp(AppContext(controller=ctl))
     async with app.run_test(size=(80, 24)) as pilot:
-        monitor = MonitorScreen(service_id="svc", interval=3600, clock=lambda: T0,
-                                export_folder=tmp_path)
+        monitor = MonitorScreen(
+            service_id="svc", interval=3600, clock=lambda: T0, export_folder=tmp_path
+        )
         await app.push_screen(monitor)
         await pilot.pause()
         await monitor.refresh_once()
@@ -74,7 +94,9 @@ async def test_export_key_on_the_monitor_writes_files(tmp_path):
         await pilot.pause()
         assert "Exported" in monitor.last_note
         assert sorted(p.name for p in tmp_path.iterdir()) == [
-            "Payroll-20260302-080000-backups.csv", "Payroll-20260302-080000.json"]
+            "Payroll-20260302-080000-backups.csv",
+            "Payroll-20260302-080000.json",
+        ]
 
 
 def test_backup_csv_names_backup_times_and_the_restores_seen(tmp_path):
@@ -98,9 +120,15 @@ def test_validation_export_when_the_source_could_not_be_counted(tmp_path):
     from tui.models import RowCountComparison
 
     d = mi_detail(pending=0)
-    report = ValidationReport(d.id, d.source_database, d.target_database, "src", "tgt",
-                              (RowCountComparison("dbo.A", None, 5),),
-                              source_error="Database 'Payroll' cannot be opened.")
+    report = ValidationReport(
+        d.id,
+        d.source_database,
+        d.target_database,
+        "src",
+        "tgt",
+        (RowCountComparison("dbo.A", None, 5),),
+        source_error="Database 'Payroll' cannot be opened.",
+    )
     paths = export_migration(d, report, folder=tmp_path, stamp="w")
     doc = json.loads(paths[0].read_text())
     assert doc["validation"]["compared"] is False and doc["validation"]["mismatches"] == 0

@@ -17,17 +17,25 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("azure.mgmt", "azure.identity", "pyodbc")
 
-REPORT = textwrap.dedent("""
+REPORT = textwrap.dedent(
+    """
     import json as _json, sys as _sys
     def _heavy():
         return sorted(m for m in _sys.modules if m == "pyodbc" or m.startswith(%r))
-""" % (tuple(p for p in HEAVY if p != "pyodbc"),))
+"""
+    % (tuple(p for p in HEAVY if p != "pyodbc"),)  # noqa: UP031 - the code holds braces
+)
 
 
 def run(code: str) -> dict:
     """Run ``code`` in a new interpreter; it prints one JSON line last."""
-    proc = subprocess.run([sys.executable, "-c", REPORT + textwrap.dedent(code)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", REPORT + textwrap.dedent(code)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     return json.loads(proc.stdout.strip().splitlines()[-1])
 

@@ -8,7 +8,7 @@ from textual.widgets import Input, RadioButton, Select
 
 from tests.pty_app import PtyApp
 from tests.test_wizard_autosave import LAST_FILE, saved_settings, step7_is_saved, step7_settings
-from tests.test_wizard_steps import app_for, ids, opened, project_at  # noqa: F401 (fixture)
+from tests.test_wizard_steps import app_for, opened, project_at
 from tests.wizard_pilot import on_screen, wait_for
 from tui.projects import holder_of, project_path
 
@@ -26,8 +26,7 @@ async def test_step7_choices_survive_a_killed_process(context, sandbox, ids, dms
         app.press("tab", "tab", "tab", "enter")  # open the container list
         app.wait_text("app-logs", since=mark)
         app.press(*"sqlm", "enter")
-        app.wait(lambda: saved_settings().get("container") == "sqlmigration",
-                 "container saved")
+        app.wait(lambda: saved_settings().get("container") == "sqlmigration", "container saved")
         mark = app.mark()
         app.press("tab", "tab", "tab")  # blob auth, target name, last backup file
         app.wait_text("last backup file   ▌", since=mark)
@@ -48,25 +47,35 @@ async def test_step7_choices_survive_a_killed_process(context, sandbox, ids, dms
         await opened(pilot, 7)
         screen = again.screen
         assert screen.query_one("#mode-offline", RadioButton).value
-        await wait_for(pilot, lambda: screen.query_one("#container", Select).value
-                       == "sqlmigration", what="container shown again")
+        await wait_for(
+            pilot,
+            lambda: screen.query_one("#container", Select).value == "sqlmigration",
+            what="container shown again",
+        )
         assert screen.query_one("#last-0", Input).value == LAST_FILE
 
 
-async def test_a_second_instance_is_refused_while_the_first_runs(context, sandbox, ids,
-                                                                 dms_home):
+async def test_a_second_instance_is_refused_while_the_first_runs(context, sandbox, ids, dms_home):
     """Two real processes: the one that opened the project first keeps it."""
     project_at(5, sandbox, ids)
     first = PtyApp(["--sandbox", "--project", "payroll"], {"DMS_TUI_HOME": str(dms_home)})
     try:
         first.wait_text("Passwords are never saved")
-        first.wait(lambda: holder_of("payroll", project_path("payroll")) is not None,
-                   "the first instance holds the project")
+        first.wait(
+            lambda: holder_of("payroll", project_path("payroll")) is not None,
+            "the first instance holds the project",
+        )
         second = app_for(context)
         async with second.run_test(size=(80, 24)) as pilot:
             await on_screen(pilot, "StartScreen")
-            await wait_for(pilot, lambda: f"process {first.proc.pid}" in "\n".join(
-                str(n.message) for n in second._notifications), what="who holds it")
+            await wait_for(
+                pilot,
+                lambda: (
+                    f"process {first.proc.pid}"
+                    in "\n".join(str(n.message) for n in second._notifications)
+                ),
+                what="who holds it",
+            )
             assert second.wizard is None
     finally:
         first.kill()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from sandbox_migrations import delete_selected, open_monitor, start
-from screens.cancel_migration import CancelMigrationScreen
 from textual.widgets import Button
+
+from screens.cancel_migration import CancelMigrationScreen
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -23,7 +24,8 @@ async def test_cancel_with_reason_then_delete(context, sandbox):
         dialog = app.screen
         assert isinstance(dialog, CancelMigrationScreen)
         assert "SalesDB → sqlmi-contoso-prod/SalesDB" in str(
-            dialog.query_one("#cancel-title").render())
+            dialog.query_one("#cancel-title").render()
+        )
         assert app.focused is dialog.query_one("#cancel-no")
         assert dialog.query_one("#cancel-yes", Button).disabled  # a reason is required
         await pilot.click("#cancel-reason")
@@ -33,14 +35,18 @@ async def test_cancel_with_reason_then_delete(context, sandbox):
         await pilot.pause()
         assert app.screen is monitor
         assert "app team postponed" in " ".join(monitor.notes)
-        assert monitor.last_note.startswith("Azure accepted the cancel of SalesDB: "
-                                            "SalesDB → sqlmi-contoso-prod/SalesDB is Canceling")
+        assert monitor.last_note.startswith(
+            "Azure accepted the cancel of SalesDB: "
+            "SalesDB → sqlmi-contoso-prod/SalesDB is Canceling"
+        )
         for _ in range(10):
             sandbox.advance(30)
             await monitor.refresh_once()
             await pilot.pause()
-            if monitor.selected.status.lower().startswith("cancel") and \
-                    monitor.selected.status.lower() != "canceling":
+            if (
+                monitor.selected.status.lower().startswith("cancel")
+                and monitor.selected.status.lower() != "canceling"
+            ):
                 break
         assert monitor.selected.status.lower() in ("canceled", "cancelled")
         await pilot.press("x")

@@ -6,10 +6,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-
 from monitor_fakes import T0, FakeController, db_detail, mi_detail
-from screens.monitor import MonitorScreen
 from textual.widgets import Static
+
+from screens.monitor import MonitorScreen
 from tui.app import DmsTuiApp
 from tui.context import AppContext
 from tui.models import BackupResult
@@ -31,8 +31,9 @@ def _detail_title(monitor) -> str:
 
 @pytest.mark.parametrize("key", ["v", "d", "c", "x", "l", "t"])
 async def test_a_filter_hiding_every_row_leaves_nothing_to_act_on(key):
-    ctl = FakeController(mi_detail("Payroll", pending=0, status="Canceled"),
-                         db_detail("SalesDB", status="Failed"))
+    ctl = FakeController(
+        mi_detail("Payroll", pending=0, status="Canceled"), db_detail("SalesDB", status="Failed")
+    )
     app = DmsTuiApp(AppContext(controller=ctl))
     async with app.run_test(size=(80, 24)) as pilot:
         monitor = await _monitor(pilot, app)
@@ -49,7 +50,7 @@ async def test_a_filter_hiding_every_row_leaves_nothing_to_act_on(key):
         assert app.screen is monitor  # no dialog, no confirmation
         assert monitor.last_note.startswith("Nothing done. No migration shown")
         assert ctl.cutover_requests == 0
-        assert [c for c in ctl.calls[len(calls):] if c[0] != "list" and c[0] != "get"] == []
+        assert [c for c in ctl.calls[len(calls) :] if c[0] != "list" and c[0] != "get"] == []
         # clearing the filter shows (and selects) a migration again
         await pilot.press("slash", "escape")
         await pilot.pause()
@@ -71,8 +72,10 @@ async def test_a_state_filter_never_leaves_a_hidden_migration_selected():
                 hidden_seen = True
                 assert "No migration shown" in _detail_title(monitor)
             else:
-                assert monitor.state_filter is None or \
-                    monitor.rows[d.id.lower()].bucket == monitor.state_filter
+                assert (
+                    monitor.state_filter is None
+                    or monitor.rows[d.id.lower()].bucket == monitor.state_filter
+                )
                 assert d.target_database in _detail_title(monitor)
         assert hidden_seen and monitor.state_filter is None and monitor.selected is not None
 

@@ -3,22 +3,31 @@
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from tui import monitoring as mon
 from tui.errors import AzureError
-from tui.models import BackupFile, BackupSet, MigrationDetail, TableProgress, TargetKind
+from tui.models import BackupFile, MigrationDetail, TableProgress, TargetKind
 
-T0 = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 MI = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1/providers/Microsoft.DataMigration/databaseMigrations/"
 
 
 def detail(name="db1", status="InProgress", kind=TargetKind.SQL_MI, **kw) -> MigrationDetail:
-    base = dict(id=MI + name, name=name, kind=kind, status=status, source_database=name,
-                target_database=name, migration_operation_id="op", online=True,
-                target_name="mi1", started_on=T0)
+    base = dict(
+        id=MI + name,
+        name=name,
+        kind=kind,
+        status=status,
+        source_database=name,
+        target_database=name,
+        migration_operation_id="op",
+        online=True,
+        target_name="mi1",
+        started_on=T0,
+    )
     base.update(kw)
     return MigrationDetail(**base)
 
@@ -63,8 +72,9 @@ def test_schedule_backs_off_longer_when_throttled_and_recovers():
 def test_fetch_round_fetches_detail_only_for_the_selected_and_skips_final():
     a, b, c = detail("a"), detail("b"), detail("c", status="Succeeded")
     ctl = FakeController([a, b, c])
-    req = mon.FetchRequest(migration_ids=(a.id, b.id, c.id), selected_id=a.id.lower(),
-                           final=frozenset({c.id.lower()}))
+    req = mon.FetchRequest(
+        migration_ids=(a.id, b.id, c.id), selected_id=a.id.lower(), final=frozenset({c.id.lower()})
+    )
     snap = mon.fetch_round(ctl, req)
     assert snap.detail == a
     assert [x for x in ctl.calls if x[1].endswith("/c")] == []
@@ -85,8 +95,12 @@ def test_fetch_round_raises_only_when_nothing_could_be_read():
 
 
 def test_buckets_and_counts():
-    ready = detail(pending_log_backups=0, is_full_backup_restored=True,
-                   last_restored_filename="f", current_restoring_filename="f")
+    ready = detail(
+        pending_log_backups=0,
+        is_full_backup_restored=True,
+        last_restored_filename="f",
+        current_restoring_filename="f",
+    )
     assert mon.bucket_of("InProgress", ready) == mon.Bucket.READY
     assert mon.bucket_of("InProgress", detail(pending_log_backups=2)) == mon.Bucket.IN_PROGRESS
     assert mon.bucket_of("Completing") == mon.Bucket.COMPLETING
@@ -106,8 +120,15 @@ def test_history_pending_and_throughput():
 
 
 def test_table_totals_sum_the_tables():
-    tables = [TableProgress(name=f"t{i}", status="Copying" if i % 2 else "Succeeded",
-                            rows_read=100, rows_copied=50 + i) for i in range(10)]
+    tables = [
+        TableProgress(
+            name=f"t{i}",
+            status="Copying" if i % 2 else "Succeeded",
+            rows_read=100,
+            rows_copied=50 + i,
+        )
+        for i in range(10)
+    ]
     t = mon.table_totals(tables)
     assert t.rows_read == 1000 and t.rows_copied == sum(50 + i for i in range(10))
     assert dict(t.by_status) == {"Copying": 5, "Succeeded": 5}
@@ -131,8 +152,9 @@ def test_retry_follows_azures_wait_for_retry_state():
     assert mon.can_retry(detail(status="Retriable", **sqldb)).ok
     refused = mon.can_retry(detail(status="Failed", migration_state="Failed", **sqldb))
     assert not refused.ok and "WaitForRetry" in refused.reason
-    assert not mon.can_retry(detail(status="InProgress", migration_state="MonitorMigration",
-                                    **sqldb)).ok
+    assert not mon.can_retry(
+        detail(status="InProgress", migration_state="MonitorMigration", **sqldb)
+    ).ok
 
 
 def test_problem_text_gives_the_fix():

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from sandbox_migrations import (advance_until_ready, advance_until_tail_restored, cutover_posts,
-                                open_cutover, open_monitor, settle, start, take_tail, text_of,
-                                until)
+from sandbox_migrations import (
+    advance_until_ready,
+    advance_until_tail_restored,
+    cutover_posts,
+    open_cutover,
+    open_monitor,
+    settle,
+    start,
+    take_tail,
+    text_of,
+    until,
+)
+from textual.widgets import Button, Input
+
 from screens.cutover import CutoverScreen
 from screens.target_login import TargetLoginScreen
 from screens.validation import ValidationScreen
-from textual.widgets import Button, Input
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -59,8 +69,15 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         assert cutover_posts(sandbox) == 0
 
         # wait for the restores: pending falls to 0, every listed file restored
-        await until(app, pilot, monitor, sandbox, lambda d: d.pending_log_backups == 0
-                    and "caught up" in text_of(monitor, "#detail-title"))
+        await until(
+            app,
+            pilot,
+            monitor,
+            sandbox,
+            lambda d: (
+                d.pending_log_backups == 0 and "caught up" in text_of(monitor, "#detail-title")
+            ),
+        )
         assert monitor.history.pending(mig.id)[-1] == 0
 
         # the guarded cutover: traffic stopped, the tail-log taken here, DMS restores it
@@ -75,8 +92,9 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         assert f"Waiting for DMS to restore {tail}" in text_of(dialog, "#step-wait")
         confirm = dialog.query_one("#cutover-confirm", Button)
         assert confirm.disabled
-        await until(app, pilot, monitor, sandbox,
-                    lambda d: d.last_restored_filename == tail, step=10)
+        await until(
+            app, pilot, monitor, sandbox, lambda d: d.last_restored_filename == tail, step=10
+        )
         assert "READY" in text_of(monitor, "#detail-title")
         assert "Ready for cutover" in text_of(dialog, "#cutover-blockers")
         await pilot.click("#confirm-name")
@@ -119,7 +137,10 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
         names = sorted(p.name for p in tmp_path.iterdir())
         assert len(names) == 3 and names[0].startswith("SalesDB-20260302-")
         assert [n.rsplit("-", 1)[-1] for n in names] == [
-            "backups.csv", "validation.csv", names[2].rsplit("-", 1)[-1]]
+            "backups.csv",
+            "validation.csv",
+            names[2].rsplit("-", 1)[-1],
+        ]
         assert names[2].endswith(".json")
         assert "Exported" in text_of(validation, "#validation-summary")
 
@@ -139,8 +160,9 @@ async def test_cutover_confirm_pressed_twice_sends_one_request(context, sandbox)
         await pilot.press("ctrl+r")
         await settle(app, pilot)
         assert dialog.tail_file == tail
-        assert f"[x] 2. Tail-log backup: {tail} (from the source's backup history" in \
-            text_of(dialog, "#step-tail")
+        assert f"[x] 2. Tail-log backup: {tail} (from the source's backup history" in text_of(
+            dialog, "#step-tail"
+        )
         await pilot.click("#stopped")
         dialog.query_one("#confirm-name", Input).value = "SalesDB"
         await pilot.pause()

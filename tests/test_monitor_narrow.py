@@ -4,6 +4,7 @@ column is back."""
 from __future__ import annotations
 
 from sandbox_migrations import open_monitor, start
+
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -26,8 +27,7 @@ async def test_list_and_backup_files_fit_80_columns_and_widen_at_120(context, sa
         await pilot.pause()
         listing = monitor.query_one("#migrations")
         files = monitor.query_one("#backup-files")
-        assert _labels(listing) == ["Source db", "Kind", "Mode", "Status", "Started",
-                                    "Duration"]
+        assert _labels(listing) == ["Source db", "Kind", "Mode", "Status", "Started", "Duration"]
         assert _labels(files) == ["File", "Type", "Status", "Size", "Taken", "Restored at"]
         assert _fits(listing) and _fits(files)
         # the target is still named, in the detail title under the list
@@ -37,8 +37,15 @@ async def test_list_and_backup_files_fit_80_columns_and_widen_at_120(context, sa
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         await pilot.pause()
-        assert _labels(listing) == ["Source db", "Target", "Kind", "Mode", "Status",
-                                    "Started", "Duration"]
+        assert _labels(listing) == [
+            "Source db",
+            "Target",
+            "Kind",
+            "Mode",
+            "Status",
+            "Started",
+            "Duration",
+        ]
         assert "First LSN" in _labels(files) and "Last LSN" in _labels(files)
         assert _fits(listing) and _fits(files)
         assert listing.selected_key == cursor

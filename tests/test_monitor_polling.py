@@ -4,8 +4,9 @@ and leaving the screen stops the timer."""
 from __future__ import annotations
 
 from sandbox_migrations import open_monitor, start
-from screens.monitor import MonitorScreen
 from textual.widgets import Static
+
+from screens.monitor import MonitorScreen
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from tui.sandbox import Fault
@@ -16,8 +17,11 @@ def status(monitor) -> str:
 
 
 def gets_of(sandbox, name) -> int:
-    return sum(1 for r in sandbox.requests
-               if r.method.upper() == "GET" and r.path.endswith(f"/databaseMigrations/{name}"))
+    return sum(
+        1
+        for r in sandbox.requests
+        if r.method.upper() == "GET" and r.path.endswith(f"/databaseMigrations/{name}")
+    )
 
 
 async def test_throttling_backs_off_and_catches_up(context, sandbox):
@@ -55,8 +59,9 @@ async def test_pause_key_and_leaving_the_screen_stop_polling(context, sandbox):
     mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=0.05)
+        monitor = MonitorScreen(
+            migration_ids=[mig.id], service_id=mig.migration_service_id, interval=0.05
+        )
         await app.push_screen(monitor)
         await pilot.pause(0.3)
         assert monitor._gen_done >= 2  # it refreshes on its own

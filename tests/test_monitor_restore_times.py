@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 
 from sandbox_migrations import open_monitor, start
+
 from tui.app import DmsTuiApp
 from tui.models import BackupFile, TargetKind
 
@@ -24,8 +25,9 @@ def test_backup_file_times_are_named_for_what_they_are():
     assert not names & {"restore_started", "restore_finished"}
 
 
-async def test_restored_at_is_the_refresh_that_first_saw_the_file_restored(context, sandbox,
-                                                                          tmp_path):
+async def test_restored_at_is_the_refresh_that_first_saw_the_file_restored(
+    context, sandbox, tmp_path
+):
     mig = start(context.controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     app = DmsTuiApp(context)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -41,8 +43,9 @@ async def test_restored_at_is_the_refresh_that_first_saw_the_file_restored(conte
         assert full.name.endswith(".bak")
         assert table.get_cell(_key(table, full.name), "c7").plain == ""
         # "Taken" is the backup's finish time on the source
-        assert table.get_cell(_key(table, full.name), "c6").plain == \
-            full.backup_finished.strftime("%m-%d %H:%M")
+        assert table.get_cell(_key(table, full.name), "c6").plain == full.backup_finished.strftime(
+            "%m-%d %H:%M"
+        )
         seen_at = None
         for _ in range(40):
             sandbox.advance(15)

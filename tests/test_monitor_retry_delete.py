@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sandbox_migrations import delete_selected, open_monitor, start, step, until
 from textual.widgets import Static
+
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from tui.projects import Project, load_project, save_project
@@ -16,8 +17,9 @@ def _problem(monitor) -> str:
 
 async def test_retry_a_failed_sqldb_migration_then_delete_it_from_the_project(context, sandbox):
     mig = start(context.controller, sandbox, TargetKind.SQL_DB, "SalesDB")
-    project = Project(name="sales", service_id=mig.migration_service_id,
-                      migration_ids=[mig.id], sandbox=True)
+    project = Project(
+        name="sales", service_id=mig.migration_service_id, migration_ids=[mig.id], sandbox=True
+    )
     save_project(project)
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -33,18 +35,21 @@ async def test_retry_a_failed_sqldb_migration_then_delete_it_from_the_project(co
         await pilot.press("t")
         await pilot.pause()
         assert "Retry the migration SalesDB → sql-contoso-prod/SalesDB?" in str(
-            app.screen.query_one("#confirm-question").render())
+            app.screen.query_one("#confirm-question").render()
+        )
         await pilot.press("y")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert monitor.last_note.startswith("Azure accepted the retry of SalesDB: "
-                                            "SalesDB → sql-contoso-prod/SalesDB is InProgress")
+        assert monitor.last_note.startswith(
+            "Azure accepted the retry of SalesDB: SalesDB → sql-contoso-prod/SalesDB is InProgress"
+        )
         await monitor.refresh_once()
         await pilot.pause()
         assert monitor.selected.status not in ("Failed", "Succeeded")
         assert _problem(monitor) == ""
-        await until(app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded",
-                    step=60, limit=60)
+        await until(
+            app, pilot, monitor, sandbox, lambda d: d.status == "Succeeded", step=60, limit=60
+        )
         assert monitor.selected.status == "Succeeded"
         assert "Succeeded 1" in str(monitor.query_one("#state-counts").render())
 
@@ -66,5 +71,7 @@ async def test_retry_on_a_managed_instance_migration_says_why_not(context, sandb
         await pilot.pause()
         assert monitor.last_note.startswith("Can't retry: Only Azure SQL Database migrations")
         assert "start a new migration" in str(monitor.query_one("#monitor-status").render())
-        assert not any(r.method.upper() == "POST" and r.path.lower().endswith("/retry")
-                       for r in sandbox.requests)
+        assert not any(
+            r.method.upper() == "POST" and r.path.lower().endswith("/retry")
+            for r in sandbox.requests
+        )

@@ -7,8 +7,8 @@ times from that clock.
 from __future__ import annotations
 
 import pytest
-
 from sandbox_migrations import start
+
 from screens.monitor import MonitorScreen
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -22,8 +22,9 @@ def _runner(context, sandbox, kind, database, *, log_backups=0, open_cutover=Fal
     async def run_before(pilot):
         app = pilot.app
         await app.workers.wait_for_complete()
-        monitor = MonitorScreen(migration_ids=[mig.id], service_id=mig.migration_service_id,
-                                interval=3600)
+        monitor = MonitorScreen(
+            migration_ids=[mig.id], service_id=mig.migration_service_id, interval=3600
+        )
         await app.push_screen(monitor)
         await pilot.pause()
         await monitor.refresh_once()
@@ -59,6 +60,7 @@ def test_monitor_sqldb_detail(snap_compare, context, sandbox, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_cutover_dialog_not_ready(snap_compare, context, sandbox, size):
-    run_before = _runner(context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2,
-                         open_cutover=True)
+    run_before = _runner(
+        context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2, open_cutover=True
+    )
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)

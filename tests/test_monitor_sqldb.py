@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sandbox_migrations import open_monitor, start
+
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -15,7 +16,9 @@ async def test_sqldb_10000_tables_move_and_totals_equal_the_sum(context, sandbox
         monitor = await open_monitor(app, pilot, mig)
         table = monitor.query_one("#table-progress")
         pane = monitor.query_one("#tables-pane")
-        assert not pane.has_class("-hidden") and monitor.query_one("#backup-pane").has_class("-hidden")
+        assert not pane.has_class("-hidden") and monitor.query_one("#backup-pane").has_class(
+            "-hidden"
+        )
         copied_seen: dict[str, set[str]] = {}
         rounds = 0
         while rounds < 60:
@@ -51,5 +54,6 @@ async def test_sqldb_10000_tables_move_and_totals_equal_the_sum(context, sandbox
         monitor.query_one("#table-progress").sort_by(2, reverse=True)
         await pilot.pause()
         first = table.coordinate_to_cell_key((0, 0)).row_key.value
-        assert next(t for t in d.tables if t.name == first).rows_read == \
-            max(t.rows_read for t in d.tables)
+        assert next(t for t in d.tables if t.name == first).rows_read == max(
+            t.rows_read for t in d.tables
+        )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from monitor_fakes import T0, FakeController, db_detail, mi_detail
+
 from screens.monitor import MonitorScreen
 from tui.app import DmsTuiApp
 from tui.context import AppContext
@@ -25,7 +26,8 @@ def _fake():
         mi_detail("Payroll", pending=2),
         mi_detail("Billing", pending=0, status="Succeeded"),
         mi_detail("Archive", pending=0, status="Failed"),
-        db_detail("SalesDB"))
+        db_detail("SalesDB"),
+    )
 
 
 async def test_filter_by_text_and_state_and_sort():
@@ -52,8 +54,10 @@ async def test_filter_by_text_and_state_and_sort():
         assert table.row_count == 4
         await pilot.press("o")  # sort by source database
         await pilot.pause()
-        order = [table.coordinate_to_cell_key((r, 0)).row_key.value.rsplit("/", 1)[-1]
-                 for r in range(table.row_count)]
+        order = [
+            table.coordinate_to_cell_key((r, 0)).row_key.value.rsplit("/", 1)[-1]
+            for r in range(table.row_count)
+        ]
         assert order == sorted(order, key=str.lower)
 
 
@@ -96,8 +100,12 @@ async def test_log_backup_asks_for_the_source_password_once_and_keeps_it_in_memo
         return Source()
 
     payroll = mi_detail("Payroll", pending=2)
-    project = Project(name="p", service_id="svc", migration_ids=[payroll.id],
-                      source={"server": "sql01", "authentication": "sql", "user": "sa"})
+    project = Project(
+        name="p",
+        service_id="svc",
+        migration_ids=[payroll.id],
+        source={"server": "sql01", "authentication": "sql", "user": "sa"},
+    )
     app = DmsTuiApp(AppContext(controller=ctl, open_source_fn=open_source))
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = MonitorScreen(project=project, interval=3600, clock=lambda: T0)

@@ -14,22 +14,34 @@ import pytest
 from tests.other_instance import OtherInstance
 from tui.errors import DmsTuiError
 from tui.projects import (
-    Project, ProjectExists, ProjectLocked, clean_temp_files, delete_project, holder_of,
-    list_projects, load_project, lock_project, project_path, projects_dir, save_project,
-    scan_projects, validate_name,
+    Project,
+    ProjectExists,
+    ProjectLocked,
+    clean_temp_files,
+    delete_project,
+    holder_of,
+    list_projects,
+    load_project,
+    lock_project,
+    project_path,
+    projects_dir,
+    save_project,
+    scan_projects,
+    validate_name,
 )
 
 # file content → words the reason must hold
 DAMAGED = {
     "empty": (b"", "empty"),
-    "no-name": (b'step = 3\nsandbox = true\n', "no name"),
+    "no-name": (b"step = 3\nsandbox = true\n", "no name"),
     "not-utf8": (b'name = "not-utf8"\nlocation = "caf\xe9"\n', "not UTF-8"),
     "not-toml": (b'name = "not-toml"\nstep = [\n', "not valid TOML"),
-    "ids-number": (b'name = "ids-number"\nmigration_ids = 7\n',
-                   "migration_ids should be a list of text, not a whole number"),
-    "source-text": (b'name = "source-text"\nsource = "x"\n',
-                    "source should be a table, not text"),
-    "name-number": (b'name = 5\n', "name should be text, not a whole number"),
+    "ids-number": (
+        b'name = "ids-number"\nmigration_ids = 7\n',
+        "migration_ids should be a list of text, not a whole number",
+    ),
+    "source-text": (b'name = "source-text"\nsource = "x"\n', "source should be a table, not text"),
+    "name-number": (b"name = 5\n", "name should be text, not a whole number"),
 }
 
 
@@ -224,8 +236,7 @@ def test_projects_and_exports_are_private_whatever_the_umask(dms_home):
     assert {mode(p) for p in exports} == {0o600}
 
 
-def test_exports_into_a_folder_the_dba_named_are_private_files_in_an_untouched_folder(
-        tmp_path):
+def test_exports_into_a_folder_the_dba_named_are_private_files_in_an_untouched_folder(tmp_path):
     from tests.monitor_fakes import mi_detail
     from tui.export import export_migration
 
@@ -240,8 +251,12 @@ def test_only_stale_temp_files_of_our_own_pattern_are_removed():
     old = time.time() - 3600
     stale = folder / ".payroll.k2j4x_9a.tmp"
     fresh = folder / ".payroll.abcdefgh.tmp"
-    others = [folder / ".payroll.notes.tmp", folder / ".payroll.k2j4x_9a.tmp.keep",
-              folder / "payroll.k2j4x_9a.tmp", folder / ".payroll-2.k2j4x_9a.tmp.txt"]
+    others = [
+        folder / ".payroll.notes.tmp",
+        folder / ".payroll.k2j4x_9a.tmp.keep",
+        folder / "payroll.k2j4x_9a.tmp",
+        folder / ".payroll-2.k2j4x_9a.tmp.txt",
+    ]
     for path in [stale, fresh, *others]:
         path.write_text("x")
         os.utime(path, (old, old))

@@ -7,10 +7,16 @@ from tui.projects import Project, list_projects, load_project, save_project, val
 
 
 def test_save_and_load_keep_every_choice(dms_home):
-    p = Project(name="payroll", step=6, subscription_id="s", resource_group="rg",
-                databases=["Payroll", "HR"], source={"server": "sql01", "port": 1433},
-                settings={"mode": "online", "names": {"Payroll": "Payroll"}},
-                migration_ids=["/x/y"])
+    p = Project(
+        name="payroll",
+        step=6,
+        subscription_id="s",
+        resource_group="rg",
+        databases=["Payroll", "HR"],
+        source={"server": "sql01", "port": 1433},
+        settings={"mode": "online", "names": {"Payroll": "Payroll"}},
+        migration_ids=["/x/y"],
+    )
     path = save_project(p)
     assert path.parent == dms_home / "projects"
     loaded = load_project("payroll")
@@ -20,9 +26,14 @@ def test_save_and_load_keep_every_choice(dms_home):
 
 
 def test_secrets_are_stripped_wherever_they_sit(dms_home):
-    p = Project(name="p1", source={"server": "s", "password": "Hunter2!"},
-                settings={"blob": {"account_key": "KEY==", "container": "c"},
-                          "share": {"password": "SharePass"}})
+    p = Project(
+        name="p1",
+        source={"server": "s", "password": "Hunter2!"},
+        settings={
+            "blob": {"account_key": "KEY==", "container": "c"},
+            "share": {"password": "SharePass"},
+        },
+    )
     save_project(p)
     text = (dms_home / "projects" / "p1.toml").read_text()
     for secret in ("Hunter2!", "KEY==", "SharePass"):

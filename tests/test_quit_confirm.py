@@ -6,9 +6,9 @@ from __future__ import annotations
 import threading
 
 import pytest
+from monitor_fakes import T0, FakeController, mi_detail
 from textual.widgets import Button, Static
 
-from monitor_fakes import T0, FakeController, mi_detail
 from screens.monitor import MonitorScreen
 from screens.quit_confirm import QuitConfirm
 from tests.wizard_pilot import wait_for
@@ -33,9 +33,12 @@ async def monitor_on(app, pilot, project) -> MonitorScreen:
 
 
 def project_of(*details) -> Project:
-    return Project(name="payroll", service_id="svc", migration_ids=[d.id for d in details],
-                   source={"server": "sql01", "authentication": "windows",
-                           "user": "CONTOSO\\dba"})
+    return Project(
+        name="payroll",
+        service_id="svc",
+        migration_ids=[d.id for d in details],
+        source={"server": "sql01", "authentication": "windows", "user": "CONTOSO\\dba"},
+    )
 
 
 @pytest.mark.parametrize("key", ["ctrl+c", "ctrl+q"])
@@ -90,8 +93,9 @@ async def test_a_log_backup_running_asks_and_says_it_is_cut_off():
     class Source:
         def backup_log(self, database, url, *, tail=False):
             gate.wait(30)
-            return BackupResult(database=database, backup_type="log", url=url, statement="",
-                                finished=T0)
+            return BackupResult(
+                database=database, backup_type="log", url=url, statement="", finished=T0
+            )
 
         def close(self):
             pass
@@ -102,11 +106,17 @@ async def test_a_log_backup_running_asks_and_says_it_is_cut_off():
         async with app.run_test(size=(80, 24)) as pilot:
             monitor = await monitor_on(app, pilot, project_of(payroll))
             await pilot.press("l")
-            await wait_for(pilot, lambda: isinstance(app.screen, ConfirmModal),
-                           what="the log backup's confirmation")
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, ConfirmModal),
+                what="the log backup's confirmation",
+            )
             await pilot.press("y")
-            await wait_for(pilot, lambda: any(w.group == "monitor-backup" and w.is_running
-                                              for w in app.workers), what="the backup")
+            await wait_for(
+                pilot,
+                lambda: any(w.group == "monitor-backup" and w.is_running for w in app.workers),
+                what="the backup",
+            )
             await pilot.press("ctrl+c")
             await wait_for(pilot, lambda: isinstance(app.screen, QuitConfirm))
             text = question_text(app)
@@ -115,8 +125,11 @@ async def test_a_log_backup_running_asks_and_says_it_is_cut_off():
             await pilot.press("n")
             await wait_for(pilot, lambda: app.screen is monitor)
             gate.set()
-            await wait_for(pilot, lambda: "Log backup of Payroll taken" in monitor.last_note,
-                           what="the backup to finish")
+            await wait_for(
+                pilot,
+                lambda: "Log backup of Payroll taken" in monitor.last_note,
+                what="the backup to finish",
+            )
             await pilot.press("ctrl+c")  # nothing in flight any more
             await wait_for(pilot, lambda: not app.is_running, what="the app to quit")
     finally:

@@ -12,14 +12,24 @@ import json
 from pathlib import Path
 
 import pytest
+from test_sandbox_support import (
+    DMS_RG,
+    MI,
+    SERVER,
+    SERVICE,
+    TARGET_RG,
+    VM,
+    Clients,
+    register_dms_provider,
+)
 
 from tui.sandbox import Sandbox
 
-from test_sandbox_support import DMS_RG, MI, SERVER, SERVICE, TARGET_RG, VM, Clients, register_dms_provider
-
 EXAMPLES = Path("/work/shared/reference/dms-rest/examples")
 if not EXAMPLES.is_dir():  # the spec examples ship next to the repository in the shared folder
-    EXAMPLES = Path(__file__).resolve().parents[2] / "shared" / "reference" / "dms-rest" / "examples"
+    EXAMPLES = (
+        Path(__file__).resolve().parents[2] / "shared" / "reference" / "dms-rest" / "examples"
+    )
 pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="spec examples not available")
 
 SHARE = "\\\\sqlprod01\\SQLBackups"
@@ -102,8 +112,11 @@ def adapt(c: Clients, body: dict, *, kind: str, target: str, source_db: str = "S
         if "identity" in blob:
             ids = blob["identity"]["userAssignedIdentities"]
             blob["identity"]["userAssignedIdentities"] = {
-                k.replace("00000000-1111-2222-3333-444444444444", c.sub).replace("/testrg/", f"/{DMS_RG}/"): v
-                for k, v in ids.items()}
+                k.replace("00000000-1111-2222-3333-444444444444", c.sub).replace(
+                    "/testrg/", f"/{DMS_RG}/"
+                ): v
+                for k, v in ids.items()
+            }
     tgt = (p.get("backupConfiguration") or {}).get("targetLocation")
     if tgt:
         tgt["storageAccountResourceId"] = c.account().id
@@ -122,13 +135,16 @@ def share_backups(sb: Sandbox, db: str = "SalesDB") -> None:
 # ---------------------------------------------------------------------- sqlMigrationServices
 
 
-@pytest.mark.parametrize("name", ["CreateOrUpdateSqlMigrationServiceMIN", "CreateOrUpdateSqlMigrationServiceMAX"])
+@pytest.mark.parametrize(
+    "name", ["CreateOrUpdateSqlMigrationServiceMIN", "CreateOrUpdateSqlMigrationServiceMAX"]
+)
 def test_create_service(sb, c, name):
     ex = load(name)
     register_dms_provider(sb, c)
     cap = Capture()
     poller = c.dms.sql_migration_services.begin_create_or_update(
-        DMS_RG, "testagent", ex["parameters"]["parameters"], raw_response_hook=cap)
+        DMS_RG, "testagent", ex["parameters"]["parameters"], raw_response_hook=cap
+    )
     check_answer(ex, cap.first("PUT"))
     sb.advance(61)
     svc = poller.result()
@@ -138,8 +154,9 @@ def test_create_service(sb, c, name):
 def test_update_service(sb, c):
     ex = load("UpdateSqlMigrationService")
     cap = Capture()
-    svc = c.dms.sql_migration_services.begin_update(DMS_RG, SERVICE, ex["parameters"]["parameters"],
-                                                    raw_response_hook=cap).result()
+    svc = c.dms.sql_migration_services.begin_update(
+        DMS_RG, SERVICE, ex["parameters"]["parameters"], raw_response_hook=cap
+    ).result()
     check_answer(ex, cap.first("PATCH"))
     assert svc.tags == {"mytag": "myval"}
 
@@ -152,10 +169,18 @@ def test_get_service(sb, c):
 
 
 def test_list_services(sb, c):
-    for name, pager in (("ListByResourceGroupSqlMigrationService",
-                         lambda cap: c.dms.sql_migration_services.list_by_resource_group(DMS_RG, raw_response_hook=cap)),
-                        ("ListBySubscriptionSqlMigrationService",
-                         lambda cap: c.dms.sql_migration_services.list_by_subscription(raw_response_hook=cap))):
+    for name, pager in (
+        (
+            "ListByResourceGroupSqlMigrationService",
+            lambda cap: c.dms.sql_migration_services.list_by_resource_group(
+                DMS_RG, raw_response_hook=cap
+            ),
+        ),
+        (
+            "ListBySubscriptionSqlMigrationService",
+            lambda cap: c.dms.sql_migration_services.list_by_subscription(raw_response_hook=cap),
+        ),
+    ):
         cap = Capture()
         items = list(pager(cap))
         assert [s.name for s in items] == [SERVICE]
@@ -169,7 +194,9 @@ def test_auth_keys_regenerate_monitoring_delete_node(sb, c):
     check_answer(load("ListAuthKeysSqlMigrationService"), cap.first("POST"))
     ex = load("RegenAuthKeysSqlMigrationService")
     cap = Capture()
-    regen = ops.regenerate_auth_keys(DMS_RG, SERVICE, ex["parameters"]["parameters"], raw_response_hook=cap)
+    regen = ops.regenerate_auth_keys(
+        DMS_RG, SERVICE, ex["parameters"]["parameters"], raw_response_hook=cap
+    )
     check_answer(ex, cap.first("POST"))
     assert regen.auth_key1 and regen.auth_key1 != keys.auth_key1
     cap = Capture()
@@ -220,7 +247,11 @@ def create(sb, c, example: str, kind: str, target_db: str | None = None):
     db = target_db or ("SalesDB" if kind == "SqlDb" else "db1")
     body = adapt(c, ex["parameters"]["parameters"], kind=kind, target=target)
     cap = Capture()
-    m = getattr(c.dms, attr).begin_create_or_update(TARGET_RG, target, db, body, raw_response_hook=cap).result()
+    m = (
+        getattr(c.dms, attr)
+        .begin_create_or_update(TARGET_RG, target, db, body, raw_response_hook=cap)
+        .result()
+    )
     return ex, cap, m
 
 
@@ -256,12 +287,19 @@ def test_get_and_get_expanded(sb, c, kind):
 def test_cutover(sb, c, kind):
     attr, target = KINDS[kind]
     ops = getattr(c.dms, attr)
-    m = ops.begin_create_or_update(TARGET_RG, target, "SalesDB", c.blob_body(kind, target, "SalesDB")).result()
+    m = ops.begin_create_or_update(
+        TARGET_RG, target, "SalesDB", c.blob_body(kind, target, "SalesDB")
+    ).result()
     sb.advance(300)
     ex = load(f"{kind}CutoverDatabaseMigration")
     cap = Capture()
-    ops.begin_cutover(TARGET_RG, target, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id},
-                      raw_response_hook=cap).result()
+    ops.begin_cutover(
+        TARGET_RG,
+        target,
+        "SalesDB",
+        {"migrationOperationId": m.properties.migration_operation_id},
+        raw_response_hook=cap,
+    ).result()
     check_answer(ex, cap.first("POST"))
     sb.advance(60)
     assert ops.get(TARGET_RG, target, "SalesDB").properties.migration_status == "Succeeded"
@@ -274,8 +312,13 @@ def test_cancel(sb, c, kind):
     attr, target = KINDS[kind]
     ops = getattr(c.dms, attr)
     cap = Capture()
-    ops.begin_cancel(TARGET_RG, target, m.name, {"migrationOperationId": m.properties.migration_operation_id},
-                     raw_response_hook=cap).result()
+    ops.begin_cancel(
+        TARGET_RG,
+        target,
+        m.name,
+        {"migrationOperationId": m.properties.migration_operation_id},
+        raw_response_hook=cap,
+    ).result()
     check_answer(load(f"{kind}CancelDatabaseMigration"), cap.first("POST"))
     assert ops.get(TARGET_RG, target, m.name).properties.migration_status == "Canceling"
     sb.advance(15)
@@ -293,6 +336,7 @@ def test_delete(sb, c, kind):
     ops.begin_delete(TARGET_RG, target, m.name, force=True, raw_response_hook=cap).result()
     check_answer(load(f"{kind}DeleteDatabaseMigration"), cap.first("DELETE"))
     from azure.core.exceptions import ResourceNotFoundError
+
     with pytest.raises(ResourceNotFoundError):
         ops.get(TARGET_RG, target, m.name)
 
@@ -306,9 +350,13 @@ def test_retry_sqldb(sb, c):
     assert failed.properties.migration_status == "Failed"
     ex = load("SqlDbRetryDatabaseMigration")
     cap = Capture()
-    retried = ops.begin_retry(TARGET_RG, SERVER, "SalesDB",
-                              {"migrationOperationId": failed.properties.migration_operation_id},
-                              raw_response_hook=cap).result()
+    retried = ops.begin_retry(
+        TARGET_RG,
+        SERVER,
+        "SalesDB",
+        {"migrationOperationId": failed.properties.migration_operation_id},
+        raw_response_hook=cap,
+    ).result()
     check_answer(ex, cap.first("POST"))
     assert retried.properties.migration_status == "InProgress"
     sb.advance(10_000)
@@ -317,8 +365,11 @@ def test_retry_sqldb(sb, c):
 
 def test_list_migrations(sb, c):
     c.dms.database_migrations_sql_mi.begin_create_or_update(
-        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")
+    ).result()
     cap = Capture()
-    items = list(c.dms.sql_migration_services.list_migrations(DMS_RG, SERVICE, raw_response_hook=cap))
+    items = list(
+        c.dms.sql_migration_services.list_migrations(DMS_RG, SERVICE, raw_response_hook=cap)
+    )
     assert [i.name for i in items] == ["SalesDB"]
     check_answer(load("ListMigrationsBySqlMigrationService"), cap.first("GET"))

@@ -7,13 +7,15 @@ import time
 
 import pytest
 from azure.core.exceptions import (
-    ClientAuthenticationError, HttpResponseError, ServiceRequestError, ServiceResponseError,
+    ClientAuthenticationError,
+    HttpResponseError,
+    ServiceRequestError,
+    ServiceResponseError,
 )
 from azure.core.pipeline.policies import RetryPolicy
+from test_sandbox_support import DMS_RG, MI, SERVICE, TARGET_RG, Clients
 
 from tui.sandbox import Fault, Sandbox
-
-from test_sandbox_support import DMS_RG, MI, SERVICE, TARGET_RG, Clients
 
 
 def _gets(sb, fragment):
@@ -93,21 +95,33 @@ def test_fault_matches_cutover_only_and_the_post_is_never_resent(sb, c):
     """A 503 on the cutover POST: the app's retry policy does not send it again (azure-core's
     default would, once per retry); the migration is untouched and other paths still answer."""
     ops = c.dms.database_migrations_sql_mi
-    m = ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    m = ops.begin_create_or_update(
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")
+    ).result()
     sb.advance(300)
     sb.inject(Fault.server_error(status=503, times=None, match="/cutover"))
     with pytest.raises(HttpResponseError) as err:
-        ops.begin_cutover(TARGET_RG, MI, "SalesDB",
-                          {"migrationOperationId": m.properties.migration_operation_id}).result()
+        ops.begin_cutover(
+            TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}
+        ).result()
     assert err.value.status_code == 503
     posts = [r for r in sb.requests if r.method == "POST" and r.path.endswith("/cutover")]
-    assert len(posts) == 1 and posts[0].body == {"migrationOperationId": m.properties.migration_operation_id}
+    assert len(posts) == 1 and posts[0].body == {
+        "migrationOperationId": m.properties.migration_operation_id
+    }
     assert ops.get(TARGET_RG, MI, "SalesDB").properties.migration_status == "InProgress"
 
 
-@pytest.mark.parametrize("fault", [Fault.throttle(retry_after=1), Fault.server_error(500),
-                                   Fault.drop_connection(), Fault.drop_connection(after_processing=True)],
-                         ids=["429", "500", "drop_before", "drop_after"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.throttle(retry_after=1),
+        Fault.server_error(500),
+        Fault.drop_connection(),
+        Fault.drop_connection(after_processing=True),
+    ],
+    ids=["429", "500", "drop_before", "drop_after"],
+)
 def test_changes_are_sent_once_reads_are_retried(sb, c, fault):
     sb.inject(Fault(**{**fault.__dict__, "match": "/listAuthKeys", "hits": 0}))
     with pytest.raises((HttpResponseError, ServiceRequestError, ServiceResponseError)):
@@ -121,7 +135,9 @@ def test_changes_are_sent_once_reads_are_retried(sb, c, fault):
 def test_concurrent_callers_and_clock(sb, c):
     """Worker threads calling Azure while the clock moves: no errors, consistent answers."""
     ops = c.dms.database_migrations_sql_mi
-    ops.begin_create_or_update(TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+    ops.begin_create_or_update(
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")
+    ).result()
     errors: list[BaseException] = []
     stop = threading.Event()
 
@@ -146,7 +162,9 @@ def test_concurrent_callers_and_clock(sb, c):
     for t in threads:
         t.join(10)
     assert not errors
-    d = ops.get(TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails").properties.migration_status_details
+    d = ops.get(
+        TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails"
+    ).properties.migration_status_details
     assert d.pending_log_backups_count == 0 and d.last_restored_filename == "SalesDB_log_023.trn"
 
 
@@ -159,14 +177,20 @@ def test_creating_a_dms_instance_needs_the_provider_registered():
     c = Clients(sb)
     assert c.dms.sql_migration_services.get(DMS_RG, SERVICE).provisioning_state == "Succeeded"
     with pytest.raises(AzureError) as err:
-        c.dms.sql_migration_services.begin_create_or_update(DMS_RG, "dms-two", {"location": "westeurope"})
+        c.dms.sql_migration_services.begin_create_or_update(
+            DMS_RG, "dms-two", {"location": "westeurope"}
+        )
     assert err.value.code == "MissingSubscriptionRegistration" and err.value.status == 409
     c.resources.providers.register("Microsoft.DataMigration")
     sb.advance(10)
     with pytest.raises(AzureError):
-        c.dms.sql_migration_services.begin_create_or_update(DMS_RG, "dms-two", {"location": "westeurope"})
+        c.dms.sql_migration_services.begin_create_or_update(
+            DMS_RG, "dms-two", {"location": "westeurope"}
+        )
     sb.advance(25)
-    poller = c.dms.sql_migration_services.begin_create_or_update(DMS_RG, "dms-two", {"location": "westeurope"})
+    poller = c.dms.sql_migration_services.begin_create_or_update(
+        DMS_RG, "dms-two", {"location": "westeurope"}
+    )
     sb.advance(61)
     assert poller.result().provisioning_state == "Succeeded"
     # the auto-registration policy never ran: one register request, the user's

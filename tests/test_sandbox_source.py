@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from test_sandbox_support import MI, TARGET_RG, Clients
 
 from tui.errors import DmsTuiError
 from tui.models import TargetKind
@@ -12,15 +13,16 @@ from tui.sandbox import Sandbox
 from tui.source.base import Source
 from tui.source.errors import SourceError, SourceErrorKind
 
-from test_sandbox_support import MI, TARGET_RG, Clients
-
 
 def test_source_is_a_source(sb):
     src = sb.sql_server(sb.source_address)
     assert isinstance(src, Source)
     info = src.server_info()
     assert info.major_version in (15, 16) and info.server == "sqlprod01.contoso.local"
-    assert sb.sql_server("SQLPROD01") is src and sb.sql_server("tcp:sqlprod01.contoso.local,1433") is src
+    assert (
+        sb.sql_server("SQLPROD01") is src
+        and sb.sql_server("tcp:sqlprod01.contoso.local,1433") is src
+    )
     with pytest.raises(KeyError):
         sb.sql_server("nowhere.contoso.local")
 
@@ -44,7 +46,9 @@ def test_source_databases(sb):
     assert all(dbs[n].is_system for n in ("master", "model", "msdb", "tempdb"))
     sales = dbs["SalesDB"]
     assert sales.recovery_model == "FULL" and sales.last_full and sales.last_full.has_checksum
-    assert sales.last_log and sales.last_log.device.startswith("https://") and sales.table_count > 20
+    assert (
+        sales.last_log and sales.last_log.device.startswith("https://") and sales.table_count > 20
+    )
     assert sales.log_file_count == 1
     assert dbs["HRPayroll"].is_encrypted
     assert dbs["StagingETL"].recovery_model == "SIMPLE"
@@ -52,7 +56,7 @@ def test_source_databases(sb):
     assert dbs["InventoryHub"].table_count == 10_000
     # log chain of the history is continuous
     logs = [b for b in sales.backups if b.backup_type == "log"]
-    assert all(a.last_lsn == b.first_lsn for a, b in zip(logs, logs[1:]))
+    assert all(a.last_lsn == b.first_lsn for a, b in zip(logs, logs[1:], strict=False))
 
 
 def test_row_counts_exact_and_cheap(sb):
@@ -70,7 +74,11 @@ def test_backup_log_and_tail(sb):
     src = sb.sql_server(sb.source_address)
     url = "https://example.blob.core.windows.net/other/SalesDB/SalesDB_log_x.trn"
     res = src.backup_log("SalesDB", url)
-    assert res.backup_type == "log" and "BACKUP LOG [SalesDB]" in res.statement and "CHECKSUM" in res.statement
+    assert (
+        res.backup_type == "log"
+        and "BACKUP LOG [SalesDB]" in res.statement
+        and "CHECKSUM" in res.statement
+    )
     with pytest.raises(DmsTuiError) as err:
         src.backup_log("StagingETL", url)
     assert err.value.code == "4208"
@@ -120,9 +128,15 @@ def test_assess_uses_shared_rules(sb):
 
 def test_offline_last_backup_with_folder(sb):
     c = Clients(sb)
-    body = c.blob_body("SqlMi", MI, "SalesDB", online=False, last_backup="SalesDB/SalesDB_log_003.trn")
-    body["properties"]["backupConfiguration"]["sourceLocation"]["azureBlob"]["blobContainerName"] = "sqlmigration"
-    c.dms.database_migrations_sql_mi.begin_create_or_update(TARGET_RG, MI, "SalesCopy", body).result()
+    body = c.blob_body(
+        "SqlMi", MI, "SalesDB", online=False, last_backup="SalesDB/SalesDB_log_003.trn"
+    )
+    body["properties"]["backupConfiguration"]["sourceLocation"]["azureBlob"][
+        "blobContainerName"
+    ] = "sqlmigration"
+    c.dms.database_migrations_sql_mi.begin_create_or_update(
+        TARGET_RG, MI, "SalesCopy", body
+    ).result()
     sb.advance(300)
     m = c.dms.database_migrations_sql_mi.get(TARGET_RG, MI, "SalesCopy")
     assert m.properties.migration_status == "Succeeded"
@@ -135,13 +149,17 @@ def test_realtime_sandbox_moves_with_the_wall_clock():
     time.sleep(0.2)  # 40 simulated seconds: registered
     t0 = time.monotonic()
     svc = c.dms.sql_migration_services.begin_create_or_update(
-        "rg-dms-migration", "dms-rt", {"location": "westeurope"}).result()
+        "rg-dms-migration", "dms-rt", {"location": "westeurope"}
+    ).result()
     assert svc.provisioning_state == "Succeeded"
     assert time.monotonic() - t0 < 5
     m = c.dms.database_migrations_sql_mi.begin_create_or_update(
-        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")
+    ).result()
     time.sleep(1.5)  # 300 simulated seconds
-    d = c.dms.database_migrations_sql_mi.get(TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails")
+    d = c.dms.database_migrations_sql_mi.get(
+        TARGET_RG, MI, "SalesDB", expand="MigrationStatusDetails"
+    )
     assert d.properties.migration_status_details.is_full_backup_restored
     assert m.properties.migration_operation_id
 
@@ -150,8 +168,10 @@ def test_realtime_short_operations_answer_quickly():
     sb = Sandbox.realtime(seed=1, speed=1.0)
     c = Clients(sb)  # default polling interval (30 s): the sandbox's wait hints must be used
     m = c.dms.database_migrations_sql_mi.begin_create_or_update(
-        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+        TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")
+    ).result()
     t0 = time.monotonic()
     c.dms.database_migrations_sql_mi.begin_cancel(
-        TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}).result()
+        TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}
+    ).result()
     assert time.monotonic() - t0 < 1.0

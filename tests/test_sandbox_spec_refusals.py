@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from azure.core.exceptions import HttpResponseError
-
 from test_sandbox_support import DMS_RG, MI, SERVER, TARGET_RG, register_dms_provider
 
 
@@ -15,8 +14,9 @@ def _op(m):
 
 def _mi(c, sb, name="SalesDB"):
     ops = c.dms.database_migrations_sql_mi
-    return ops, ops.begin_create_or_update(TARGET_RG, MI, name,
-                                           c.blob_body("SqlMi", MI, "SalesDB")).result()
+    return ops, ops.begin_create_or_update(
+        TARGET_RG, MI, name, c.blob_body("SqlMi", MI, "SalesDB")
+    ).result()
 
 
 def _refused(call) -> HttpResponseError:
@@ -28,7 +28,9 @@ def _refused(call) -> HttpResponseError:
 def test_delete_of_a_running_migration_is_refused(sb, c):
     ops, m = _mi(c, sb)
     err = _refused(lambda: ops.begin_delete(TARGET_RG, MI, "SalesDB").result())
-    assert err.status_code == 400 and err.error.code == "DeleteMigrationNotAllowedMigrationInProgress"
+    assert (
+        err.status_code == 400 and err.error.code == "DeleteMigrationNotAllowedMigrationInProgress"
+    )
     assert ops.get(TARGET_RG, MI, "SalesDB").properties.migration_status == "InProgress"
 
 
@@ -52,6 +54,7 @@ def test_force_delete_cancels_then_deletes(sb, c):
     ops, _ = _mi(c, sb)
     ops.begin_delete(TARGET_RG, MI, "SalesDB", force=True).result()
     from azure.core.exceptions import ResourceNotFoundError
+
     with pytest.raises(ResourceNotFoundError):
         ops.get(TARGET_RG, MI, "SalesDB")
 
@@ -95,8 +98,9 @@ def test_retry_only_in_wait_for_retry(sb, c):
 
 def test_percent_encoded_names_are_decoded(sb, c):
     ops = c.dms.database_migrations_sql_mi
-    made = ops.begin_create_or_update(TARGET_RG, MI, "Sales Archive",
-                                      c.blob_body("SqlMi", MI, "SalesDB")).result()
+    made = ops.begin_create_or_update(
+        TARGET_RG, MI, "Sales Archive", c.blob_body("SqlMi", MI, "SalesDB")
+    ).result()
     assert made.name == "Sales Archive"
     put = next(r for r in sb.requests if r.method == "PUT")
     assert "Sales%20Archive" in put.url and put.path.endswith("/databaseMigrations/Sales Archive")
@@ -109,8 +113,9 @@ def test_a_dms_create_deleted_before_it_finishes_ends_its_poller(sb, c):
     (a thread) stops instead of polling for ever."""
     register_dms_provider(sb, c)
     ops = c.dms.sql_migration_services
-    poller = ops.begin_create_or_update(DMS_RG, "dms-short", {"location": "westeurope"},
-                                        polling_interval=0)
+    poller = ops.begin_create_or_update(
+        DMS_RG, "dms-short", {"location": "westeurope"}, polling_interval=0
+    )
     ops.begin_delete(DMS_RG, "dms-short", polling_interval=0).result()
     with pytest.raises(HttpResponseError):
         poller.result(timeout=30)

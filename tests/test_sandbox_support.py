@@ -29,8 +29,12 @@ class Clients:
         # as in the app: a 409 MissingSubscriptionRegistration is not auto-registered (that polls
         # every 10 s of real time, for ever on a manual clock) but raised as the app's AzureError;
         # and reads are retried, changes never resent
-        kw = {"transport": sb.transport, "per_retry_policies": [RefuseAutoRegistration()],
-              "retry_policy": ReadOnlyRetryPolicy(), **kw}
+        kw = {
+            "transport": sb.transport,
+            "per_retry_policies": [RefuseAutoRegistration()],
+            "retry_policy": ReadOnlyRetryPolicy(),
+            **kw,
+        }
         self.sb = sb
         self.subs = SubscriptionClient(cred, **kw)
         self.resources = ResourceManagementClient(cred, sub, **kw)
@@ -44,33 +48,62 @@ class Clients:
         return self.sb.subscription_id
 
     def target_id(self, kind: str, name: str) -> str:
-        ns = {"SqlMi": "Microsoft.Sql/managedInstances", "SqlVm": "Microsoft.SqlVirtualMachine/sqlVirtualMachines",
-              "SqlDb": "Microsoft.Sql/servers"}[kind]
+        ns = {
+            "SqlMi": "Microsoft.Sql/managedInstances",
+            "SqlVm": "Microsoft.SqlVirtualMachine/sqlVirtualMachines",
+            "SqlDb": "Microsoft.Sql/servers",
+        }[kind]
         return f"/subscriptions/{self.sub}/resourceGroups/{TARGET_RG}/providers/{ns}/{name}"
 
     def service_id(self, name: str = SERVICE) -> str:
-        return (f"/subscriptions/{self.sub}/resourceGroups/{DMS_RG}/providers/"
-                f"Microsoft.DataMigration/sqlMigrationServices/{name}")
+        return (
+            f"/subscriptions/{self.sub}/resourceGroups/{DMS_RG}/providers/"
+            f"Microsoft.DataMigration/sqlMigrationServices/{name}"
+        )
 
     def account(self):
-        return next(a for a in self.storage.storage_accounts.list() if a.name.startswith("stcontosomig"))
+        return next(
+            a for a in self.storage.storage_accounts.list() if a.name.startswith("stcontosomig")
+        )
 
     def account_key(self) -> str:
         acct = self.account()
         return self.storage.storage_accounts.list_keys(DMS_RG, acct.name).keys_property[0].value
 
-    def blob_body(self, kind: str, target: str, source_db: str, *, online: bool = True,
-                  last_backup: str = "", folder: str | None = None) -> dict:
+    def blob_body(
+        self,
+        kind: str,
+        target: str,
+        source_db: str,
+        *,
+        online: bool = True,
+        last_backup: str = "",
+        folder: str | None = None,
+    ) -> dict:
         acct = self.account()
         props = {
-            "kind": kind, "scope": self.target_id(kind, target), "migrationService": self.service_id(),
+            "kind": kind,
+            "scope": self.target_id(kind, target),
+            "migrationService": self.service_id(),
             "sourceDatabaseName": source_db,
-            "sourceSqlConnection": {"dataSource": self.sb.source_address, "authentication": "SqlAuthentication",
-                                    "userName": "migrator", "password": "Secret#1", "encryptConnection": True,
-                                    "trustServerCertificate": True},
-            "backupConfiguration": {"sourceLocation": {"azureBlob": {
-                "storageAccountResourceId": acct.id, "accountKey": self.account_key(), "authType": "AccountKey",
-                "blobContainerName": f"{CONTAINER}/{folder or source_db}"}}},
+            "sourceSqlConnection": {
+                "dataSource": self.sb.source_address,
+                "authentication": "SqlAuthentication",
+                "userName": "migrator",
+                "password": "Secret#1",
+                "encryptConnection": True,
+                "trustServerCertificate": True,
+            },
+            "backupConfiguration": {
+                "sourceLocation": {
+                    "azureBlob": {
+                        "storageAccountResourceId": acct.id,
+                        "accountKey": self.account_key(),
+                        "authType": "AccountKey",
+                        "blobContainerName": f"{CONTAINER}/{folder or source_db}",
+                    }
+                }
+            },
         }
         if not online:
             props["offlineConfiguration"] = {"offline": True, "lastBackupName": last_backup}
@@ -78,14 +111,26 @@ class Clients:
 
     def sqldb_body(self, source_db: str, tables: list[str] | None = None) -> dict:
         props = {
-            "kind": "SqlDb", "scope": self.target_id("SqlDb", SERVER), "migrationService": self.service_id(),
+            "kind": "SqlDb",
+            "scope": self.target_id("SqlDb", SERVER),
+            "migrationService": self.service_id(),
             "sourceDatabaseName": source_db,
-            "sourceSqlConnection": {"dataSource": self.sb.source_address, "authentication": "SqlAuthentication",
-                                    "userName": "migrator", "password": "Secret#1", "encryptConnection": True,
-                                    "trustServerCertificate": True},
-            "targetSqlConnection": {"dataSource": f"{SERVER}.database.windows.net", "authentication": "SqlAuthentication",
-                                    "userName": "sqladmin", "password": "Secret#2", "encryptConnection": True,
-                                    "trustServerCertificate": False},
+            "sourceSqlConnection": {
+                "dataSource": self.sb.source_address,
+                "authentication": "SqlAuthentication",
+                "userName": "migrator",
+                "password": "Secret#1",
+                "encryptConnection": True,
+                "trustServerCertificate": True,
+            },
+            "targetSqlConnection": {
+                "dataSource": f"{SERVER}.database.windows.net",
+                "authentication": "SqlAuthentication",
+                "userName": "sqladmin",
+                "password": "Secret#2",
+                "encryptConnection": True,
+                "trustServerCertificate": False,
+            },
         }
         if tables:
             props["tableList"] = tables
@@ -95,7 +140,7 @@ class Clients:
         return self.sql.managed_instances.get(TARGET_RG, MI).fully_qualified_domain_name
 
 
-def register_dms_provider(sb: Sandbox, c: "Clients") -> None:
+def register_dms_provider(sb: Sandbox, c: Clients) -> None:
     """Step 1 of the wizard: register Microsoft.DataMigration and wait until it is Registered."""
     c.resources.providers.register("Microsoft.DataMigration")
     sb.advance(31)

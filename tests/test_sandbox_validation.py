@@ -7,14 +7,25 @@ import json
 
 import pytest
 from azure.core.exceptions import HttpResponseError, ResourceExistsError, ResourceNotFoundError
+from test_sandbox_support import (
+    DMS_RG,
+    MI,
+    MI_NOT_READY,
+    SERVER,
+    SERVICE,
+    TARGET_RG,
+    VM,
+    VM_LIGHTWEIGHT,
+    Clients,
+)
 
 from tui.sandbox import Sandbox
 
-from test_sandbox_support import DMS_RG, MI, MI_NOT_READY, SERVER, SERVICE, TARGET_RG, VM, VM_LIGHTWEIGHT, Clients
-
 
 def _put_mi(c, body, name="SalesDB", target=MI):
-    return c.dms.database_migrations_sql_mi.begin_create_or_update(TARGET_RG, target, name, body).result()
+    return c.dms.database_migrations_sql_mi.begin_create_or_update(
+        TARGET_RG, target, name, body
+    ).result()
 
 
 @pytest.mark.parametrize("field", ["scope", "sourceDatabaseName", "migrationService"])
@@ -29,28 +40,59 @@ def test_missing_required_field_named(c, field):
 
 
 def test_missing_source_connection_for_share(c):
-    body = {"properties": {
-        "kind": "SqlMi", "scope": c.target_id("SqlMi", MI), "migrationService": c.service_id(),
-        "sourceDatabaseName": "SalesDB",
-        "backupConfiguration": {
-            "sourceLocation": {"fileShare": {"path": "\\\\sqlprod01\\SQLBackups", "username": "u", "password": "p"}},
-            "targetLocation": {"storageAccountResourceId": c.account().id, "accountKey": c.account_key()}}}}
+    body = {
+        "properties": {
+            "kind": "SqlMi",
+            "scope": c.target_id("SqlMi", MI),
+            "migrationService": c.service_id(),
+            "sourceDatabaseName": "SalesDB",
+            "backupConfiguration": {
+                "sourceLocation": {
+                    "fileShare": {
+                        "path": "\\\\sqlprod01\\SQLBackups",
+                        "username": "u",
+                        "password": "p",
+                    }
+                },
+                "targetLocation": {
+                    "storageAccountResourceId": c.account().id,
+                    "accountKey": c.account_key(),
+                },
+            },
+        }
+    }
     with pytest.raises(HttpResponseError) as err:
         _put_mi(c, body)
-    assert err.value.status_code == 400 and err.value.error.target == "properties.sourceSqlConnection"
+    assert (
+        err.value.status_code == 400 and err.value.error.target == "properties.sourceSqlConnection"
+    )
 
 
 def test_kind_mismatch(c):
     body = c.blob_body("SqlMi", MI, "SalesDB")
     body["properties"]["kind"] = "SqlVm"
     with pytest.raises(HttpResponseError) as err:
-        c.dms.database_migrations_sql_mi.begin_create_or_update(TARGET_RG, MI, "SalesDB", {
-            "properties": {**body["properties"], "kind": "SqlMi", "scope": c.target_id("SqlVm", VM)}}).result()
+        c.dms.database_migrations_sql_mi.begin_create_or_update(
+            TARGET_RG,
+            MI,
+            "SalesDB",
+            {
+                "properties": {
+                    **body["properties"],
+                    "kind": "SqlMi",
+                    "scope": c.target_id("SqlVm", VM),
+                }
+            },
+        ).result()
     assert err.value.status_code == 400 and err.value.error.target == "properties.scope"
     # the SDK's model sets kind from the operation, so a mismatching kind is sent as raw JSON
-    payload = io.BytesIO(json.dumps({"properties": {**body["properties"], "kind": "SqlDb"}}).encode())
+    payload = io.BytesIO(
+        json.dumps({"properties": {**body["properties"], "kind": "SqlDb"}}).encode()
+    )
     with pytest.raises(HttpResponseError) as err:
-        c.dms.database_migrations_sql_mi.begin_create_or_update(TARGET_RG, MI, "SalesDB", payload).result()
+        c.dms.database_migrations_sql_mi.begin_create_or_update(
+            TARGET_RG, MI, "SalesDB", payload
+        ).result()
     assert err.value.status_code == 400 and err.value.error.target == "properties.kind"
 
 
@@ -80,29 +122,36 @@ def test_not_ready_targets_refused(c):
     assert err.value.status_code == 409
     with pytest.raises(HttpResponseError) as err:
         c.dms.database_migrations_sql_vm.begin_create_or_update(
-            TARGET_RG, VM_LIGHTWEIGHT, "SalesDB", c.blob_body("SqlVm", VM_LIGHTWEIGHT, "SalesDB")).result()
+            TARGET_RG, VM_LIGHTWEIGHT, "SalesDB", c.blob_body("SqlVm", VM_LIGHTWEIGHT, "SalesDB")
+        ).result()
     assert err.value.status_code == 400 and "Full" in err.value.error.message
 
 
 def test_sqldb_needs_existing_target_database(c):
     with pytest.raises(HttpResponseError) as err:
         c.dms.database_migrations_sql_db.begin_create_or_update(
-            TARGET_RG, SERVER, "SSISDB", c.sqldb_body("SSISDB")).result()
+            TARGET_RG, SERVER, "SSISDB", c.sqldb_body("SSISDB")
+        ).result()
     assert err.value.status_code == 400 and err.value.error.target == "targetDbName"
     with pytest.raises(HttpResponseError) as err:
         c.dms.database_migrations_sql_db.begin_create_or_update(
-            TARGET_RG, SERVER, "SalesDB", c.sqldb_body("SalesDB", ["[dbo].[NoSuchTable]"])).result()
+            TARGET_RG, SERVER, "SalesDB", c.sqldb_body("SalesDB", ["[dbo].[NoSuchTable]"])
+        ).result()
     assert err.value.error.target == "properties.tableList"
 
 
 def test_wrong_account_key_and_missing_container(c):
     body = c.blob_body("SqlMi", MI, "SalesDB")
-    body["properties"]["backupConfiguration"]["sourceLocation"]["azureBlob"]["accountKey"] = "bm90IHRoZSBrZXk="
+    body["properties"]["backupConfiguration"]["sourceLocation"]["azureBlob"]["accountKey"] = (
+        "bm90IHRoZSBrZXk="
+    )
     with pytest.raises(HttpResponseError) as err:
         _put_mi(c, body)
     assert err.value.error.target.endswith("azureBlob.accountKey")
     body = c.blob_body("SqlMi", MI, "SalesDB")
-    body["properties"]["backupConfiguration"]["sourceLocation"]["azureBlob"]["blobContainerName"] = "nothere"
+    body["properties"]["backupConfiguration"]["sourceLocation"]["azureBlob"][
+        "blobContainerName"
+    ] = "nothere"
     with pytest.raises(HttpResponseError) as err:
         _put_mi(c, body)
     assert err.value.error.target.endswith("blobContainerName")
@@ -125,10 +174,14 @@ def test_secrets_never_echoed(sb, c):
 
 def test_cutover_rules(sb, c):
     ops = c.dms.database_migrations_sql_mi
-    m = _put_mi(c, c.blob_body("SqlMi", MI, "SalesDB", online=False, last_backup="SalesDB_log_003.trn"))
+    m = _put_mi(
+        c, c.blob_body("SqlMi", MI, "SalesDB", online=False, last_backup="SalesDB_log_003.trn")
+    )
     sb.advance(10)
     with pytest.raises(HttpResponseError) as err:
-        ops.begin_cutover(TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}).result()
+        ops.begin_cutover(
+            TARGET_RG, MI, "SalesDB", {"migrationOperationId": m.properties.migration_operation_id}
+        ).result()
     assert err.value.error.code == "MigrationNotReadyForCutoverError"
 
 
@@ -136,16 +189,25 @@ def test_dms_api_version_enforced_and_unknown_routes(sb, c):
     from azure.core.rest import HttpRequest
     from azure.mgmt.datamigration import DataMigrationManagementClient
 
-    old = DataMigrationManagementClient(sb.credential, sb.subscription_id, transport=sb.transport,
-                                        api_version="2018-07-15-preview")
+    old = DataMigrationManagementClient(
+        sb.credential, sb.subscription_id, transport=sb.transport, api_version="2018-07-15-preview"
+    )
     with pytest.raises(HttpResponseError) as err:
         old.sql_migration_services.get(DMS_RG, SERVICE)
     assert err.value.error.code == "NoRegisteredProviderFound"
-    resp = c.resources._client.send_request(HttpRequest(
-        "GET", f"https://management.azure.com/subscriptions/{sb.subscription_id}/resourceGroups/{DMS_RG}/providers/Microsoft.DataMigration/"
-               "widgets/x?api-version=2025-06-30"))
+    resp = c.resources._client.send_request(
+        HttpRequest(
+            "GET",
+            f"https://management.azure.com/subscriptions/{sb.subscription_id}/resourceGroups/{DMS_RG}/providers/Microsoft.DataMigration/"
+            "widgets/x?api-version=2025-06-30",
+        )
+    )
     assert resp.status_code == 404 and resp.json()["error"]["code"] == "InvalidResourceType"
-    resp = c.resources._client.send_request(HttpRequest("GET", f"https://management.azure.com/subscriptions/{sb.subscription_id}/resourcegroups"))
+    resp = c.resources._client.send_request(
+        HttpRequest(
+            "GET", f"https://management.azure.com/subscriptions/{sb.subscription_id}/resourcegroups"
+        )
+    )
     assert resp.status_code == 400 and resp.json()["error"]["code"] == "MissingApiVersionParameter"
 
 
@@ -159,7 +221,10 @@ def test_resource_manager_basics(sb, c):
     p = c.resources.providers.get("Microsoft.DataMigration")
     assert p.registration_state == "NotRegistered"
     assert c.resources.providers.get("Microsoft.Sql").registration_state == "Registered"
-    assert c.resources.providers.register("Microsoft.DataMigration").registration_state == "Registering"
+    assert (
+        c.resources.providers.register("Microsoft.DataMigration").registration_state
+        == "Registering"
+    )
     sb.advance(10)
     assert c.resources.providers.get("Microsoft.DataMigration").registration_state == "Registering"
     sb.advance(25)
@@ -171,7 +236,9 @@ def test_targets_and_storage_discoverable(sb, c):
     assert mis[MI].state == "Ready" and mis[MI_NOT_READY].state != "Ready"
     assert mis[MI].fully_qualified_domain_name.endswith(".database.windows.net")
     assert [m.name for m in c.sql.managed_instances.list_by_resource_group(TARGET_RG)] == list(mis)
-    assert [d.name for d in c.sql.managed_databases.list_by_instance(TARGET_RG, MI)] == ["ReportingArchive"]
+    assert [d.name for d in c.sql.managed_databases.list_by_instance(TARGET_RG, MI)] == [
+        "ReportingArchive"
+    ]
     assert "SalesDB" in [d.name for d in c.sql.databases.list_by_server(TARGET_RG, SERVER)]
     vms = {v.name: v.sql_management for v in c.vm.sql_virtual_machines.list()}
     assert vms == {VM: "Full", VM_LIGHTWEIGHT: "LightWeight"}
@@ -183,8 +250,9 @@ def test_targets_and_storage_discoverable(sb, c):
 def test_seed_is_deterministic():
     a, b = Sandbox(seed=3), Sandbox(seed=3)
     assert a.subscription_id == b.subscription_id
-    assert [d.name for d in a.sql_server(a.source_address).databases()] == \
-        [d.name for d in b.sql_server(b.source_address).databases()]
+    assert [d.name for d in a.sql_server(a.source_address).databases()] == [
+        d.name for d in b.sql_server(b.source_address).databases()
+    ]
     assert Sandbox(seed=4).subscription_id != a.subscription_id
 
 
@@ -193,7 +261,8 @@ def test_ids_and_keys_repeat_for_the_same_seed():
         sb = Sandbox(seed=5)
         c = Clients(sb)
         m = c.dms.database_migrations_sql_mi.begin_create_or_update(
-            TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")).result()
+            TARGET_RG, MI, "SalesDB", c.blob_body("SqlMi", MI, "SalesDB")
+        ).result()
         keys = c.dms.sql_migration_services.list_auth_keys(DMS_RG, SERVICE)
         return m.properties.migration_operation_id, keys.auth_key1, keys.auth_key2
 

@@ -12,9 +12,9 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_source_fakes import FakeError, FakeOdbc, FakeSqlServer  # noqa: E402
+
 from tui.errors import DmsTuiError  # noqa: E402
-from tui.source import SourceError, SourceErrorKind, SqlServerSource  # noqa: E402
-from tui.source import connect, drivers  # noqa: E402
+from tui.source import SourceError, SourceErrorKind, SqlServerSource, connect, drivers  # noqa: E402  # noqa: E402
 from tui.source.connect import ConnectionSettings, connection_string  # noqa: E402
 from tui.source.errors import from_odbc_error  # noqa: E402
 
@@ -53,7 +53,9 @@ def test_pyodbc_import_failing_shows_install_guidance(monkeypatch):
 
     def failing_import(name, *args, **kw):
         if name == "pyodbc":
-            raise ImportError("libodbc.so.2: cannot open shared object file: No such file or directory")
+            raise ImportError(
+                "libodbc.so.2: cannot open shared object file: No such file or directory"
+            )
         return real_import(name, *args, **kw)
 
     monkeypatch.delitem(sys.modules, "pyodbc", raising=False)
@@ -81,9 +83,11 @@ def test_missing_pyodbc_package_says_pip_install(monkeypatch):
 def test_importing_the_package_does_not_import_pyodbc():
     import subprocess
 
-    code = ("import sys, tui.source; from tui.source import SqlServerSource; "
-            "SqlServerSource('h', user='u', password='p'); "
-            "sys.exit(1 if 'pyodbc' in sys.modules else 0)")
+    code = (
+        "import sys, tui.source; from tui.source import SqlServerSource; "
+        "SqlServerSource('h', user='u', password='p'); "
+        "sys.exit(1 if 'pyodbc' in sys.modules else 0)"
+    )
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
@@ -93,14 +97,17 @@ def test_importing_the_package_does_not_import_pyodbc():
 def test_connection_string_defaults_encrypt_and_does_not_trust_certificates():
     s = ConnectionSettings("sqlprod01.contoso.local", 1433, user="sa", password="pw")
     text = connection_string(s, MS18)
-    assert text.startswith("Driver={ODBC Driver 18 for SQL Server};Server=tcp:sqlprod01.contoso.local,1433;")
+    assert text.startswith(
+        "Driver={ODBC Driver 18 for SQL Server};Server=tcp:sqlprod01.contoso.local,1433;"
+    )
     assert "Encrypt=yes;" in text and "TrustServerCertificate=no;" in text
     assert "APP=dms-tui;" in text
 
 
 def test_trust_server_certificate_only_when_asked():
-    s = ConnectionSettings("h", 1433, user="sa", password="pw", trust_server_certificate=True,
-                           encrypt=False)
+    s = ConnectionSettings(
+        "h", 1433, user="sa", password="pw", trust_server_certificate=True, encrypt=False
+    )
     text = connection_string(s, MS17)
     assert "TrustServerCertificate=yes;" in text and "Encrypt=no;" in text
 
@@ -149,8 +156,9 @@ def test_entra_token_goes_in_pre_connect_attribute_1256():
             Credential.scopes = scopes
             return type("T", (), {"token": "eyJ0"})()
 
-    src = SqlServerSource("mi.abc.database.windows.net", authentication="entra",
-                          credential=Credential(), _pyodbc=odbc)
+    src = SqlServerSource(
+        "mi.abc.database.windows.net", authentication="entra", credential=Credential(), _pyodbc=odbc
+    )
     src.server_info()
     call = odbc.connect_calls[0]
     raw = "eyJ0".encode("utf-16-le")
@@ -160,8 +168,9 @@ def test_entra_token_goes_in_pre_connect_attribute_1256():
 
 
 def test_entra_needs_microsofts_driver():
-    src = SqlServerSource("h", authentication="entra", credential=object(),
-                          _pyodbc=FakeOdbc(drivers=("FreeTDS",)))
+    src = SqlServerSource(
+        "h", authentication="entra", credential=object(), _pyodbc=FakeOdbc(drivers=("FreeTDS",))
+    )
     with pytest.raises(SourceError) as info:
         src.server_info()
     assert info.value.kind is SourceErrorKind.DRIVER_MISSING
@@ -169,8 +178,9 @@ def test_entra_needs_microsofts_driver():
 
 def test_connect_sets_login_timeout_autocommit_and_query_timeout():
     odbc = FakeOdbc(FakeSqlServer())
-    src = SqlServerSource("h", 1433, user="sa", password="pw", login_timeout=7,
-                          query_timeout=33, _pyodbc=odbc)
+    src = SqlServerSource(
+        "h", 1433, user="sa", password="pw", login_timeout=7, query_timeout=33, _pyodbc=odbc
+    )
     src.server_info()
     assert odbc.connect_calls[0]["timeout"] == 7
     assert odbc.connect_calls[0]["autocommit"] is True
@@ -186,7 +196,8 @@ def test_password_never_in_repr():
 def test_connection_string_parser_for_the_integration_variable():
     src = SqlServerSource.from_connection_string(
         "Driver={ODBC Driver 18 for SQL Server};Server=tcp:db.local,14333;UID=sa;"
-        "PWD={a;b}}c};TrustServerCertificate=yes;Encrypt=yes;Database=Sales")
+        "PWD={a;b}}c};TrustServerCertificate=yes;Encrypt=yes;Database=Sales"
+    )
     s = src.settings
     assert (s.server, s.port, s.user, s.password) == ("db.local", 14333, "sa", "a;b}c")
     assert s.trust_server_certificate and s.encrypt and s.database == "Sales"
@@ -194,9 +205,15 @@ def test_connection_string_parser_for_the_integration_variable():
     assert win.settings.authentication == "windows" and win.address == "h\\inst"
 
 
-@pytest.mark.parametrize("text", ["Server=tcp:db.local,²;UID=sa", "Server=db.local;Port=①;UID=sa",
-                                  "Server=db.local;Port=١٤٣٣;UID=sa",
-                                  "Server=db.local;UID=sa;Connect Timeout=⑤"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Server=tcp:db.local,²;UID=sa",
+        "Server=db.local;Port=①;UID=sa",
+        "Server=db.local;Port=١٤٣٣;UID=sa",
+        "Server=db.local;UID=sa;Connect Timeout=⑤",
+    ],
+)
 def test_connection_string_numbers_take_the_ascii_digits_only(text):
     with pytest.raises(SourceError) as info:
         SqlServerSource.from_connection_string(text)
@@ -214,23 +231,59 @@ def _settings(**kw):
 
 
 def _err(state, text, native, call="SQLDriverConnect"):
-    return FakeError(state, f"[{state}] [Microsoft][ODBC Driver 18 for SQL Server]{text} ({native}) ({call})")
+    return FakeError(
+        state, f"[{state}] [Microsoft][ODBC Driver 18 for SQL Server]{text} ({native}) ({call})"
+    )
 
 
-@pytest.mark.parametrize("state,text,native,kind,words", [
-    ("08001", "TCP Provider: Error code 0x2749", 10057, SourceErrorKind.UNREACHABLE,
-     "Cannot reach SQL Server at sqlprod01,1433"),
-    ("HYT00", "Login timeout expired", 0, SourceErrorKind.UNREACHABLE,
-     "Cannot reach SQL Server at sqlprod01,1433 within 15 seconds"),
-    ("28000", "[SQL Server]Login failed for user 'sa'.", 18456, SourceErrorKind.LOGIN_FAILED,
-     "refused the login for sa"),
-    ("08001", "SSL Provider: [error:0A000086:SSL routines::certificate verify failed:self-signed "
-              "certificate]", -1, SourceErrorKind.CERTIFICATE, "certificate of sqlprod01,1433"),
-    ("42000", "[SQL Server]Cannot open database \"Sales\" requested by the login. The login "
-              "failed.", 4060, SourceErrorKind.DATABASE_UNAVAILABLE, "cannot be opened"),
-    ("IM002", "[unixODBC][Driver Manager]Data source name not found and no default driver "
-              "specified", 0, SourceErrorKind.DRIVER_MISSING, "driver could not be loaded"),
-])
+@pytest.mark.parametrize(
+    "state,text,native,kind,words",
+    [
+        (
+            "08001",
+            "TCP Provider: Error code 0x2749",
+            10057,
+            SourceErrorKind.UNREACHABLE,
+            "Cannot reach SQL Server at sqlprod01,1433",
+        ),
+        (
+            "HYT00",
+            "Login timeout expired",
+            0,
+            SourceErrorKind.UNREACHABLE,
+            "Cannot reach SQL Server at sqlprod01,1433 within 15 seconds",
+        ),
+        (
+            "28000",
+            "[SQL Server]Login failed for user 'sa'.",
+            18456,
+            SourceErrorKind.LOGIN_FAILED,
+            "refused the login for sa",
+        ),
+        (
+            "08001",
+            "SSL Provider: [error:0A000086:SSL routines::certificate verify failed:self-signed "
+            "certificate]",
+            -1,
+            SourceErrorKind.CERTIFICATE,
+            "certificate of sqlprod01,1433",
+        ),
+        (
+            "42000",
+            '[SQL Server]Cannot open database "Sales" requested by the login. The login failed.',
+            4060,
+            SourceErrorKind.DATABASE_UNAVAILABLE,
+            "cannot be opened",
+        ),
+        (
+            "IM002",
+            "[unixODBC][Driver Manager]Data source name not found and no default driver specified",
+            0,
+            SourceErrorKind.DRIVER_MISSING,
+            "driver could not be loaded",
+        ),
+    ],
+)
 def test_connect_errors_map_to_plain_messages_with_codes(state, text, native, kind, words):
     err = from_odbc_error(_err(state, text, native), settings=_settings(), connecting=True)
     assert err.kind is kind and words in err.message
@@ -242,26 +295,39 @@ def test_connect_errors_map_to_plain_messages_with_codes(state, text, native, ki
 
 
 def test_errors_while_running_statements():
-    timeout = from_odbc_error(_err("HYT00", "Query timeout expired", 0, "SQLExecDirectW"),
-                              settings=_settings(), action="listing the databases")
+    timeout = from_odbc_error(
+        _err("HYT00", "Query timeout expired", 0, "SQLExecDirectW"),
+        settings=_settings(),
+        action="listing the databases",
+    )
     assert timeout.kind is SourceErrorKind.TIMEOUT and "listing the databases" in timeout.message
-    denied = from_odbc_error(_err("42000", "[SQL Server]VIEW SERVER STATE permission was denied "
-                                           "on object 'server', database 'master'.", 300),
-                             settings=_settings())
+    denied = from_odbc_error(
+        _err(
+            "42000",
+            "[SQL Server]VIEW SERVER STATE permission was denied "
+            "on object 'server', database 'master'.",
+            300,
+        ),
+        settings=_settings(),
+    )
     assert denied.kind is SourceErrorKind.PERMISSION and denied.native_code == 300
     lost = from_odbc_error(_err("08S01", "Communication link failure", 10054), settings=_settings())
     assert lost.kind is SourceErrorKind.UNREACHABLE and "lost" in lost.message
 
 
 def test_password_echoed_by_a_driver_is_redacted():
-    err = from_odbc_error(FakeError("HY000", f"[HY000] bad attribute PWD={{{SECRET}}} (0)"),
-                          settings=_settings())
+    err = from_odbc_error(
+        FakeError("HY000", f"[HY000] bad attribute PWD={{{SECRET}}} (0)"), settings=_settings()
+    )
     assert SECRET not in err.full_text and "***" in err.detail
 
 
 def test_windows_login_failure_hint_talks_about_kerberos():
-    err = from_odbc_error(_err("28000", "Login failed. The login is from an untrusted domain.", 18452),
-                          settings=ConnectionSettings("h", authentication="windows"), connecting=True)
+    err = from_odbc_error(
+        _err("28000", "Login failed. The login is from an untrusted domain.", 18452),
+        settings=ConnectionSettings("h", authentication="windows"),
+        connecting=True,
+    )
     assert err.kind is SourceErrorKind.LOGIN_FAILED and "kinit" in err.hint
 
 

@@ -32,6 +32,7 @@ def stuck(gate: threading.Event, value: object = "late"):
     def fn():
         gate.wait(30)
         return value
+
     return fn
 
 
@@ -59,8 +60,14 @@ def test_the_deadline_ends_the_wait_and_a_late_value_is_cleaned_up(gate):
 
 def test_the_caller_names_what_to_report_on_timeout(gate):
     with pytest.raises(SourceError, match="no answer to the login"):
-        deadline.call(stuck(gate), seconds=0.1, what="x", timed_out=lambda: deadline.TimedOut(
-            "no answer to the login", kind=SourceErrorKind.UNREACHABLE))
+        deadline.call(
+            stuck(gate),
+            seconds=0.1,
+            what="x",
+            timed_out=lambda: deadline.TimedOut(
+                "no answer to the login", kind=SourceErrorKind.UNREACHABLE
+            ),
+        )
 
 
 def test_a_cancel_event_ends_the_wait_even_without_a_deadline(gate):

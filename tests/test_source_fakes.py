@@ -31,10 +31,17 @@ class FakeError(Exception):
     """pyodbc.Error: ``args == (sqlstate, message)``."""
 
 
-def odbc_error(sqlstate: str, text: str, native: int, *, call: str = "SQLExecDirectW",
-               driver: str = "ODBC Driver 18 for SQL Server") -> FakeError:
-    return FakeError(sqlstate, f"[{sqlstate}] [Microsoft][{driver}][SQL Server]{text} "
-                               f"({native}) ({call})")
+def odbc_error(
+    sqlstate: str,
+    text: str,
+    native: int,
+    *,
+    call: str = "SQLExecDirectW",
+    driver: str = "ODBC Driver 18 for SQL Server",
+) -> FakeError:
+    return FakeError(
+        sqlstate, f"[{sqlstate}] [Microsoft][{driver}][SQL Server]{text} ({native}) ({call})"
+    )
 
 
 @dataclass
@@ -52,7 +59,7 @@ class NoResult:
 
 
 class FakeCursor:
-    def __init__(self, conn: "FakeConnection"):
+    def __init__(self, conn: FakeConnection):
         self.conn = conn
         self._results: list[Any] = []
         self._pos = 0
@@ -95,7 +102,7 @@ class FakeCursor:
 
 
 class FakeConnection:
-    def __init__(self, server: "FakeSqlServer", conn_str: str, autocommit: bool, attrs):
+    def __init__(self, server: FakeSqlServer, conn_str: str, autocommit: bool, attrs):
         self.server = server
         self.conn_str = conn_str
         self.autocommit = autocommit
@@ -120,9 +127,12 @@ class FakeOdbc:
 
     Error = FakeError
 
-    def __init__(self, server: "FakeSqlServer | None" = None,
-                 drivers: tuple[str, ...] = ("ODBC Driver 18 for SQL Server",),
-                 connect_error: Exception | None = None):
+    def __init__(
+        self,
+        server: FakeSqlServer | None = None,
+        drivers: tuple[str, ...] = ("ODBC Driver 18 for SQL Server",),
+        connect_error: Exception | None = None,
+    ):
         self.server = server or FakeSqlServer()
         self._drivers = list(drivers)
         self.connect_error = connect_error
@@ -132,10 +142,14 @@ class FakeOdbc:
     def drivers(self):
         return list(self._drivers)
 
-    def connect(self, conn_str: str, autocommit: bool = False, timeout: int = 0,
-                attrs_before=None, **kw):
-        self.connect_calls.append(dict(conn_str=conn_str, autocommit=autocommit,
-                                       timeout=timeout, attrs_before=attrs_before))
+    def connect(
+        self, conn_str: str, autocommit: bool = False, timeout: int = 0, attrs_before=None, **kw
+    ):
+        self.connect_calls.append(
+            dict(
+                conn_str=conn_str, autocommit=autocommit, timeout=timeout, attrs_before=attrs_before
+            )
+        )
         if self.connect_error is not None:
             raise self.connect_error
         conn = FakeConnection(self.server, conn_str, autocommit, attrs_before)
@@ -182,12 +196,34 @@ class FakeSqlServer:
     def _q_server_info(self, sql: str):
         version, level, edition, engine = VERSIONS[self.year]
         platform = "Linux" if self.linux and self.major >= 14 else "Windows"
-        return [Result(
-            [("product_version", str), ("product_level", str), ("edition", str),
-             ("engine_edition", int), ("server_name", str), ("machine_name", str),
-             ("host_platform", str), ("is_sysadmin", int), ("login_name", str)],
-            [(version, level, self.edition or edition, self.engine_edition or engine,
-              "SQLPROD01", "SQLPROD01", platform, 1 if self.is_sysadmin else 0, "dba")])]
+        return [
+            Result(
+                [
+                    ("product_version", str),
+                    ("product_level", str),
+                    ("edition", str),
+                    ("engine_edition", int),
+                    ("server_name", str),
+                    ("machine_name", str),
+                    ("host_platform", str),
+                    ("is_sysadmin", int),
+                    ("login_name", str),
+                ],
+                [
+                    (
+                        version,
+                        level,
+                        self.edition or edition,
+                        self.engine_edition or engine,
+                        "SQLPROD01",
+                        "SQLPROD01",
+                        platform,
+                        1 if self.is_sysadmin else 0,
+                        "dba",
+                    )
+                ],
+            )
+        ]
 
     def _fg_ids(self, db: DatabaseInventory) -> dict[str, tuple[int, str]]:
         ids: dict[str, tuple[int, str]] = {}
@@ -211,16 +247,38 @@ class FakeSqlServer:
         dbs, files, fgs, tabs = [], [], [], []
         for d in sorted(self.databases, key=lambda d: d.name):
             containment = d.containment if self.major >= 11 else "NONE"
-            dbs.append((d.database_id, d.name, d.state, d.recovery_model, d.compatibility_level,
-                        d.is_read_only, d.user_access, d.is_encrypted, containment,
-                        float(d.data_size_mb), float(d.log_size_mb)))
+            dbs.append(
+                (
+                    d.database_id,
+                    d.name,
+                    d.state,
+                    d.recovery_model,
+                    d.compatibility_level,
+                    d.is_read_only,
+                    d.user_access,
+                    d.is_encrypted,
+                    containment,
+                    float(d.data_size_mb),
+                    float(d.log_size_mb),
+                )
+            )
             ids = self._fg_ids(d)
             for i, f in enumerate(d.files, start=1):
-                name = f.filegroup or ("PRIMARY" if f.file_type == "ROWS" else f"{f.logical_name}_fg")
+                name = f.filegroup or (
+                    "PRIMARY" if f.file_type == "ROWS" else f"{f.logical_name}_fg"
+                )
                 space = 0 if f.file_type == "LOG" else ids[name][0]
-                files.append((d.database_id, i, f.logical_name, f.file_type,
-                              f.physical_name or f"D:\\data\\{f.logical_name}", float(f.size_mb),
-                              space))
+                files.append(
+                    (
+                        d.database_id,
+                        i,
+                        f.logical_name,
+                        f.file_type,
+                        f.physical_name or f"D:\\data\\{f.logical_name}",
+                        float(f.size_mb),
+                        space,
+                    )
+                )
             if d.state == "ONLINE" and d.name not in self.unreadable:
                 for name, (space, kind) in ids.items():
                     fgs.append((d.database_id, space, name, kind))
@@ -230,16 +288,43 @@ class FakeSqlServer:
         fgs.sort(key=lambda r: (r[0], r[1]))
         tabs.sort()
         return [
-            Result([("database_id", int), ("name", str), ("state_desc", str),
-                    ("recovery_model_desc", str), ("compatibility_level", int),
-                    ("is_read_only", bool), ("user_access_desc", str), ("is_encrypted", bool),
-                    ("containment_desc", str), ("data_size_mb", float), ("log_size_mb", float)],
-                   dbs),
-            Result([("database_id", int), ("file_id", int), ("logical_name", str),
-                    ("type_desc", str), ("physical_name", str), ("size_mb", float),
-                    ("data_space_id", int)], files),
-            Result([("database_id", int), ("data_space_id", int), ("filegroup_name", str),
-                    ("filegroup_type", str)], fgs),
+            Result(
+                [
+                    ("database_id", int),
+                    ("name", str),
+                    ("state_desc", str),
+                    ("recovery_model_desc", str),
+                    ("compatibility_level", int),
+                    ("is_read_only", bool),
+                    ("user_access_desc", str),
+                    ("is_encrypted", bool),
+                    ("containment_desc", str),
+                    ("data_size_mb", float),
+                    ("log_size_mb", float),
+                ],
+                dbs,
+            ),
+            Result(
+                [
+                    ("database_id", int),
+                    ("file_id", int),
+                    ("logical_name", str),
+                    ("type_desc", str),
+                    ("physical_name", str),
+                    ("size_mb", float),
+                    ("data_space_id", int),
+                ],
+                files,
+            ),
+            Result(
+                [
+                    ("database_id", int),
+                    ("data_space_id", int),
+                    ("filegroup_name", str),
+                    ("filegroup_type", str),
+                ],
+                fgs,
+            ),
             Result([("database_id", int), ("table_count", int), ("filetable_count", int)], tabs),
         ]
 
@@ -263,8 +348,13 @@ class FakeSqlServer:
 
     def _q_row_counts(self, sql: str):
         if self.deny_view_database_state:
-            return [odbc_error("42000", "VIEW DATABASE STATE permission denied in database "
-                                        f"'{self._db_of(sql)}'.", 300)]
+            return [
+                odbc_error(
+                    "42000",
+                    f"VIEW DATABASE STATE permission denied in database '{self._db_of(sql)}'.",
+                    300,
+                )
+            ]
         return self._counts(sql)
 
     def _q_row_counts_metadata(self, sql: str):
@@ -273,8 +363,14 @@ class FakeSqlServer:
     def _counts(self, sql: str):
         db = self._db_of(sql)
         if not any(d.name == db for d in self.databases):
-            return [odbc_error("08004", f"Database '{db}' does not exist. Make sure that the "
-                                        "name is entered correctly.", 911)]
+            return [
+                odbc_error(
+                    "08004",
+                    f"Database '{db}' does not exist. Make sure that the "
+                    "name is entered correctly.",
+                    911,
+                )
+            ]
         rows = sorted((s, t, n) for s, t, n in self.tables.get(db, []))
         return [Result([("schema_name", str), ("table_name", str), ("row_count", int)], rows)]
 
@@ -282,12 +378,16 @@ class FakeSqlServer:
         db = self._db_of(sql)
         inner = sql.split("sp_executesql N'", 1)[1].rsplit("';", 1)[0].replace("''", "'")
         rows = []
-        for m in re.finditer(r"SELECT N'((?:[^']|'')*)' AS schema_name, N'((?:[^']|'')*)' "
-                             r"AS table_name, COUNT_BIG\(\*\) AS row_count FROM \[", inner):
+        for m in re.finditer(
+            r"SELECT N'((?:[^']|'')*)' AS schema_name, N'((?:[^']|'')*)' "
+            r"AS table_name, COUNT_BIG\(\*\) AS row_count FROM \[",
+            inner,
+        ):
             schema, table = m.group(1).replace("''", "'"), m.group(2).replace("''", "'")
             listed = {(s, t): n for s, t, n in self.tables.get(db, [])}
-            rows.append((schema, table, self.exact_rows.get((db, schema, table),
-                                                            listed[(schema, table)])))
+            rows.append(
+                (schema, table, self.exact_rows.get((db, schema, table), listed[(schema, table)]))
+            )
         return [Result([("schema_name", str), ("table_name", str), ("row_count", int)], rows)]
 
     def _backup(self, sql: str, conn: FakeConnection):
@@ -298,13 +398,25 @@ class FakeSqlServer:
 
 
 BACKUP_COLUMNS = [
-    ("backup_set_id", int), ("database_name", str), ("type", str),
-    ("backup_start_date", datetime), ("backup_finish_date", datetime),
-    ("first_lsn", Decimal), ("last_lsn", Decimal), ("checkpoint_lsn", Decimal),
-    ("database_backup_lsn", Decimal), ("differential_base_lsn", Decimal),
-    ("has_backup_checksums", bool), ("is_copy_only", bool), ("backup_size", Decimal),
-    ("compressed_backup_size", Decimal), ("position", int), ("physical_device_name", str),
-    ("device_type", int), ("family_sequence_number", int), ("media_family_count", int),
+    ("backup_set_id", int),
+    ("database_name", str),
+    ("type", str),
+    ("backup_start_date", datetime),
+    ("backup_finish_date", datetime),
+    ("first_lsn", Decimal),
+    ("last_lsn", Decimal),
+    ("checkpoint_lsn", Decimal),
+    ("database_backup_lsn", Decimal),
+    ("differential_base_lsn", Decimal),
+    ("has_backup_checksums", bool),
+    ("is_copy_only", bool),
+    ("backup_size", Decimal),
+    ("compressed_backup_size", Decimal),
+    ("position", int),
+    ("physical_device_name", str),
+    ("device_type", int),
+    ("family_sequence_number", int),
+    ("media_family_count", int),
 ]
 
 _TYPE = {"full": "D", "diff": "I", "log": "L"}
@@ -318,12 +430,25 @@ def _backup_row(set_id: int, db: str, b: BackupRecord, device: str, seq: int, co
     start = b.start or (b.finish - timedelta(minutes=1) if b.finish else None)
     compressed = Decimal(b.size_bytes // 3 if b.compressed else b.size_bytes)
     return (
-        set_id, db, _TYPE[b.backup_type], start, b.finish,
-        _dec(b.first_lsn), _dec(b.last_lsn), _dec(b.checkpoint_lsn or b.first_lsn),
+        set_id,
+        db,
+        _TYPE[b.backup_type],
+        start,
+        b.finish,
+        _dec(b.first_lsn),
+        _dec(b.last_lsn),
+        _dec(b.checkpoint_lsn or b.first_lsn),
         _dec(b.database_backup_lsn) or Decimal(0),
         _dec(b.differential_base_lsn) if b.backup_type == "diff" else None,
-        b.has_checksum, b.is_copy_only, Decimal(b.size_bytes), compressed, b.position,
-        device, 9 if device.startswith("https://") else 2, seq, max(count, b.family_count),
+        b.has_checksum,
+        b.is_copy_only,
+        Decimal(b.size_bytes),
+        compressed,
+        b.position,
+        device,
+        9 if device.startswith("https://") else 2,
+        seq,
+        max(count, b.family_count),
     )
 
 
@@ -334,30 +459,65 @@ T0 = datetime(2026, 11, 20, 22, 0, 0)
 URL = "https://acct.blob.core.windows.net/migrations"
 
 
-def backup(db: str, kind: str, minutes: int, first: int, last: int, *, checksum: bool = True,
-           copy_only: bool = False, device: str | None = None, position: int = 1,
-           stripes: int = 1, diff_base: str = "") -> BackupRecord:
+def backup(
+    db: str,
+    kind: str,
+    minutes: int,
+    first: int,
+    last: int,
+    *,
+    checksum: bool = True,
+    copy_only: bool = False,
+    device: str | None = None,
+    position: int = 1,
+    stripes: int = 1,
+    diff_base: str = "",
+) -> BackupRecord:
     ext = {"full": "bak", "diff": "dif", "log": "trn"}[kind]
     dev = device if device is not None else f"{URL}/{db}/{db}_{kind}_{minutes}.{ext}"
     devices = tuple(f"{dev}.{i}" for i in range(1, stripes + 1)) if stripes > 1 else (dev,)
     return BackupRecord(
-        database=db, backup_type=kind, start=T0 + timedelta(minutes=minutes - 1),
-        finish=T0 + timedelta(minutes=minutes), first_lsn=str(first), last_lsn=str(last),
-        checkpoint_lsn=str(first), database_backup_lsn="0", has_checksum=checksum,
-        is_copy_only=copy_only, device=devices[0], size_bytes=1_000_000, compressed=True,
-        differential_base_lsn=diff_base, position=position, family_count=stripes,
-        devices=devices)
+        database=db,
+        backup_type=kind,
+        start=T0 + timedelta(minutes=minutes - 1),
+        finish=T0 + timedelta(minutes=minutes),
+        first_lsn=str(first),
+        last_lsn=str(last),
+        checkpoint_lsn=str(first),
+        database_backup_lsn="0",
+        has_checksum=checksum,
+        is_copy_only=copy_only,
+        device=devices[0],
+        size_bytes=1_000_000,
+        compressed=True,
+        differential_base_lsn=diff_base,
+        position=position,
+        family_count=stripes,
+        devices=devices,
+    )
 
 
-def db(name: str, database_id: int, *, files: tuple[DatabaseFile, ...] | None = None,
-       history: tuple[BackupRecord, ...] | None = None, **kw) -> DatabaseInventory:
+def db(
+    name: str,
+    database_id: int,
+    *,
+    files: tuple[DatabaseFile, ...] | None = None,
+    history: tuple[BackupRecord, ...] | None = None,
+    **kw,
+) -> DatabaseInventory:
     """A database with a full and a later log backup, one data and one log file, unless told."""
     if files is None:
-        files = (DatabaseFile(name, "ROWS", 1024.0, "PRIMARY", "FG", physical_name=f"D:\\data\\{name}.mdf"),
-                 DatabaseFile(f"{name}_log", "LOG", 256.0, physical_name=f"L:\\log\\{name}_log.ldf"))
+        files = (
+            DatabaseFile(
+                name, "ROWS", 1024.0, "PRIMARY", "FG", physical_name=f"D:\\data\\{name}.mdf"
+            ),
+            DatabaseFile(f"{name}_log", "LOG", 256.0, physical_name=f"L:\\log\\{name}_log.ldf"),
+        )
     if history is None:
-        history = (backup(name, "full", 0, 40_000_000_000_100, 40_000_000_000_900),
-                   backup(name, "log", 15, 40_000_000_000_100, 40_000_000_001_500))
+        history = (
+            backup(name, "full", 0, 40_000_000_000_100, 40_000_000_000_900),
+            backup(name, "log", 15, 40_000_000_000_100, 40_000_000_001_500),
+        )
     full = [b for b in history if b.backup_type == "full"]
     diff = [b for b in history if b.backup_type == "diff"]
     log = [b for b in history if b.backup_type == "log"]
@@ -367,9 +527,15 @@ def db(name: str, database_id: int, *, files: tuple[DatabaseFile, ...] | None = 
     kw.setdefault("log_size_mb", logs)
     kw.setdefault("compatibility_level", 130)
     return DatabaseInventory(
-        name=name, database_id=database_id, files=files,
-        last_full=full[-1] if full else None, last_diff=diff[-1] if diff else None,
-        last_log=log[-1] if log else None, backups=history, **kw)
+        name=name,
+        database_id=database_id,
+        files=files,
+        last_full=full[-1] if full else None,
+        last_diff=diff[-1] if diff else None,
+        last_log=log[-1] if log else None,
+        backups=history,
+        **kw,
+    )
 
 
 def test_fake_answers_with_pyodbc_types():
@@ -379,7 +545,7 @@ def test_fake_answers_with_pyodbc_types():
     cur = conn.cursor().execute("-- dms-tui:backup_history\nSELECT 1")
     names = [c[0] for c in cur.description]
     assert names[:3] == ["backup_set_id", "database_name", "type"]
-    row = dict(zip(names, cur.fetchall()[0]))
+    row = dict(zip(names, cur.fetchall()[0], strict=True))
     assert isinstance(row["first_lsn"], Decimal) and row["differential_base_lsn"] is None
     assert isinstance(row["has_backup_checksums"], bool)
     assert cur.nextset() is False

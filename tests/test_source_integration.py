@@ -24,7 +24,8 @@ CONN = os.environ.get("DMS_TUI_TEST_SQLSERVER", "")
 BACKUP_URL = os.environ.get("DMS_TUI_TEST_BACKUP_URL", "").rstrip("/")
 
 pytestmark = pytest.mark.skipif(
-    not CONN, reason="DMS_TUI_TEST_SQLSERVER is not set: no real SQL Server to test against")
+    not CONN, reason="DMS_TUI_TEST_SQLSERVER is not set: no real SQL Server to test against"
+)
 
 
 @pytest.fixture
@@ -42,12 +43,14 @@ def scratch(source):
     cur = conn.cursor()
     cur.execute(f"CREATE DATABASE [{name}]")
     cur.execute(f"ALTER DATABASE [{name}] SET RECOVERY FULL")
-    cur.execute(f"EXEC [{name}].sys.sp_executesql N'"
-                "CREATE TABLE dbo.Orders (id int PRIMARY KEY); "
-                "CREATE TABLE dbo.[Odd]]Name] (id int); "
-                "INSERT dbo.Orders SELECT TOP (250) ROW_NUMBER() OVER (ORDER BY (SELECT 1)) "
-                "FROM sys.all_objects; "
-                "INSERT dbo.[Odd]]Name] VALUES (1), (2), (3);'")
+    cur.execute(
+        f"EXEC [{name}].sys.sp_executesql N'"
+        "CREATE TABLE dbo.Orders (id int PRIMARY KEY); "
+        "CREATE TABLE dbo.[Odd]]Name] (id int); "
+        "INSERT dbo.Orders SELECT TOP (250) ROW_NUMBER() OVER (ORDER BY (SELECT 1)) "
+        "FROM sys.all_objects; "
+        "INSERT dbo.[Odd]]Name] VALUES (1), (2), (3);'"
+    )
     while cur.nextset():
         pass
     yield name

@@ -10,8 +10,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_source_fakes import (  # noqa: E402
-    URL, FakeOdbc, FakeSqlServer, backup, db, odbc_error,
+    URL,
+    FakeOdbc,
+    FakeSqlServer,
+    backup,
+    db,
+    odbc_error,
 )
+
 from tui.models import DatabaseFile, TargetKind  # noqa: E402
 from tui.source import SourceError, SourceErrorKind, SqlServerSource  # noqa: E402
 
@@ -29,27 +35,54 @@ def awkward_server(year: int) -> FakeSqlServer:
     dbs = [
         db("master", 1, recovery_model="SIMPLE", history=()),
         db("Sales", 5),
-        db("Archive", 6, recovery_model="SIMPLE",
-           history=(backup("Archive", "full", 3, 900, 990, checksum=False),)),
-        db("Docs", 7, files=(
-            DatabaseFile("Docs", "ROWS", 100.0, "PRIMARY", "FG"),
-            DatabaseFile("Docs_fs", "FILESTREAM", 50.0, "DocsFS", "FD"),
-            DatabaseFile("Docs_log", "LOG", 10.0),
-            DatabaseFile("Docs_log2", "LOG", 10.0),
-        ), has_filetable=True, is_encrypted=True),
-        db("Striped", 8, history=(
-            backup("Striped", "full", 1, 500, 600, stripes=4, copy_only=True),
-            backup("Striped", "diff", 5, 700, 800, position=2, diff_base="400"),
-            backup("Striped", "log", 9, 500, 900),
-        )),
+        db(
+            "Archive",
+            6,
+            recovery_model="SIMPLE",
+            history=(backup("Archive", "full", 3, 900, 990, checksum=False),),
+        ),
+        db(
+            "Docs",
+            7,
+            files=(
+                DatabaseFile("Docs", "ROWS", 100.0, "PRIMARY", "FG"),
+                DatabaseFile("Docs_fs", "FILESTREAM", 50.0, "DocsFS", "FD"),
+                DatabaseFile("Docs_log", "LOG", 10.0),
+                DatabaseFile("Docs_log2", "LOG", 10.0),
+            ),
+            has_filetable=True,
+            is_encrypted=True,
+        ),
+        db(
+            "Striped",
+            8,
+            history=(
+                backup("Striped", "full", 1, 500, 600, stripes=4, copy_only=True),
+                backup("Striped", "diff", 5, 700, 800, position=2, diff_base="400"),
+                backup("Striped", "log", 9, 500, 900),
+            ),
+        ),
     ]
     if year >= 2016:
-        dbs.append(db("Trading", 9, files=(
-            DatabaseFile("Trading", "ROWS", 100.0, "PRIMARY", "FG"),
-            DatabaseFile("Trading_mod", "FILESTREAM", 0.0, "Trading_mod_fg", "FX",
-                         is_memory_optimized=True),
-            DatabaseFile("Trading_log", "LOG", 10.0),
-        ), containment="PARTIAL"))
+        dbs.append(
+            db(
+                "Trading",
+                9,
+                files=(
+                    DatabaseFile("Trading", "ROWS", 100.0, "PRIMARY", "FG"),
+                    DatabaseFile(
+                        "Trading_mod",
+                        "FILESTREAM",
+                        0.0,
+                        "Trading_mod_fg",
+                        "FX",
+                        is_memory_optimized=True,
+                    ),
+                    DatabaseFile("Trading_log", "LOG", 10.0),
+                ),
+                containment="PARTIAL",
+            )
+        )
     return FakeSqlServer(year=year, databases=dbs)
 
 
@@ -104,8 +137,9 @@ def test_databases_take_two_round_trips_and_read_every_fact(year):
 
 
 def test_sql_server_2008_has_no_containment_or_filetable_columns():
-    server = FakeSqlServer(year=2008, databases=[db("Old", 5, containment="PARTIAL",
-                                                    has_filetable=True)])
+    server = FakeSqlServer(
+        year=2008, databases=[db("Old", 5, containment="PARTIAL", has_filetable=True)]
+    )
     src, _ = source_for(server)
     (old,) = src.databases()
     assert old.containment == "NONE" and old.has_filetable is False
@@ -135,7 +169,9 @@ def test_assess_through_the_source_covers_the_awkward_databases(year):
     assert "recovery-model" not in ids("Archive", online=False)
     assert "backup-checksum" in ids("Archive")
     assert {"filestream", "multiple-log-files", "tde"} <= ids("Docs")
-    assert ids("Docs", TargetKind.SQL_VM) >= {"tde"} and "filestream" not in ids("Docs", TargetKind.SQL_VM)
+    assert ids("Docs", TargetKind.SQL_VM) >= {"tde"} and "filestream" not in ids(
+        "Docs", TargetKind.SQL_VM
+    )
     assert {"backup-striped", "copy-only-full", "backup-appended"} <= ids("Striped")
     assert ids("Sales") == set()
     if year >= 2016:
@@ -143,21 +179,27 @@ def test_assess_through_the_source_covers_the_awkward_databases(year):
 
 
 def test_row_counts_one_query_from_partition_stats():
-    server = FakeSqlServer(databases=[db("Sales", 5)],
-                           tables={"Sales": [("dbo", "Orders", 1200), ("sales", "Lines", 9000)]})
+    server = FakeSqlServer(
+        databases=[db("Sales", 5)],
+        tables={"Sales": [("dbo", "Orders", 1200), ("sales", "Lines", 9000)]},
+    )
     src, odbc = source_for(server)
     counts = src.row_counts("Sales")
     assert [(c.full_name, c.rows, c.exact) for c in counts] == [
-        ("dbo.Orders", 1200, False), ("sales.Lines", 9000, False)]
+        ("dbo.Orders", 1200, False),
+        ("sales.Lines", 9000, False),
+    ]
     executed = odbc.connections[0].executed
     assert len(executed) == 1
     assert executed[0].startswith("EXEC [Sales].sys.sp_executesql N'-- dms-tui:row_counts")
 
 
 def test_row_counts_exact_for_chosen_tables_in_one_more_query():
-    server = FakeSqlServer(databases=[db("Sales", 5)],
-                           tables={"Sales": [("dbo", "Orders", 1200), ("sales", "Lines", 9000)]},
-                           exact_rows={("Sales", "dbo", "Orders"): 1201})
+    server = FakeSqlServer(
+        databases=[db("Sales", 5)],
+        tables={"Sales": [("dbo", "Orders", 1200), ("sales", "Lines", 9000)]},
+        exact_rows={("Sales", "dbo", "Orders"): 1201},
+    )
     src, odbc = source_for(server, count_timeout=900)
     counts = {c.full_name: c for c in src.row_counts("Sales", exact_tables=["orders"])}
     assert counts["dbo.Orders"].rows == 1201 and counts["dbo.Orders"].exact
@@ -178,8 +220,11 @@ def test_row_counts_unknown_exact_table_is_refused_before_any_scan():
 
 
 def test_row_counts_fall_back_to_metadata_without_view_database_state():
-    server = FakeSqlServer(databases=[db("Sales", 5)], tables={"Sales": [("dbo", "Orders", 7)]},
-                           deny_view_database_state=True)
+    server = FakeSqlServer(
+        databases=[db("Sales", 5)],
+        tables={"Sales": [("dbo", "Orders", 7)]},
+        deny_view_database_state=True,
+    )
     src, odbc = source_for(server)
     assert [c.rows for c in src.row_counts("Sales")] == [7]
     assert "dms-tui:row_counts_metadata" in odbc.connections[0].executed[1]
@@ -199,8 +244,10 @@ def test_backup_log_runs_autocommit_and_drains_every_result():
     result = src.backup_log("Sales", f"{URL}/Sales/Sales_log_002.trn")
     conn = odbc.connections[0]
     statement = conn.executed[-1]
-    assert statement == ("BACKUP LOG [Sales] TO URL = N'https://acct.blob.core.windows.net/"
-                         "migrations/Sales/Sales_log_002.trn' WITH COMPRESSION, CHECKSUM, STATS = 10;")
+    assert statement == (
+        "BACKUP LOG [Sales] TO URL = N'https://acct.blob.core.windows.net/"
+        "migrations/Sales/Sales_log_002.trn' WITH COMPRESSION, CHECKSUM, STATS = 10;"
+    )
     assert result.statement == statement and result.backup_type == "log"
     assert conn.autocommit is True
     assert conn.nextset_calls >= 4  # every message result read
@@ -215,17 +262,24 @@ def test_tail_log_backup_leaves_source_restoring():
 
 
 def test_express_edition_backs_up_without_compression():
-    server = FakeSqlServer(databases=[db("Sales", 5)], edition="Express Edition (64-bit)",
-                           engine_edition=4)
+    server = FakeSqlServer(
+        databases=[db("Sales", 5)], edition="Express Edition (64-bit)", engine_edition=4
+    )
     src, _ = source_for(server)
     assert "COMPRESSION" not in src.backup_log("Sales", f"{URL}/Sales/l.trn").statement
 
 
 def test_backup_failure_surfacing_only_when_drained_is_reported_with_credential_fix():
-    server = FakeSqlServer(databases=[db("Sales", 5)], backup_error=odbc_error(
-        "42000", "Cannot open backup device 'https://acct.blob.core.windows.net/migrations/"
-                 "Sales/l.trn'. Operating system error 50(The request is not supported.).",
-        3201, call="SQLMoreResults"))
+    server = FakeSqlServer(
+        databases=[db("Sales", 5)],
+        backup_error=odbc_error(
+            "42000",
+            "Cannot open backup device 'https://acct.blob.core.windows.net/migrations/"
+            "Sales/l.trn'. Operating system error 50(The request is not supported.).",
+            3201,
+            call="SQLMoreResults",
+        ),
+    )
     src, _ = source_for(server)
     with pytest.raises(SourceError) as info:
         src.backup_log("Sales", f"{URL}/Sales/l.trn")
@@ -237,8 +291,12 @@ def test_backup_failure_surfacing_only_when_drained_is_reported_with_credential_
 
 
 def test_tail_log_without_exclusive_access_says_what_to_do():
-    server = FakeSqlServer(databases=[db("Sales", 5)], backup_error=odbc_error(
-        "42000", "Exclusive access could not be obtained because the database is in use.", 3101))
+    server = FakeSqlServer(
+        databases=[db("Sales", 5)],
+        backup_error=odbc_error(
+            "42000", "Exclusive access could not be obtained because the database is in use.", 3101
+        ),
+    )
     src, _ = source_for(server)
     with pytest.raises(SourceError) as info:
         src.backup_log("Sales", f"{URL}/Sales/tail.trn", tail=True)
@@ -267,8 +325,14 @@ def test_query_timeout_is_a_timeout_error():
 def test_permission_denied_on_msdb_is_reported_plainly():
     class NoMsdb(FakeSqlServer):
         def _q_backup_history(self, sql):
-            return [odbc_error("42000", "The SELECT permission was denied on the object "
-                                        "'backupset', database 'msdb', schema 'dbo'.", 229)]
+            return [
+                odbc_error(
+                    "42000",
+                    "The SELECT permission was denied on the object "
+                    "'backupset', database 'msdb', schema 'dbo'.",
+                    229,
+                )
+            ]
 
     src, _ = source_for(NoMsdb(databases=[db("Sales", 5)]))
     with pytest.raises(SourceError) as info:

@@ -52,8 +52,9 @@ def _closed_port() -> int:
 def test_closed_port_is_server_unreachable_within_the_login_timeout():
     driver = _freetds()
     port = _closed_port()
-    src = SqlServerSource("127.0.0.1", port, user="sa", password=SECRET, driver=driver,
-                          login_timeout=5)
+    src = SqlServerSource(
+        "127.0.0.1", port, user="sa", password=SECRET, driver=driver, login_timeout=5
+    )
     started = time.monotonic()
     with pytest.raises(SourceError) as info:
         src.server_info()
@@ -85,7 +86,7 @@ def silent_server():
         while not stop.is_set():
             try:
                 conn, _ = listener.accept()
-            except (socket.timeout, OSError):
+            except (TimeoutError, OSError):
                 continue
             held.append(conn)
 
@@ -116,8 +117,9 @@ def wait_until(condition, timeout: float, what: str) -> None:
 def test_a_server_that_never_answers_times_out_within_the_login_timeout_plus_two():
     driver = _freetds()
     with silent_server() as (port, held):
-        src = SqlServerSource("127.0.0.1", port, user="sa", password=SECRET, driver=driver,
-                              login_timeout=3)
+        src = SqlServerSource(
+            "127.0.0.1", port, user="sa", password=SECRET, driver=driver, login_timeout=3
+        )
         started = time.monotonic()
         with pytest.raises(SourceError) as info:
             src.server_info()
@@ -138,8 +140,9 @@ def test_a_server_that_never_answers_times_out_within_the_login_timeout_plus_two
 def test_cancelling_and_quitting_end_the_wait_for_a_stuck_driver_at_once():
     driver = _freetds()
     with silent_server() as (port, held):
-        src = SqlServerSource("127.0.0.1", port, user="sa", password=SECRET, driver=driver,
-                              login_timeout=60)
+        src = SqlServerSource(
+            "127.0.0.1", port, user="sa", password=SECRET, driver=driver, login_timeout=60
+        )
         results: dict[str, object] = {}
         cancel = threading.Event()
 
@@ -181,7 +184,12 @@ def test_the_app_quits_at_once_while_a_connection_test_hangs(tmp_path):
         env = dict(os.environ, DMS_TUI_HOME=str(tmp_path / "home"), PYTHONPATH=str(ROOT))
         proc = subprocess.Popen(
             [sys.executable, str(ROOT / "tests" / "hung_source_app.py"), str(port), driver],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             line = proc.stdout.readline()  # printed once Ctrl+T is stuck in the driver
             assert line.strip() == "connecting", (line, proc.stderr.read() if proc.poll() else "")

@@ -12,6 +12,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_source_fakes import FakeOdbc, FakeSqlServer, backup, db  # noqa: E402
+
 from tui.models import DatabaseFile, ServerInfo, Severity, TargetKind  # noqa: E402
 from tui.source import SqlServerSource  # noqa: E402
 from tui.source.rules import RULES, assess, is_ready  # noqa: E402
@@ -38,8 +39,10 @@ def test_rule_ids_are_unique_and_every_finding_names_the_database():
         assert "Sales" in f.message and f.fix
 
 
-@pytest.mark.parametrize("name,database_id", [("master", 1), ("tempdb", 2), ("model", 3),
-                                              ("msdb", 4), ("distribution", 9)])
+@pytest.mark.parametrize(
+    "name,database_id",
+    [("master", 1), ("tempdb", 2), ("model", 3), ("msdb", 4), ("distribution", 9)],
+)
 def test_system_databases_are_never_migrated_and_nothing_else_is_said(name, database_id):
     found = assess(SERVER, db(name, database_id, recovery_model="SIMPLE", history=()), MI)
     assert [f.rule_id for f in found] == ["system-database"]
@@ -81,29 +84,45 @@ def test_no_log_backup_since_the_full_warns_for_online():
 
 
 def test_backups_without_checksum_warn():
-    hist = (backup("Sales", "full", 0, 100, 200, checksum=False), backup("Sales", "log", 5, 100, 300))
+    hist = (
+        backup("Sales", "full", 0, 100, 200, checksum=False),
+        backup("Sales", "log", 5, 100, 300),
+    )
     f = findings(db("Sales", 5, history=hist))["backup-checksum"]
     assert f.severity is Severity.WARNING and "full" in f.message and "CHECKSUM" in f.fix
 
 
 def test_copy_only_full_warns():
-    hist = (backup("Sales", "full", 0, 100, 200, copy_only=True), backup("Sales", "log", 5, 100, 300))
+    hist = (
+        backup("Sales", "full", 0, 100, 200, copy_only=True),
+        backup("Sales", "log", 5, 100, 300),
+    )
     assert findings(db("Sales", 5, history=hist))["copy-only-full"].severity is Severity.WARNING
 
 
 def test_appended_and_striped_backups():
-    hist = (backup("Sales", "full", 0, 100, 200, stripes=3), backup("Sales", "log", 5, 100, 300, position=4))
+    hist = (
+        backup("Sales", "full", 0, 100, 200, stripes=3),
+        backup("Sales", "log", 5, 100, 300, position=4),
+    )
     found = findings(db("Sales", 5, history=hist))
-    assert found["backup-striped"].severity is Severity.INFO and "3 files" in found["backup-striped"].message
+    assert (
+        found["backup-striped"].severity is Severity.INFO
+        and "3 files" in found["backup-striped"].message
+    )
     assert found["backup-appended"].severity is Severity.WARNING
 
 
 def test_local_disk_backups_are_pointed_at_blob_or_share():
-    hist = (backup("Sales", "full", 0, 100, 200, device="D:\\Backup\\Sales.bak"),
-            backup("Sales", "log", 5, 100, 300, device="D:\\Backup\\Sales.trn"))
+    hist = (
+        backup("Sales", "full", 0, 100, 200, device="D:\\Backup\\Sales.bak"),
+        backup("Sales", "log", 5, 100, 300, device="D:\\Backup\\Sales.trn"),
+    )
     assert findings(db("Sales", 5, history=hist))["backup-location"].severity is Severity.INFO
-    share = (backup("Sales", "full", 0, 100, 200, device="\\\\nas\\sql\\Sales.bak"),
-             backup("Sales", "log", 5, 100, 300, device="\\\\nas\\sql\\Sales.trn"))
+    share = (
+        backup("Sales", "full", 0, 100, 200, device="\\\\nas\\sql\\Sales.bak"),
+        backup("Sales", "log", 5, 100, 300, device="\\\\nas\\sql\\Sales.trn"),
+    )
     assert "backup-location" not in findings(db("Sales", 5, history=share))
 
 
@@ -128,8 +147,11 @@ def test_filestream_and_filetable_block_mi_and_sqldb_not_vm():
 
 
 def test_memory_optimized_is_a_warning_not_filestream():
-    mod = replace(CLEAN, files=CLEAN.files + (
-        DatabaseFile("mod", "FILESTREAM", 0.0, "MOD", "FX", is_memory_optimized=True),))
+    mod = replace(
+        CLEAN,
+        files=CLEAN.files
+        + (DatabaseFile("mod", "FILESTREAM", 0.0, "MOD", "FX", is_memory_optimized=True),),
+    )
     found = findings(mod, MI)
     assert found["memory-optimized"].severity is Severity.WARNING
     assert "General Purpose" in found["memory-optimized"].message
@@ -161,8 +183,14 @@ def test_database_not_online_blocks(state):
 def test_read_only_and_user_access():
     assert findings(replace(CLEAN, is_read_only=True))["read-only"].severity is Severity.WARNING
     single = findings(replace(CLEAN, user_access="SINGLE_USER"))["user-access"]
-    assert single.severity is Severity.WARNING and single.fix == "ALTER DATABASE [Sales] SET MULTI_USER;"
-    assert findings(replace(CLEAN, user_access="RESTRICTED_USER"))["user-access"].severity is Severity.INFO
+    assert (
+        single.severity is Severity.WARNING
+        and single.fix == "ALTER DATABASE [Sales] SET MULTI_USER;"
+    )
+    assert (
+        findings(replace(CLEAN, user_access="RESTRICTED_USER"))["user-access"].severity
+        is Severity.INFO
+    )
 
 
 def test_source_older_than_2008_blocks():
@@ -202,8 +230,10 @@ def _parity_databases(major: int):
     from tui.sandbox.sqlserver import SimDatabase
 
     def files(name, extra=()):
-        return (DatabaseFile(name, "ROWS", 512.0, "PRIMARY", "FG"),
-                DatabaseFile(f"{name}_log", "LOG", 64.0)) + tuple(extra)
+        return (
+            DatabaseFile(name, "ROWS", 512.0, "PRIMARY", "FG"),
+            DatabaseFile(f"{name}_log", "LOG", 64.0),
+        ) + tuple(extra)
 
     full = lambda n, **kw: backup(n, "full", 0, 1000, 2000, **kw)  # noqa: E731
     log = lambda n, **kw: backup(n, "log", 10, 1000, 3000, **kw)  # noqa: E731
@@ -211,33 +241,76 @@ def _parity_databases(major: int):
         SimDatabase("master", 1, recovery_model="SIMPLE", files=files("master")),
         SimDatabase("SSISDB", 5, files=files("SSISDB"), backups=[full("SSISDB"), log("SSISDB")]),
         SimDatabase("Sales", 6, files=files("Sales"), backups=[full("Sales"), log("Sales")]),
-        SimDatabase("Simple", 7, recovery_model="SIMPLE", files=files("Simple"),
-                    backups=[full("Simple", checksum=False)]),
-        SimDatabase("Secure", 8, is_encrypted=True, files=files("Secure"),
-                    backups=[full("Secure"), log("Secure")]),
-        SimDatabase("Docs", 9, has_filetable=True, files=files("Docs", [
-            DatabaseFile("Docs_fs", "FILESTREAM", 10.0, "DocsFS", "FD"),
-            DatabaseFile("Docs_log2", "LOG", 10.0)]), backups=[full("Docs")]),
-        SimDatabase("Trading", 10, files=files("Trading", [
-            DatabaseFile("mod", "FILESTREAM", 0.0, "MOD", "FX", is_memory_optimized=True)]
-            if major >= 12 else []),  # In-Memory OLTP arrived in 2014
-            backups=[full("Trading", copy_only=True, stripes=2), log("Trading", position=2)]),
+        SimDatabase(
+            "Simple",
+            7,
+            recovery_model="SIMPLE",
+            files=files("Simple"),
+            backups=[full("Simple", checksum=False)],
+        ),
+        SimDatabase(
+            "Secure",
+            8,
+            is_encrypted=True,
+            files=files("Secure"),
+            backups=[full("Secure"), log("Secure")],
+        ),
+        SimDatabase(
+            "Docs",
+            9,
+            has_filetable=True,
+            files=files(
+                "Docs",
+                [
+                    DatabaseFile("Docs_fs", "FILESTREAM", 10.0, "DocsFS", "FD"),
+                    DatabaseFile("Docs_log2", "LOG", 10.0),
+                ],
+            ),
+            backups=[full("Docs")],
+        ),
+        SimDatabase(
+            "Trading",
+            10,
+            files=files(
+                "Trading",
+                [DatabaseFile("mod", "FILESTREAM", 0.0, "MOD", "FX", is_memory_optimized=True)]
+                if major >= 12
+                else [],
+            ),  # In-Memory OLTP arrived in 2014
+            backups=[full("Trading", copy_only=True, stripes=2), log("Trading", position=2)],
+        ),
         SimDatabase("Offline", 11, state="OFFLINE", files=files("Offline")),
-        SimDatabase("Frozen", 12, is_read_only=True, files=files("Frozen"),
-                    backups=[full("Frozen", device="E:\\bak\\Frozen.bak")]),
-        SimDatabase("Huge", 13, files=files("Huge"), data_size_mb=17 * 1024 * 1024,
-                    backups=[full("Huge"), log("Huge")]),
+        SimDatabase(
+            "Frozen",
+            12,
+            is_read_only=True,
+            files=files("Frozen"),
+            backups=[full("Frozen", device="E:\\bak\\Frozen.bak")],
+        ),
+        SimDatabase(
+            "Huge",
+            13,
+            files=files("Huge"),
+            data_size_mb=17 * 1024 * 1024,
+            backups=[full("Huge"), log("Huge")],
+        ),
         SimDatabase("Nobackup", 14, files=files("Nobackup")),
     ]
 
 
-@pytest.mark.parametrize("major,version", [(11, "11.0.7507.2"), (13, "13.0.6300.2"),
-                                           (16, "16.0.4135.4")])
+@pytest.mark.parametrize(
+    "major,version", [(11, "11.0.7507.2"), (13, "13.0.6300.2"), (16, "16.0.4135.4")]
+)
 def test_sandbox_and_real_source_give_identical_findings_for_the_same_facts(major, version):
     sim_mod = pytest.importorskip("tui.sandbox.sqlserver")
-    info = ServerInfo(server="sqlprod01", version=version, major_version=major,
-                      edition="Enterprise Edition (64-bit)", is_sysadmin=True,
-                      server_name="SQLPROD01")
+    info = ServerInfo(
+        server="sqlprod01",
+        version=version,
+        major_version=major,
+        edition="Enterprise Edition (64-bit)",
+        is_sysadmin=True,
+        server_name="SQLPROD01",
+    )
     sim = sim_mod.SimulatedSqlServer("sqlprod01", info, threading.RLock(), lambda: 0.0)
     for d in _parity_databases(major):
         if d.data_size_mb == 0.0:
@@ -257,18 +330,38 @@ def test_sandbox_and_real_source_give_identical_findings_for_the_same_facts(majo
                 got = real.assess(real_dbs[name], target, online=online)
                 assert got == expected, (name, target, online)
     # and the facts fed in cover most rules
-    fired = {f.rule_id for d in simulated.values() for t in TargetKind
-             for f in sim.assess(d, t, online=True)}
-    assert {"system-database", "ssisdb", "recovery-model", "tde", "filestream",
-            "multiple-log-files", "database-state", "read-only",
-            "mi-size", "no-full-backup", "backup-checksum", "copy-only-full",
-            "backup-striped", "backup-appended", "backup-location", "no-log-backup",
-            "sqldb-offline-only", "sqldb-schema"} <= fired
+    fired = {
+        f.rule_id
+        for d in simulated.values()
+        for t in TargetKind
+        for f in sim.assess(d, t, online=True)
+    }
+    assert {
+        "system-database",
+        "ssisdb",
+        "recovery-model",
+        "tde",
+        "filestream",
+        "multiple-log-files",
+        "database-state",
+        "read-only",
+        "mi-size",
+        "no-full-backup",
+        "backup-checksum",
+        "copy-only-full",
+        "backup-striped",
+        "backup-appended",
+        "backup-location",
+        "no-log-backup",
+        "sqldb-offline-only",
+        "sqldb-schema",
+    } <= fired
     assert ("memory-optimized" in fired) == (major >= 12)
 
 
 def test_target_may_be_given_as_the_dms_kind_string():
-    assert assess(SERVER, replace(CLEAN, is_encrypted=True), "sqlmi") == \
-        assess(SERVER, replace(CLEAN, is_encrypted=True), MI)
+    assert assess(SERVER, replace(CLEAN, is_encrypted=True), "sqlmi") == assess(
+        SERVER, replace(CLEAN, is_encrypted=True), MI
+    )
     with pytest.raises(ValueError):
         assess(SERVER, CLEAN, "Oracle")

@@ -9,7 +9,7 @@ import time
 import pytest
 from textual.widgets import Input
 
-from tests.test_wizard_steps import ids, opened_at, project_at  # noqa: F401 - ids: a fixture
+from tests.test_wizard_steps import opened_at, project_at
 from tests.wizard_pilot import error_text, step_is, text_of, wait_for
 from tui.app import DmsTuiApp
 from tui.models import ServerInfo
@@ -68,19 +68,39 @@ async def test_connecting_shows_the_time_and_esc_cancels(context, sandbox, ids):
             address = f"{sandbox.source_address},1433"
             await set_field(pilot, "password", "pw")
             await pilot.press("ctrl+t")
-            await wait_for(pilot, lambda: f"Connecting to {address}… 0:00 elapsed (Esc cancels)"
-                           in text_of(app, "#source-result"))
+            await wait_for(
+                pilot,
+                lambda: (
+                    f"Connecting to {address}… 0:00 elapsed (Esc cancels)"
+                    in text_of(app, "#source-result")
+                ),
+            )
             now[0] += 67
-            await wait_for(pilot, lambda: "1:07 elapsed" in text_of(app, "#source-result"),
-                           what="the elapsed time to move on")
+            await wait_for(
+                pilot,
+                lambda: "1:07 elapsed" in text_of(app, "#source-result"),
+                what="the elapsed time to move on",
+            )
             await pilot.press("ctrl+n")
-            await wait_for(pilot, lambda: error_text(app) == (
-                f"Wait: the connection test to {address} is still running (1:07); Esc "
-                "cancels it."))
+            await wait_for(
+                pilot,
+                lambda: (
+                    error_text(app)
+                    == (
+                        f"Wait: the connection test to {address} is still running (1:07); Esc "
+                        "cancels it."
+                    )
+                ),
+            )
             assert step_is(app, 4)
             await pilot.press("escape")
-            await wait_for(pilot, lambda: "Connection test cancelled" in
-                           text_of(app, "#source-result") and not app.screen.is_busy())
+            await wait_for(
+                pilot,
+                lambda: (
+                    "Connection test cancelled" in text_of(app, "#source-result")
+                    and not app.screen.is_busy()
+                ),
+            )
             assert step_is(app, 4) and app.wizard.source is None
             now[0] += 5  # the elapsed time no longer moves
             await pilot.pause()
@@ -96,13 +116,17 @@ async def test_connecting_shows_the_time_and_esc_cancels(context, sandbox, ids):
 
 
 async def test_an_unknown_server_in_the_sandbox_is_unreachable_like_a_real_one(
-        context, sandbox, ids):
+    context, sandbox, ids
+):
     async with opened_at(context, sandbox, ids, 4) as (app, pilot):
         await set_field(pilot, "server", "nowhere.contoso.local")
         await set_field(pilot, "password", "pw")
         await pilot.press("ctrl+t")
-        await wait_for(pilot, lambda: text_of(app, "#source-result") == "Connection failed.",
-                       what="the connection test to fail")
+        await wait_for(
+            pilot,
+            lambda: text_of(app, "#source-result") == "Connection failed.",
+            what="the connection test to fail",
+        )
         text = error_text(app)
         assert "Cannot reach SQL Server at nowhere.contoso.local,1433. [08001/11001]" in text
         assert "Check the server name and port" in text
@@ -133,11 +157,15 @@ class BrokenInventory:
 
 
 async def test_an_unexpected_worker_failure_is_reported_and_the_step_not_left_waiting(
-        context, sandbox, ids):
+    context, sandbox, ids
+):
     context.open_source_fn = lambda params: BrokenInventory()
     async with opened_at(context, sandbox, ids, 6) as (app, pilot):
-        await wait_for(pilot, lambda: "Could not read the databases" in
-                       text_of(app, "#databases-status"), what="the step to recover")
+        await wait_for(
+            pilot,
+            lambda: "Could not read the databases" in text_of(app, "#databases-status"),
+            what="the step to recover",
+        )
         assert any("driver fell over" in n.message for n in app._notifications)
         await pilot.press("ctrl+n")
         await wait_for(pilot, lambda: error_text(app).startswith("Databases:"))

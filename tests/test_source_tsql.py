@@ -35,7 +35,8 @@ def test_table_names():
 
 def test_backup_log_statement():
     assert tsql.backup_log_tsql("Sales", URL) == (
-        f"BACKUP LOG [Sales] TO URL = N'{URL}' WITH COMPRESSION, CHECKSUM, STATS = 10;")
+        f"BACKUP LOG [Sales] TO URL = N'{URL}' WITH COMPRESSION, CHECKSUM, STATS = 10;"
+    )
 
 
 def test_tail_log_statement_uses_norecovery():
@@ -46,7 +47,9 @@ def test_tail_log_statement_uses_norecovery():
 
 def test_backup_quotes_database_and_url():
     text = tsql.backup_log_tsql("we]ird", "https://a.blob.core.windows.net/c/it's/x.trn")
-    assert text.startswith("BACKUP LOG [we]]ird] TO URL = N'https://a.blob.core.windows.net/c/it''s/x.trn'")
+    assert text.startswith(
+        "BACKUP LOG [we]]ird] TO URL = N'https://a.blob.core.windows.net/c/it''s/x.trn'"
+    )
 
 
 def test_striped_full_backup():
@@ -54,8 +57,15 @@ def test_striped_full_backup():
     assert f"TO URL = N'{URL}.1', URL = N'{URL}.2' WITH INIT, COMPRESSION, CHECKSUM" in text
 
 
-@pytest.mark.parametrize("bad", ["http://acct/x.trn", "C:\\backup\\x.trn",
-                                 URL + "?sv=2024-01-01&sig=secret", "https://a/b\n; DROP"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "http://acct/x.trn",
+        "C:\\backup\\x.trn",
+        URL + "?sv=2024-01-01&sig=secret",
+        "https://a/b\n; DROP",
+    ],
+)
 def test_backup_url_is_checked(bad):
     with pytest.raises(ValueError):
         tsql.backup_log_tsql("Sales", bad)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from tests.wizard_pilot import on_screen, screen_text, step_is, wait_for
 from tui.app import DmsTuiApp
 from tui.context import AppContext
@@ -31,8 +33,9 @@ async def test_start_screen_offers_new_open_and_monitor(context):
 
 
 async def test_project_flag_resumes_at_its_step(context, sandbox):
-    save_project(Project(name="payroll", step=3, sandbox=True,
-                         subscription_id=sandbox.subscription_id))
+    save_project(
+        Project(name="payroll", step=3, sandbox=True, subscription_id=sandbox.subscription_id)
+    )
     app = app_for(context, project="payroll")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: step_is(app, 3))
@@ -44,13 +47,13 @@ async def test_unknown_project_says_so_and_stays_on_start(context):
     async with app.run_test(size=(80, 24)) as pilot:
         await on_screen(pilot, "StartScreen")
         await pilot.pause(0.1)
-        assert any("No saved project named 'nope'" in str(n.message)
-                   for n in app._notifications)
+        assert any("No saved project named 'nope'" in str(n.message) for n in app._notifications)
 
 
 async def test_project_and_monitor_flags_open_the_monitor_on_the_project(context, sandbox):
-    save_project(Project(name="payroll", step=9, sandbox=True,
-                         subscription_id=sandbox.subscription_id))
+    save_project(
+        Project(name="payroll", step=9, sandbox=True, subscription_id=sandbox.subscription_id)
+    )
     app = app_for(context, project="payroll", monitor=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await on_screen(pilot, "MonitorScreen")
@@ -81,16 +84,19 @@ async def test_command_palette_lists_projects_and_the_monitor(context):
 
 
 async def test_device_code_is_shown_with_a_countdown():
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     from tui.signin import DeviceCodePrompt
 
     app = app_for(AppContext())
     async with app.run_test(size=(80, 24)) as pilot:
         await on_screen(pilot, "SignInScreen")
-        expires = datetime.now(timezone.utc) + timedelta(minutes=14, seconds=30)
-        app.screen.post_message(app.screen.CodeShown(
-            DeviceCodePrompt("https://microsoft.com/devicelogin", "ABCD-EFGH", expires)))
+        expires = datetime.now(UTC) + timedelta(minutes=14, seconds=30)
+        app.screen.post_message(
+            app.screen.CodeShown(
+                DeviceCodePrompt("https://microsoft.com/devicelogin", "ABCD-EFGH", expires)
+            )
+        )
         await wait_for(pilot, lambda: "ABCD-EFGH" in screen_text(app))
         text = screen_text(app)
         assert "https://microsoft.com/devicelogin" in text

@@ -33,7 +33,8 @@ async def test_app_starts_lists_the_damaged_file_and_opens_the_others(context, c
         assert len(damaged) == 1 and case in damaged[0]
         assert reason in damaged[0] and str(path) in damaged[0]
         assert "1 damaged file can't be opened" in str(
-            app.screen.query_one("#projects-hint").render())
+            app.screen.query_one("#projects-hint").render()
+        )
         await pilot.press("o", "enter")  # the good project opens
         await wait_for(pilot, lambda: step_is(app, 4))
         assert app.wizard.project.name == "payroll"
@@ -45,10 +46,10 @@ async def test_opening_a_damaged_project_by_name_says_why_and_stays_on_start(con
     path.rename(path.with_name("ids-number.toml"))
     async with app.run_test(size=(80, 24)) as pilot:
         await on_screen(pilot, "StartScreen")
-        await wait_for(pilot, lambda: any("can't be used" in str(n.message)
-                                          for n in app._notifications))
-        text = next(str(n.message) for n in app._notifications if "can't be used" in
-                    str(n.message))
+        await wait_for(
+            pilot, lambda: any("can't be used" in str(n.message) for n in app._notifications)
+        )
+        text = next(str(n.message) for n in app._notifications if "can't be used" in str(n.message))
         assert "migration_ids should be a list of text" in text
         assert str(projects_dir() / "ids-number.toml") in text
         assert type(app.screen).__name__ == "StartScreen"

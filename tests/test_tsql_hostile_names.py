@@ -19,9 +19,14 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from test_source_fakes import db  # noqa: E402
+
 from tui import log_backup  # noqa: E402
 from tui.models import (  # noqa: E402
-    BlobBackupSource, DatabaseFile, ServerInfo, ShareBackupSource, TargetKind,
+    BlobBackupSource,
+    DatabaseFile,
+    ServerInfo,
+    ShareBackupSource,
+    TargetKind,
 )
 from tui.source import quote, rules, tsql  # noqa: E402
 from tui.source.errors import SourceError  # noqa: E402
@@ -37,9 +42,9 @@ HOSTILE = [
     "semi;colon",
     "Ünïcødé 数据库 ⚙",
     "emoji 🚀 name",
-    "]" * 128,                     # the longest name: every character needs doubling
+    "]" * 128,  # the longest name: every character needs doubling
     "'" * 128,
-    "🚀" * 64,                      # 64 characters, 128 UTF-16 code units: the limit
+    "🚀" * 64,  # 64 characters, 128 UTF-16 code units: the limit
 ]
 REFUSED = [
     ("a\0b", "NUL"),
@@ -47,7 +52,7 @@ REFUSED = [
     ("esc\x1b[2J", "U+001B"),
     ("del\x7f", "U+007F"),
     ("x" * 129, "128"),
-    ("🚀" * 65, "128"),             # 65 characters but 130 UTF-16 code units
+    ("🚀" * 65, "128"),  # 65 characters but 130 UTF-16 code units
     ("", "empty"),
 ]
 URL = "https://acct.blob.core.windows.net/migrations/{}/f.trn"
@@ -137,9 +142,12 @@ def test_a_literal_refuses_nul_but_keeps_line_breaks():
 @pytest.mark.parametrize("name", HOSTILE)
 def test_backup_statements_keep_the_name_and_the_url_quoted(name):
     url = URL.format("x'; SHUTDOWN; --")
-    for sql in (tsql.backup_log_tsql(name, url), tsql.backup_log_tsql(name, url, tail=True),
-                tsql.backup_full_tsql(name, [url, url + "2"]),
-                log_backup.statement(name, url, tail=True)):
+    for sql in (
+        tsql.backup_log_tsql(name, url),
+        tsql.backup_log_tsql(name, url, tail=True),
+        tsql.backup_full_tsql(name, [url, url + "2"]),
+        log_backup.statement(name, url, tail=True),
+    ):
         assert_contained(sql, name)
         assert ("string", url) in tokens(sql)
 
@@ -159,26 +167,36 @@ def test_the_issue_example_database_name_yields_one_harmless_statement():
     name = "x'; SHUTDOWN WITH NOWAIT; --"
     url = log_backup.backup_url(location, name, f"{name}_tail_20260102_030405.trn")
     sql = log_backup.statement(name, url, tail=True)
-    assert sql == ("BACKUP LOG [x'; SHUTDOWN WITH NOWAIT; --] TO DISK = "
-                   "N'\\\\fs01\\sqlbackups\\payroll\\x''; SHUTDOWN WITH NOWAIT; "
-                   "--_tail_20260102_030405.trn' WITH NORECOVERY, COMPRESSION, CHECKSUM, "
-                   "STATS = 10;")
+    assert sql == (
+        "BACKUP LOG [x'; SHUTDOWN WITH NOWAIT; --] TO DISK = "
+        "N'\\\\fs01\\sqlbackups\\payroll\\x''; SHUTDOWN WITH NOWAIT; "
+        "--_tail_20260102_030405.trn' WITH NORECOVERY, COMPRESSION, CHECKSUM, "
+        "STATS = 10;"
+    )
     assert_contained(sql, name)
 
 
 def test_blob_backup_url_of_a_hostile_database_stays_a_literal():
-    location = BlobBackupSource(storage_account_id="/subscriptions/s/resourceGroups/r/providers/"
-                                "Microsoft.Storage/storageAccounts/acct", container="mig")
+    location = BlobBackupSource(
+        storage_account_id="/subscriptions/s/resourceGroups/r/providers/"
+        "Microsoft.Storage/storageAccounts/acct",
+        container="mig",
+    )
     name = "x'; SHUTDOWN WITH NOWAIT; --"
-    url = log_backup.backup_url(location, name,
-                                log_backup.new_file_name(name, datetime(2026, 1, 2, 3, 4, 5)))
+    url = log_backup.backup_url(
+        location, name, log_backup.new_file_name(name, datetime(2026, 1, 2, 3, 4, 5))
+    )
     assert_contained(log_backup.statement(name, url), name)
 
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_alter_database_fixes_and_row_counts(name):
-    for sql in (tsql.set_recovery_full_tsql(name), tsql.set_multi_user_tsql(name),
-                tsql.row_counts_tsql(name), tsql.row_counts_tsql(name, metadata_only=True)):
+    for sql in (
+        tsql.set_recovery_full_tsql(name),
+        tsql.set_multi_user_tsql(name),
+        tsql.row_counts_tsql(name),
+        tsql.row_counts_tsql(name, metadata_only=True),
+    ):
         assert_contained(sql, name)
 
 
@@ -206,10 +224,14 @@ def test_credential_statement_quotes_a_hostile_container():
 def test_every_builder_refuses_what_cannot_be_quoted(name, why):
     url = URL.format("db")
     builders = [
-        lambda: tsql.backup_log_tsql(name, url), lambda: tsql.backup_full_tsql(name, url),
-        lambda: log_backup.statement(name, url), lambda: log_backup.statement(name, "\\\\f\\s\\x"),
-        lambda: tsql.set_recovery_full_tsql(name), lambda: tsql.set_multi_user_tsql(name),
-        lambda: tsql.row_counts_tsql(name), lambda: tsql.exact_counts_tsql("db", [(name, "t")]),
+        lambda: tsql.backup_log_tsql(name, url),
+        lambda: tsql.backup_full_tsql(name, url),
+        lambda: log_backup.statement(name, url),
+        lambda: log_backup.statement(name, "\\\\f\\s\\x"),
+        lambda: tsql.set_recovery_full_tsql(name),
+        lambda: tsql.set_multi_user_tsql(name),
+        lambda: tsql.row_counts_tsql(name),
+        lambda: tsql.exact_counts_tsql("db", [(name, "t")]),
     ]
     for build in builders:
         with pytest.raises(ValueError, match=re.escape(why)):
@@ -231,14 +253,29 @@ SERVER = ServerInfo(server="sqlprod01", version="16.0.4135.4", major_version=16)
 
 @pytest.mark.parametrize("name", HOSTILE)
 def test_readiness_fixes_only_show_the_name_quoted(name):
-    sick = replace(db(name, 7), state="OFFLINE", recovery_model="SIMPLE", is_read_only=True,
-                   user_access="SINGLE_USER", last_full=None,
-                   files=(DatabaseFile(name, "ROWS", 10.0, "PRIMARY", "FG"),
-                          DatabaseFile("l1", "LOG", 1.0), DatabaseFile("l2", "LOG", 1.0)))
+    sick = replace(
+        db(name, 7),
+        state="OFFLINE",
+        recovery_model="SIMPLE",
+        is_read_only=True,
+        user_access="SINGLE_USER",
+        last_full=None,
+        files=(
+            DatabaseFile(name, "ROWS", 10.0, "PRIMARY", "FG"),
+            DatabaseFile("l1", "LOG", 1.0),
+            DatabaseFile("l2", "LOG", 1.0),
+        ),
+    )
     found = rules.assess(SERVER, sick, TargetKind.SQL_MI)
     ids = {f.rule_id for f in found}
-    assert {"database-state", "read-only", "user-access", "recovery-model", "no-full-backup",
-            "multiple-log-files"} <= ids
+    assert {
+        "database-state",
+        "read-only",
+        "user-access",
+        "recovery-model",
+        "no-full-backup",
+        "multiple-log-files",
+    } <= ids
     quoted = quote.quote_name(name)
     for f in found:
         if quoted in f.fix:
@@ -255,8 +292,9 @@ def test_a_database_whose_name_cannot_be_quoted_is_one_blocker_not_a_crash(name,
 @pytest.mark.parametrize("code", [3101, 4208])
 def test_backup_failure_hints_quote_the_name(code):
     name = "x'; SHUTDOWN WITH NOWAIT; --"
-    err = _explain_backup_error(SourceError("failed", native_code=code), name,
-                                URL.format("db"), "tail-log")
+    err = _explain_backup_error(
+        SourceError("failed", native_code=code), name, URL.format("db"), "tail-log"
+    )
     quoted = quote.quote_name(name)
     assert quoted in err.hint and name not in err.hint.replace(quoted, "")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import Input, RadioButton, Select
 
-from tests.test_wizard_steps import app_for, ids, opened, project_at  # noqa: F401 (fixture)
+from tests.test_wizard_steps import app_for, opened, project_at
 from tests.wizard_pilot import error_text, step_is, wait_for
 from tui.projects import Project, load_project, project_path, save_project
 
@@ -15,8 +15,13 @@ LAST_FILE = "SalesDB_log_tail_0207.trn"
 
 def step7_settings(ids) -> dict:
     """Online, the migration storage account, no container and no last backup file yet."""
-    return {"mode": "online", "backup": "blob", "storage_account_id": ids["account"],
-            "blob_auth": "AccountKey", "target_names": {"SalesDB": "SalesDB"}}
+    return {
+        "mode": "online",
+        "backup": "blob",
+        "storage_account_id": ids["account"],
+        "blob_auth": "AccountKey",
+        "target_names": {"SalesDB": "SalesDB"},
+    }
 
 
 def saved_settings() -> dict:
@@ -28,8 +33,11 @@ def saved_settings() -> dict:
 
 def step7_is_saved() -> bool:
     s = saved_settings()
-    return (s.get("mode") == "offline" and s.get("container") == "sqlmigration"
-            and s.get("last_backup", {}).get("SalesDB") == LAST_FILE)
+    return (
+        s.get("mode") == "offline"
+        and s.get("container") == "sqlmigration"
+        and s.get("last_backup", {}).get("SalesDB") == LAST_FILE
+    )
 
 
 async def edit_step7(pilot) -> None:
@@ -61,15 +69,21 @@ async def test_step7_changes_survive_an_app_that_ends_without_quitting(context, 
         await opened(pilot, 7)
         screen = again.screen
         assert screen.query_one("#mode-offline", RadioButton).value
-        await wait_for(pilot, lambda: screen.query_one("#container", Select).value
-                       == "sqlmigration", what="container shown again")
+        await wait_for(
+            pilot,
+            lambda: screen.query_one("#container", Select).value == "sqlmigration",
+            what="container shown again",
+        )
         assert screen.query_one("#last-0", Input).value == LAST_FILE
         assert screen.query_one("#last-0", Input).parent.display  # offline: the row shows
 
 
 async def test_an_invalid_value_is_not_saved_and_the_valid_one_stays(context, sandbox, ids):
-    settings = step7_settings(ids) | {"mode": "offline", "container": "sqlmigration",
-                                      "last_backup": {"SalesDB": LAST_FILE}}
+    settings = step7_settings(ids) | {
+        "mode": "offline",
+        "container": "sqlmigration",
+        "last_backup": {"SalesDB": LAST_FILE},
+    }
     project_at(7, sandbox, ids, settings=settings)
     app = app_for(context)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -84,8 +98,11 @@ async def test_an_invalid_value_is_not_saved_and_the_valid_one_stays(context, sa
         await pilot.press("ctrl+a", "ctrl+k")  # a blank last backup file: refused too
         app.screen.query_one("#blob-auth").focus()
         await pilot.press("down", "enter")  # a valid change on the same step: saved
-        await wait_for(pilot, lambda: saved_settings().get("blob_auth") == "ManagedIdentity",
-                       what="the valid change saved")
+        await wait_for(
+            pilot,
+            lambda: saved_settings().get("blob_auth") == "ManagedIdentity",
+            what="the valid change saved",
+        )
         assert saved_settings()["target_names"] == {"SalesDB": "SalesDB"}
         assert saved_settings()["last_backup"] == {"SalesDB": LAST_FILE}
         await pilot.press("escape")
@@ -153,8 +170,13 @@ async def test_rename_refuses_a_taken_name_and_renames_to_a_free_one(context, sa
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, 3)
         await pilot.press("ctrl+a", "ctrl+k", *"hr", "ctrl+r")
-        await wait_for(pilot, lambda: "hr is already a saved project" in error_text(app)
-                       and "Nothing was renamed" in error_text(app))
+        await wait_for(
+            pilot,
+            lambda: (
+                "hr is already a saved project" in error_text(app)
+                and "Nothing was renamed" in error_text(app)
+            ),
+        )
         assert project_path("hr").read_bytes() == hr_before
         await pilot.press("ctrl+a", "ctrl+k", *"payroll-2026", "ctrl+r")
         await wait_for(pilot, lambda: project_path("payroll-2026").exists())
@@ -192,12 +214,18 @@ async def test_a_jump_from_the_palette_is_where_the_project_resumes(context, san
         await pilot.press("ctrl+p")
         await on_screen(pilot, "CommandPalette")
         await pilot.press(*"go to step 1/9")
-        await wait_for(pilot, lambda: "Go to step 1/9" in str(
-            app.screen.query_one("CommandList").get_option_at_index(0).prompt),
-            what="the palette's match")
+        await wait_for(
+            pilot,
+            lambda: (
+                "Go to step 1/9"
+                in str(app.screen.query_one("CommandList").get_option_at_index(0).prompt)
+            ),
+            what="the palette's match",
+        )
         await pilot.press("enter")
         await wait_for(pilot, lambda: step_is(app, 1))
-        await wait_for(pilot, lambda: load_project("payroll").resume_step == 1,
-                       what="the jump saved")
+        await wait_for(
+            pilot, lambda: load_project("payroll").resume_step == 1, what="the jump saved"
+        )
     saved = load_project("payroll")
     assert saved.resume_step == 1 and saved.step == 6

@@ -17,8 +17,9 @@ class Host(App):
         self.push_screen(ConfirmModal("Create 2 migrations?", yes="Start"), self.answers.append)
 
 
-@pytest.mark.parametrize("keys,answer", [(["y"], True), (["n"], False), (["escape"], False),
-                                         (["enter"], False)])
+@pytest.mark.parametrize(
+    "keys,answer", [(["y"], True), (["n"], False), (["escape"], False), (["enter"], False)]
+)
 async def test_keys_answer_and_the_safe_button_has_focus(keys, answer):
     app = Host()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -5,9 +5,21 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from tests.wizard_pilot import (
-    create_service, databases, error_text, mi_databases, name_project, on_screen, press_until,
-    scope_and_provider, source, step_is, summary_and_start, target, text_of, through_source,
-    until_service_ready, wait_for,
+    create_service,
+    databases,
+    error_text,
+    mi_databases,
+    name_project,
+    press_until,
+    scope_and_provider,
+    source,
+    step_is,
+    summary_and_start,
+    target,
+    text_of,
+    through_source,
+    until_service_ready,
+    wait_for,
 )
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -36,7 +48,8 @@ async def test_managed_instance_online(context, sandbox):
         await wait_for(pilot, lambda: app.screen.query_one("#container").value == "sqlmigration")
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
         assert "SalesDB → sqlmi-contoso-prod/SalesDB · online" in text_of(
-            app, "#summary-migrations")
+            app, "#summary-migrations"
+        )
         await summary_and_start(pilot)
     migrations = created(context, "payroll-mi")
     assert sorted(m.source_database for m in migrations) == ["InventoryHub", "SalesDB"]
@@ -63,8 +76,11 @@ async def test_managed_instance_offline_with_a_new_dms_instance(context, sandbox
         await wait_for(pilot, lambda: app.screen.query_one("#container").value == "sqlmigration")
         # the last backup file is filled in from the source's backup history
         last = app.screen.query_one("#last-0", Input)
-        await wait_for(pilot, lambda: last.value.endswith((".trn", ".bak")),
-                       what="last backup file from history")
+        await wait_for(
+            pilot,
+            lambda: last.value.endswith((".trn", ".bak")),
+            what="last backup file from history",
+        )
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
         assert "offline" in text_of(app, "#summary-migrations")
         await summary_and_start(pilot)
@@ -124,8 +140,9 @@ async def test_managed_instance_from_an_smb_share_needs_an_online_runtime(contex
         await wait_for(pilot, lambda: app.screen.query_one("#share-fields").display)
         await pilot.press("tab", "tab")
         assert app.focused.id == "share-path"
-        await pilot.press(*"\\\\sqlprod01\\SQLBackups", "tab", *"CONTOSO\\svc-backup", "tab",
-                          *password)
+        await pilot.press(
+            *"\\\\sqlprod01\\SQLBackups", "tab", *"CONTOSO\\svc-backup", "tab", *password
+        )
         assert app.focused.id == "share-password" and app.focused.password
         assert password not in app.export_screenshot()  # masked
         await pilot.press("ctrl+n")
@@ -134,8 +151,11 @@ async def test_managed_instance_from_an_smb_share_needs_an_online_runtime(contex
         assert "self-hosted integration runtime" in message and "auth key from step 2" in message
         assert step_is(app, 7)
         sandbox.advance(60)  # the runtime on the jump box registered with one of the keys
-        await wait_for(pilot, lambda: "Integration runtime: Online" in text_of(
-            app, "#settings-status"), what="runtime online")
+        await wait_for(
+            pilot,
+            lambda: "Integration runtime: Online" in text_of(app, "#settings-status"),
+            what="runtime online",
+        )
         assert error_text(app) == ""
         await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 8))
         assert "backups: share \\\\sqlprod01\\SQLBackups" in text_of(app, "#summary-migrations")
@@ -144,8 +164,11 @@ async def test_managed_instance_from_an_smb_share_needs_an_online_runtime(contex
     assert migration.source_database == "SalesDB" and migration.online
     [put] = [r for r in sandbox.requests if r.method == "PUT" and "/databaseMigrations/" in r.path]
     share = put.body["properties"]["backupConfiguration"]["sourceLocation"]["fileShare"]
-    assert share == {"path": "\\\\sqlprod01\\SQLBackups", "username": "CONTOSO\\svc-backup",
-                     "password": password}
+    assert share == {
+        "path": "\\\\sqlprod01\\SQLBackups",
+        "username": "CONTOSO\\svc-backup",
+        "password": password,
+    }
     saved = "".join(p.read_text() for p in projects_dir().iterdir())
     assert password not in saved and "share_password" not in saved
     assert "\\\\sqlprod01\\SQLBackups" in load_project("payroll-share").settings["share_path"]

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList
 
-from tests.test_wizard_steps import app_for, project_at
-from tests.test_wizard_steps import ids  # noqa: F401 - fixture
+from tests.test_wizard_steps import (
+    app_for,
+    ids,  # noqa: F401 - fixture
+    project_at,
+)
 from tests.wizard_pilot import on_screen, step_is, wait_for
 
 

@@ -3,7 +3,7 @@ read again, recognised as this one and kept in the project; the monitor shows it
 
 from __future__ import annotations
 
-from tests.test_wizard_steps import ids, opened_at  # noqa: F401 - ids is a fixture
+from tests.test_wizard_steps import opened_at
 from tests.wizard_pilot import on_screen, text_of, wait_for
 from tui.azure_ids import migration_id_for
 from tui.projects import load_project
@@ -11,13 +11,20 @@ from tui.sandbox import Fault
 
 
 async def test_a_lost_put_answer_keeps_the_migration_in_the_project_and_monitor(
-        context, sandbox, ids):  # noqa: F811 - the fixture imported above
+    context, sandbox, ids
+):  # noqa: F811 - the fixture imported above
     mid = migration_id_for(ids["targets"]["sqlmi-contoso-prod"].id, "SalesDB")
     async with opened_at(context, sandbox, ids, 8) as (app, pilot):
-        await wait_for(pilot, lambda: "All checks passed" in text_of(app, "#summary-checks"),
-                       what="summary checks")
-        sandbox.inject(Fault.drop_connection(match="/databaseMigrations/SalesDB", method="PUT",
-                                             after_processing=True))
+        await wait_for(
+            pilot,
+            lambda: "All checks passed" in text_of(app, "#summary-checks"),
+            what="summary checks",
+        )
+        sandbox.inject(
+            Fault.drop_connection(
+                match="/databaseMigrations/SalesDB", method="PUT", after_processing=True
+            )
+        )
         await pilot.press("ctrl+n")
         await on_screen(pilot, "ConfirmModal")
         await pilot.press("y")
@@ -38,8 +45,7 @@ def test_a_target_database_restored_by_our_running_migration_is_no_clash():
     from tui.errors import AzureError
     from tui.models import MigrationDetail, TargetKind
 
-    target = ("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/"
-              "mi1")
+    target = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"
 
     class Controller:
         def get_migration(self, migration_id):
@@ -47,12 +53,19 @@ def test_a_target_database_restored_by_our_running_migration_is_no_clash():
             if name == "Other":
                 raise AzureError("not found", code="ResourceNotFound", status=404)
             source = {"SalesDB": "SalesDB", "Payroll": "HR"}[name]
-            return MigrationDetail(id=migration_id, name=name, kind=TargetKind.SQL_MI,
-                                   status="InProgress", source_database=source,
-                                   target_database=name, migration_operation_id="op")
+            return MigrationDetail(
+                id=migration_id,
+                name=name,
+                kind=TargetKind.SQL_MI,
+                status="InProgress",
+                source_database=source,
+                target_database=name,
+                migration_operation_id="op",
+            )
 
     names = {"SalesDB": "SalesDB", "Payroll": "Payroll", "Other": "Other"}
-    left = SummaryStep._without_our_running(Controller(), target, names,
-                                            ["master", "SalesDB", "Payroll", "Other"])
+    left = SummaryStep._without_our_running(
+        Controller(), target, names, ["master", "SalesDB", "Payroll", "Other"]
+    )
     # SalesDB is ours; Payroll is restored from another source database; Other has none
     assert left == ["master", "Payroll", "Other"]

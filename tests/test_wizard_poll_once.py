@@ -9,8 +9,12 @@ from tui.app import DmsTuiApp
 
 
 def provider_reads(sandbox) -> int:
-    return sum(1 for r in sandbox.requests if r.method.upper() == "GET"
-               and r.path.lower().endswith("/providers/microsoft.datamigration"))
+    return sum(
+        1
+        for r in sandbox.requests
+        if r.method.upper() == "GET"
+        and r.path.lower().endswith("/providers/microsoft.datamigration")
+    )
 
 
 async def test_pressing_register_again_does_not_multiply_the_polling(context, sandbox):

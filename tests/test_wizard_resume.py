@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import time
 
-from textual.widgets import Input, SelectionList
+from textual.widgets import SelectionList
 
 from tests.wizard_pilot import (
-    databases, mi_databases, name_project, on_screen, pick_existing_service, scope_and_provider,
-    source, step_is, target, text_of, through_source, wait_for,
+    databases,
+    mi_databases,
+    name_project,
+    on_screen,
+    pick_existing_service,
+    scope_and_provider,
+    source,
+    step_is,
+    target,
+    text_of,
+    through_source,
+    wait_for,
 )
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -27,8 +37,7 @@ def files_under(home):
     return [p for p in home.rglob("*") if p.is_file()]
 
 
-async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, sandbox,
-                                                                      dms_home):
+async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, sandbox, dms_home):
     app = make_app(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await through_source(pilot, sandbox, "payroll", password=PASSWORD)
@@ -112,12 +121,18 @@ async def test_quitting_keeps_the_choices_made_on_the_current_step(context, sand
     from tests.test_wizard_steps import app_for, opened, project_at
 
     services = context.controller.list_migration_services()
-    mi = next(t for t in context.controller.list_targets(TargetKind.SQL_MI)
-              if t.name == "sqlmi-contoso-prod")
+    mi = next(
+        t
+        for t in context.controller.list_targets(TargetKind.SQL_MI)
+        if t.name == "sqlmi-contoso-prod"
+    )
     account = next(a for a in context.controller.list_storage_accounts() if "mig" in a.name)
-    project_at(6, sandbox, {"service": services[0].id,
-                            "targets": {"sqlmi-contoso-prod": mi}, "account": account.id},
-               databases=[])
+    project_at(
+        6,
+        sandbox,
+        {"service": services[0].id, "targets": {"sqlmi-contoso-prod": mi}, "account": account.id},
+        databases=[],
+    )
     app = app_for(context)
     async with app.run_test(size=(80, 24)) as pilot:
         await opened(pilot, 6)

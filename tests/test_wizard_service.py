@@ -2,29 +2,39 @@
 
 from __future__ import annotations
 
-from tests.test_wizard_steps import opened_at
-from tests.test_wizard_steps import ids  # noqa: F401 - fixture
-from tests.wizard_pilot import text_of, wait_for
 from screens.step_service import node_summary
+from tests.test_wizard_steps import (
+    ids,  # noqa: F401 - fixture
+    opened_at,
+)
+from tests.wizard_pilot import text_of, wait_for
 from tui.models import IntegrationRuntimeNode
 from tui.projects import projects_dir
 
 
 async def test_runtime_nodes_show_what_azure_reports(context, sandbox, ids):  # noqa: F811
     async with opened_at(context, sandbox, ids, 2) as (app, pilot):
-        await wait_for(pilot, lambda: "JUMPBOX01" in text_of(app, "#service-runtime"),
-                       what="runtime nodes")
+        await wait_for(
+            pilot, lambda: "JUMPBOX01" in text_of(app, "#service-runtime"), what="runtime nodes"
+        )
         text = text_of(app, "#service-runtime")
     assert "status not reported" not in text
     assert "JUMPBOX01 — CPU 7%, 12.0 GB free, jobs 0 of 10" in text
 
 
 def test_node_status_shown_only_when_azure_reports_one():
-    bare = IntegrationRuntimeNode("NODE1", cpu_utilization=12, available_memory_mb=3277,
-                                  concurrent_jobs_running=1, concurrent_jobs_limit=10,
-                                  sent_bytes=0.25, received_bytes=0.15)
-    assert node_summary(bare) == ("NODE1 — CPU 12%, 3.2 GB free, jobs 1 of 10, "
-                                  "network in 0.15, out 0.25")
+    bare = IntegrationRuntimeNode(
+        "NODE1",
+        cpu_utilization=12,
+        available_memory_mb=3277,
+        concurrent_jobs_running=1,
+        concurrent_jobs_limit=10,
+        sent_bytes=0.25,
+        received_bytes=0.15,
+    )
+    assert node_summary(bare) == (
+        "NODE1 — CPU 12%, 3.2 GB free, jobs 1 of 10, network in 0.15, out 0.25"
+    )
     with_status = IntegrationRuntimeNode("NODE2", status="Online", version="5.44")
     assert node_summary(with_status) == "NODE2 — Online, version 5.44"
     assert node_summary(IntegrationRuntimeNode("NODE3")) == "NODE3 — no details reported"

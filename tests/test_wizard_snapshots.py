@@ -8,8 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_wizard_steps import app_for, opened, project_at
-from tests.test_wizard_steps import ids  # noqa: F401 - fixture
+from tests.test_wizard_steps import (
+    app_for,
+    ids,  # noqa: F401 - fixture
+    opened,
+    project_at,
+)
 from tests.wizard_pilot import on_screen, text_of, wait_for
 
 SIZES = [(80, 24), (120, 40)]
@@ -44,8 +48,10 @@ def loaded(step: int):
         4: lambda app: True,
         5: lambda app: app.screen.targets,
         6: lambda app: app.wizard.inventory,
-        7: lambda app: app.screen.existing is not None
-        and app.screen.query_one("#container").value == "sqlmigration",
+        7: lambda app: (
+            app.screen.existing is not None
+            and app.screen.query_one("#container").value == "sqlmigration"
+        ),
         8: lambda app: "Checking" not in text_of(app, "#summary-checks"),
     }[step]
 
@@ -86,8 +92,11 @@ def test_scope(snap_compare, context, fixed_home, size):
         await pilot.press("n")
         await on_screen(pilot, "ScopeScreen")
         await wait_for(pilot, lambda: app.screen.groups, what="groups")
-        await wait_for(pilot, lambda: app.focused is app.screen.query_one("#groups Input")
-                       and focus_settled(app), what="focus on the resource group filter")
+        await wait_for(
+            pilot,
+            lambda: app.focused is app.screen.query_one("#groups Input") and focus_settled(app),
+            what="focus on the resource group filter",
+        )
         await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

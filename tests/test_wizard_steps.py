@@ -6,34 +6,42 @@ from __future__ import annotations
 
 from contextlib import asynccontextmanager
 
-import pytest
 from textual.widgets import Input
 
 from tests.wizard_pilot import error_text, on_screen, step_is, text_of, wait_for
 from tui.app import DmsTuiApp
-from tui.models import TargetKind
 from tui.projects import Project, save_project
-
-
-@pytest.fixture
-def ids(controller, sandbox):
-    services = controller.list_migration_services()
-    targets = {t.name: t for kind in TargetKind for t in controller.list_targets(kind)}
-    account = next(a for a in controller.list_storage_accounts() if "mig" in a.name)
-    return {"service": services[0].id, "targets": targets, "account": account.id}
 
 
 def project_at(step: int, sandbox, ids, **changes) -> Project:
     p = Project(
-        name="payroll", step=step, sandbox=True, subscription_id=sandbox.subscription_id,
-        resource_group="rg-dms-migration", location="westeurope", service_id=ids["service"],
-        source={"server": sandbox.source_address, "port": 1433, "authentication": "sql",
-                "user": "migration_login", "encrypt": True, "trust_server_certificate": False},
-        target_kind="SqlMi", target_id=ids["targets"]["sqlmi-contoso-prod"].id,
+        name="payroll",
+        step=step,
+        sandbox=True,
+        subscription_id=sandbox.subscription_id,
+        resource_group="rg-dms-migration",
+        location="westeurope",
+        service_id=ids["service"],
+        source={
+            "server": sandbox.source_address,
+            "port": 1433,
+            "authentication": "sql",
+            "user": "migration_login",
+            "encrypt": True,
+            "trust_server_certificate": False,
+        },
+        target_kind="SqlMi",
+        target_id=ids["targets"]["sqlmi-contoso-prod"].id,
         databases=["SalesDB"],
-        settings={"mode": "online", "backup": "blob", "storage_account_id": ids["account"],
-                  "container": "sqlmigration", "blob_auth": "AccountKey",
-                  "target_names": {"SalesDB": "SalesDB"}})
+        settings={
+            "mode": "online",
+            "backup": "blob",
+            "storage_account_id": ids["account"],
+            "container": "sqlmigration",
+            "blob_auth": "AccountKey",
+            "target_names": {"SalesDB": "SalesDB"},
+        },
+    )
     for key, value in changes.items():
         setattr(p, key, value)
     save_project(p)
@@ -64,8 +72,11 @@ async def opened_at(context, sandbox, ids, step: int, **changes):
 async def refused(pilot, step: int, *fragments: str) -> None:
     """Next is pressed; the message shows every fragment and the step does not change."""
     await pilot.press("ctrl+n")
-    await wait_for(pilot, lambda: all(f in error_text(pilot.app) for f in fragments),
-                   what=" / ".join(fragments))
+    await wait_for(
+        pilot,
+        lambda: all(f in error_text(pilot.app) for f in fragments),
+        what=" / ".join(fragments),
+    )
     await pilot.pause(0.1)
     assert step_is(pilot.app, step)
 
@@ -116,8 +127,13 @@ async def test_target_not_ready_is_refused_with_the_reason(context, sandbox, ids
         await wait_for(pilot, lambda: app.screen.targets, what="targets")
         assert app.screen.targets[0].name == "sqlmi-contoso-dev"
         await pilot.press("enter")
-        await wait_for(pilot, lambda: "Target sqlmi-contoso-dev: The managed instance is "
-                                      "Creating, not Ready" in error_text(app))
+        await wait_for(
+            pilot,
+            lambda: (
+                "Target sqlmi-contoso-dev: The managed instance is "
+                "Creating, not Ready" in error_text(app)
+            ),
+        )
         assert "Can't be used" in text_of(app, "#target-chosen")
         await refused(pilot, 5, "Target: pick a Azure SQL Managed Instance")
 
@@ -150,13 +166,19 @@ async def test_settings_refuses_a_target_name_that_exists(context, sandbox, ids)
         name.value = ""
         name.focus()
         await pilot.press(*"ReportingArchive")
-        await refused(pilot, 7, "Target name ReportingArchive: a database with that name "
-                                "already exists")
+        await refused(
+            pilot, 7, "Target name ReportingArchive: a database with that name already exists"
+        )
 
 
 async def test_settings_offline_needs_the_last_backup_file(context, sandbox, ids):
-    settings = {"mode": "offline", "backup": "blob", "storage_account_id": ids["account"],
-                "container": "sqlmigration", "last_backup": {"SalesDB": ""}}
+    settings = {
+        "mode": "offline",
+        "backup": "blob",
+        "storage_account_id": ids["account"],
+        "container": "sqlmigration",
+        "last_backup": {"SalesDB": ""},
+    }
     async with opened_at(context, sandbox, ids, 7, settings=settings) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
         app.screen.query_one("#last-0", Input).value = ""
@@ -164,20 +186,31 @@ async def test_settings_offline_needs_the_last_backup_file(context, sandbox, ids
 
 
 async def test_settings_share_needs_a_valid_path(context, sandbox, ids):
-    settings = {"mode": "online", "backup": "share", "storage_account_id": ids["account"],
-                "share_path": "fs01/backups"}
+    settings = {
+        "mode": "online",
+        "backup": "share",
+        "storage_account_id": ids["account"],
+        "share_path": "fs01/backups",
+    }
     async with opened_at(context, sandbox, ids, 7, settings=settings) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")
         await refused(pilot, 7, "Share: write it as \\\\server\\share\\folder")
 
 
 async def test_summary_rechecks_before_start(context, sandbox, ids):
-    settings = {"mode": "online", "backup": "blob", "storage_account_id": ids["account"],
-                "container": "sqlmigration", "blob_auth": "AccountKey",
-                "target_names": {"SalesDB": "ReportingArchive"}}
+    settings = {
+        "mode": "online",
+        "backup": "blob",
+        "storage_account_id": ids["account"],
+        "container": "sqlmigration",
+        "blob_auth": "AccountKey",
+        "target_names": {"SalesDB": "ReportingArchive"},
+    }
     async with opened_at(context, sandbox, ids, 8, settings=settings) as (app, pilot):
         await wait_for(pilot, lambda: "Fix before starting" in text_of(app, "#summary-checks"))
         await refused(pilot, 8, "Target name ReportingArchive")
         assert type(app.screen).__name__ == "SummaryStep"  # no confirmation was offered
-    assert all(m.target_database != "ReportingArchive"
-               for m in context.controller.list_service_migrations(ids["service"]))
+    assert all(
+        m.target_database != "ReportingArchive"
+        for m in context.controller.list_service_migrations(ids["service"])
+    )

@@ -18,9 +18,13 @@ from tui.signin import SignInMethod, token_tenant
 
 HOME = "11111111-1111-1111-1111-111111111111"
 OTHER = "22222222-2222-2222-2222-222222222222"
-SUBS = {HOME: [Subscription("sub-home", "Contoso Production", tenant_id=HOME)],
-        OTHER: [Subscription("sub-other-1", "Fabrikam Production", tenant_id=OTHER),
-                Subscription("sub-other-2", "Fabrikam Dev", tenant_id=OTHER)]}
+SUBS = {
+    HOME: [Subscription("sub-home", "Contoso Production", tenant_id=HOME)],
+    OTHER: [
+        Subscription("sub-other-1", "Fabrikam Production", tenant_id=OTHER),
+        Subscription("sub-other-2", "Fabrikam Dev", tenant_id=OTHER),
+    ],
+}
 
 
 def jwt(tid: str) -> str:
@@ -46,7 +50,7 @@ class FakeController:
         self.credential = credential
         self.subscription_id = subscription_id
 
-    def for_subscription(self, subscription_id: str) -> "FakeController":
+    def for_subscription(self, subscription_id: str) -> FakeController:
         return FakeController(self.credential, subscription_id)
 
     def list_subscriptions(self):
@@ -65,10 +69,15 @@ def real_context(calls: list) -> AppContext:
         return FakeCredential(tenant_id)
 
     home = FakeCredential(HOME)
-    return AppContext(controller=FakeController(home, ""), credential=home,
-                      credential_label="Azure CLI (reuse `az login`)", sign_in_method="cli",
-                      tenant_id=HOME, credential_factory=factory,
-                      controller_factory=FakeController)
+    return AppContext(
+        controller=FakeController(home, ""),
+        credential=home,
+        credential_label="Azure CLI (reuse `az login`)",
+        sign_in_method="cli",
+        tenant_id=HOME,
+        credential_factory=factory,
+        controller_factory=FakeController,
+    )
 
 
 def shown(app, selector: str) -> str:
@@ -94,8 +103,9 @@ async def test_another_tenant_gets_its_own_credential_and_controller():
         assert calls == []  # the credential's own tenant needs no new sign-in
         app.screen.query_one("#tenants Input").focus()
         await pilot.press(*"not a tenant", "enter")  # no match, and not an ID or a domain
-        await wait_for(pilot, lambda: "Tenant not a tenant: type the tenant ID" in
-                       shown(app, "#step-error"))
+        await wait_for(
+            pilot, lambda: "Tenant not a tenant: type the tenant ID" in shown(app, "#step-error")
+        )
         assert calls == []
         await pilot.press("ctrl+u", *OTHER, "enter")
         await wait_for(pilot, lambda: ctx.tenant_id == OTHER, what="signed in to the tenant")
@@ -103,16 +113,20 @@ async def test_another_tenant_gets_its_own_credential_and_controller():
         assert ctx.credential.tenant == OTHER
         assert isinstance(ctx.controller, FakeController)
         assert ctx.controller.credential is ctx.credential
-        await wait_for(pilot, lambda: any("Fabrikam Dev" in o
-                                          for o in options(app, "#subscriptions")))
+        await wait_for(
+            pilot, lambda: any("Fabrikam Dev" in o for o in options(app, "#subscriptions"))
+        )
         assert not any("Contoso" in o for o in options(app, "#subscriptions"))
         assert app.wizard.project.tenant_id == OTHER
         assert app.wizard.project.subscription_id == ""  # the old one is not in this tenant
         assert app.wizard.project.resource_group == ""
         assert f"tenant {OTHER}" in shown(app, "#credential")
         # both tenants stay on the list, so the DBA can go back
-        await wait_for(pilot, lambda: any(HOME in o for o in options(app, "#tenants")),
-                       what="both tenants listed")
+        await wait_for(
+            pilot,
+            lambda: any(HOME in o for o in options(app, "#tenants")),
+            what="both tenants listed",
+        )
         assert app.focused is app.screen.query_one("#subscriptions Input")
         await pilot.press(*"Fabrikam Dev", "enter")
         await wait_for(pilot, lambda: app.screen.groups, what="the other tenant's groups")

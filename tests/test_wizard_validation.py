@@ -9,15 +9,26 @@ from tui.models import TargetKind
 from tui.projects import Project
 from tui.wizard_state import WizardState, step_label
 
-MI = ("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1")
-SVC = ("/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataMigration/"
-       "sqlMigrationServices/dms1")
+MI = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"
+SVC = (
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataMigration/sqlMigrationServices/dms1"
+)
 ACCT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1"
 
 
-@pytest.mark.parametrize("name,ok", [("dms-1", True), ("Dms_prod", True), ("1dms", False),
-                                     ("dm", False), ("dms payroll", False), ("dms.prod", False),
-                                     ("d" * 64, False), ("", False)])
+@pytest.mark.parametrize(
+    "name,ok",
+    [
+        ("dms-1", True),
+        ("Dms_prod", True),
+        ("1dms", False),
+        ("dm", False),
+        ("dms payroll", False),
+        ("dms.prod", False),
+        ("d" * 64, False),
+        ("", False),
+    ],
+)
 def test_dms_names(name, ok):
     assert (v.dms_name(name) is None) is ok
     if not ok:
@@ -34,8 +45,25 @@ def test_server_port_and_login_messages_name_the_field():
     assert v.login("entra", "", "") is None
 
 
-@pytest.mark.parametrize("text", ["²", "①", "1433²", "١٤٣٣", "１４３３", "14 33", "-1", "+1433",
-                                  "0x599", "1e3", "65536", "0", "", "   "])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "²",
+        "①",
+        "1433²",
+        "١٤٣٣",
+        "１４３３",
+        "14 33",
+        "-1",
+        "+1433",
+        "0x599",
+        "1e3",
+        "65536",
+        "0",
+        "",
+        "   ",
+    ],
+)
 def test_a_port_takes_the_ascii_digits_only(text):
     message = v.port(text)
     assert message is not None and message.startswith("Port:") and "0-9" in message
@@ -53,7 +81,9 @@ def test_a_server_with_a_port_takes_ascii_digits_only():
 
 
 def test_names_and_paths_refuse_control_characters():
-    assert "U+000A" in v.login("sql", "sa\nx", "pw") and v.login("sql", "sa\nx", "pw").startswith("User:")
+    assert "U+000A" in v.login("sql", "sa\nx", "pw") and v.login("sql", "sa\nx", "pw").startswith(
+        "User:"
+    )
     assert "NUL" in v.database_name("Sales\0") and v.database_name("a\x1bb").startswith("Target")
     assert "U+000A" in v.share_path("\\\\fs01\\sql\nSHUTDOWN")
 
@@ -62,8 +92,7 @@ def test_target_names_free_for_mi_existing_for_sqldb():
     assert "already exists" in v.target_names({"a": "Sales"}, ["sales"])
     assert "used for both" in v.target_names({"a": "X", "b": "x"}, [])
     assert v.target_names({"a": "New"}, ["Sales"]) is None
-    assert "no database of that name" in v.target_names({"a": "New"}, ["Sales"],
-                                                        must_exist=True)
+    assert "no database of that name" in v.target_names({"a": "New"}, ["Sales"], must_exist=True)
     assert v.target_names({"a": "Sales"}, ["Sales"], must_exist=True) is None
     assert "brackets" in v.target_names({"a": "bad]name"}, [])
 
@@ -76,12 +105,23 @@ def test_container_and_share_rules():
 
 
 def state(**settings) -> WizardState:
-    p = Project(name="p", service_id=SVC, target_kind="SqlMi", target_id=MI,
-                source={"server": "sql01", "port": 1433, "authentication": "sql", "user": "sa"},
-                databases=["Sales", "HR"],
-                settings={"mode": "online", "backup": "blob", "storage_account_id": ACCT,
-                          "container": "sqlmigration", "blob_auth": "AccountKey",
-                          "target_names": {"HR": "HR_new"}, **settings})
+    p = Project(
+        name="p",
+        service_id=SVC,
+        target_kind="SqlMi",
+        target_id=MI,
+        source={"server": "sql01", "port": 1433, "authentication": "sql", "user": "sa"},
+        databases=["Sales", "HR"],
+        settings={
+            "mode": "online",
+            "backup": "blob",
+            "storage_account_id": ACCT,
+            "container": "sqlmigration",
+            "blob_auth": "AccountKey",
+            "target_names": {"HR": "HR_new"},
+            **settings,
+        },
+    )
     s = WizardState(p)
     s.secrets.source_password = "pw-123"
     return s
@@ -90,7 +130,9 @@ def state(**settings) -> WizardState:
 def test_blob_specs_one_per_database_with_a_folder_each():
     specs = state().build_specs(account_key="key==")
     assert [(s.source_database, s.target_database, s.blob.folder) for s in specs] == [
-        ("Sales", "Sales", "Sales"), ("HR", "HR_new", "HR")]
+        ("Sales", "Sales", "Sales"),
+        ("HR", "HR_new", "HR"),
+    ]
     assert all(s.online and s.blob.account_key == "key==" for s in specs)
     assert specs[0].source.password == "pw-123" and "pw-123" not in repr(specs[0])
 

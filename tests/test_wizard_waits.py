@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from tests.wizard_pilot import (
-    on_screen, press_until, step_is, text_of, wait_for,
+    on_screen,
+    press_until,
+    step_is,
+    text_of,
+    wait_for,
 )
 from tui.app import DmsTuiApp
 

@@ -10,13 +10,20 @@ not act on a 429, a 5xx or a connection dropped before the request reached it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import pytest
+from sandbox_migrations import (
+    advance_until,
+    advance_until_ready,
+    advance_until_tail_restored,
+    spec_for,
+    start,
+    take_tail,
+)
 
-from sandbox_migrations import (advance_until, advance_until_ready, advance_until_tail_restored,
-                                spec_for, start, take_tail)
 from tui.errors import DmsTuiError
 from tui.models import TargetKind
 from tui.sandbox import Fault
@@ -27,10 +34,12 @@ FAULTS = {
     "500": lambda match, method: Fault.server_error(500, match=match, method=method),
     "503": lambda match, method: Fault.server_error(503, match=match, method=method),
     "drop_before": lambda match, method: Fault.drop_connection(match=match, method=method),
-    "drop_after": lambda match, method: Fault.drop_connection(match=match, method=method,
-                                                              after_processing=True),
-    "lro_status": lambda match, method: Fault.server_error(500, times=None,
-                                                           match="/operationStatuses/"),
+    "drop_after": lambda match, method: Fault.drop_connection(
+        match=match, method=method, after_processing=True
+    ),
+    "lro_status": lambda match, method: Fault.server_error(
+        500, times=None, match="/operationStatuses/"
+    ),
 }
 AZURE_ACTED = {"drop_after", "lro_status"}
 
@@ -59,6 +68,7 @@ def _status_truth(*took: str):
     def truth(sandbox):
         m = _migration(sandbox)
         return (m.status, m.status in took) if m is not None else ("does not exist", False)
+
     return truth
 
 
@@ -106,40 +116,90 @@ def _deleted_truth(sb):
 
 
 OPS = [
-    Op("cutover", "POST", "/cutover", _ready_for_cutover,
-       lambda c, p: c.cutover(p[0], tail_log_file=p[1]), _status_truth("Completing")),
-    Op("cancel", "POST", "/cancel",
-       lambda c, sb: start(c, sb, TargetKind.SQL_MI, "SalesDB").id,
-       lambda c, mid: c.cancel_migration(mid), _status_truth("Canceling", "Canceled")),
-    Op("retry", "POST", "/retry", _failed_sqldb,
-       lambda c, mid: c.retry_migration(mid), _status_truth("InProgress")),
-    Op("register", "POST", "/providers/Microsoft.DataMigration/register",
-       lambda c, sb: None, lambda c, _: c.register_provider(), _provider_truth, has_lro=False),
-    Op("dms_create", "PUT", "/sqlMigrationServices/dms-night",
-       lambda c, sb: _registered(sb),
-       lambda c, _: c.create_migration_service("rg-dms-migration", "dms-night", "westeurope"),
-       _service_truth),
-    Op("migration_create", "PUT", "/databaseMigrations/SalesDB",
-       lambda c, sb: spec_for(c, sb, TargetKind.SQL_MI, "SalesDB"),
-       lambda c, spec: c.create_migration(spec, wait=True), _status_truth("InProgress")),
-    Op("migration_delete", "DELETE", "/databaseMigrations/SalesDB", _canceled,
-       lambda c, mid: c.delete_migration(mid), _deleted_truth),
+    Op(
+        "cutover",
+        "POST",
+        "/cutover",
+        _ready_for_cutover,
+        lambda c, p: c.cutover(p[0], tail_log_file=p[1]),
+        _status_truth("Completing"),
+    ),
+    Op(
+        "cancel",
+        "POST",
+        "/cancel",
+        lambda c, sb: start(c, sb, TargetKind.SQL_MI, "SalesDB").id,
+        lambda c, mid: c.cancel_migration(mid),
+        _status_truth("Canceling", "Canceled"),
+    ),
+    Op(
+        "retry",
+        "POST",
+        "/retry",
+        _failed_sqldb,
+        lambda c, mid: c.retry_migration(mid),
+        _status_truth("InProgress"),
+    ),
+    Op(
+        "register",
+        "POST",
+        "/providers/Microsoft.DataMigration/register",
+        lambda c, sb: None,
+        lambda c, _: c.register_provider(),
+        _provider_truth,
+        has_lro=False,
+    ),
+    Op(
+        "dms_create",
+        "PUT",
+        "/sqlMigrationServices/dms-night",
+        lambda c, sb: _registered(sb),
+        lambda c, _: c.create_migration_service("rg-dms-migration", "dms-night", "westeurope"),
+        _service_truth,
+    ),
+    Op(
+        "migration_create",
+        "PUT",
+        "/databaseMigrations/SalesDB",
+        lambda c, sb: spec_for(c, sb, TargetKind.SQL_MI, "SalesDB"),
+        lambda c, spec: c.create_migration(spec, wait=True),
+        _status_truth("InProgress"),
+    ),
+    Op(
+        "migration_delete",
+        "DELETE",
+        "/databaseMigrations/SalesDB",
+        _canceled,
+        lambda c, mid: c.delete_migration(mid),
+        _deleted_truth,
+    ),
 ]
-CASES = [pytest.param(op, fault, id=f"{op.name}-{fault}")
-         for op in OPS for fault in FAULTS if op.has_lro or fault != "lro_status"]
+CASES = [
+    pytest.param(op, fault, id=f"{op.name}-{fault}")
+    for op in OPS
+    for fault in FAULTS
+    if op.has_lro or fault != "lro_status"
+]
 
 
 def _sent(sandbox, op: Op, since: int) -> int:
-    return sum(1 for r in sandbox.requests[since:]
-               if r.method == op.method and op.path.lower() in r.path.lower())
+    return sum(
+        1
+        for r in sandbox.requests[since:]
+        if r.method == op.method and op.path.lower() in r.path.lower()
+    )
 
 
 def _told(value: Any) -> str:
     """What the screens show for an answer (see tui.writes.accepted_text)."""
     from tui.writes import accepted_text
 
-    state = getattr(value, "status", None) or getattr(value, "provisioning_state", None) or \
-        getattr(value, "registration_state", None) or "the migration no longer exists"
+    state = (
+        getattr(value, "status", None)
+        or getattr(value, "provisioning_state", None)
+        or getattr(value, "registration_state", None)
+        or "the migration no longer exists"
+    )
     return accepted_text("it", state)
 
 
@@ -179,14 +239,18 @@ def _reads_fail_after(monkeypatch, sandbox, method: str, path_end: str) -> None:
     def on_record(rec):
         record(rec)
         if rec.method == method and rec.path.endswith(path_end):
-            sandbox.inject(Fault.server_error(503, times=None, method="GET",
-                                              match="/databaseMigrations/SalesDB"))
+            sandbox.inject(
+                Fault.server_error(
+                    503, times=None, method="GET", match="/databaseMigrations/SalesDB"
+                )
+            )
 
     monkeypatch.setattr(sandbox, "_record", on_record)
 
 
-def test_a_lost_answer_that_cannot_be_read_again_is_reported_as_unknown(controller, sandbox,
-                                                                        monkeypatch):
+def test_a_lost_answer_that_cannot_be_read_again_is_reported_as_unknown(
+    controller, sandbox, monkeypatch
+):
     mid, tail = _ready_for_cutover(controller, sandbox)
     since = len(sandbox.requests)
     sandbox.inject(Fault.drop_connection(match="/cutover", method="POST", after_processing=True))
@@ -200,6 +264,7 @@ def test_a_lost_answer_that_cannot_be_read_again_is_reported_as_unknown(controll
     assert sum(1 for r in sandbox.requests[since:] if r.path.endswith("/cutover")) == 1
     # and the guard stays closed: no second cutover from this Controller
     from tui.controller import CutoverAlreadyRequested
+
     with pytest.raises(CutoverAlreadyRequested):
         controller.cutover(mid, tail_log_file=tail)
     assert _migration(sandbox).status == "Completing"
@@ -216,13 +281,17 @@ def test_a_cutover_azure_did_not_act_on_may_be_sent_again_deliberately(controlle
     assert sum(1 for r in sandbox.requests if r.path.endswith("/cutover")) == 2
 
 
-def test_a_migration_created_but_not_answered_is_adopted_on_the_next_press(controller, sandbox,
-                                                                           monkeypatch):
+def test_a_migration_created_but_not_answered_is_adopted_on_the_next_press(
+    controller, sandbox, monkeypatch
+):
     """The PUT's answer was lost and the read after it failed: the next press finds the
     migration running (same source database and target) and takes it as this one."""
     spec = spec_for(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
-    sandbox.inject(Fault.drop_connection(match="/databaseMigrations/SalesDB", method="PUT",
-                                         after_processing=True))
+    sandbox.inject(
+        Fault.drop_connection(
+            match="/databaseMigrations/SalesDB", method="PUT", after_processing=True
+        )
+    )
     _reads_fail_after(monkeypatch, sandbox, "PUT", "/databaseMigrations/SalesDB")
     with pytest.raises(WriteFailed) as info:
         controller.create_migration(spec, wait=False)
@@ -235,8 +304,7 @@ def test_a_migration_created_but_not_answered_is_adopted_on_the_next_press(contr
     assert len(puts) == 1
 
 
-def test_another_databases_migration_on_the_same_target_name_is_not_adopted(controller,
-                                                                            sandbox):
+def test_another_databases_migration_on_the_same_target_name_is_not_adopted(controller, sandbox):
     start(controller, sandbox, TargetKind.SQL_MI, "InventoryHub", target_database="SalesDB")
     spec = spec_for(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     with pytest.raises(WriteFailed) as info:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from textual.widgets import Static
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0,
-                   what: str = "condition") -> None:
+async def wait_for(
+    pilot, condition: Callable[[], bool], timeout: float = 10.0, what: str = "condition"
+) -> None:
     """Let the app run until ``condition()`` holds (workers answer, messages land)."""
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             screen = pilot.app.screen
-            raise AssertionError(f"timed out waiting for {what} on {type(screen).__name__}: "
-                                 f"{screen_text(pilot.app)!r}")
+            raise AssertionError(
+                f"timed out waiting for {what} on {type(screen).__name__}: "
+                f"{screen_text(pilot.app)!r}"
+            )
         await pilot.pause(0.02)
 
 
@@ -37,8 +40,9 @@ async def on_screen(pilot, name: str) -> None:
     await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name, what=name)
 
 
-async def press_until(pilot, keys: list[str], condition: Callable[[], bool],
-                      what: str = "") -> None:
+async def press_until(
+    pilot, keys: list[str], condition: Callable[[], bool], what: str = ""
+) -> None:
     await pilot.press(*keys)
     await wait_for(pilot, condition, what=what or " ".join(keys))
 
@@ -59,8 +63,14 @@ async def scope_and_provider(pilot, sandbox) -> None:
     await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 1))
     await wait_for(pilot, lambda: "NotRegistered" in text_of(app, "#provider-state"))
     await pilot.press("r")
-    await wait_for(pilot, lambda: "Registering" in text_of(app, "#provider-state")
-                   or "Registered ✓" in text_of(app, "#provider-state"), what="registering")
+    await wait_for(
+        pilot,
+        lambda: (
+            "Registering" in text_of(app, "#provider-state")
+            or "Registered ✓" in text_of(app, "#provider-state")
+        ),
+        what="registering",
+    )
     sandbox.advance(600)
     await wait_for(pilot, lambda: "Registered ✓" in text_of(app, "#provider-state"))
     await press_until(pilot, ["ctrl+n"], lambda: step_is(app, 2))
@@ -120,9 +130,14 @@ async def target(pilot, kind_search: str, name: str) -> None:
     if kind_search:
         await pilot.press("enter", *kind_search, "enter")
     await pilot.press("tab")
-    await wait_for(pilot, lambda: any(t.name == name for t in app.screen.targets)
-                   and app.screen.targets[0].kind.label.startswith(kind_search or "Azure SQL M"),
-                   what=f"target {name}")
+    await wait_for(
+        pilot,
+        lambda: (
+            any(t.name == name for t in app.screen.targets)
+            and app.screen.targets[0].kind.label.startswith(kind_search or "Azure SQL M")
+        ),
+        what=f"target {name}",
+    )
     index = next(i for i, t in enumerate(app.screen.targets) if t.name == name)
     await pilot.press(*(["down"] * index), "enter")
     await wait_for(pilot, lambda: app.wizard.project.target_id.endswith("/" + name))
@@ -149,8 +164,9 @@ async def databases(pilot, names: list[str]) -> None:
 
 async def summary_and_start(pilot) -> None:
     app = pilot.app
-    await wait_for(pilot, lambda: "All checks passed" in text_of(app, "#summary-checks"),
-                   what="summary checks")
+    await wait_for(
+        pilot, lambda: "All checks passed" in text_of(app, "#summary-checks"), what="summary checks"
+    )
     await pilot.press("ctrl+n")
     await on_screen(pilot, "ConfirmModal")
     await pilot.press("y")

@@ -5,13 +5,13 @@ from __future__ import annotations
 import importlib
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
-from typing import Callable
 
 from textual import events
 from textual.app import App
-from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import NoScreen
 from textual.worker import Worker, WorkerState
 
@@ -44,7 +44,7 @@ def field_label(widget):
         parent = node.parent
         if parent is None or isinstance(parent, Screen):
             return None
-        before = [w for w in parent.children[:parent.children.index(node)] if w.display]
+        before = [w for w in parent.children[: parent.children.index(node)] if w.display]
         if before and any(before[-1].has_class(c) for c in LABEL_CLASSES):
             return before[-1]
         if parent.id == "step-body":
@@ -66,13 +66,23 @@ class WizardCommands(Provider):
             ("Monitor migrations", app.open_monitor, "Every migration of the DMS instance"),
         ]
         for p in list_projects():
-            found.append((f"Open project {p.name}", partial(app.open_project, p.name),
-                          f"Resume at step {step_label(min(p.step, 9))}"))
+            found.append(
+                (
+                    f"Open project {p.name}",
+                    partial(app.open_project, p.name),
+                    f"Resume at step {step_label(min(p.step, 9))}",
+                )
+            )
         wizard = app.wizard
         if wizard is not None and wizard.named:
             for step in range(1, min(wizard.project.step, 8) + 1):
-                found.append((f"Go to step {step_label(step)}", partial(app.goto_step, step),
-                              f"Back to this step of {wizard.project.name}"))
+                found.append(
+                    (
+                        f"Go to step {step_label(step)}",
+                        partial(app.goto_step, step),
+                        f"Back to this step of {wizard.project.name}",
+                    )
+                )
         return found
 
     async def discover(self) -> Hits:
@@ -96,9 +106,16 @@ class DmsTuiApp(App):
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
     ]
 
-    def __init__(self, context: AppContext, *, project: str | None = None,
-                 monitor: bool = False, subscription_id: str | None = None,
-                 clock: Callable[[], float] | None = None, poll_interval: float = 2.0) -> None:
+    def __init__(
+        self,
+        context: AppContext,
+        *,
+        project: str | None = None,
+        monitor: bool = False,
+        subscription_id: str | None = None,
+        clock: Callable[[], float] | None = None,
+        poll_interval: float = 2.0,
+    ) -> None:
         super().__init__()
         self.context = context
         self.project_name = project
@@ -115,6 +132,7 @@ class DmsTuiApp(App):
     def on_mount(self) -> None:
         if self.context.controller is None:
             from screens.signin import SignInScreen
+
             self.push_screen(SignInScreen(), self._signed_in)
         else:
             self._route()
@@ -142,10 +160,12 @@ class DmsTuiApp(App):
         from tui.wizard_state import WizardState
 
         self.close_project()
-        sign_in = "sandbox" if self.context.is_sandbox else \
-            getattr(self.context, "sign_in_method", "")
-        self.wizard = WizardState(Project(name="", sandbox=self.context.is_sandbox,
-                                          sign_in=sign_in))
+        sign_in = (
+            "sandbox" if self.context.is_sandbox else getattr(self.context, "sign_in_method", "")
+        )
+        self.wizard = WizardState(
+            Project(name="", sandbox=self.context.is_sandbox, sign_in=sign_in)
+        )
         self.push_screen(ScopeScreen())
 
     def open_project(self, name: str) -> None:
@@ -163,15 +183,22 @@ class DmsTuiApp(App):
             self.show_error(exc)
             return
         except OSError as exc:
-            self.show_error(DmsTuiError(f"Project {name} can't be locked for writing: "
-                                        f"{exc.strerror or exc}.", code="ProjectLockFailed",
-                                        hint="Check the projects folder's owner and space."))
+            self.show_error(
+                DmsTuiError(
+                    f"Project {name} can't be locked for writing: {exc.strerror or exc}.",
+                    code="ProjectLockFailed",
+                    hint="Check the projects folder's owner and space.",
+                )
+            )
             return
         self.project_lock = lock
         if project.sandbox != self.context.is_sandbox:
             where = "in the sandbox" if project.sandbox else "against real Azure"
-            self.notify(f"Project {name} was set up {where}: its resource ids may not exist "
-                        "here.", severity="warning", timeout=10)
+            self.notify(
+                f"Project {name} was set up {where}: its resource ids may not exist here.",
+                severity="warning",
+                timeout=10,
+            )
         self.wizard = WizardState(project, named=True, lock=lock)
         if project.subscription_id:
             self.context.use_subscription(project.subscription_id)
@@ -185,13 +212,23 @@ class DmsTuiApp(App):
         watched, in a monitor that writes nothing to the project."""
         who = locked.holder.describe()
         if not project.migration_ids and project.step < 9:
-            self.notify(f"Project {project.name} is open in {who}: only one dms-tui at a "
-                        "time can change it. Close it there first.",
-                        title="Project in use", severity="error", timeout=15, markup=False)
+            self.notify(
+                f"Project {project.name} is open in {who}: only one dms-tui at a "
+                "time can change it. Close it there first.",
+                title="Project in use",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
             return
-        self.notify(f"Project {project.name} is open in {who}. Its migrations are shown here "
-                    "read-only; the wizard and any change to the project stay with that one.",
-                    title="Read-only", severity="warning", timeout=15, markup=False)
+        self.notify(
+            f"Project {project.name} is open in {who}. Its migrations are shown here "
+            "read-only; the wizard and any change to the project stay with that one.",
+            title="Read-only",
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
         short = f"pid {locked.holder.pid}" if locked.holder.pid else "another dms-tui"
         self._push_monitor(project, project.service_id or None, read_only=short)
 
@@ -211,8 +248,13 @@ class DmsTuiApp(App):
             self.wizard.save(at)
         except (OSError, DmsTuiError) as exc:
             text = getattr(exc, "full_text", None) or str(exc)
-            self.notify(f"Not saved: {text}", title="Project not saved", severity="error",
-                        timeout=15, markup=False)
+            self.notify(
+                f"Not saved: {text}",
+                title="Project not saved",
+                severity="error",
+                timeout=15,
+                markup=False,
+            )
             return False
         return True
 
@@ -233,8 +275,9 @@ class DmsTuiApp(App):
         if step >= 9:
             project = self.wizard.project if self.wizard else None
             self.leave_wizard(to_start=True)
-            self.open_monitor(project=project,
-                              service_id=(project.service_id or None) if project else None)
+            self.open_monitor(
+                project=project, service_id=(project.service_id or None) if project else None
+            )
             return
         module, cls = STEP_SCREENS[step]
         screen = getattr(importlib.import_module(module), cls)()
@@ -249,6 +292,7 @@ class DmsTuiApp(App):
 
         if to_start:
             from screens.start import StartScreen
+
             while len(self.screen_stack) > 1 and not isinstance(self.screen, StartScreen):
                 self.pop_screen()
             return
@@ -258,6 +302,7 @@ class DmsTuiApp(App):
         """The monitor for a project (its name or ``Project``), a DMS instance, or everything."""
         if isinstance(project, str):
             from tui.projects import ProjectLocked, load_project, lock_project
+
             self.close_project()
             try:
                 project = load_project(project)
@@ -351,6 +396,6 @@ class DmsTuiApp(App):
             text = error.full_text
         else:
             from tui.azure_errors import translate
+
             text = translate(error).full_text if error else "Unknown failure."
-        self.notify(text, title="Something went wrong", severity="error", timeout=12,
-                    markup=False)
+        self.notify(text, title="Something went wrong", severity="error", timeout=12, markup=False)

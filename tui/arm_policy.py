@@ -80,5 +80,7 @@ class RefuseAutoRegistration(HTTPPolicy):
             if read is not None:  # a streamed body must be read before it can be looked at
                 read()
         if response.http_response.status_code == 409 and _error_code(response) == NOT_REGISTERED:
-            raise translate(HttpResponseError(response=response.http_response, error_format=ARMErrorFormat))
+            raise translate(
+                HttpResponseError(response=response.http_response, error_format=ARMErrorFormat)
+            )
         return response

@@ -26,8 +26,10 @@ class ResourceId:
 
     @property
     def id(self) -> str:
-        base = (f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
-                f"/providers/{self.namespace}/{self.resource_type}/{self.name}")
+        base = (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+            f"/providers/{self.namespace}/{self.resource_type}/{self.name}"
+        )
         if self.child_type:
             base += f"/{self.child_type}/{self.child_name}"
         return base
@@ -37,8 +39,11 @@ def parse_resource_id(resource_id: str) -> ResourceId:
     """``/subscriptions/s/resourceGroups/rg/providers/NS/type/name[/child/name]``."""
     parts = [p for p in (resource_id or "").split("/") if p]
     try:
-        if parts[0].lower() != "subscriptions" or parts[2].lower() != "resourcegroups" \
-                or parts[4].lower() != "providers":
+        if (
+            parts[0].lower() != "subscriptions"
+            or parts[2].lower() != "resourcegroups"
+            or parts[4].lower() != "providers"
+        ):
             raise ValueError
         child_type = parts[8] if len(parts) > 9 else ""
         child_name = parts[9] if len(parts) > 9 else ""
@@ -60,13 +65,16 @@ class MigrationId:
     @property
     def target_id(self) -> str:
         ns, rtype = TARGET_TYPES[self.kind]
-        return (f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
-                f"/providers/{ns}/{rtype}/{self.target_name}")
+        return (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+            f"/providers/{ns}/{rtype}/{self.target_name}"
+        )
 
     @property
     def id(self) -> str:
-        return (f"{self.target_id}/providers/Microsoft.DataMigration/databaseMigrations/"
-                f"{self.database}")
+        return (
+            f"{self.target_id}/providers/Microsoft.DataMigration/databaseMigrations/{self.database}"
+        )
 
 
 def kind_of_target(namespace: str, resource_type: str) -> TargetKind:
@@ -80,10 +88,14 @@ def parse_migration_id(migration_id: str) -> MigrationId:
     """Parse ``<target id>/providers/Microsoft.DataMigration/databaseMigrations/<db>``."""
     parts = [p for p in (migration_id or "").split("/") if p]
     try:
-        if parts[0].lower() != "subscriptions" or parts[2].lower() != "resourcegroups" \
-                or parts[8].lower() != "providers" \
-                or parts[9].lower() != "microsoft.datamigration" \
-                or parts[10].lower() != "databasemigrations" or len(parts) != 12:
+        if (
+            parts[0].lower() != "subscriptions"
+            or parts[2].lower() != "resourcegroups"
+            or parts[8].lower() != "providers"
+            or parts[9].lower() != "microsoft.datamigration"
+            or parts[10].lower() != "databasemigrations"
+            or len(parts) != 12
+        ):
             raise ValueError
         kind = kind_of_target(parts[5], parts[6])
         return MigrationId(parts[1], parts[3], kind, parts[7], parts[11])
@@ -94,5 +106,6 @@ def parse_migration_id(migration_id: str) -> MigrationId:
 def migration_id_for(target_id: str, database: str) -> str:
     target = parse_resource_id(target_id)
     kind = kind_of_target(target.namespace, target.resource_type)
-    return MigrationId(target.subscription_id, target.resource_group, kind, target.name,
-                       database).id
+    return MigrationId(
+        target.subscription_id, target.resource_group, kind, target.name, database
+    ).id

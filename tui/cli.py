@@ -12,17 +12,29 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dms-tui",
         description="Migrate SQL Server databases to Azure SQL Managed Instance, SQL Server on "
-                    "Azure VMs and Azure SQL Database with Azure Database Migration Service: "
-                    "a guided setup, a live monitor and a guarded cutover.")
-    p.add_argument("--sandbox", action="store_true",
-                   help="run against the built-in simulated Azure and SQL Server "
-                        "(no account needed; nothing leaves this machine)")
-    p.add_argument("--sandbox-speed", type=float, default=10.0, metavar="X",
-                   help="how many times faster than real time the sandbox runs (default 10)")
+        "Azure VMs and Azure SQL Database with Azure Database Migration Service: "
+        "a guided setup, a live monitor and a guarded cutover.",
+    )
+    p.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="run against the built-in simulated Azure and SQL Server "
+        "(no account needed; nothing leaves this machine)",
+    )
+    p.add_argument(
+        "--sandbox-speed",
+        type=float,
+        default=10.0,
+        metavar="X",
+        help="how many times faster than real time the sandbox runs (default 10)",
+    )
     p.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument("--project", metavar="NAME", help="open a saved migration project")
-    p.add_argument("--monitor", action="store_true",
-                   help="open the project's migrations in the monitor (with --project)")
+    p.add_argument(
+        "--monitor",
+        action="store_true",
+        help="open the project's migrations in the monitor (with --project)",
+    )
     p.add_argument("--subscription", metavar="ID", help="Azure subscription id to use")
     p.add_argument("--version", action="version", version=f"dms-tui {__version__}")
     return p
@@ -35,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.project:
         from tui.projects import validate_name
+
         error = validate_name(args.project)
         if error:
             print(f"dms-tui: --project: {error}", file=sys.stderr)
@@ -46,14 +59,15 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.sandbox:
         from tui.sandbox import Sandbox
-        context = AppContext.for_sandbox(Sandbox.realtime(seed=args.seed,
-                                                          speed=args.sandbox_speed))
+
+        context = AppContext.for_sandbox(Sandbox.realtime(seed=args.seed, speed=args.sandbox_speed))
     else:
         context = AppContext()
     from tui.app import DmsTuiApp
 
-    app = DmsTuiApp(context, project=args.project, monitor=args.monitor,
-                    subscription_id=args.subscription)
+    app = DmsTuiApp(
+        context, project=args.project, monitor=args.monitor, subscription_id=args.subscription
+    )
     app.run()
     return app.return_code or 0
 

@@ -6,8 +6,9 @@ Built once by the CLI (sandbox or real Azure) and handed to the App; screens rea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from tui.controller import Controller
 
@@ -60,16 +61,21 @@ class AppContext:
         if self.sandbox is not None:
             return self.sandbox.connect(params.server, params.port)
         from tui.source import SqlServerSource
+
         credential = self.credential if params.authentication == "entra" else None
         kwargs: dict[str, Any] = {}
         if credential is not None:
             kwargs["credential"] = credential
-        return SqlServerSource(params.server, params.port,
-                               authentication=params.authentication,
-                               user=params.user or None, password=params.password or None,
-                               encrypt=params.encrypt,
-                               trust_server_certificate=params.trust_server_certificate,
-                               **kwargs)
+        return SqlServerSource(
+            params.server,
+            params.port,
+            authentication=params.authentication,
+            user=params.user or None,
+            password=params.password or None,
+            encrypt=params.encrypt,
+            trust_server_certificate=params.trust_server_certificate,
+            **kwargs,
+        )
 
     def make_controller(self, credential: Any, subscription_id: str) -> Controller:
         if self.controller_factory is not None:
@@ -78,12 +84,15 @@ class AppContext:
 
     def needs_credential_for(self, tenant_id: str) -> bool:
         """In real Azure, a tenant other than the credential's needs its own credential."""
-        return (not self.is_sandbox and bool(tenant_id)
-                and tenant_id.lower() != (self.tenant_id or "").lower())
+        return (
+            not self.is_sandbox
+            and bool(tenant_id)
+            and tenant_id.lower() != (self.tenant_id or "").lower()
+        )
 
-    def credential_for_tenant(self, tenant_id: str, *,
-                              on_device_code: Callable[[Any], None] | None = None
-                              ) -> tuple[Any, Controller, str]:
+    def credential_for_tenant(
+        self, tenant_id: str, *, on_device_code: Callable[[Any], None] | None = None
+    ) -> tuple[Any, Controller, str]:
         """A credential signed in to ``tenant_id`` (same sign-in method), a Controller on it,
         and the tenant ID its token is for (a domain typed by the DBA becomes the GUID).
         Blocking (gets a token): call from a worker; nothing here changes the context."""
@@ -105,7 +114,11 @@ class AppContext:
             self.controller = self.controller.for_subscription(subscription_id)
 
     @classmethod
-    def for_sandbox(cls, sandbox: Any) -> "AppContext":
-        controller = Controller(sandbox.credential, sandbox.subscription_id,
-                                transport=sandbox.transport, polling_interval=0.2)
+    def for_sandbox(cls, sandbox: Any) -> AppContext:
+        controller = Controller(
+            sandbox.credential,
+            sandbox.subscription_id,
+            transport=sandbox.transport,
+            polling_interval=0.2,
+        )
         return cls(controller=controller, sandbox=sandbox, credential=sandbox.credential)

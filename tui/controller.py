@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tui import convert
 from tui import models as m
@@ -35,8 +36,9 @@ class CutoverNotReady(AzureError):
             "Cutover refused: the migration is not ready. " + " ".join(self.reasons),
             code="CutoverNotReady",
             hint="Stop application traffic, take the tail-log backup into the backup "
-                 "location, and wait until DMS has restored it and nothing is pending or "
-                 "restoring.")
+            "location, and wait until DMS has restored it and nothing is pending or "
+            "restoring.",
+        )
 
 
 class CutoverAlreadyRequested(AzureError):
@@ -46,15 +48,26 @@ class CutoverAlreadyRequested(AzureError):
 class Controller:
     """Facade over the Azure SDK clients for one subscription."""
 
-    def __init__(self, credential: Any, subscription_id: str, *, transport: Any = None,
-                 polling_interval: float | None = None, retry_total: int = 4,
-                 retry_backoff_factor: float = 0.5, retry_backoff_max: float = 30.0):
+    def __init__(
+        self,
+        credential: Any,
+        subscription_id: str,
+        *,
+        transport: Any = None,
+        polling_interval: float | None = None,
+        retry_total: int = 4,
+        retry_backoff_factor: float = 0.5,
+        retry_backoff_max: float = 30.0,
+    ):
         self.credential = credential
         self.subscription_id = subscription_id
         self._transport = transport
         self._polling_interval = polling_interval
-        self._retry = dict(retry_total=retry_total, retry_backoff_factor=retry_backoff_factor,
-                           retry_backoff_max=retry_backoff_max)
+        self._retry = dict(
+            retry_total=retry_total,
+            retry_backoff_factor=retry_backoff_factor,
+            retry_backoff_max=retry_backoff_max,
+        )
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._cutover_lock = threading.Lock()
@@ -62,23 +75,32 @@ class Controller:
 
     # ------------------------------------------------------------------ plumbing
 
-    def for_subscription(self, subscription_id: str) -> "Controller":
+    def for_subscription(self, subscription_id: str) -> Controller:
         """A Controller on another subscription with the same sign-in and transport."""
-        return Controller(self.credential, subscription_id, transport=self._transport,
-                          polling_interval=self._polling_interval, **self._retry)
+        return Controller(
+            self.credential,
+            subscription_id,
+            transport=self._transport,
+            polling_interval=self._polling_interval,
+            **self._retry,
+        )
 
     def _kwargs(self) -> dict[str, Any]:
         # no silent 10 s polling: step 1 registers; and no change is ever resent by the SDK
         from tui.arm_policy import ReadOnlyRetryPolicy, RefuseAutoRegistration
 
-        kw: dict[str, Any] = dict(retry_policy=ReadOnlyRetryPolicy(**self._retry),
-                                  per_retry_policies=[RefuseAutoRegistration()])
+        kw: dict[str, Any] = dict(
+            retry_policy=ReadOnlyRetryPolicy(**self._retry),
+            per_retry_policies=[RefuseAutoRegistration()],
+        )
         if self._transport is not None:
             kw["transport"] = self._transport
         return kw
 
     def _lro(self) -> dict[str, Any]:
-        return {} if self._polling_interval is None else {"polling_interval": self._polling_interval}
+        return (
+            {} if self._polling_interval is None else {"polling_interval": self._polling_interval}
+        )
 
     def _client(self, name: str) -> Any:
         with self._lock:
@@ -91,6 +113,7 @@ class Controller:
         kw = self._kwargs()
         if name == "dms":
             from azure.mgmt.datamigration import DataMigrationManagementClient
+
             return DataMigrationManagementClient(self.credential, self.subscription_id, **kw)
         if name == "resource":
             try:  # azure-mgmt-resource 26 moved the client into a subpackage
@@ -100,15 +123,19 @@ class Controller:
             return ResourceManagementClient(self.credential, self.subscription_id, **kw)
         if name == "subscriptions":
             from azure.mgmt.resource.subscriptions import SubscriptionClient
+
             return SubscriptionClient(self.credential, **kw)
         if name == "sql":
             from azure.mgmt.sql import SqlManagementClient
+
             return SqlManagementClient(self.credential, self.subscription_id, **kw)
         if name == "sqlvm":
             from azure.mgmt.sqlvirtualmachine import SqlVirtualMachineManagementClient
+
             return SqlVirtualMachineManagementClient(self.credential, self.subscription_id, **kw)
         if name == "storage":
             from azure.mgmt.storage import StorageManagementClient
+
             return StorageManagementClient(self.credential, self.subscription_id, **kw)
         raise KeyError(name)
 
@@ -126,47 +153,76 @@ class Controller:
     @azure_call
     def list_subscriptions(self) -> list[m.Subscription]:
         subs = self._client("subscriptions").subscriptions.list()
-        return sorted((m.Subscription(subscription_id=s.subscription_id or "",
-                                      display_name=s.display_name or s.subscription_id or "",
-                                      state=str(s.state or ""), tenant_id=s.tenant_id)
-                       for s in subs), key=lambda s: s.display_name.lower())
+        return sorted(
+            (
+                m.Subscription(
+                    subscription_id=s.subscription_id or "",
+                    display_name=s.display_name or s.subscription_id or "",
+                    state=str(s.state or ""),
+                    tenant_id=s.tenant_id,
+                )
+                for s in subs
+            ),
+            key=lambda s: s.display_name.lower(),
+        )
 
     @azure_call
     def list_tenants(self) -> list[m.Tenant]:
         """The tenants the signed-in account belongs to, with their names and domains."""
         tenants = self._client("subscriptions").tenants.list()
-        return sorted((m.Tenant(tenant_id=t.tenant_id or "", display_name=t.display_name or "",
-                                default_domain=t.default_domain or "")
-                       for t in tenants if t.tenant_id),
-                      key=lambda t: (t.display_name or t.tenant_id).lower())
+        return sorted(
+            (
+                m.Tenant(
+                    tenant_id=t.tenant_id or "",
+                    display_name=t.display_name or "",
+                    default_domain=t.default_domain or "",
+                )
+                for t in tenants
+                if t.tenant_id
+            ),
+            key=lambda t: (t.display_name or t.tenant_id).lower(),
+        )
 
     @azure_call
     def list_resource_groups(self) -> list[m.ResourceGroup]:
         groups = self._client("resource").resource_groups.list()
-        return sorted((m.ResourceGroup(name=g.name or "", location=g.location or "",
-                                       id=g.id or "") for g in groups),
-                      key=lambda g: g.name.lower())
+        return sorted(
+            (
+                m.ResourceGroup(name=g.name or "", location=g.location or "", id=g.id or "")
+                for g in groups
+            ),
+            key=lambda g: g.name.lower(),
+        )
 
     @azure_call
     def provider_state(self, namespace: str = DMS_NAMESPACE) -> m.ProviderState:
         provider = self._client("resource").providers.get(namespace)
-        return m.ProviderState(namespace=provider.namespace or namespace,
-                               registration_state=provider.registration_state or "NotRegistered")
+        return m.ProviderState(
+            namespace=provider.namespace or namespace,
+            registration_state=provider.registration_state or "NotRegistered",
+        )
 
     @azure_call
-    def register_provider(self, namespace: str = DMS_NAMESPACE, *, wait: bool = False,
-                          timeout: float = 600.0, poll_every: float = 5.0,
-                          sleep: Callable[[float], None] = time.sleep,
-                          on_progress: Callable[[m.ProviderState], None] | None = None,
-                          ) -> m.ProviderState:
+    def register_provider(
+        self,
+        namespace: str = DMS_NAMESPACE,
+        *,
+        wait: bool = False,
+        timeout: float = 600.0,
+        poll_every: float = 5.0,
+        sleep: Callable[[float], None] = time.sleep,
+        on_progress: Callable[[m.ProviderState], None] | None = None,
+    ) -> m.ProviderState:
         """Ask Azure to register ``namespace`` (one request; after an error the state is read
         again); with ``wait``, poll until Registered."""
         providers = self._client("resource").providers
         state = send_once(
-            f"the registration of {namespace}", lambda: providers.register(namespace),
+            f"the registration of {namespace}",
+            lambda: providers.register(namespace),
             lambda: self.provider_state(namespace),
             lambda st, _err: st.registration_state.lower() in ("registering", "registered"),
-            lambda st: f"{namespace} is {st.registration_state}")
+            lambda st: f"{namespace} is {st.registration_state}",
+        )
         if not wait:
             return state
         deadline = time.monotonic() + timeout
@@ -174,9 +230,11 @@ class Controller:
             if on_progress:
                 on_progress(state)
             if time.monotonic() > deadline:
-                raise AzureError(f"{namespace} is still {state.registration_state} after "
-                                 f"{int(timeout)} s.", code="RegistrationTimeout",
-                                 hint="Registration carries on in Azure; check again later.")
+                raise AzureError(
+                    f"{namespace} is still {state.registration_state} after {int(timeout)} s.",
+                    code="RegistrationTimeout",
+                    hint="Registration carries on in Azure; check again later.",
+                )
             sleep(poll_every)
             state = self.provider_state(namespace)
         return state
@@ -184,11 +242,16 @@ class Controller:
     # ------------------------------------------------------------------ DMS instances
 
     @azure_call
-    def list_migration_services(self, resource_group: str | None = None,
-                                ) -> list[m.MigrationService]:
+    def list_migration_services(
+        self,
+        resource_group: str | None = None,
+    ) -> list[m.MigrationService]:
         ops = self._client("dms").sql_migration_services
-        items = ops.list_by_resource_group(resource_group) if resource_group \
+        items = (
+            ops.list_by_resource_group(resource_group)
+            if resource_group
             else ops.list_by_subscription()
+        )
         return sorted((convert.migration_service(s) for s in items), key=lambda s: s.name.lower())
 
     @azure_call
@@ -198,9 +261,15 @@ class Controller:
         return convert.migration_service(svc)
 
     @azure_call
-    def create_migration_service(self, resource_group: str, name: str, location: str, *,
-                                 tags: dict[str, str] | None = None,
-                                 wait: bool = True) -> m.MigrationService:
+    def create_migration_service(
+        self,
+        resource_group: str,
+        name: str,
+        location: str,
+        *,
+        tags: dict[str, str] | None = None,
+        wait: bool = True,
+    ) -> m.MigrationService:
         """Create a DMS instance (one request). ``wait=False`` returns once Azure accepted it
         (provisioning goes on in Azure; poll ``get_migration_service``). After an error or a
         lost answer the instance is read again: one that now exists is the one asked for."""
@@ -219,14 +288,22 @@ class Controller:
 
         def describe(svc: m.MigrationService | None) -> str:
             return f"the DMS instance {name} " + (
-                "does not exist" if svc is None else f"is {svc.provisioning_state}")
+                "does not exist" if svc is None else f"is {svc.provisioning_state}"
+            )
 
-        created = send_once(f"the creation of the DMS instance {name}", send,
-                            lambda: self._service_or_none(service_id),
-                            lambda svc, _err: svc is not None and before is None, describe)
+        created = send_once(
+            f"the creation of the DMS instance {name}",
+            send,
+            lambda: self._service_or_none(service_id),
+            lambda svc, _err: svc is not None and before is None,
+            describe,
+        )
         if created is None:
-            raise AzureError(f"Azure answered, but the DMS instance {name} does not exist.",
-                             code="ResourceNotFound", hint="Refresh the list and try again.")
+            raise AzureError(
+                f"Azure answered, but the DMS instance {name} does not exist.",
+                code="ResourceNotFound",
+                hint="Refresh the list and try again.",
+            )
         return created
 
     def _service_or_none(self, service_id: str) -> m.MigrationService | None:
@@ -238,25 +315,32 @@ class Controller:
             raise
 
     def _service_id(self, resource_group: str, name: str) -> str:
-        return (f"/subscriptions/{self.subscription_id}/resourceGroups/{resource_group}"
-                f"/providers/{DMS_NAMESPACE}/sqlMigrationServices/{name}")
+        return (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{resource_group}"
+            f"/providers/{DMS_NAMESPACE}/sqlMigrationServices/{name}"
+        )
 
     @azure_call
     def delete_migration_service(self, service_id: str) -> None:
         rid = parse_resource_id(service_id)
         ops = self._client("dms").sql_migration_services
-        send_once(f"the deletion of the DMS instance {rid.name}",
-                  lambda: ops.begin_delete(rid.resource_group, rid.name, **self._lro()).result(),
-                  lambda: self._service_or_none(service_id),
-                  lambda svc, _err: svc is None or svc.provisioning_state.lower() == "deleting",
-                  lambda svc: f"the DMS instance {rid.name} " + (
-                      "no longer exists" if svc is None else f"is {svc.provisioning_state}"))
+        send_once(
+            f"the deletion of the DMS instance {rid.name}",
+            lambda: ops.begin_delete(rid.resource_group, rid.name, **self._lro()).result(),
+            lambda: self._service_or_none(service_id),
+            lambda svc, _err: svc is None or svc.provisioning_state.lower() == "deleting",
+            lambda svc: (
+                f"the DMS instance {rid.name} "
+                + ("no longer exists" if svc is None else f"is {svc.provisioning_state}")
+            ),
+        )
 
     @azure_call
     def list_auth_keys(self, service_id: str) -> m.AuthKeys:
         rid = parse_resource_id(service_id)
-        keys = self._client("dms").sql_migration_services.list_auth_keys(rid.resource_group,
-                                                                         rid.name)
+        keys = self._client("dms").sql_migration_services.list_auth_keys(
+            rid.resource_group, rid.name
+        )
         return m.AuthKeys(auth_key1=keys.auth_key1 or "", auth_key2=keys.auth_key2 or "")
 
     @azure_call
@@ -265,33 +349,40 @@ class Controller:
 
         rid = parse_resource_id(service_id)
         self._client("dms").sql_migration_services.regenerate_auth_keys(
-            rid.resource_group, rid.name, dm.RegenAuthKeys(key_name=key_name))
+            rid.resource_group, rid.name, dm.RegenAuthKeys(key_name=key_name)
+        )
         return self.list_auth_keys(service_id)
 
     @azure_call
     def integration_runtime(self, service_id: str) -> m.IntegrationRuntime:
         rid = parse_resource_id(service_id)
         data = self._client("dms").sql_migration_services.list_monitoring_data(
-            rid.resource_group, rid.name)
+            rid.resource_group, rid.name
+        )
         return convert.integration_runtime(data)
 
     @azure_call
-    def delete_integration_runtime_node(self, service_id: str, node_name: str,
-                                        integration_runtime_name: str = "") -> None:
+    def delete_integration_runtime_node(
+        self, service_id: str, node_name: str, integration_runtime_name: str = ""
+    ) -> None:
         from azure.mgmt.datamigration import models as dm
 
         rid = parse_resource_id(service_id)
         self._client("dms").sql_migration_services.delete_node(
-            rid.resource_group, rid.name,
-            dm.DeleteNode(node_name=node_name,
-                          integration_runtime_name=integration_runtime_name or None))
+            rid.resource_group,
+            rid.name,
+            dm.DeleteNode(
+                node_name=node_name, integration_runtime_name=integration_runtime_name or None
+            ),
+        )
 
     @azure_call
     def list_service_migrations(self, service_id: str) -> list[m.MigrationSummary]:
         """Every database migration run by this DMS instance."""
         rid = parse_resource_id(service_id)
-        items = self._client("dms").sql_migration_services.list_migrations(rid.resource_group,
-                                                                           rid.name)
+        items = self._client("dms").sql_migration_services.list_migrations(
+            rid.resource_group, rid.name
+        )
         return [convert.migration_summary(i) for i in items]
 
     # ------------------------------------------------------------------ targets, storage
@@ -303,15 +394,19 @@ class Controller:
         elif kind == m.TargetKind.SQL_DB:
             items = [self._target(kind, i) for i in self._client("sql").servers.list()]
         else:
-            items = [self._target(kind, i)
-                     for i in self._client("sqlvm").sql_virtual_machines.list()]
+            items = [
+                self._target(kind, i) for i in self._client("sqlvm").sql_virtual_machines.list()
+            ]
         return sorted(items, key=lambda t: t.name.lower())
 
     @staticmethod
     def _target(kind: m.TargetKind, res: Any) -> m.Target:
         props = getattr(res, "properties", None)
-        get = (lambda name: getattr(props, name, None)) if props is not None \
+        get = (
+            (lambda name: getattr(props, name, None))
+            if props is not None
             else (lambda name: getattr(res, name, None))
+        )
         rid = parse_resource_id(res.id)
         sku = getattr(getattr(res, "sku", None), "name", "") or ""
         state = str(get("state") or "")
@@ -320,21 +415,33 @@ class Controller:
             if state and state.lower() != "ready":
                 usable = False
                 what = "managed instance" if kind == m.TargetKind.SQL_MI else "server"
-                reason = (f"The {what} is {state}, not Ready: wait until it is Ready "
-                          "before migrating to it.")
+                reason = (
+                    f"The {what} is {state}, not Ready: wait until it is Ready "
+                    "before migrating to it."
+                )
         else:
             raw = get("sql_management") or ""
             mode = str(getattr(raw, "value", raw))  # the SDK gives an enum member
             state = mode
             if mode.lower() != "full":
                 usable = False
-                reason = (f"The SQL IaaS Agent extension is in {mode or 'no'} mode: DMS needs "
-                          "full mode. Switch the VM's SQL IaaS extension to full mode in the "
-                          "portal (SQL virtual machine → SQL IaaS Agent) and retry.")
-        return m.Target(id=res.id, name=res.name or rid.name, kind=kind,
-                        resource_group=rid.resource_group, location=res.location or "",
-                        state=state, fqdn=str(get("fully_qualified_domain_name") or ""),
-                        usable=usable, reason=reason, sku=str(sku))
+                reason = (
+                    f"The SQL IaaS Agent extension is in {mode or 'no'} mode: DMS needs "
+                    "full mode. Switch the VM's SQL IaaS extension to full mode in the "
+                    "portal (SQL virtual machine → SQL IaaS Agent) and retry."
+                )
+        return m.Target(
+            id=res.id,
+            name=res.name or rid.name,
+            kind=kind,
+            resource_group=rid.resource_group,
+            location=res.location or "",
+            state=state,
+            fqdn=str(get("fully_qualified_domain_name") or ""),
+            usable=usable,
+            reason=reason,
+            sku=str(sku),
+        )
 
     @azure_call
     def target_databases(self, target_id: str) -> list[str]:
@@ -355,9 +462,15 @@ class Controller:
         result = []
         for a in items:
             rid = parse_resource_id(a.id)
-            result.append(m.StorageAccount(id=a.id, name=a.name or rid.name,
-                                           resource_group=rid.resource_group,
-                                           location=a.location or "", kind=str(a.kind or "")))
+            result.append(
+                m.StorageAccount(
+                    id=a.id,
+                    name=a.name or rid.name,
+                    resource_group=rid.resource_group,
+                    location=a.location or "",
+                    kind=str(a.kind or ""),
+                )
+            )
         return sorted(result, key=lambda a: a.name.lower())
 
     @azure_call
@@ -373,22 +486,28 @@ class Controller:
         keys = self._client("storage").storage_accounts.list_keys(rid.resource_group, rid.name)
         # azure-mgmt-storage 25 models are mappings: ``.keys`` is the dict method there
         from collections.abc import Mapping
+
         items = keys.get("keys") if isinstance(keys, Mapping) else keys.keys
         for key in items or []:
             value = key.get("value") if isinstance(key, Mapping) else getattr(key, "value", None)
             if value:
                 return value
-        raise AzureError("The storage account returned no keys.", code="NoStorageKeys",
-                         hint="Your account may lack listKeys permission on it; use managed "
-                              "identity instead or ask for the Storage Account Key Operator role.")
+        raise AzureError(
+            "The storage account returned no keys.",
+            code="NoStorageKeys",
+            hint="Your account may lack listKeys permission on it; use managed "
+            "identity instead or ask for the Storage Account Key Operator role.",
+        )
 
     # ------------------------------------------------------------------ migrations
 
     def _migration_ops(self, kind: m.TargetKind) -> Any:
         dms = self._client("dms")
-        return {m.TargetKind.SQL_MI: dms.database_migrations_sql_mi,
-                m.TargetKind.SQL_VM: dms.database_migrations_sql_vm,
-                m.TargetKind.SQL_DB: dms.database_migrations_sql_db}[kind]
+        return {
+            m.TargetKind.SQL_MI: dms.database_migrations_sql_mi,
+            m.TargetKind.SQL_VM: dms.database_migrations_sql_vm,
+            m.TargetKind.SQL_DB: dms.database_migrations_sql_db,
+        }[kind]
 
     @azure_call
     def create_migration(self, spec: m.MigrationSpec, *, wait: bool = True) -> m.MigrationDetail:
@@ -404,8 +523,9 @@ class Controller:
         try:
             body = build(spec)
         except ValueError as exc:
-            raise DmsTuiError(str(exc), code="InvalidMigrationSpec",
-                              hint="Complete the settings step.") from None
+            raise DmsTuiError(
+                str(exc), code="InvalidMigrationSpec", hint="Complete the settings step."
+            ) from None
         rid = parse_resource_id(spec.target_id)
         ops = self._migration_ops(spec.kind)
         migration_id = migration_id_for(spec.target_id, spec.target_database)
@@ -415,24 +535,37 @@ class Controller:
 
         def send() -> None:
             if wait:
-                ops.begin_create_or_update(rid.resource_group, rid.name, spec.target_database,
-                                           body, **self._lro()).result()
+                ops.begin_create_or_update(
+                    rid.resource_group, rid.name, spec.target_database, body, **self._lro()
+                ).result()
             else:
-                ops.begin_create_or_update(rid.resource_group, rid.name, spec.target_database,
-                                           body, polling=False).result()
+                ops.begin_create_or_update(
+                    rid.resource_group, rid.name, spec.target_database, body, polling=False
+                ).result()
 
         def took(after: m.MigrationDetail | None, _err: DmsTuiError) -> bool:
-            return after is not None and _same_migration(after, spec) and (
-                before is None or after.migration_operation_id != before.migration_operation_id)
+            return (
+                after is not None
+                and _same_migration(after, spec)
+                and (
+                    before is None or after.migration_operation_id != before.migration_operation_id
+                )
+            )
 
         what = f"{spec.source_database} → {rid.name}/{spec.target_database}"
-        created = send_once(f"the creation of the migration {what}", send,
-                            lambda: self._migration_or_none(migration_id), took,
-                            lambda d: f"{what} does not exist" if d is None
-                            else f"{route(d)} is {d.status}")
+        created = send_once(
+            f"the creation of the migration {what}",
+            send,
+            lambda: self._migration_or_none(migration_id),
+            took,
+            lambda d: f"{what} does not exist" if d is None else f"{route(d)} is {d.status}",
+        )
         if created is None:
-            raise AzureError(f"Azure answered, but the migration {what} does not exist.",
-                             code="ResourceNotFound", hint="Refresh the monitor and try again.")
+            raise AzureError(
+                f"Azure answered, but the migration {what} does not exist.",
+                code="ResourceNotFound",
+                hint="Refresh the monitor and try again.",
+            )
         return created
 
     def _migration_or_none(self, migration_id: str) -> m.MigrationDetail | None:
@@ -447,8 +580,9 @@ class Controller:
     def get_migration(self, migration_id: str) -> m.MigrationDetail:
         """The migration with ``$expand=MigrationStatusDetails``."""
         mid = self._parse(migration_id)
-        res = self._migration_ops(mid.kind).get(mid.resource_group, mid.target_name,
-                                                mid.database, expand=EXPAND_DETAILS)
+        res = self._migration_ops(mid.kind).get(
+            mid.resource_group, mid.target_name, mid.database, expand=EXPAND_DETAILS
+        )
         return convert.migration_detail(res)
 
     @azure_call
@@ -456,17 +590,18 @@ class Controller:
         """Where the migration reads its backups (no key or password): the blob container
         (the folder is the source database's name) or the SMB share. ``None`` when unknown."""
         mid = self._parse(migration_id)
-        res = self._migration_ops(mid.kind).get(mid.resource_group, mid.target_name,
-                                                mid.database)
+        res = self._migration_ops(mid.kind).get(mid.resource_group, mid.target_name, mid.database)
         props = res.properties
         config = getattr(props, "backup_configuration", None)
         source = getattr(config, "source_location", None)
         blob = getattr(source, "azure_blob", None)
         if blob is not None and blob.storage_account_resource_id:
-            return m.BlobBackupSource(storage_account_id=blob.storage_account_resource_id,
-                                      container=blob.blob_container_name or "",
-                                      folder=props.source_database_name or "",
-                                      auth_type=blob.auth_type or "AccountKey")
+            return m.BlobBackupSource(
+                storage_account_id=blob.storage_account_resource_id,
+                container=blob.blob_container_name or "",
+                folder=props.source_database_name or "",
+                auth_type=blob.auth_type or "AccountKey",
+            )
         share = getattr(source, "file_share", None)
         if share is not None and share.path:
             return m.ShareBackupSource(path=share.path, user_name=share.username or "")
@@ -477,16 +612,21 @@ class Controller:
         try:
             return parse_migration_id(migration_id)
         except ValueError as exc:
-            raise DmsTuiError(str(exc), code="InvalidMigrationId",
-                              hint="Use the full Azure id of a databaseMigrations "
-                                   "resource.") from None
+            raise DmsTuiError(
+                str(exc),
+                code="InvalidMigrationId",
+                hint="Use the full Azure id of a databaseMigrations resource.",
+            ) from None
 
     def _operation_input(self, detail: m.MigrationDetail) -> Any:
         from azure.mgmt.datamigration import models as dm
 
         if not detail.migration_operation_id:
-            raise AzureError("Azure has not given this migration an operation id yet.",
-                             code="NoOperationId", hint="Wait a few seconds and retry.")
+            raise AzureError(
+                "Azure has not given this migration an operation id yet.",
+                code="NoOperationId",
+                hint="Wait a few seconds and retry.",
+            )
         return dm.MigrationOperationInput(migration_operation_id=detail.migration_operation_id)
 
     @staticmethod
@@ -503,16 +643,21 @@ class Controller:
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
         if is_final(detail.status):
-            raise AzureError(f"The migration is already {detail.status}; there is nothing to "
-                             "cancel.", code="MigrationFinished")
+            raise AzureError(
+                f"The migration is already {detail.status}; there is nothing to cancel.",
+                code="MigrationFinished",
+            )
         body = self._operation_input(detail)
         ops = self._migration_ops(mid.kind)
         return send_once(
             f"the cancel of {route(detail)}",
-            lambda: ops.begin_cancel(mid.resource_group, mid.target_name, mid.database, body,
-                                     **self._lro()).result(),
+            lambda: ops.begin_cancel(
+                mid.resource_group, mid.target_name, mid.database, body, **self._lro()
+            ).result(),
             lambda: self._migration_or_none(migration_id),
-            self._status_is("canceling", "cancelling", "canceled", "cancelled"), self._describe)
+            self._status_is("canceling", "cancelling", "canceled", "cancelled"),
+            self._describe,
+        )
 
     @azure_call
     def retry_migration(self, migration_id: str) -> m.MigrationDetail:
@@ -520,21 +665,31 @@ class Controller:
         is read again)."""
         mid = self._parse(migration_id)
         if mid.kind != m.TargetKind.SQL_DB:
-            raise AzureError("Only Azure SQL Database migrations can be retried; start a new "
-                             "migration for this database instead.", code="RetryNotSupported")
+            raise AzureError(
+                "Only Azure SQL Database migrations can be retried; start a new "
+                "migration for this database instead.",
+                code="RetryNotSupported",
+            )
         detail = self.get_migration(migration_id)
         body = self._operation_input(detail)
         ops = self._migration_ops(mid.kind)
 
         def took(d: m.MigrationDetail | None, _err: DmsTuiError) -> bool:
-            return d is not None and not is_final(d.status) and \
-                (d.migration_state or "").lower() != "waitforretry"
+            return (
+                d is not None
+                and not is_final(d.status)
+                and (d.migration_state or "").lower() != "waitforretry"
+            )
 
         return send_once(
             f"the retry of {route(detail)}",
-            lambda: ops.begin_retry(mid.resource_group, mid.target_name, mid.database, body,
-                                    **self._lro()).result(),
-            lambda: self._migration_or_none(migration_id), took, self._describe)
+            lambda: ops.begin_retry(
+                mid.resource_group, mid.target_name, mid.database, body, **self._lro()
+            ).result(),
+            lambda: self._migration_or_none(migration_id),
+            took,
+            self._describe,
+        )
 
     @azure_call
     def delete_migration(self, migration_id: str) -> None:
@@ -543,17 +698,27 @@ class Controller:
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
         if not is_final(detail.status):
-            raise AzureError(f"The migration is {detail.status}: cancel it (or let it finish) "
-                             "before deleting it.", code="MigrationActive")
+            raise AzureError(
+                f"The migration is {detail.status}: cancel it (or let it finish) "
+                "before deleting it.",
+                code="MigrationActive",
+            )
         ops = self._migration_ops(mid.kind)
-        send_once(f"the deletion of {route(detail)}",
-                  lambda: ops.begin_delete(mid.resource_group, mid.target_name, mid.database,
-                                           **self._lro()).result(),
-                  lambda: self._migration_or_none(migration_id),
-                  lambda d, _err: d is None, self._describe)
+        send_once(
+            f"the deletion of {route(detail)}",
+            lambda: ops.begin_delete(
+                mid.resource_group, mid.target_name, mid.database, **self._lro()
+            ).result(),
+            lambda: self._migration_or_none(migration_id),
+            lambda d, _err: d is None,
+            self._describe,
+        )
 
-    def cutover_blockers(self, migration_id: str, tail_log_file: str,
-                         ) -> tuple[m.MigrationDetail, list[str]]:
+    def cutover_blockers(
+        self,
+        migration_id: str,
+        tail_log_file: str,
+    ) -> tuple[m.MigrationDetail, list[str]]:
         """Re-read the migration; what stands between it and a safe cutover."""
         detail = self.get_migration(migration_id)
         return detail, cutover_blockers(detail, tail_log_file)
@@ -576,10 +741,15 @@ class Controller:
                 raise CutoverAlreadyRequested(
                     "Cutover was already requested for this migration.",
                     code="CutoverAlreadyRequested",
-                    hint="Follow it on the monitor: Completing, then Succeeded.")
+                    hint="Follow it on the monitor: Completing, then Succeeded.",
+                )
             if not file_name_of(tail_log_file):
-                raise CutoverNotReady(["The tail-log backup file is not named: the cutover "
-                                       "waits until DMS has restored it."])
+                raise CutoverNotReady(
+                    [
+                        "The tail-log backup file is not named: the cutover "
+                        "waits until DMS has restored it."
+                    ]
+                )
             detail, reasons = self.cutover_blockers(migration_id, tail_log_file)
             if reasons:
                 raise CutoverNotReady(reasons, detail)
@@ -589,10 +759,13 @@ class Controller:
         try:
             return send_once(
                 f"the cutover of {route(detail)}",
-                lambda: ops.begin_cutover(mid.resource_group, mid.target_name, mid.database,
-                                          body, **self._lro()).result(),
+                lambda: ops.begin_cutover(
+                    mid.resource_group, mid.target_name, mid.database, body, **self._lro()
+                ).result(),
                 lambda: self._migration_or_none(migration_id),
-                self._status_is("completing", "succeeded"), self._describe)
+                self._status_is("completing", "succeeded"),
+                self._describe,
+            )
         except WriteFailed as exc:
             if exc.accepted is False:  # Azure holds no trace of it: a deliberate retry may go
                 with self._cutover_lock:
@@ -604,9 +777,11 @@ def _same_migration(d: m.MigrationDetail, spec: m.MigrationSpec) -> bool:
     """The migration Azure holds is the one ``spec`` asks for (same source database and
     kind, same DMS instance when Azure says which)."""
     service = (d.migration_service_id or "").strip("/").lower()
-    return (d.source_database or "").lower() == spec.source_database.lower() and \
-        d.kind == spec.kind and (not service or
-                                 service == spec.migration_service_id.strip("/").lower())
+    return (
+        (d.source_database or "").lower() == spec.source_database.lower()
+        and d.kind == spec.kind
+        and (not service or service == spec.migration_service_id.strip("/").lower())
+    )
 
 
 __all__ = ["Controller", "CutoverNotReady", "CutoverAlreadyRequested", "TARGET_TYPES"]

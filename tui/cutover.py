@@ -52,15 +52,20 @@ def restore_blockers(detail: MigrationDetail) -> list[str]:
     empty when it has (the tail-log is not looked at: see :func:`cutover_blockers`)."""
     reasons: list[str] = []
     if detail.kind == TargetKind.SQL_DB:
-        return ["Azure SQL Database migrations are offline and finish by themselves; "
-                "there is no cutover."]
+        return [
+            "Azure SQL Database migrations are offline and finish by themselves; "
+            "there is no cutover."
+        ]
     if detail.online is False:
-        return ["This is an offline migration: it completes by itself after the last backup "
-                "is restored; there is no cutover."]
+        return [
+            "This is an offline migration: it completes by itself after the last backup "
+            "is restored; there is no cutover."
+        ]
     status = (detail.status or "").lower()
     if status != "inprogress" and status != "readyforcutover":
-        reasons.append(f"The migration is {detail.status or 'in an unknown state'}, "
-                       "not in progress.")
+        reasons.append(
+            f"The migration is {detail.status or 'in an unknown state'}, not in progress."
+        )
         return reasons
     if not detail.is_full_backup_restored:
         reasons.append("The full backup has not been restored yet.")
@@ -72,8 +77,10 @@ def restore_blockers(detail: MigrationDetail) -> list[str]:
     elif pending > 0:
         word = "backup is" if pending == 1 else "backups are"
         reasons.append(f"{pending} log {word} still waiting to be restored.")
-    if detail.current_restoring_filename and \
-            detail.current_restoring_filename != detail.last_restored_filename:
+    if (
+        detail.current_restoring_filename
+        and detail.current_restoring_filename != detail.last_restored_filename
+    ):
         reasons.append(f"{detail.current_restoring_filename} is still being restored.")
     if not detail.last_restored_filename:
         reasons.append("No backup file has been restored yet.")
@@ -88,8 +95,7 @@ def listed_file(detail: MigrationDetail, tail_log_file: str) -> BackupFile | Non
 
 def restored_lsn(detail: MigrationDetail) -> int | None:
     """How far the restored backups reach (the highest last LSN of a restored file)."""
-    lsns = [_lsn(f.last_lsn) for f in detail.backup_files
-            if (f.status or "").lower() == "restored"]
+    lsns = [_lsn(f.last_lsn) for f in detail.backup_files if (f.status or "").lower() == "restored"]
     known = [n for n in lsns if n is not None]
     return max(known) if known else None
 
@@ -111,14 +117,18 @@ def waiting_text(detail: MigrationDetail, tail_log_file: str) -> str:
     """Why the tail-log is not restored yet, in plain words (empty when it is)."""
     name = file_name_of(tail_log_file)
     if not name:
-        return ("The tail-log backup is not known yet: take it (ctrl+t), read it from the "
-                "source's backup history, or type its file name.")
+        return (
+            "The tail-log backup is not known yet: take it (ctrl+t), read it from the "
+            "source's backup history, or type its file name."
+        )
     if tail_log_restored(detail, tail_log_file):
         return ""
     listed = listed_file(detail, tail_log_file)
     if listed is None:
-        return (f"Waiting for DMS to restore {name}: DMS has not listed it yet (it looks for "
-                "new files in the backup location every few minutes).")
+        return (
+            f"Waiting for DMS to restore {name}: DMS has not listed it yet (it looks for "
+            "new files in the backup location every few minutes)."
+        )
     return f"Waiting for DMS to restore {name}: it is {listed.status or 'not restored yet'}."
 
 
@@ -126,8 +136,11 @@ def cutover_blockers(detail: MigrationDetail, tail_log_file: str) -> list[str]:
     """Plain-words reasons the migration can't be cut over now; empty when it can."""
     reasons = restore_blockers(detail)
     status = (detail.status or "").lower()
-    if detail.kind == TargetKind.SQL_DB or detail.online is False or \
-            status not in ("inprogress", "readyforcutover"):
+    if (
+        detail.kind == TargetKind.SQL_DB
+        or detail.online is False
+        or status not in ("inprogress", "readyforcutover")
+    ):
         return reasons
     waiting = waiting_text(detail, tail_log_file)
     if waiting:

@@ -44,7 +44,7 @@ def report_dict(report: Any) -> dict[str, Any]:
     data["source_total"] = report.source_total
     data["target_total"] = report.target_total
     data["compared"] = report.compared
-    for row, r in zip(data["rows"], report.rows):
+    for row, r in zip(data["rows"], report.rows, strict=True):
         row["matches"] = r.matches
     return data
 
@@ -53,6 +53,7 @@ def export_dir(folder: Path | None = None) -> Path:
     if folder is not None:
         return Path(folder)
     from tui.projects import home
+
     return home() / "exports"
 
 
@@ -60,10 +61,15 @@ def _safe(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "_" for c in name) or "migration"
 
 
-def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Path | None = None,
-                     stamp: str = "", notes: list[str] | None = None,
-                     restore_times: dict[str, tuple[datetime | None, datetime | None]]
-                     | None = None) -> list[Path]:
+def export_migration(
+    detail: MigrationDetail,
+    report: Any = None,
+    *,
+    folder: Path | None = None,
+    stamp: str = "",
+    notes: list[str] | None = None,
+    restore_times: dict[str, tuple[datetime | None, datetime | None]] | None = None,
+) -> list[Path]:
     """Write ``<db>-<stamp>.json`` (everything), ``<db>-<stamp>-backups.csv`` or
     ``-tables.csv``, and ``-validation.csv`` when a report is given. Returns the paths.
 
@@ -77,9 +83,12 @@ def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Pat
     times = {k.lower(): v for k, v in (restore_times or {}).items()}
     if times:
         doc["restores_seen_this_session"] = {
-            f.name: {"seen_restoring_at": _iso(times.get(f.name.lower(), (None, None))[0]),
-                     "seen_restored_at": _iso(times.get(f.name.lower(), (None, None))[1])}
-            for f in detail.backup_files}
+            f.name: {
+                "seen_restoring_at": _iso(times.get(f.name.lower(), (None, None))[0]),
+                "seen_restored_at": _iso(times.get(f.name.lower(), (None, None))[1]),
+            }
+            for f in detail.backup_files
+        }
     if notes:
         doc["notes"] = list(notes)
     paths = [out / f"{base}.json"]
@@ -94,31 +103,75 @@ def export_migration(detail: MigrationDetail, report: Any = None, *, folder: Pat
     return paths
 
 
-def _write_backups(detail: MigrationDetail, path: Path,
-                   times: dict[str, tuple[datetime | None, datetime | None]]) -> Path:
+def _write_backups(
+    detail: MigrationDetail, path: Path, times: dict[str, tuple[datetime | None, datetime | None]]
+) -> Path:
     with open_private(path, newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["backup_set_id", "file", "type", "status", "size_bytes", "first_lsn",
-                    "last_lsn", "backup_started", "backup_finished", "seen_restoring_at",
-                    "seen_restored_at", "set_restored"])
+        w.writerow(
+            [
+                "backup_set_id",
+                "file",
+                "type",
+                "status",
+                "size_bytes",
+                "first_lsn",
+                "last_lsn",
+                "backup_started",
+                "backup_finished",
+                "seen_restoring_at",
+                "seen_restored_at",
+                "set_restored",
+            ]
+        )
         for s in detail.backup_sets:
             for f in s.files:
                 restoring, restored = times.get(f.name.lower(), (None, None))
-                w.writerow([s.backup_set_id, f.name, f.backup_type or s.backup_type, f.status,
-                            f.total_size if f.total_size is not None else "", f.first_lsn,
-                            f.last_lsn, _iso(f.backup_started), _iso(f.backup_finished),
-                            _iso(restoring), _iso(restored), s.is_restored])
+                w.writerow(
+                    [
+                        s.backup_set_id,
+                        f.name,
+                        f.backup_type or s.backup_type,
+                        f.status,
+                        f.total_size if f.total_size is not None else "",
+                        f.first_lsn,
+                        f.last_lsn,
+                        _iso(f.backup_started),
+                        _iso(f.backup_finished),
+                        _iso(restoring),
+                        _iso(restored),
+                        s.is_restored,
+                    ]
+                )
     return path
 
 
 def _write_tables(detail: MigrationDetail, path: Path) -> Path:
     with open_private(path, newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
-        w.writerow(["table", "status", "rows_read", "rows_copied", "percent",
-                    "throughput_kb_s", "copy_duration_s"])
+        w.writerow(
+            [
+                "table",
+                "status",
+                "rows_read",
+                "rows_copied",
+                "percent",
+                "throughput_kb_s",
+                "copy_duration_s",
+            ]
+        )
         for t in detail.tables:
-            w.writerow([t.name, t.status, t.rows_read, t.rows_copied, f"{t.percent:.1f}",
-                        f"{t.throughput:.1f}", t.copy_duration])
+            w.writerow(
+                [
+                    t.name,
+                    t.status,
+                    t.rows_read,
+                    t.rows_copied,
+                    f"{t.percent:.1f}",
+                    f"{t.throughput:.1f}",
+                    t.copy_duration,
+                ]
+            )
     return path
 
 
@@ -127,11 +180,20 @@ def write_validation_csv(report: Any, path: Path) -> Path:
         w = csv.writer(fh)
         w.writerow(["table", "source_rows", "target_rows", "difference", "matches"])
         for r in report.rows:
-            diff = "" if r.source_rows is None or r.target_rows is None \
+            diff = (
+                ""
+                if r.source_rows is None or r.target_rows is None
                 else r.target_rows - r.source_rows
-            w.writerow([r.table, "" if r.source_rows is None else r.source_rows,
-                        "" if r.target_rows is None else r.target_rows, diff,
-                        r.matches if report.compared else ""])
+            )
+            w.writerow(
+                [
+                    r.table,
+                    "" if r.source_rows is None else r.source_rows,
+                    "" if r.target_rows is None else r.target_rows,
+                    diff,
+                    r.matches if report.compared else "",
+                ]
+            )
     return path
 
 

@@ -16,8 +16,13 @@ from datetime import datetime
 from typing import Any
 
 from tui.errors import DmsTuiError
-from tui.models import BackupRecord, BackupResult, BlobBackupSource, MigrationDetail, \
-    ShareBackupSource
+from tui.models import (
+    BackupRecord,
+    BackupResult,
+    BlobBackupSource,
+    MigrationDetail,
+    ShareBackupSource,
+)
 
 _lock = threading.Lock()
 _issued: set[str] = set()  # file names handed out this session (lower case)
@@ -50,8 +55,11 @@ def backup_url(location: Any, database: str, name: str) -> str:
         return f"https://{account}.blob.core.windows.net/{location.container}/{folder}/{name}"
     if isinstance(location, ShareBackupSource):
         return location.path.rstrip("\\") + "\\" + name
-    raise DmsTuiError("The migration's backup location is not known.", code="NoBackupLocation",
-                      hint="Take the log backup into the folder DMS reads from yourself.")
+    raise DmsTuiError(
+        "The migration's backup location is not known.",
+        code="NoBackupLocation",
+        hint="Take the log backup into the folder DMS reads from yourself.",
+    )
 
 
 def statement(database: str, url: str, *, tail: bool = False) -> str:
@@ -64,29 +72,32 @@ def statement(database: str, url: str, *, tail: bool = False) -> str:
     return backup_log_to_disk_tsql(database, url, tail=tail)
 
 
-def manual_statement(context: Any, detail: MigrationDetail, name: str, *,
-                     tail: bool = False) -> str:
+def manual_statement(
+    context: Any, detail: MigrationDetail, name: str, *, tail: bool = False
+) -> str:
     """The T-SQL to run on the source when the tool can't, writing the file ``name`` (best
     effort, never raises)."""
     try:
         location = context.controller.backup_location(detail.id)
         url = backup_url(location, detail.source_database, name)
     except Exception:  # noqa: BLE001 - fall back to a placeholder URL the DBA completes
-        url = (f"https://<account>.blob.core.windows.net/<container>/{detail.source_database}/"
-               f"{name}")
+        url = f"https://<account>.blob.core.windows.net/<container>/{detail.source_database}/{name}"
     return statement(detail.source_database, url, tail=tail)
 
 
-def take_log_backup(context: Any, detail: MigrationDetail, params: Any, name: str, *,
-                    tail: bool = False) -> BackupResult:
+def take_log_backup(
+    context: Any, detail: MigrationDetail, params: Any, name: str, *, tail: bool = False
+) -> BackupResult:
     """Back up the log of the migration's source database into the file ``name``; refused
     while another backup of that database runs in this session."""
     database = detail.source_database
     with _lock:
         if database.lower() in _running:
-            raise DmsTuiError(f"A log backup of {database} is already running.",
-                              code="LogBackupRunning",
-                              hint="Wait until it has finished, then take the next one.")
+            raise DmsTuiError(
+                f"A log backup of {database} is already running.",
+                code="LogBackupRunning",
+                hint="Wait until it has finished, then take the next one.",
+            )
         _running.add(database.lower())
     try:
         location = context.controller.backup_location(detail.id)
@@ -109,24 +120,30 @@ def newest_log_backup(context: Any, params: Any, database: str) -> tuple[BackupR
     database's state (RESTORING after a tail-log backup WITH NORECOVERY)."""
     source = context.open_source(params)
     try:
-        found = next((d for d in source.databases() if d.name.lower() == database.lower()),
-                     None)
+        found = next((d for d in source.databases() if d.name.lower() == database.lower()), None)
     finally:
         try:
             source.close()
         except Exception:  # noqa: BLE001 - closing is best effort
             pass
     if found is None:
-        raise DmsTuiError(f"The source has no database {database}.", code="DatabaseNotFound",
-                          hint="Type the tail-log file name instead.")
-    logs = [b for b in found.backups if b.backup_type == "log"] or \
-        ([found.last_log] if found.last_log is not None else [])
+        raise DmsTuiError(
+            f"The source has no database {database}.",
+            code="DatabaseNotFound",
+            hint="Type the tail-log file name instead.",
+        )
+    logs = [b for b in found.backups if b.backup_type == "log"] or (
+        [found.last_log] if found.last_log is not None else []
+    )
     if not logs:
-        raise DmsTuiError(f"The source's backup history has no log backup of {database}.",
-                          code="NoLogBackup",
-                          hint="Run the tail-log T-SQL shown, then read the history again.")
-    newest = max(logs, key=lambda b: (b.finish is not None, b.finish or datetime.min,
-                                      _lsn(b.last_lsn)))
+        raise DmsTuiError(
+            f"The source's backup history has no log backup of {database}.",
+            code="NoLogBackup",
+            hint="Run the tail-log T-SQL shown, then read the history again.",
+        )
+    newest = max(
+        logs, key=lambda b: (b.finish is not None, b.finish or datetime.min, _lsn(b.last_lsn))
+    )
     return newest, found.state
 
 

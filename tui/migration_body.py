@@ -9,8 +9,10 @@ from tui.models import MigrationSpec, TargetKind
 
 def _connection(dm: Any, conn: Any) -> Any:
     return dm.SqlConnectionInformation(
-        data_source=conn.data_source, authentication=conn.authentication,
-        user_name=conn.user_name or None, password=conn.password or None,
+        data_source=conn.data_source,
+        authentication=conn.authentication,
+        user_name=conn.user_name or None,
+        password=conn.password or None,
         encrypt_connection=conn.encrypt_connection,
         trust_server_certificate=conn.trust_server_certificate,
     )
@@ -20,19 +22,26 @@ def _backup_configuration(dm: Any, spec: MigrationSpec) -> Any:
     if spec.blob is not None:
         blob = spec.blob
         managed = blob.auth_type.lower() == "managedidentity"
-        source = dm.SourceLocation(azure_blob=dm.AzureBlob(
-            auth_type="ManagedIdentity" if managed else "AccountKey",
-            storage_account_resource_id=blob.storage_account_id,
-            account_key=None if managed else (blob.account_key or None),
-            blob_container_name=blob.container,
-        ))
+        source = dm.SourceLocation(
+            azure_blob=dm.AzureBlob(
+                auth_type="ManagedIdentity" if managed else "AccountKey",
+                storage_account_resource_id=blob.storage_account_id,
+                account_key=None if managed else (blob.account_key or None),
+                blob_container_name=blob.container,
+            )
+        )
         return dm.BackupConfiguration(source_location=source)
     if spec.share is not None:
         share = spec.share
-        source = dm.SourceLocation(file_share=dm.SqlFileShare(
-            path=share.path, username=share.user_name or None, password=share.password or None))
-        target = dm.TargetLocation(storage_account_resource_id=share.storage_account_id or None,
-                                   account_key=share.account_key or None)
+        source = dm.SourceLocation(
+            file_share=dm.SqlFileShare(
+                path=share.path, username=share.user_name or None, password=share.password or None
+            )
+        )
+        target = dm.TargetLocation(
+            storage_account_resource_id=share.storage_account_id or None,
+            account_key=share.account_key or None,
+        )
         return dm.BackupConfiguration(source_location=source, target_location=target)
     raise ValueError("A backup location (blob container or network share) is required.")
 
@@ -50,7 +59,8 @@ def build(spec: MigrationSpec) -> Any:
     from azure.mgmt.datamigration import models as dm
 
     common = dict(
-        scope=spec.target_id, source_database_name=spec.source_database,
+        scope=spec.target_id,
+        source_database_name=spec.source_database,
         migration_service=spec.migration_service_id,
         source_sql_connection=_connection(dm, spec.source),
     )
@@ -65,12 +75,17 @@ def build(spec: MigrationSpec) -> Any:
         return dm.DatabaseMigrationSqlDb(properties=props)
     offline = None
     if not spec.online:
-        offline = dm.OfflineConfiguration(offline=True,
-                                          last_backup_name=last_backup_path(spec) or None)
+        offline = dm.OfflineConfiguration(
+            offline=True, last_backup_name=last_backup_path(spec) or None
+        )
     cls_props, cls_res = (
         (dm.DatabaseMigrationPropertiesSqlMi, dm.DatabaseMigrationSqlMi)
         if spec.kind == TargetKind.SQL_MI
-        else (dm.DatabaseMigrationPropertiesSqlVm, dm.DatabaseMigrationSqlVm))
-    props = cls_props(backup_configuration=_backup_configuration(dm, spec),
-                      offline_configuration=offline, **common)
+        else (dm.DatabaseMigrationPropertiesSqlVm, dm.DatabaseMigrationSqlVm)
+    )
+    props = cls_props(
+        backup_configuration=_backup_configuration(dm, spec),
+        offline_configuration=offline,
+        **common,
+    )
     return cls_res(properties=props)

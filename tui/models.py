@@ -29,7 +29,7 @@ class TargetKind(str, enum.Enum):
         }[self.value]
 
     @classmethod
-    def parse(cls, value: str | None) -> "TargetKind | None":
+    def parse(cls, value: str | None) -> TargetKind | None:
         if not value:
             return None
         low = value.lower()
@@ -348,13 +348,21 @@ class MigrationDetail:
     @property
     def summary(self) -> MigrationSummary:
         return MigrationSummary(
-            id=self.id, name=self.name, kind=self.kind, status=self.status,
-            provisioning_state=self.provisioning_state, source_database=self.source_database,
-            source_server=self.source_server, target_database=self.target_database,
-            target_id=self.target_id, target_name=self.target_name,
+            id=self.id,
+            name=self.name,
+            kind=self.kind,
+            status=self.status,
+            provisioning_state=self.provisioning_state,
+            source_database=self.source_database,
+            source_server=self.source_server,
+            target_database=self.target_database,
+            target_id=self.target_id,
+            target_name=self.target_name,
             migration_service_id=self.migration_service_id,
-            migration_operation_id=self.migration_operation_id, online=self.online,
-            started_on=self.started_on, ended_on=self.ended_on,
+            migration_operation_id=self.migration_operation_id,
+            online=self.online,
+            started_on=self.started_on,
+            ended_on=self.ended_on,
         )
 
 
@@ -434,8 +442,13 @@ class DatabaseInventory:
 
     @property
     def is_system(self) -> bool:
-        return self.name.lower() in ("master", "model", "msdb", "tempdb", "distribution") \
-            or self.database_id in (1, 2, 3, 4)
+        return self.name.lower() in (
+            "master",
+            "model",
+            "msdb",
+            "tempdb",
+            "distribution",
+        ) or self.database_id in (1, 2, 3, 4)
 
     @property
     def size_mb(self) -> float:

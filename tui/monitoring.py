@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import enum
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any
 
 from tui.cutover import is_final, restore_blockers
 from tui.errors import DmsTuiError
@@ -39,8 +40,16 @@ class Bucket(str, enum.Enum):
 
 COUNTED = (Bucket.IN_PROGRESS, Bucket.READY, Bucket.COMPLETING, Bucket.SUCCEEDED, Bucket.FAILED)
 
-_IN_PROGRESS = {"creating", "inprogress", "uploadingfullbackup", "uploadinglogbackup",
-                "restoring", "retriable", "provisioning", "updating"}
+_IN_PROGRESS = {
+    "creating",
+    "inprogress",
+    "uploadingfullbackup",
+    "uploadinglogbackup",
+    "restoring",
+    "retriable",
+    "provisioning",
+    "updating",
+}
 
 
 def bucket_of(status: str, detail: MigrationDetail | None = None) -> Bucket:
@@ -48,8 +57,12 @@ def bucket_of(status: str, detail: MigrationDetail | None = None) -> Bucket:
     if s == "readyforcutover":
         return Bucket.READY
     if s in _IN_PROGRESS:
-        if detail is not None and detail.online and detail.kind != TargetKind.SQL_DB \
-                and not restore_blockers(detail):  # caught up: the tail-log can be taken
+        if (
+            detail is not None
+            and detail.online
+            and detail.kind != TargetKind.SQL_DB
+            and not restore_blockers(detail)
+        ):  # caught up: the tail-log can be taken
             return Bucket.READY
         return Bucket.IN_PROGRESS
     if s in ("completing", "canceling", "cancelling"):
@@ -95,9 +108,15 @@ class MigrationRow:
 
     def cells(self, now: datetime) -> tuple[str, ...]:
         s = self.summary
-        return (s.source_database or s.name, self.target(), s.kind.value, self.mode(),
-                s.status or "?", fmt_time(s.started_on),
-                fmt_duration(duration_seconds(s.started_on, s.ended_on, now)))
+        return (
+            s.source_database or s.name,
+            self.target(),
+            s.kind.value,
+            self.mode(),
+            s.status or "?",
+            fmt_time(s.started_on),
+            fmt_duration(duration_seconds(s.started_on, s.ended_on, now)),
+        )
 
 
 COLUMNS = ("Source db", "Target", "Kind", "Mode", "Status", "Started", "Duration")
@@ -128,7 +147,7 @@ def row_matches(row: MigrationRow, text: str, bucket: Bucket | None) -> bool:
         return False
     if not text:
         return True
-    hay = " ".join(row.cells(datetime.now(timezone.utc))[:5]).lower()
+    hay = " ".join(row.cells(datetime.now(UTC))[:5]).lower()
     return all(part in hay for part in text.lower().split())
 
 
@@ -195,8 +214,9 @@ class PollSchedule:
             parts.append("refreshing…")
         if self.last_error is not None:
             why = "Azure is throttling" if self.throttled else "refresh failed"
-            parts.append(f"{why}: backing off {fmt_duration(self.backoff)} "
-                         f"(try {self.failures + 1})")
+            parts.append(
+                f"{why}: backing off {fmt_duration(self.backoff)} (try {self.failures + 1})"
+            )
         return " · ".join(parts)
 
 
@@ -314,15 +334,18 @@ class History:
     def file_seen(self, migration_id: str, file_name: str) -> FileSeen:
         return self._files.get((migration_id.lower(), file_name.lower())) or FileSeen()
 
-    def restore_times(self, migration_id: str) -> dict[str, tuple[datetime | None,
-                                                                  datetime | None]]:
+    def restore_times(
+        self, migration_id: str
+    ) -> dict[str, tuple[datetime | None, datetime | None]]:
         """``{file name: (first seen Restoring, first seen Restored)}`` (UTC, or None)."""
         key = migration_id.lower()
         out = {}
         for (mid, name), seen in list(self._files.items()):
             if mid == key:
-                out[name] = (utc_from(seen.restoring) if seen.restoring is not None else None,
-                             utc_from(seen.restored) if seen.restored is not None else None)
+                out[name] = (
+                    utc_from(seen.restoring) if seen.restoring is not None else None,
+                    utc_from(seen.restored) if seen.restored is not None else None,
+                )
         return out
 
     def pending(self, migration_id: str) -> list[float]:
@@ -332,7 +355,7 @@ class History:
         """Work per second between consecutive samples (bytes/s or rows/s)."""
         q = list(self._samples.get(migration_id.lower(), ()))
         out = []
-        for a, b in zip(q, q[1:]):
+        for a, b in zip(q, q[1:], strict=False):
             dt = b.t - a.t
             out.append(max(0.0, (b.done - a.done) / dt) if dt > 0 else 0.0)
         return out
@@ -387,13 +410,27 @@ def table_columns(width: int) -> tuple[int, ...]:
 
 
 def table_cells(t: TableProgress) -> tuple[str, ...]:
-    return (t.name, t.status or "?", f"{t.rows_read:,}", f"{t.rows_copied:,}",
-            bar(t.percent, 8), f"{t.throughput:,.0f}", fmt_duration(t.copy_duration))
+    return (
+        t.name,
+        t.status or "?",
+        f"{t.rows_read:,}",
+        f"{t.rows_copied:,}",
+        bar(t.percent, 8),
+        f"{t.throughput:,.0f}",
+        fmt_duration(t.copy_duration),
+    )
 
 
 def table_sort_value(t: TableProgress, column: int) -> Any:
-    return (t.name.lower(), t.status.lower(), t.rows_read, t.rows_copied, t.percent,
-            t.throughput, t.copy_duration)[column]
+    return (
+        t.name.lower(),
+        t.status.lower(),
+        t.rows_read,
+        t.rows_copied,
+        t.percent,
+        t.throughput,
+        t.copy_duration,
+    )[column]
 
 
 # --------------------------------------------------------------------------- MI / VM backups
@@ -401,14 +438,19 @@ def table_sort_value(t: TableProgress, column: int) -> Any:
 
 # "Taken" is when the backup finished on the source (msdb); "Restored at" is when this
 # session first saw the file Restored (DMS reports no restore time per file).
-BACKUP_COLUMNS = ("File", "Type", "Status", "Size", "First LSN", "Last LSN", "Taken",
-                  "Restored at")
+BACKUP_COLUMNS = ("File", "Type", "Status", "Size", "First LSN", "Last LSN", "Taken", "Restored at")
 BACKUP_WIDTHS = (None, 4, 10, 9, None, None, 11, 11)
 
-_SHORT_TYPES = {"database": "Full", "full": "Full", "transaction log": "Log", "transactionlog": "Log",
-                "log": "Log",
-                "differential database": "Diff", "differential": "Diff",
-                "database differential": "Diff"}
+_SHORT_TYPES = {
+    "database": "Full",
+    "full": "Full",
+    "transaction log": "Log",
+    "transactionlog": "Log",
+    "log": "Log",
+    "differential database": "Diff",
+    "differential": "Diff",
+    "database differential": "Diff",
+}
 
 
 def backup_columns(width: int) -> tuple[int, ...]:
@@ -423,15 +465,23 @@ def short_backup_type(backup_type: str) -> str:
 
 
 def backup_cells(f: Any, restored_at: datetime | None = None) -> tuple[str, ...]:
-    return (f.name, short_backup_type(f.backup_type), f.status or "?", fmt_bytes(f.total_size),
-            f.first_lsn or "—", f.last_lsn or "—", fmt_time(f.backup_finished),
-            fmt_clock(restored_at))
+    return (
+        f.name,
+        short_backup_type(f.backup_type),
+        f.status or "?",
+        fmt_bytes(f.total_size),
+        f.first_lsn or "—",
+        f.last_lsn or "—",
+        fmt_time(f.backup_finished),
+        fmt_clock(restored_at),
+    )
 
 
 def restore_summary(detail: MigrationDetail) -> list[str]:
     """The MI/VM facts a DBA looks for, one short line each."""
     full = {True: "restored", False: "not restored yet", None: "unknown"}[
-        detail.is_full_backup_restored]
+        detail.is_full_backup_restored
+    ]
     pending = "?" if detail.pending_log_backups is None else str(detail.pending_log_backups)
     restoring = detail.current_restoring_filename
     if restoring and restoring == detail.last_restored_filename:
@@ -449,13 +499,18 @@ def problem_text(detail: MigrationDetail) -> str:
 
     if detail.error is not None:
         e = detail.error
-        return f"Failed: {e.message} [{e.code}]\nFix: {e.hint}" if e.code else \
-            f"Failed: {e.message}\nFix: {e.hint}"
+        return (
+            f"Failed: {e.message} [{e.code}]\nFix: {e.hint}"
+            if e.code
+            else f"Failed: {e.message}\nFix: {e.hint}"
+        )
     if detail.blocking_reason:
         return f"Restore blocked: {detail.blocking_reason}\nFix: {hint_for(detail.blocking_reason)}"
     if detail.complete_restore_error:
-        return (f"Completing failed: {detail.complete_restore_error}\n"
-                f"Fix: {hint_for(detail.complete_restore_error)}")
+        return (
+            f"Completing failed: {detail.complete_restore_error}\n"
+            f"Fix: {hint_for(detail.complete_restore_error)}"
+        )
     return ""
 
 
@@ -479,21 +534,29 @@ def can_cancel(detail: MigrationSummary | MigrationDetail) -> Allowed:
 
 def can_retry(detail: MigrationSummary | MigrationDetail) -> Allowed:
     if detail.kind != TargetKind.SQL_DB:
-        return Allowed(False, "Only Azure SQL Database migrations can be retried; start a new "
-                              "migration for this database instead.")
+        return Allowed(
+            False,
+            "Only Azure SQL Database migrations can be retried; start a new "
+            "migration for this database instead.",
+        )
     state = (getattr(detail, "migration_state", "") or "").lower()
     if (detail.status or "").lower() not in ("failed", "retriable") and state != "waitforretry":
         return Allowed(False, f"The migration is {detail.status}: retry is for failed ones.")
     if state and state != "waitforretry":
-        return Allowed(False, f"The migration is {detail.status} ({getattr(detail, 'migration_state')}): "
-                              "Azure retries only a migration waiting for a retry (WaitForRetry).")
+        return Allowed(
+            False,
+            f"The migration is {detail.status} ({detail.migration_state}): "
+            "Azure retries only a migration waiting for a retry (WaitForRetry).",
+        )
     return Allowed(True)
 
 
 def can_delete(detail: MigrationSummary | MigrationDetail) -> Allowed:
     if not is_final(detail.status):
-        return Allowed(False, f"The migration is {detail.status}: cancel it (or let it finish) "
-                              "before deleting it.")
+        return Allowed(
+            False,
+            f"The migration is {detail.status}: cancel it (or let it finish) before deleting it.",
+        )
     return Allowed(True)
 
 
@@ -501,8 +564,10 @@ def can_open_cutover(detail: MigrationSummary | MigrationDetail) -> Allowed:
     if detail.kind == TargetKind.SQL_DB:
         return Allowed(False, "Azure SQL Database migrations are offline: there is no cutover.")
     if detail.online is False:
-        return Allowed(False, "Offline migration: it completes by itself after the last "
-                              "backup; there is no cutover.")
+        return Allowed(
+            False,
+            "Offline migration: it completes by itself after the last backup; there is no cutover.",
+        )
     if is_final(detail.status) or (detail.status or "").lower() == "completing":
         return Allowed(False, f"The migration is {detail.status}: cutover is over.")
     return Allowed(True)
@@ -536,14 +601,14 @@ def fmt_duration(seconds: float | int | None) -> str:
 def fmt_time(when: datetime | None) -> str:
     if when is None:
         return "—"
-    return when.astimezone(timezone.utc).strftime("%m-%d %H:%M")
+    return when.astimezone(UTC).strftime("%m-%d %H:%M")
 
 
 def fmt_clock(when: datetime | None) -> str:
     """A time of this session (UTC, seconds); blank when not observed."""
     if when is None:
         return ""
-    return when.astimezone(timezone.utc).strftime("%H:%M:%S")
+    return when.astimezone(UTC).strftime("%H:%M:%S")
 
 
 def bar(percent: float, width: int = 10) -> str:
@@ -554,7 +619,7 @@ def bar(percent: float, width: int = 10) -> str:
 
 
 def utc_from(ts: float) -> datetime:
-    return datetime.fromtimestamp(ts, tz=timezone.utc)
+    return datetime.fromtimestamp(ts, tz=UTC)
 
 
 def default_clock(sandbox: Any = None) -> Callable[[], datetime]:
@@ -562,4 +627,4 @@ def default_clock(sandbox: Any = None) -> Callable[[], datetime]:
     clock = getattr(sandbox, "clock", None)
     if clock is not None and hasattr(clock, "now"):
         return lambda: utc_from(clock.now())
-    return lambda: datetime.now(timezone.utc)
+    return lambda: datetime.now(UTC)

@@ -19,7 +19,7 @@ import json
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from tui.errors import DmsTuiError
@@ -46,11 +46,13 @@ class ProjectLocked(DmsTuiError):
     """Another instance holds the project; ``holder`` says who."""
 
     def __init__(self, name: str, holder: Holder):
-        super().__init__(f"Project {name} is open in {holder.describe()}.",
-                         code="ProjectLocked",
-                         hint="Only one dms-tui at a time can change a project: close it "
-                              "there first. Meanwhile its migrations can be watched here, "
-                              "read-only, in the monitor.")
+        super().__init__(
+            f"Project {name} is open in {holder.describe()}.",
+            code="ProjectLocked",
+            hint="Only one dms-tui at a time can change a project: close it "
+            "there first. Meanwhile its migrations can be watched here, "
+            "read-only, in the monitor.",
+        )
         self.name = name
         self.holder = holder
 
@@ -71,8 +73,12 @@ def _read_holder(fd: int) -> Holder:
     try:
         raw = os.pread(fd, 4096, 0).decode("utf-8", "replace")
         data = json.loads(raw) if raw.strip() else {}
-        return Holder(pid=int(data.get("pid", 0)), host=str(data.get("host", "")),
-                      user=str(data.get("user", "")), since=str(data.get("since", "")))
+        return Holder(
+            pid=int(data.get("pid", 0)),
+            host=str(data.get("host", "")),
+            user=str(data.get("user", "")),
+            since=str(data.get("since", "")),
+        )
     except (OSError, ValueError, TypeError, AttributeError):
         return Holder()
 
@@ -82,8 +88,12 @@ def _me() -> Holder:
         user = getpass.getuser()
     except (KeyError, OSError):
         user = str(os.getuid())
-    return Holder(pid=os.getpid(), host=socket.gethostname(), user=user,
-                  since=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    return Holder(
+        pid=os.getpid(),
+        host=socket.gethostname(),
+        user=user,
+        since=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
 
 
 class ProjectLock:
@@ -95,7 +105,7 @@ class ProjectLock:
         self._fd: int | None = None
 
     @classmethod
-    def acquire(cls, name: str, project_file: Path) -> "ProjectLock":
+    def acquire(cls, name: str, project_file: Path) -> ProjectLock:
         lock = cls(name, project_file)
         mine = _held.get(lock.path)
         if mine is not None:
@@ -135,7 +145,7 @@ class ProjectLock:
         finally:
             os.close(fd)
 
-    def __enter__(self) -> "ProjectLock":
+    def __enter__(self) -> ProjectLock:
         return self
 
     def __exit__(self, *exc) -> None:

@@ -13,25 +13,56 @@ from typing import Any
 STEPS = range(1, 10)
 
 TOP: dict[str, type | tuple] = {
-    "name": str, "step": int, "resume_step": int, "sandbox": bool, "sign_in": str,
-    "tenant_id": str, "subscription_id": str, "resource_group": str, "location": str,
-    "service_id": str, "source": dict, "target_kind": str, "target_id": str,
-    "databases": (list, str), "settings": dict, "migration_ids": (list, str),
-    "created": str, "updated": str,
+    "name": str,
+    "step": int,
+    "resume_step": int,
+    "sandbox": bool,
+    "sign_in": str,
+    "tenant_id": str,
+    "subscription_id": str,
+    "resource_group": str,
+    "location": str,
+    "service_id": str,
+    "source": dict,
+    "target_kind": str,
+    "target_id": str,
+    "databases": (list, str),
+    "settings": dict,
+    "migration_ids": (list, str),
+    "created": str,
+    "updated": str,
 }
 SOURCE: dict[str, type | tuple] = {
-    "server": str, "port": int, "authentication": str, "user": str, "encrypt": bool,
+    "server": str,
+    "port": int,
+    "authentication": str,
+    "user": str,
+    "encrypt": bool,
     "trust_server_certificate": bool,
 }
 SETTINGS: dict[str, type | tuple] = {
-    "mode": str, "backup": str, "storage_account_id": str, "container": str,
-    "blob_auth": str, "share_path": str, "share_user": str, "target_user": str,
-    "target_fqdn": str, "target_names": (dict, str), "last_backup": (dict, str),
+    "mode": str,
+    "backup": str,
+    "storage_account_id": str,
+    "container": str,
+    "blob_auth": str,
+    "share_path": str,
+    "share_user": str,
+    "target_user": str,
+    "target_fqdn": str,
+    "target_names": (dict, str),
+    "last_backup": (dict, str),
     "tables": (dict, (list, str)),
 }
 
-_WORDS = {str: "text", int: "a whole number", bool: "true or false", float: "a number",
-          list: "a list", dict: "a table"}
+_WORDS = {
+    str: "text",
+    int: "a whole number",
+    bool: "true or false",
+    float: "a number",
+    list: "a list",
+    dict: "a table",
+}
 
 
 class Damaged(ValueError):
@@ -39,8 +70,14 @@ class Damaged(ValueError):
 
 
 def _word(value: Any) -> str:
-    for kind, word in ((bool, "true or false"), (int, "a whole number"), (float, "a number"),
-                       (str, "text"), (list, "a list"), (dict, "a table")):
+    for kind, word in (
+        (bool, "true or false"),
+        (int, "a whole number"),
+        (float, "a number"),
+        (str, "text"),
+        (list, "a list"),
+        (dict, "a table"),
+    ):
         if isinstance(value, kind):
             return word
     return type(value).__name__
@@ -72,8 +109,9 @@ def decode(raw: bytes) -> dict[str, Any]:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Damaged(f"it is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position "
-                      f"{exc.start}).") from None
+        raise Damaged(
+            f"it is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start})."
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -83,7 +121,7 @@ def decode(raw: bytes) -> dict[str, Any]:
 def check(data: dict[str, Any]) -> dict[str, Any]:
     """The known fields, type-checked; ``Damaged`` names the first wrong one."""
     if "name" not in data:
-        raise Damaged("it has no name = \"...\" line.")
+        raise Damaged('it has no name = "..." line.')
     for key, spec in TOP.items():
         if key in data:
             _expect(key, data[key], spec)

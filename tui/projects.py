@@ -16,9 +16,11 @@ import os
 import re
 import threading
 import time
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from tui import project_schema as schema
 from tui.errors import DmsTuiError
@@ -30,8 +32,19 @@ NAME_RULE = "use letters, digits, '.', '_' or '-' (up to 64, starting with a let
 TEMP_STALE_AFTER = 60.0  # seconds: a save takes milliseconds; older temp files are leftovers
 
 # Keys that must never be written, wherever they appear in a project's settings.
-SECRET_KEYS = {"password", "account_key", "accountkey", "auth_key1", "auth_key2", "token",
-               "access_token", "secret", "client_secret", "sas", "sas_token"}
+SECRET_KEYS = {
+    "password",
+    "account_key",
+    "accountkey",
+    "auth_key1",
+    "auth_key2",
+    "token",
+    "access_token",
+    "secret",
+    "client_secret",
+    "sas",
+    "sas_token",
+}
 
 _saving = threading.RLock()  # the UI thread and a monitor worker may both save
 
@@ -41,6 +54,7 @@ def home() -> Path:
     if override:
         return Path(override)
     from platformdirs import user_config_path
+
     return user_config_path("dms-tui", appauthor=False)
 
 
@@ -53,8 +67,7 @@ def validate_name(name: str) -> str | None:
     if not name:
         return "Project name: type a name, e.g. payroll-to-mi."
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
-        return (f"Project name: remove the control character (a newline, tab or NUL) — "
-                f"{NAME_RULE}.")
+        return f"Project name: remove the control character (a newline, tab or NUL) — {NAME_RULE}."
     if not NAME_RE.fullmatch(name):
         return f"Project name: {NAME_RULE}."
     return None
@@ -64,13 +77,17 @@ def project_path(name: str) -> Path:
     """The file of project ``name``, always directly inside the projects folder."""
     error = validate_name(name)
     if error:
-        raise DmsTuiError(error, code="InvalidProjectName",
-                          hint=f"Saved projects are the .toml files in {projects_dir()}.")
+        raise DmsTuiError(
+            error,
+            code="InvalidProjectName",
+            hint=f"Saved projects are the .toml files in {projects_dir()}.",
+        )
     folder = projects_dir()
     path = folder / f"{name}.toml"
     if path.parent.resolve() != folder.resolve():  # belt and braces: the name rule forbids it
-        raise DmsTuiError(f"Project name {name!r} points outside {folder}.",
-                          code="InvalidProjectName")
+        raise DmsTuiError(
+            f"Project name {name!r} points outside {folder}.", code="InvalidProjectName"
+        )
     return path
 
 
@@ -88,7 +105,9 @@ class Project:
     resource_group: str = ""
     location: str = ""
     service_id: str = ""  # the DMS instance (sqlMigrationServices id)
-    source: dict[str, Any] = field(default_factory=dict)  # server, port, authentication, user, encrypt, trust
+    source: dict[str, Any] = field(
+        default_factory=dict
+    )  # server, port, authentication, user, encrypt, trust
     target_kind: str = ""  # TargetKind value
     target_id: str = ""
     databases: list[str] = field(default_factory=list)  # source databases chosen
@@ -128,8 +147,11 @@ class ProjectFile:
 
 def _strip_secrets(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _strip_secrets(v) for k, v in value.items()
-                if k.lower() not in SECRET_KEYS and v is not None}
+        return {
+            k: _strip_secrets(v)
+            for k, v in value.items()
+            if k.lower() not in SECRET_KEYS and v is not None
+        }
     if isinstance(value, list):
         return [_strip_secrets(v) for v in value if v is not None]
     return value
@@ -148,9 +170,11 @@ def _parse(path: Path) -> Project:
     if validate_name(data["name"]):
         raise schema.Damaged(f"its name {data['name']!r} is not a valid project name.")
     if data["name"] != path.stem:
-        raise schema.Damaged(f"it says name = {data['name']!r} but the file is {path.name}: "
-                             f"rename the file to {data['name']}.toml or set "
-                             f"name = {path.stem!r} inside it.")
+        raise schema.Damaged(
+            f"it says name = {data['name']!r} but the file is {path.name}: "
+            f"rename the file to {data['name']}.toml or set "
+            f"name = {path.stem!r} inside it."
+        )
     project = Project(**data)
     project.resume_step = project.resume_step or project.step
     return project
@@ -159,14 +183,19 @@ def _parse(path: Path) -> Project:
 def load_project(name: str) -> Project:
     path = project_path(name)
     if not path.is_file():
-        raise DmsTuiError(f"No saved project named {name!r}.", code="ProjectNotFound",
-                          hint=f"Saved projects are in {projects_dir()}; start a new one.")
+        raise DmsTuiError(
+            f"No saved project named {name!r}.",
+            code="ProjectNotFound",
+            hint=f"Saved projects are in {projects_dir()}; start a new one.",
+        )
     try:
         return _parse(path)
     except schema.Damaged as exc:
-        raise DmsTuiError(f"The project file {path} can't be used: {exc}",
-                          code="ProjectDamaged",
-                          hint="Fix or move the file away, then open the project again.") from None
+        raise DmsTuiError(
+            f"The project file {path} can't be used: {exc}",
+            code="ProjectDamaged",
+            hint="Fix or move the file away, then open the project again.",
+        ) from None
 
 
 def scan_projects() -> list[ProjectFile]:
@@ -191,13 +220,15 @@ def scan_projects() -> list[ProjectFile]:
     out = []
     for entry in sorted(good, key=lambda e: e.project.updated, reverse=True):
         copies = strays.pop(entry.name, [])
-        notes = tuple(f"{c} also says name = {entry.name!r}: not opened (a copy?)"
-                      for c in copies)
+        notes = tuple(f"{c} also says name = {entry.name!r}: not opened (a copy?)" for c in copies)
         out.append(ProjectFile(entry.path, entry.project, notes=notes))
     for name, copies in strays.items():  # the file named after them is itself damaged
-        damaged.extend(ProjectFile(folder / c, None,
-                                   f"it says name = {name!r}, a project whose own file is "
-                                   "damaged") for c in copies)
+        damaged.extend(
+            ProjectFile(
+                folder / c, None, f"it says name = {name!r}, a project whose own file is damaged"
+            )
+            for c in copies
+        )
     return out + sorted(damaged, key=lambda e: e.path.name)
 
 
@@ -239,8 +270,12 @@ def clean_temp_files(name: str, *, now: float | None = None) -> list[Path]:
             st = path.lstat()
         except OSError:
             continue
-        if pattern.fullmatch(path.name) and path.is_file() and not path.is_symlink() \
-                and now - st.st_mtime > TEMP_STALE_AFTER:
+        if (
+            pattern.fullmatch(path.name)
+            and path.is_file()
+            and not path.is_symlink()
+            and now - st.st_mtime > TEMP_STALE_AFTER
+        ):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
@@ -248,9 +283,12 @@ def clean_temp_files(name: str, *, now: float | None = None) -> list[Path]:
 
 def _clean_leftovers(folder: Path) -> None:
     """Temp files of every project nobody has open (their own lock tells)."""
-    names = {m.group(1) for p in folder.glob(".*.tmp")
-             if (m := re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.tmp", p.name))
-             and not validate_name(m.group(1))}
+    names = {
+        m.group(1)
+        for p in folder.glob(".*.tmp")
+        if (m := re.fullmatch(r"\.(.+)\.[a-z0-9_]{8}\.tmp", p.name))
+        and not validate_name(m.group(1))
+    }
     for name in names:
         if held_here(project_path(name)):
             clean_temp_files(name)  # ours: nobody else writes it
@@ -303,15 +341,20 @@ def _merge_ids(mine: list[str], theirs: Iterable[str], forget: Iterable[str]) ->
     return merged
 
 
-def save_project(project: Project, *, lock: ProjectLock | None = None,
-                 forget: Iterable[str] = (), create: bool = False) -> Path:
+def save_project(
+    project: Project,
+    *,
+    lock: ProjectLock | None = None,
+    forget: Iterable[str] = (),
+    create: bool = False,
+) -> Path:
     """Write ``project`` atomically under its lock — ``lock`` when this caller holds it, else
     taken for the write (``ProjectLocked`` when another instance has the project open).
 
     ``migration_ids`` already in the file are kept (the file is re-read under the lock);
     only the ids in ``forget`` — migrations deleted in Azure — are dropped. ``create``
     refuses to replace an existing file (``ProjectExists``)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     path = project_path(project.name)
     private_dir(path.parent)
@@ -321,9 +364,8 @@ def save_project(project: Project, *, lock: ProjectLock | None = None,
         try:
             if create and path.exists():
                 raise ProjectExists(project.name)
-            project.migration_ids = _merge_ids(project.migration_ids,
-                                               _ids_on_disk(path), forget)
-            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            project.migration_ids = _merge_ids(project.migration_ids, _ids_on_disk(path), forget)
+            now = datetime.now(UTC).isoformat(timespec="seconds")
             project.created = project.created or now
             project.updated = now
             try:
@@ -339,8 +381,11 @@ def save_project(project: Project, *, lock: ProjectLock | None = None,
 
 class ProjectExists(DmsTuiError):
     def __init__(self, name: str):
-        super().__init__(f"Project name: {name} is already a saved project — open it from "
-                         "the start screen, or type another name.", code="ProjectExists")
+        super().__init__(
+            f"Project name: {name} is already a saved project — open it from "
+            "the start screen, or type another name.",
+            code="ProjectExists",
+        )
 
 
 def rename_project(project: Project, new: str, lock: ProjectLock) -> ProjectLock:
@@ -373,7 +418,23 @@ def delete_project(name: str) -> None:
         lock.release(remove=True)
 
 
-__all__ = ["Project", "ProjectFile", "ProjectExists", "ProjectLock", "ProjectLocked",
-           "clean_temp_files", "delete_project", "holder_of", "home", "list_projects",
-           "load_project", "lock_project", "project_path", "projects_dir", "rename_project",
-           "save_project", "scan_projects", "validate_name"]
+__all__ = [
+    "Project",
+    "ProjectFile",
+    "ProjectExists",
+    "ProjectLock",
+    "ProjectLocked",
+    "clean_temp_files",
+    "delete_project",
+    "holder_of",
+    "home",
+    "list_projects",
+    "load_project",
+    "lock_project",
+    "project_path",
+    "projects_dir",
+    "rename_project",
+    "save_project",
+    "scan_projects",
+    "validate_name",
+]

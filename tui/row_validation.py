@@ -13,9 +13,10 @@ exist, the report says why (``source_error``) and shows the target's counts alon
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from tui.models import RowCountComparison, TableRowCount
 
@@ -64,15 +65,20 @@ class ValidationReport:
         return sum(r.target_rows or 0 for r in self.rows)
 
 
-def compare(source: Iterable[TableRowCount],
-            target: Iterable[TableRowCount]) -> tuple[RowCountComparison, ...]:
+def compare(
+    source: Iterable[TableRowCount], target: Iterable[TableRowCount]
+) -> tuple[RowCountComparison, ...]:
     src = {t.full_name.lower(): t for t in source}
     tgt = {t.full_name.lower(): t for t in target}
     names = {**{k: v.full_name for k, v in tgt.items()}, **{k: v.full_name for k, v in src.items()}}
-    rows = [RowCountComparison(table=names[k],
-                               source_rows=src[k].rows if k in src else None,
-                               target_rows=tgt[k].rows if k in tgt else None)
-            for k in names]
+    rows = [
+        RowCountComparison(
+            table=names[k],
+            source_rows=src[k].rows if k in src else None,
+            target_rows=tgt[k].rows if k in tgt else None,
+        )
+        for k in names
+    ]
     rows.sort(key=lambda r: (r.matches, r.table.lower()))
     return tuple(rows)
 
@@ -93,15 +99,23 @@ def source_error_text(exc: BaseException) -> str:
     text = f"{message} [{code}]" if code else message
     low = message.lower()
     if "restor" in low or "927" in str(code):
-        text += (" The source database is RESTORING: a tail-log backup WITH NORECOVERY was "
-                 "taken outside this tool, so its rows can no longer be counted. Take the "
-                 "tail-log backup from the cutover dialog (ctrl+t): it counts the source "
-                 "first and keeps those counts for this check.")
+        text += (
+            " The source database is RESTORING: a tail-log backup WITH NORECOVERY was "
+            "taken outside this tool, so its rows can no longer be counted. Take the "
+            "tail-log backup from the cutover dialog (ctrl+t): it counts the source "
+            "first and keeps those counts for this check."
+        )
     return text
 
 
-def validate(context: Any, detail: Any, source_params: Any, target_params: Any, *,
-             source_counts: SourceCounts | None = None) -> ValidationReport:
+def validate(
+    context: Any,
+    detail: Any,
+    source_params: Any,
+    target_params: Any,
+    *,
+    source_counts: SourceCounts | None = None,
+) -> ValidationReport:
     """Count rows on both sides of ``detail`` (a ``MigrationDetail``). Blocking.
 
     ``source_counts`` (taken before the tail-log backup) stand in for the source when given.
@@ -118,16 +132,25 @@ def validate(context: Any, detail: Any, source_params: Any, target_params: Any, 
             error = source_error_text(exc)
     tgt_counts = count_rows(context, target_params, detail.target_database)
     if error:
-        rows = tuple(sorted((RowCountComparison(t.full_name, None, t.rows) for t in tgt_counts),
-                            key=lambda r: r.table.lower()))
+        rows = tuple(
+            sorted(
+                (RowCountComparison(t.full_name, None, t.rows) for t in tgt_counts),
+                key=lambda r: r.table.lower(),
+            )
+        )
     else:
         rows = compare(src_counts, tgt_counts)
     return ValidationReport(
-        migration_id=detail.id, source_database=detail.source_database,
-        target_database=detail.target_database, source_server=source_params.server,
-        target_server=target_params.server, rows=rows,
+        migration_id=detail.id,
+        source_database=detail.source_database,
+        target_database=detail.target_database,
+        source_server=source_params.server,
+        target_server=target_params.server,
+        rows=rows,
         source_counted_at=source_counts.counted_at if source_counts else None,
-        source_when=source_counts.when if source_counts else "", source_error=error)
+        source_when=source_counts.when if source_counts else "",
+        source_error=error,
+    )
 
 
 def _close(source: Any) -> None:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import enum
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from tui.errors import SignInError
 
@@ -46,14 +47,21 @@ class DeviceCodePrompt:
 
 def environment_ready() -> bool:
     env = os.environ
-    return bool(env.get("AZURE_CLIENT_ID") and env.get("AZURE_TENANT_ID")
-                and (env.get("AZURE_CLIENT_SECRET") or env.get("AZURE_CLIENT_CERTIFICATE_PATH")))
+    return bool(
+        env.get("AZURE_CLIENT_ID")
+        and env.get("AZURE_TENANT_ID")
+        and (env.get("AZURE_CLIENT_SECRET") or env.get("AZURE_CLIENT_CERTIFICATE_PATH"))
+    )
 
 
-def make_credential(method: SignInMethod, *, tenant_id: str | None = None,
-                    on_device_code: Callable[[DeviceCodePrompt], None] | None = None,
-                    persistent_cache: bool = False,
-                    allow_unencrypted_cache: bool = False) -> Any:
+def make_credential(
+    method: SignInMethod,
+    *,
+    tenant_id: str | None = None,
+    on_device_code: Callable[[DeviceCodePrompt], None] | None = None,
+    persistent_cache: bool = False,
+    allow_unencrypted_cache: bool = False,
+) -> Any:
     """A TokenCredential for ``method``. Nothing is written to disk unless
     ``persistent_cache`` is chosen (then unencrypted only with ``allow_unencrypted_cache``)."""
     import azure.identity as ai
@@ -61,23 +69,28 @@ def make_credential(method: SignInMethod, *, tenant_id: str | None = None,
     cache: dict[str, Any] = {}
     if persistent_cache:
         cache["cache_persistence_options"] = ai.TokenCachePersistenceOptions(
-            name="dms-tui", allow_unencrypted_storage=allow_unencrypted_cache)
+            name="dms-tui", allow_unencrypted_storage=allow_unencrypted_cache
+        )
     if method == SignInMethod.AZURE_CLI:
         return ai.AzureCliCredential(tenant_id=tenant_id) if tenant_id else ai.AzureCliCredential()
     if method == SignInMethod.ENVIRONMENT:
         if not environment_ready():
             raise SignInError(
-                "The service principal variables are not set.", code="EnvironmentNotSet",
+                "The service principal variables are not set.",
+                code="EnvironmentNotSet",
                 hint="Export AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or "
-                     "AZURE_CLIENT_CERTIFICATE_PATH) before starting dms-tui.")
+                "AZURE_CLIENT_CERTIFICATE_PATH) before starting dms-tui.",
+            )
         env = os.environ
         if tenant_id and tenant_id.lower() != env["AZURE_TENANT_ID"].lower():
             # the same (multi-tenant) service principal, signing in to another tenant
             if env.get("AZURE_CLIENT_SECRET"):
-                return ai.ClientSecretCredential(tenant_id, env["AZURE_CLIENT_ID"],
-                                                 env["AZURE_CLIENT_SECRET"])
-            return ai.CertificateCredential(tenant_id, env["AZURE_CLIENT_ID"],
-                                            env["AZURE_CLIENT_CERTIFICATE_PATH"])
+                return ai.ClientSecretCredential(
+                    tenant_id, env["AZURE_CLIENT_ID"], env["AZURE_CLIENT_SECRET"]
+                )
+            return ai.CertificateCredential(
+                tenant_id, env["AZURE_CLIENT_ID"], env["AZURE_CLIENT_CERTIFICATE_PATH"]
+            )
         return ai.EnvironmentCredential()
     if method == SignInMethod.MANAGED_IDENTITY:
         if tenant_id:
@@ -85,11 +98,16 @@ def make_credential(method: SignInMethod, *, tenant_id: str | None = None,
                 "A managed identity signs in to its own tenant only.",
                 code="ManagedIdentityOneTenant",
                 hint="Pick a subscription of the machine's tenant, or sign in with the Azure "
-                     "CLI or a device code to work in another tenant.")
+                "CLI or a device code to work in another tenant.",
+            )
         client_id = os.environ.get("AZURE_CLIENT_ID")
-        return ai.ManagedIdentityCredential(client_id=client_id) if client_id \
+        return (
+            ai.ManagedIdentityCredential(client_id=client_id)
+            if client_id
             else ai.ManagedIdentityCredential()
+        )
     if method == SignInMethod.DEVICE_CODE:
+
         def prompt(uri: str, code: str, expires: datetime) -> None:
             if on_device_code is not None:
                 on_device_code(DeviceCodePrompt(uri, code, expires))

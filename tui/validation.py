@@ -13,11 +13,27 @@ HOST_RE = re.compile(r"^[A-Za-z0-9_.\-\\]+(,[0-9]+)?$")
 # int() accepts other scripts' digits ("١٤٣٣") that no driver or DBA expects.
 PORT_RE = re.compile(r"[0-9]{1,5}")
 SHARE_RE = re.compile(r"^\\\\[^\\/]+\\[^\\/]+(\\[^\\/]+)*\\?$")
-DB_NAME_BAD = set('[]"\'/\\:*?<>|')
+DB_NAME_BAD = set("[]\"'/\\:*?<>|")
 
-REGIONS = ("eastus", "eastus2", "westus2", "westus3", "centralus", "northeurope", "westeurope",
-           "uksouth", "francecentral", "germanywestcentral", "swedencentral", "australiaeast",
-           "southeastasia", "japaneast", "canadacentral", "brazilsouth", "centralindia")
+REGIONS = (
+    "eastus",
+    "eastus2",
+    "westus2",
+    "westus3",
+    "centralus",
+    "northeurope",
+    "westeurope",
+    "uksouth",
+    "francecentral",
+    "germanywestcentral",
+    "swedencentral",
+    "australiaeast",
+    "southeastasia",
+    "japaneast",
+    "canadacentral",
+    "brazilsouth",
+    "centralindia",
+)
 
 
 def dms_name(name: str) -> str | None:
@@ -26,8 +42,10 @@ def dms_name(name: str) -> str | None:
     if not 3 <= len(name) <= 63:
         return "DMS name: use 3 to 63 characters."
     if not DMS_NAME_RE.match(name):
-        return ("DMS name: start with a letter and use only letters, digits, '-' and '_' "
-                "(no spaces or dots).")
+        return (
+            "DMS name: start with a letter and use only letters, digits, '-' and '_' "
+            "(no spaces or dots)."
+        )
     return None
 
 
@@ -41,8 +59,10 @@ def server(value: str) -> str | None:
     if not value.strip():
         return "Server: type the SQL Server host name, e.g. sql01.contoso.com."
     if not HOST_RE.match(value.strip()):
-        return ("Server: use a host name or IP address, optionally with \\INSTANCE, "
-                "e.g. sql01.contoso.com or 10.0.0.4\\PROD.")
+        return (
+            "Server: use a host name or IP address, optionally with \\INSTANCE, "
+            "e.g. sql01.contoso.com or 10.0.0.4\\PROD."
+        )
     return None
 
 
@@ -55,8 +75,10 @@ def ascii_number(value: str) -> int | None:
 def port(value: str) -> str | None:
     number = ascii_number(value)
     if number is None or not 1 <= number <= 65535:
-        return ("Port: type a number from 1 to 65535 with the digits 0-9 (SQL Server's "
-                "default is 1433).")
+        return (
+            "Port: type a number from 1 to 65535 with the digits 0-9 (SQL Server's "
+            "default is 1433)."
+        )
     return None
 
 
@@ -102,13 +124,16 @@ def database_name(name: str) -> str | None:
     if bad:
         return f"Target name {name[:20]!r}: remove the control character ({bad})."
     if any(c in DB_NAME_BAD for c in name) or name != name.strip():
-        return (f"Target name {name!r}: leave out brackets, quotes, slashes, :*?<>| and "
-                "leading or trailing spaces.")
+        return (
+            f"Target name {name!r}: leave out brackets, quotes, slashes, :*?<>| and "
+            "leading or trailing spaces."
+        )
     return None
 
 
-def target_names(names: dict[str, str], existing: list[str], *,
-                 must_exist: bool = False) -> str | None:
+def target_names(
+    names: dict[str, str], existing: list[str], *, must_exist: bool = False
+) -> str | None:
     """``names`` maps source database → target name; ``existing`` is what the target holds.
 
     Managed instance / SQL VM: DMS restores into a new database, so the name must be free.
@@ -123,14 +148,20 @@ def target_names(names: dict[str, str], existing: list[str], *,
         low = target.lower()
         if must_exist and low not in taken:
             choices = ", ".join(e for e in existing if e.lower() != "master") or "none yet"
-            return (f"Target name {target}: no database of that name on the server — create "
-                    f"it with its schema first, or type an existing one ({choices}).")
+            return (
+                f"Target name {target}: no database of that name on the server — create "
+                f"it with its schema first, or type an existing one ({choices})."
+            )
         if not must_exist and low in taken:
-            return (f"Target name {target}: a database with that name already exists on the "
-                    "target and DMS never overwrites one; type another name.")
+            return (
+                f"Target name {target}: a database with that name already exists on the "
+                "target and DMS never overwrites one; type another name."
+            )
         if low in seen:
-            return (f"Target name {target}: used for both {seen[low]} and {source}; give each "
-                    "database its own name.")
+            return (
+                f"Target name {target}: used for both {seen[low]} and {source}; give each "
+                "database its own name."
+            )
         seen[low] = source
     return None
 
@@ -139,8 +170,10 @@ def container(name: str) -> str | None:
     if not name:
         return "Container: pick the blob container that holds the backups."
     if "backup" in name.lower():
-        return (f"Container {name}: DMS rejects container names with the word \"backup\"; "
-                "use another container.")
+        return (
+            f'Container {name}: DMS rejects container names with the word "backup"; '
+            "use another container."
+        )
     return None
 
 
@@ -151,17 +184,20 @@ def share_path(path: str) -> str | None:
     if bad:
         return f"Share: remove the control character ({bad}) from the path."
     if not SHARE_RE.match(path.strip()):
-        return ("Share: write it as \\\\server\\share\\folder, e.g. "
-                "\\\\fs01\\sqlbackups\\payroll.")
+        return "Share: write it as \\\\server\\share\\folder, e.g. \\\\fs01\\sqlbackups\\payroll."
     return None
 
 
-TENANT_RE = re.compile(r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
-                       r"[0-9a-fA-F]{12}|[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+)$")
+TENANT_RE = re.compile(
+    r"^([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-"
+    r"[0-9a-fA-F]{12}|[A-Za-z0-9][A-Za-z0-9-]*(\.[A-Za-z0-9-]+)+)$"
+)
 
 
 def tenant(value: str) -> str | None:
     if not TENANT_RE.match(value.strip()):
-        return (f"Tenant {value.strip() or '(empty)'}: type the tenant ID (a GUID) or its "
-                "domain, e.g. contoso.onmicrosoft.com.")
+        return (
+            f"Tenant {value.strip() or '(empty)'}: type the tenant ID (a GUID) or its "
+            "domain, e.g. contoso.onmicrosoft.com."
+        )
     return None

@@ -16,12 +16,26 @@ from tui.context import SourceParams
 from tui.errors import DmsTuiError
 from tui.project_lock import ProjectLock
 from tui.projects import (
-    Project, ProjectExists, lock_project, project_path, rename_project, save_project,
+    Project,
+    ProjectExists,
+    lock_project,
+    project_path,
+    rename_project,
+    save_project,
     validate_name,
 )
 
-STEPS = ("Provider", "DMS instance", "Project", "Source", "Target", "Databases", "Settings",
-         "Summary", "Run")
+STEPS = (
+    "Provider",
+    "DMS instance",
+    "Project",
+    "Source",
+    "Target",
+    "Databases",
+    "Settings",
+    "Summary",
+    "Run",
+)
 TOTAL = len(STEPS)
 
 
@@ -99,8 +113,9 @@ class WizardState:
     def rename(self, name: str) -> None:
         """The explicit rename of a saved project (step 3's Ctrl+R)."""
         if self.lock is None:
-            raise DmsTuiError("This project is open read-only here: it can't be renamed.",
-                              code="ProjectReadOnly")
+            raise DmsTuiError(
+                "This project is open read-only here: it can't be renamed.", code="ProjectReadOnly"
+            )
         self.lock = rename_project(self.project, name, self.lock)
         self._written = self._content()
 
@@ -127,12 +142,15 @@ class WizardState:
 
     def source_params(self) -> SourceParams:
         s = self.project.source
-        return SourceParams(server=s.get("server", ""), port=int(s.get("port", 1433) or 1433),
-                            authentication=s.get("authentication", "sql"),
-                            user=s.get("user", ""), password=self.secrets.source_password,
-                            encrypt=bool(s.get("encrypt", True)),
-                            trust_server_certificate=bool(s.get("trust_server_certificate",
-                                                                False)))
+        return SourceParams(
+            server=s.get("server", ""),
+            port=int(s.get("port", 1433) or 1433),
+            authentication=s.get("authentication", "sql"),
+            user=s.get("user", ""),
+            password=self.secrets.source_password,
+            encrypt=bool(s.get("encrypt", True)),
+            trust_server_certificate=bool(s.get("trust_server_certificate", False)),
+        )
 
     def target_names(self) -> dict[str, str]:
         names = self.settings.get("target_names", {})
@@ -142,13 +160,16 @@ class WizardState:
         """Which secrets the steps before ``step`` need but memory no longer holds."""
         missing = []
         auth = self.project.source.get("authentication", "sql")
-        if step > 4 and self.project.source.get("server") and auth in ("sql", "windows") \
-                and not self.secrets.source_password:
+        if (
+            step > 4
+            and self.project.source.get("server")
+            and auth in ("sql", "windows")
+            and not self.secrets.source_password
+        ):
             missing.append("source_password")
         if step > 5 and self.kind == m.TargetKind.SQL_DB and not self.secrets.target_password:
             missing.append("target_password")
-        if step > 7 and self.settings.get("backup") == "share" and \
-                not self.secrets.share_password:
+        if step > 7 and self.settings.get("backup") == "share" and not self.secrets.share_password:
             missing.append("share_password")
         return missing
 
@@ -163,18 +184,23 @@ class WizardState:
         if not p.source.get("server"):
             out.append("Source: no server — go back to step 4.")
         if p.source.get("authentication") == "entra":
-            out.append("Source authentication: DMS signs in to the source with a SQL login or "
-                       "a Windows account, not Microsoft Entra — go back to step 4 and choose "
-                       "one of those.")
+            out.append(
+                "Source authentication: DMS signs in to the source with a SQL login or "
+                "a Windows account, not Microsoft Entra — go back to step 4 and choose "
+                "one of those."
+            )
         if not p.target_id or self.kind is None:
             out.append("Target: none chosen — go back to step 5.")
         if not p.databases:
             out.append("Databases: none selected — go back to step 6.")
         for name in self.missing_secrets(9):
-            out.append({"source_password": "Source password: not in memory — type it again.",
-                        "target_password": "Target password: not in memory — type it again.",
-                        "share_password": "Share password: not in memory — type it again.",
-                        }[name])
+            out.append(
+                {
+                    "source_password": "Source password: not in memory — type it again.",
+                    "target_password": "Target password: not in memory — type it again.",
+                    "share_password": "Share password: not in memory — type it again.",
+                }[name]
+            )
         if self.kind == m.TargetKind.SQL_DB:
             return out
         backup = self.settings.get("backup", "")
@@ -189,16 +215,20 @@ class WizardState:
             if err:
                 out.append(err)
             if not self.settings.get("storage_account_id"):
-                out.append("Storage account: DMS uploads share backups to a storage account — "
-                           "go back to step 7 and pick one.")
+                out.append(
+                    "Storage account: DMS uploads share backups to a storage account — "
+                    "go back to step 7 and pick one."
+                )
         else:
             out.append("Backups: choose Azure Blob or an SMB share on step 7.")
         if not self.online:
             last = self.settings.get("last_backup", {})
             for db in p.databases:
                 if not last.get(db):
-                    out.append(f"Last backup file for {db}: type the file name of the last "
-                               "backup DMS should restore (step 7).")
+                    out.append(
+                        f"Last backup file for {db}: type the file name of the last "
+                        "backup DMS should restore (step 7)."
+                    )
         return out
 
     # ---------------------------------------------------------------- what gets created
@@ -209,41 +239,64 @@ class WizardState:
         assert kind is not None
         params = self.source_params()
         data_source = params.server if params.port == 1433 else f"{params.server},{params.port}"
-        auth = "WindowsAuthentication" if params.authentication == "windows" \
-            else "SqlAuthentication"
-        source = m.SourceConnection(data_source=data_source, authentication=auth,
-                                    user_name=params.user, password=params.password,
-                                    encrypt_connection=params.encrypt,
-                                    trust_server_certificate=params.trust_server_certificate)
+        auth = (
+            "WindowsAuthentication" if params.authentication == "windows" else "SqlAuthentication"
+        )
+        source = m.SourceConnection(
+            data_source=data_source,
+            authentication=auth,
+            user_name=params.user,
+            password=params.password,
+            encrypt_connection=params.encrypt,
+            trust_server_certificate=params.trust_server_certificate,
+        )
         names = self.target_names()
         specs = []
         for db in p.databases:
-            common = dict(kind=kind, target_id=p.target_id, target_database=names[db],
-                          source_database=db, migration_service_id=p.service_id, source=source)
+            common = dict(
+                kind=kind,
+                target_id=p.target_id,
+                target_database=names[db],
+                source_database=db,
+                migration_service_id=p.service_id,
+                source=source,
+            )
             if kind == m.TargetKind.SQL_DB:
                 fqdn = self.target.fqdn if self.target else s.get("target_fqdn", "")
                 target_sql = m.TargetSqlConnection(
-                    data_source=fqdn, user_name=s.get("target_user", ""),
-                    password=self.secrets.target_password)
+                    data_source=fqdn,
+                    user_name=s.get("target_user", ""),
+                    password=self.secrets.target_password,
+                )
                 tables = tuple(s.get("tables", {}).get(db, []))
-                specs.append(m.MigrationSpec(**common, online=False, target_sql=target_sql,
-                                             tables=tables))
+                specs.append(
+                    m.MigrationSpec(**common, online=False, target_sql=target_sql, tables=tables)
+                )
                 continue
             blob = share = None
             if s.get("backup") == "blob":
                 managed = s.get("blob_auth", "AccountKey") == "ManagedIdentity"
                 blob = m.BlobBackupSource(
-                    storage_account_id=s["storage_account_id"], container=s["container"],
-                    folder=db, auth_type="ManagedIdentity" if managed else "AccountKey",
-                    account_key="" if managed else account_key)
+                    storage_account_id=s["storage_account_id"],
+                    container=s["container"],
+                    folder=db,
+                    auth_type="ManagedIdentity" if managed else "AccountKey",
+                    account_key="" if managed else account_key,
+                )
             else:
                 share = m.ShareBackupSource(
-                    path=s["share_path"], user_name=s.get("share_user", ""),
+                    path=s["share_path"],
+                    user_name=s.get("share_user", ""),
                     password=self.secrets.share_password,
-                    storage_account_id=s.get("storage_account_id", ""), account_key=account_key)
+                    storage_account_id=s.get("storage_account_id", ""),
+                    account_key=account_key,
+                )
             last = "" if self.online else s.get("last_backup", {}).get(db, "")
-            specs.append(m.MigrationSpec(**common, online=self.online, blob=blob, share=share,
-                                         last_backup_name=last))
+            specs.append(
+                m.MigrationSpec(
+                    **common, online=self.online, blob=blob, share=share, last_backup_name=last
+                )
+            )
         return specs
 
     def describe(self) -> list[str]:
@@ -261,8 +314,10 @@ class WizardState:
                 where = f"tables: {len(tables) if tables else 'all'}"
             elif s.get("backup") == "blob":
                 acct = s.get("storage_account_id", "").rsplit("/", 1)[-1]
-                where = f"backups: blob {acct}/{s.get('container', '')}/{db}/ " \
-                        f"({s.get('blob_auth', 'AccountKey')})"
+                where = (
+                    f"backups: blob {acct}/{s.get('container', '')}/{db}/ "
+                    f"({s.get('blob_auth', 'AccountKey')})"
+                )
             else:
                 where = f"backups: share {s.get('share_path', '')}"
             if not self.online and kind != m.TargetKind.SQL_DB:

@@ -11,7 +11,8 @@ No Textual here.
 
 from __future__ import annotations
 
-from typing import Any, Callable, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from tui.azure_errors import translate
 from tui.errors import AzureError, DmsTuiError
@@ -25,8 +26,16 @@ class WriteFailed(AzureError):
     ``None`` unknown (don't do it again before checking), ``True`` Azure took it but
     reading it back failed."""
 
-    def __init__(self, message: str, *, accepted: bool | None, code: str = "",
-                 hint: str = "", status: int | None = None, state: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        accepted: bool | None,
+        code: str = "",
+        hint: str = "",
+        status: int | None = None,
+        state: str = "",
+    ):
         super().__init__(message, code=code, hint=hint, status=status)
         self.accepted = accepted
         self.state = state
@@ -43,9 +52,13 @@ def _refusal(err: DmsTuiError) -> bool:
     return 400 <= status < 500 and status not in (408, 429)
 
 
-def send_once(action: str, send: Callable[[], Any], read: Callable[[], T],
-              took_effect: Callable[[T, DmsTuiError], bool],
-              describe: Callable[[T], str]) -> T:
+def send_once(
+    action: str,
+    send: Callable[[], Any],
+    read: Callable[[], T],
+    took_effect: Callable[[T, DmsTuiError], bool],
+    describe: Callable[[T], str],
+) -> T:
     """Run ``send`` (one request, never repeated here); return a fresh ``read()``.
 
     On any failure the resource is read again: when ``took_effect(value, error)`` says
@@ -63,23 +76,33 @@ def send_once(action: str, send: Callable[[], Any], read: Callable[[], T],
             raise WriteFailed(
                 f"The outcome of {action} is unknown: {err.message} Reading Azure again "
                 f"failed too ({lost.message}). Azure may or may not have acted on it.",
-                accepted=None, code=err.code, status=err.status,
+                accepted=None,
+                code=err.code,
+                status=err.status,
                 hint="Do not send it again until the monitor shows what Azure holds; it "
-                     "keeps reading by itself.") from exc
+                "keeps reading by itself.",
+            ) from exc
         if took_effect(value, err):
             return value
         state = describe(value)
         raise WriteFailed(
-            f"Azure did not act on {action}: {state}. {err.message}", accepted=False,
-            code=err.code, status=err.status, state=state,
-            hint=err.hint if _refusal(err) else
-            "It was sent once and not repeated; do it again when Azure answers normally.",
+            f"Azure did not act on {action}: {state}. {err.message}",
+            accepted=False,
+            code=err.code,
+            status=err.status,
+            state=state,
+            hint=err.hint
+            if _refusal(err)
+            else "It was sent once and not repeated; do it again when Azure answers normally.",
         ) from exc
     try:
         return read()
     except Exception as exc:  # noqa: BLE001
         lost = translate(exc)
-        raise WriteFailed(f"Azure accepted {action}, but reading it back failed: "
-                          f"{lost.message}", accepted=True, code=lost.code,
-                          status=lost.status,
-                          hint="Do not send it again: follow it on the monitor.") from exc
+        raise WriteFailed(
+            f"Azure accepted {action}, but reading it back failed: {lost.message}",
+            accepted=True,
+            code=lost.code,
+            status=lost.status,
+            hint="Do not send it again: follow it on the monitor.",
+        ) from exc

@@ -9,8 +9,13 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui.models import MigrationDetail
-from tui.monitoring import (BACKUP_COLUMNS, BACKUP_WIDTHS, backup_cells, problem_text,
-                            restore_summary)
+from tui.monitoring import (
+    BACKUP_COLUMNS,
+    BACKUP_WIDTHS,
+    backup_cells,
+    problem_text,
+    restore_summary,
+)
 from widgets.progress_table import KeyedTable
 
 
@@ -42,8 +47,9 @@ class BackupPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="facts", markup=False)
         yield Static("", classes="problem -empty", markup=False)
-        yield KeyedTable(BACKUP_COLUMNS, widths=BACKUP_WIDTHS,
-                         sort_value=self._sort_value, id="backup-files")
+        yield KeyedTable(
+            BACKUP_COLUMNS, widths=BACKUP_WIDTHS, sort_value=self._sort_value, id="backup-files"
+        )
 
     def _sort_value(self, key: str, col: int):
         f = self._files.get(key)
@@ -61,9 +67,11 @@ class BackupPane(Vertical):
             return when.timestamp() if when else 0.0
         return backup_cells(f)[col].lower()
 
-    def show(self, detail: MigrationDetail,
-             restore_times: dict[str, tuple[datetime | None, datetime | None]] | None = None
-             ) -> None:
+    def show(
+        self,
+        detail: MigrationDetail,
+        restore_times: dict[str, tuple[datetime | None, datetime | None]] | None = None,
+    ) -> None:
         """``restore_times``: ``{file name (lower case): (seen Restoring, seen Restored)}``
         as this session observed them."""
         self.query_one(".facts", Static).update("\n".join(restore_summary(detail)))

@@ -23,15 +23,20 @@ class FilterList(Vertical):
 
     @dataclass
     class Picked(Message):
-        filter_list: "FilterList"
+        filter_list: FilterList
         item_id: str
 
         @property
-        def control(self) -> "FilterList":
+        def control(self) -> FilterList:
             return self.filter_list
 
-    def __init__(self, placeholder: str, *, id: str | None = None,
-                 allow_typed: bool = False) -> None:
+    def __init__(
+        self,
+        placeholder: str,
+        *,
+        id: str | None = None,  # noqa: A002 - Textual's widget id
+        allow_typed: bool = False,
+    ) -> None:
         super().__init__(id=id)
         self.placeholder = placeholder
         self.allow_typed = allow_typed  # Enter with no match picks what was typed
@@ -52,10 +57,14 @@ class FilterList(Vertical):
         needle = self.query_one(Input).value.strip().lower()
         options = self.query_one(OptionList)
         options.clear_options()
-        shown = [(i, label) for i, label in self.items
-                 if not needle or needle in label.lower() or needle in i.lower()]
-        options.add_options([Option(("● " if i == self.picked else "  ") + label, id=i)
-                             for i, label in shown])
+        shown = [
+            (i, label)
+            for i, label in self.items
+            if not needle or needle in label.lower() or needle in i.lower()
+        ]
+        options.add_options(
+            [Option(("● " if i == self.picked else "  ") + label, id=i) for i, label in shown]
+        )
         for index, (i, _label) in enumerate(shown):
             if i == self.picked:
                 options.highlighted = index

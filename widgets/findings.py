@@ -7,8 +7,11 @@ from textual.widgets import Static
 
 from tui.models import Finding, Severity
 
-MARK = {Severity.BLOCKER: ("BLOCKER", "bold red"), Severity.WARNING: ("warning", "yellow"),
-        Severity.INFO: ("note", "cyan")}
+MARK = {
+    Severity.BLOCKER: ("BLOCKER", "bold red"),
+    Severity.WARNING: ("warning", "yellow"),
+    Severity.INFO: ("note", "cyan"),
+}
 
 
 class FindingsView(Static):

@@ -9,7 +9,8 @@ should be. Sorting happens once per sync, and only when something it depends on 
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -42,9 +43,15 @@ class KeyedTable(DataTable):
     }
     """
 
-    def __init__(self, columns: Sequence[str], *, widths: Sequence[int | None] = (),
-                 sort_value: Callable[[str, int], Any] | None = None,
-                 styler: Callable[[str, int, str], str] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        columns: Sequence[str],
+        *,
+        widths: Sequence[int | None] = (),
+        sort_value: Callable[[str, int], Any] | None = None,
+        styler: Callable[[str, int, str], str] | None = None,
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("cursor_type", "row")
         kwargs.setdefault("zebra_stripes", False)
         super().__init__(**kwargs)
@@ -112,10 +119,11 @@ class KeyedTable(DataTable):
                 writes += len(self.shown_columns)
                 changed_sort = True
             elif old != cells:
-                for i, (a, b) in enumerate(zip(old, cells)):
+                for i, (a, b) in enumerate(zip(old, cells, strict=False)):
                     if a != b and i in self.shown_columns:
-                        self.update_cell(key, f"c{i}", self._cell(key, i, b),
-                                         update_width=self.widths[i] is None)
+                        self.update_cell(
+                            key, f"c{i}", self._cell(key, i, b), update_width=self.widths[i] is None
+                        )
                         writes += 1
                         if i == sc:
                             changed_sort = True

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-SANDBOX_TEXT = ("SANDBOX — simulated Azure and SQL Server. Nothing here touches real "
-                "resources.")
+SANDBOX_TEXT = "SANDBOX — simulated Azure and SQL Server. Nothing here touches real resources."
 
 
 class SandboxBanner(Static):

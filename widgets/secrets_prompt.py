@@ -37,8 +37,9 @@ class SecretsPrompt(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static("Passwords are never saved with the project: type them again "
-                         "for this session.")
+            yield Static(
+                "Passwords are never saved with the project: type them again for this session."
+            )
             for name in self.names:
                 label = LABELS[name] + (f" for {self.who[name]}" if name in self.who else "")
                 yield Static(label, classes="label")
@@ -56,7 +57,8 @@ class SecretsPrompt(ModalScreen[dict | None]):
         empty = [n for n, val in values.items() if not val]
         if empty:
             self.query_one("#secret-error", Static).update(
-                f"{LABELS[empty[0]]}: type it, or press Escape to continue without it.")
+                f"{LABELS[empty[0]]}: type it, or press Escape to continue without it."
+            )
             self.query_one(f"#secret-{empty[0]}", Input).focus()
             return
         self.dismiss(values)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -31,8 +31,9 @@ class SparklinePanel(Horizontal):
     }
     """
 
-    def __init__(self, caption: str, fmt: Callable[[float], str] = lambda v: f"{v:g}",
-                 **kwargs) -> None:
+    def __init__(
+        self, caption: str, fmt: Callable[[float], str] = lambda v: f"{v:g}", **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.caption = caption
         self.fmt = fmt

@@ -8,9 +8,13 @@ from textual.widgets import Static
 from tui.monitoring import COUNTED, Bucket
 
 _STYLE = {Bucket.READY: "bold", Bucket.FAILED: "bold", Bucket.SUCCEEDED: ""}
-_LABEL = {Bucket.IN_PROGRESS: "In progress", Bucket.READY: "Ready for cutover",
-          Bucket.COMPLETING: "Completing", Bucket.SUCCEEDED: "Succeeded",
-          Bucket.FAILED: "Failed"}
+_LABEL = {
+    Bucket.IN_PROGRESS: "In progress",
+    Bucket.READY: "Ready for cutover",
+    Bucket.COMPLETING: "Completing",
+    Bucket.SUCCEEDED: "Succeeded",
+    Bucket.FAILED: "Failed",
+}
 
 
 class StateCounts(Static):

@@ -21,7 +21,7 @@ class StepIndicator(Static):
         text = Text()
         text.append(f"Step {step_label(self.step)}", style="bold")
         text.append("\n")
-        for i, name in enumerate(STEPS, start=1):
+        for i, _name in enumerate(STEPS, start=1):
             style = "bold reverse" if i == self.step else ("" if i < self.step else "dim")
             text.append(f" {i}", style=style)
             text.append(" " if i < len(STEPS) else "")

@@ -42,8 +42,12 @@ class TablesPane(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("", classes="totals", markup=False)
         yield Static("", classes="problem -empty", markup=False)
-        yield KeyedTable(TABLE_COLUMNS, widths=(None, 17, 12, 12, 13, 8, 7),
-                         sort_value=self._sort_value, id="table-progress")
+        yield KeyedTable(
+            TABLE_COLUMNS,
+            widths=(None, 17, 12, 12, 13, 8, 7),
+            sort_value=self._sort_value,
+            id="table-progress",
+        )
 
     def set_width(self, width: int) -> None:
         from tui.monitoring import table_columns
@@ -62,7 +66,8 @@ class TablesPane(Vertical):
         states = "  ".join(f"{name} {n:,}" for name, n in totals.by_status) or "no tables yet"
         self.query_one(".totals", Static).update(
             f"Rows {totals.rows_copied:,} of {totals.rows_read:,} ({totals.percent:.0f}%), "
-            f"{totals.tables:,} tables\n{states}")
+            f"{totals.tables:,} tables\n{states}"
+        )
         problem = problem_text(detail)
         p = self.query_one(".problem", Static)
         p.update(problem)

@@ -17,8 +17,16 @@ class Answer:
 class ArmError(Exception):
     """Raised by handlers; becomes ``{"error": {"code", "message", "target"?, "details"?}}``."""
 
-    def __init__(self, status: int, code: str, message: str, *, target: str | None = None,
-                 details: list[dict] | None = None, headers: dict[str, str] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        target: str | None = None,
+        details: list[dict] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         super().__init__(f"{status} {code}: {message}")
         self.status = status
         self.code = code
@@ -38,9 +46,12 @@ class ArmError(Exception):
 
 def not_found(resource_type: str, name: str, group: str | None = None) -> ArmError:
     where = f" under resource group '{group}'" if group else ""
-    return ArmError(404, "ResourceNotFound",
-                    f"The Resource '{resource_type}/{name}'{where} was not found. For more details "
-                    "please go to https://aka.ms/ARMResourceNotFoundFix")
+    return ArmError(
+        404,
+        "ResourceNotFound",
+        f"The Resource '{resource_type}/{name}'{where} was not found. For more details "
+        "please go to https://aka.ms/ARMResourceNotFoundFix",
+    )
 
 
 def group_not_found(group: str) -> ArmError:
@@ -55,8 +66,10 @@ def ok(body: Any = None, status: int = 200, **headers: str) -> Answer:
     return Answer(status, body, {k.replace("_", "-"): v for k, v in headers.items()})
 
 
-_ID_RE = re.compile(r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/([^/]+)/([^/]+)/([^/]+)(?:/.*)?$",
-                    re.IGNORECASE)
+_ID_RE = re.compile(
+    r"^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/([^/]+)/([^/]+)/([^/]+)(?:/.*)?$",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 # The seeded world starts on this (simulated) morning.
 MANUAL_POLL_SECONDS = 0.02
 
-EPOCH = datetime(2026, 3, 2, 8, 0, 0, tzinfo=timezone.utc).timestamp()
+EPOCH = datetime(2026, 3, 2, 8, 0, 0, tzinfo=UTC).timestamp()
 
 
 class ManualClock:
@@ -84,8 +84,8 @@ def iso(ts: float | None) -> str | None:
     """ARM's timestamp format (UTC, 'Z', 7 fractional digits trimmed to microseconds)."""
     if ts is None:
         return None
-    return datetime.fromtimestamp(ts, tz=timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return datetime.fromtimestamp(ts, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def to_datetime(ts: float | None) -> datetime | None:
-    return None if ts is None else datetime.fromtimestamp(ts, tz=timezone.utc)
+    return None if ts is None else datetime.fromtimestamp(ts, tz=UTC)

@@ -59,19 +59,33 @@ class TableCopy:
         read_frac = min(1.0, frac * 1.08) if frac < 1.0 else 1.0
         duration = max(0.0, min(t, self.copy_end) - self.copy_start) if t > self.copy_start else 0.0
         written = int(size * frac)
-        return {"tableName": self.table.full_name, "status": self.status(now),
-                "parallelCopyType": self.parallel_type, "usedParallelCopies": self.used_parallel,
-                "dataRead": int(size * read_frac), "dataWritten": written, "rowsRead": int(rows * read_frac),
-                "rowsCopied": int(rows * frac), "copyStart": iso(self.copy_start) if t >= self.copy_start else None,
-                "copyThroughput": round(written / 1024 / duration, 1) if duration > 0 else 0.0,
-                "copyDuration": int(duration)}
+        return {
+            "tableName": self.table.full_name,
+            "status": self.status(now),
+            "parallelCopyType": self.parallel_type,
+            "usedParallelCopies": self.used_parallel,
+            "dataRead": int(size * read_frac),
+            "dataWritten": written,
+            "rowsRead": int(rows * read_frac),
+            "rowsCopied": int(rows * frac),
+            "copyStart": iso(self.copy_start) if t >= self.copy_start else None,
+            "copyThroughput": round(written / 1024 / duration, 1) if duration > 0 else 0.0,
+            "copyDuration": int(duration),
+        }
 
 
 class TableCopyMigration(Migration):
     """SqlDb (offline): Azure Data Factory pipelines copy the tables, several at a time."""
 
-    def __init__(self, *, tables: list[SimTable] | None, target_db: SimDatabase | None, seed: int,
-                 source_problem: tuple[str, str] | None = None, **kw):
+    def __init__(
+        self,
+        *,
+        tables: list[SimTable] | None,
+        target_db: SimDatabase | None,
+        seed: int,
+        source_problem: tuple[str, str] | None = None,
+        **kw,
+    ):
         super().__init__(**kw)
         self.online = False
         self.target_db = target_db
@@ -82,7 +96,9 @@ class TableCopyMigration(Migration):
         self.finish_at: float | None = None
         self._rng = random.Random(seed)
         if source_problem is None:
-            self._schedule([t for t in self.selected if t.rows > 0], self.ready_at + SQLDB_STARTUP_SECONDS)
+            self._schedule(
+                [t for t in self.selected if t.rows > 0], self.ready_at + SQLDB_STARTUP_SECONDS
+            )
 
     def _schedule(self, tables: list[SimTable], start: float) -> None:
         slots = [(start, i) for i in range(SQLDB_PARALLEL_TABLES)]
@@ -96,12 +112,21 @@ class TableCopyMigration(Migration):
             prep = rng.uniform(1.5, 4.0)
             copy = tbl.data_bytes / 1024 / tput
             rebuild = 1.0 + tbl.data_bytes / (300 * 1024 * 1024)
-            c = TableCopy(tbl, prep_start=free, copy_start=free + prep, copy_end=free + prep + copy,
-                          rebuild_end=free + prep + copy + rebuild, throughput=tput,
-                          parallel_type="DynamicRange" if big else "None", used_parallel=par)
+            c = TableCopy(
+                tbl,
+                prep_start=free,
+                copy_start=free + prep,
+                copy_end=free + prep + copy,
+                rebuild_end=free + prep + copy + rebuild,
+                throughput=tput,
+                parallel_type="DynamicRange" if big else "None",
+                used_parallel=par,
+            )
             self.copies.append(c)
             heapq.heappush(slots, (c.rebuild_end, slot))
-        self.finish_at = max([c.rebuild_end for c in self.copies] + [start]) + SQLDB_FINALIZE_SECONDS
+        self.finish_at = (
+            max([c.rebuild_end for c in self.copies] + [start]) + SQLDB_FINALIZE_SECONDS
+        )
 
     def run_until(self, now: float) -> None:
         was_canceling = self.status == "Canceling"
@@ -119,7 +144,9 @@ class TableCopyMigration(Migration):
             self.status = "Succeeded"
             self.ended_on = self.finish_at
             if self.target_db is not None:
-                self.target_db.set_tables([SimTable(t.schema, t.name, t.rows, t.row_bytes) for t in self.selected])
+                self.target_db.set_tables(
+                    [SimTable(t.schema, t.name, t.rows, t.row_bytes) for t in self.selected]
+                )
 
     def _stop(self, at: float, status: str) -> None:
         for c in self.copies:
@@ -168,8 +195,11 @@ class TableCopyMigration(Migration):
             state = "PreparingForCopy"
         else:
             state = "MonitorMigration"
-        return {"migrationState": state, "sqlDataCopyErrors": list(self.errors),
-                "listOfCopyProgressDetails": [c.json(now) for c in self.copies]}
+        return {
+            "migrationState": state,
+            "sqlDataCopyErrors": list(self.errors),
+            "listOfCopyProgressDetails": [c.json(now) for c in self.copies],
+        }
 
     def ready_for_cutover(self, now: float) -> tuple[bool, str]:
         return False, "SQL Database migrations complete on their own; there is no cutover."

@@ -25,8 +25,14 @@ class SandboxCredential:
             self.issued.append(token)
         return token, int(time.time()) + 3600
 
-    def get_token(self, *scopes: str, claims: str | None = None, tenant_id: str | None = None,
-                  enable_cae: bool = False, **kwargs) -> AccessToken:
+    def get_token(
+        self,
+        *scopes: str,
+        claims: str | None = None,
+        tenant_id: str | None = None,
+        enable_cae: bool = False,
+        **kwargs,
+    ) -> AccessToken:
         token, expires = self._new_token()
         return AccessToken(token, expires)
 

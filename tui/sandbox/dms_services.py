@@ -50,8 +50,10 @@ class Service:
 
     @property
     def id(self) -> str:
-        return (f"/subscriptions/{self.subscription}/resourceGroups/{self.group}/providers/"
-                f"{SERVICE_TYPE}/{self.name}")
+        return (
+            f"/subscriptions/{self.subscription}/resourceGroups/{self.group}/providers/"
+            f"{SERVICE_TYPE}/{self.name}"
+        )
 
     @property
     def ir_name(self) -> str:
@@ -59,7 +61,7 @@ class Service:
 
 
 class ServiceRoutes:
-    def __init__(self, sb: "Sandbox"):
+    def __init__(self, sb: Sandbox):
         self.sb = sb
         self.services: dict[str, Service] = {}
 
@@ -89,10 +91,21 @@ class ServiceRoutes:
                 return s
         return None
 
-    def seed(self, subscription: str, group: str, name: str, location: str, tags: dict, *, nodes: int) -> Service:
+    def seed(
+        self, subscription: str, group: str, name: str, location: str, tags: dict, *, nodes: int
+    ) -> Service:
         now = self.now()
-        svc = Service(subscription, group, name, location, tags, created=now - 86_400 * 14,
-                      ready_at=now - 86_400 * 14, state="Succeeded", auth_keys=[self._key(name), self._key(name)])
+        svc = Service(
+            subscription,
+            group,
+            name,
+            location,
+            tags,
+            created=now - 86_400 * 14,
+            ready_at=now - 86_400 * 14,
+            state="Succeeded",
+            auth_keys=[self._key(name), self._key(name)],
+        )
         for i in range(nodes):
             svc.nodes.append(IrNode(self.sb.jump_box_name(i), now - 86_400 * 13))
         self.services[svc.id.lower()] = svc
@@ -117,9 +130,13 @@ class ServiceRoutes:
 
     def _key(self, name: str) -> str:
         key_id = self.sb.new_id("integration-runtime-key")
-        secret = base64.b64encode(hashlib.sha256(f"{key_id}/{name}".encode()).digest()).decode("ascii")
-        return (f"IR@{key_id}@{name}@ServiceEndpoint="
-                f"{self.sb.world.targets[0].location}.frontend.clouddatahub.net@{secret}")
+        secret = base64.b64encode(hashlib.sha256(f"{key_id}/{name}".encode()).digest()).decode(
+            "ascii"
+        )
+        return (
+            f"IR@{key_id}@{name}@ServiceEndpoint="
+            f"{self.sb.world.targets[0].location}.frontend.clouddatahub.net@{secret}"
+        )
 
     # ------------------------------------------------------------------ routes
 
@@ -127,7 +144,11 @@ class ServiceRoutes:
         G = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.DataMigration/sqlMigrationServices"
         one = G + "/{name}"
         for method, pattern, fn in (
-            ("GET", "/subscriptions/{sub}/providers/Microsoft.DataMigration/sqlMigrationServices", self.list_sub),
+            (
+                "GET",
+                "/subscriptions/{sub}/providers/Microsoft.DataMigration/sqlMigrationServices",
+                self.list_sub,
+            ),
             ("GET", G, self.list_group),
             ("GET", one, self.get),
             ("PUT", one, self.put),
@@ -145,32 +166,58 @@ class ServiceRoutes:
         def handler(req: Req) -> Answer:
             self.sb.require_dms_api(req)
             return fn(req)
+
         return handler
 
     def json(self, svc: Service) -> dict:
         self.progress(svc)
         return {
-            "properties": {"provisioningState": svc.state, "integrationRuntimeState": self.ir_state(svc)},
-            "location": svc.location, "tags": dict(svc.tags), "id": svc.id, "name": svc.name, "type": SERVICE_TYPE,
+            "properties": {
+                "provisioningState": svc.state,
+                "integrationRuntimeState": self.ir_state(svc),
+            },
+            "location": svc.location,
+            "tags": dict(svc.tags),
+            "id": svc.id,
+            "name": svc.name,
+            "type": SERVICE_TYPE,
             "systemData": {"createdBy": "dba@contoso.com", "createdByType": "User"},
         }
 
     def _get(self, req: Req) -> Service:
         sub, grp = self.sb.resources.group(req)
-        svc = self.find(f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}/providers/"
-                        f"{SERVICE_TYPE}/{req.params['name']}")
+        svc = self.find(
+            f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}/providers/"
+            f"{SERVICE_TYPE}/{req.params['name']}"
+        )
         if svc is None:
             raise not_found(SERVICE_TYPE, req.params["name"], grp.name)
         return svc
 
     def list_sub(self, req: Req) -> Answer:
         sub = self.sb.resources.sub(req)
-        return ok(page([self.json(s) for s in self.all() if s.subscription.lower() == sub.subscription_id.lower()]))
+        return ok(
+            page(
+                [
+                    self.json(s)
+                    for s in self.all()
+                    if s.subscription.lower() == sub.subscription_id.lower()
+                ]
+            )
+        )
 
     def list_group(self, req: Req) -> Answer:
         sub, grp = self.sb.resources.group(req)
-        return ok(page([self.json(s) for s in self.all()
-                        if s.subscription.lower() == sub.subscription_id.lower() and s.group.lower() == grp.name.lower()]))
+        return ok(
+            page(
+                [
+                    self.json(s)
+                    for s in self.all()
+                    if s.subscription.lower() == sub.subscription_id.lower()
+                    and s.group.lower() == grp.name.lower()
+                ]
+            )
+        )
 
     def get(self, req: Req) -> Answer:
         return ok(self.json(self._get(req)))
@@ -179,16 +226,27 @@ class ServiceRoutes:
         """The async operation of a PUT/PATCH (``done`` once the service is Succeeded) or a
         DELETE (``ends_with_delete``). A create or update whose service is deleted before it
         finishes ends as ARM ends it — Canceled — so a poller on it stops."""
+
         def check():
             self.progress(svc)
             if done():
                 return "Succeeded", None, None
             gone = svc.state == "Deleting" or self.services.get(svc.id.lower()) is not svc
             if gone and not ends_with_delete:
-                return "Canceled", {"code": "OperationCanceled", "message": f"Operation Cancelled: the service "
-                                    f"'{svc.name}' was deleted before the operation finished."}, None
-            remaining = (svc.ready_at if svc.state != "Deleting" else (svc.deleting_at or 0)) - self.now()
+                return (
+                    "Canceled",
+                    {
+                        "code": "OperationCanceled",
+                        "message": f"Operation Cancelled: the service "
+                        f"'{svc.name}' was deleted before the operation finished.",
+                    },
+                    None,
+                )
+            remaining = (
+                svc.ready_at if svc.state != "Deleting" else (svc.deleting_at or 0)
+            ) - self.now()
             return "InProgress", None, max(remaining, 0.0)
+
         _, headers = self.sb.operations.start(svc.subscription, svc.location, check)
         return headers
 
@@ -198,36 +256,62 @@ class ServiceRoutes:
             # ARM refuses to create a resource of a provider the subscription is not registered for.
             # (The SDK's auto-registration policy would then register and poll every 10 s of real
             # time: the app's clients turn it off, and step 1 registers the provider.)
-            raise ArmError(409, "MissingSubscriptionRegistration",
-                           f"The subscription is not registered to use namespace '{DMS_NAMESPACE}'. See "
-                           "https://aka.ms/rps-not-found for how to register subscriptions.",
-                           details=[{"code": "MissingSubscriptionRegistration", "target": DMS_NAMESPACE,
-                                     "message": f"The subscription is not registered to use namespace "
-                                                f"'{DMS_NAMESPACE}'. See https://aka.ms/rps-not-found for "
-                                                "how to register subscriptions."}])
+            raise ArmError(
+                409,
+                "MissingSubscriptionRegistration",
+                f"The subscription is not registered to use namespace '{DMS_NAMESPACE}'. See "
+                "https://aka.ms/rps-not-found for how to register subscriptions.",
+                details=[
+                    {
+                        "code": "MissingSubscriptionRegistration",
+                        "target": DMS_NAMESPACE,
+                        "message": f"The subscription is not registered to use namespace "
+                        f"'{DMS_NAMESPACE}'. See https://aka.ms/rps-not-found for "
+                        "how to register subscriptions.",
+                    }
+                ],
+            )
         name = req.params["name"]
         body = req.body if isinstance(req.body, dict) else {}
         location = (body.get("location") or "").replace(" ", "").lower()
         if not location:
-            raise ArmError(400, "LocationRequired", "The location property is required for this definition.",
-                           target="location")
+            raise ArmError(
+                400,
+                "LocationRequired",
+                "The location property is required for this definition.",
+                target="location",
+            )
         if not (3 <= len(name) <= 63):
-            raise ArmError(400, "InvalidResourceName", f"The resource name '{name}' is invalid.", target="name")
+            raise ArmError(
+                400, "InvalidResourceName", f"The resource name '{name}' is invalid.", target="name"
+            )
         rid = f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}/providers/{SERVICE_TYPE}/{name}"
         svc = self.find(rid)
         now = self.now()
         if svc is not None and svc.state == "Deleting":
             raise ArmError(409, "Conflict", f"The service '{name}' is being deleted.")
         if svc is None:
-            svc = Service(sub.subscription_id, grp.name, name, location, body.get("tags") or {}, created=now,
-                          ready_at=now + PROVISION_SECONDS, state="Provisioning",
-                          auth_keys=[self._key(name), self._key(name)])
+            svc = Service(
+                sub.subscription_id,
+                grp.name,
+                name,
+                location,
+                body.get("tags") or {},
+                created=now,
+                ready_at=now + PROVISION_SECONDS,
+                state="Provisioning",
+                auth_keys=[self._key(name), self._key(name)],
+            )
             self.services[svc.id.lower()] = svc
             status = 201
         else:
             if location != svc.location:
-                raise ArmError(400, "InvalidRequestContent",
-                               "The location of an existing service cannot be changed.", target="location")
+                raise ArmError(
+                    400,
+                    "InvalidRequestContent",
+                    "The location of an existing service cannot be changed.",
+                    target="location",
+                )
             if "tags" in body:
                 svc.tags = body.get("tags") or {}
             if svc.state == "Succeeded":
@@ -257,8 +341,11 @@ class ServiceRoutes:
 
     def _ready(self, svc: Service) -> None:
         if svc.state != "Succeeded":
-            raise ArmError(409, "ServiceNotReady" if svc.state != "Deleting" else "Conflict",
-                           f"The operation cannot be performed while the service is in the '{svc.state}' state.")
+            raise ArmError(
+                409,
+                "ServiceNotReady" if svc.state != "Deleting" else "Conflict",
+                f"The operation cannot be performed while the service is in the '{svc.state}' state.",
+            )
 
     def list_auth_keys(self, req: Req) -> Answer:
         svc = self._get(req)
@@ -274,8 +361,12 @@ class ServiceRoutes:
         key_name = body.get("keyName") or ""
         index = {"authkey1": 0, "authkey2": 1}.get(key_name.lower())
         if index is None:
-            raise ArmError(400, "InvalidKeyName", f"Key name '{key_name}' is not valid. Use 'authKey1' or 'authKey2'.",
-                           target="keyName")
+            raise ArmError(
+                400,
+                "InvalidKeyName",
+                f"Key name '{key_name}' is not valid. Use 'authKey1' or 'authKey2'.",
+                target="keyName",
+            )
         svc.auth_keys[index] = self._key(svc.name)
         canonical = f"authKey{index + 1}"
         return ok({"keyName": canonical, canonical: svc.auth_keys[index]})
@@ -285,15 +376,22 @@ class ServiceRoutes:
         body = req.body if isinstance(req.body, dict) else {}
         node_name, ir = body.get("nodeName") or "", body.get("integrationRuntimeName") or ""
         if ir and ir.lower() != svc.ir_name.lower():
-            raise ArmError(400, "InvalidIntegrationRuntimeName",
-                           f"Integration runtime '{ir}' does not belong to service '{svc.name}' "
-                           f"(its integration runtime is '{svc.ir_name}').", target="integrationRuntimeName")
+            raise ArmError(
+                400,
+                "InvalidIntegrationRuntimeName",
+                f"Integration runtime '{ir}' does not belong to service '{svc.name}' "
+                f"(its integration runtime is '{svc.ir_name}').",
+                target="integrationRuntimeName",
+            )
         self.progress(svc)
         match = [n for n in svc.nodes if n.name.lower() == node_name.lower()]
         if not match:
-            raise ArmError(400, "IntegrationRuntimeNodeNotFound",
-                           f"Node '{node_name}' is not registered with integration runtime '{svc.ir_name}'.",
-                           target="nodeName")
+            raise ArmError(
+                400,
+                "IntegrationRuntimeNodeNotFound",
+                f"Node '{node_name}' is not registered with integration runtime '{svc.ir_name}'.",
+                target="nodeName",
+            )
         svc.nodes = [n for n in svc.nodes if n is not match[0]]
         return ok({"nodeName": match[0].name, "integrationRuntimeName": svc.ir_name})
 
@@ -305,13 +403,22 @@ class ServiceRoutes:
         for i, n in enumerate(svc.nodes):
             if n.online_at > now:
                 continue
-            share = running // max(1, len(svc.nodes)) + (1 if i < running % max(1, len(svc.nodes)) else 0)
+            share = running // max(1, len(svc.nodes)) + (
+                1 if i < running % max(1, len(svc.nodes)) else 0
+            )
             up = now - n.online_at
-            nodes.append({"nodeName": n.name, "availableMemoryInMB": n.memory_mb - 350 * share,
-                          "cpuUtilization": min(95, n.cpu + 9 * share), "concurrentJobsLimit": n.jobs_limit,
-                          "concurrentJobsRunning": share, "maxConcurrentJobs": n.jobs_limit,
-                          "sentBytes": round(0.05 * up / 3600 + 0.9 * share, 6),
-                          "receivedBytes": round(0.03 * up / 3600 + 1.7 * share, 6)})
+            nodes.append(
+                {
+                    "nodeName": n.name,
+                    "availableMemoryInMB": n.memory_mb - 350 * share,
+                    "cpuUtilization": min(95, n.cpu + 9 * share),
+                    "concurrentJobsLimit": n.jobs_limit,
+                    "concurrentJobsRunning": share,
+                    "maxConcurrentJobs": n.jobs_limit,
+                    "sentBytes": round(0.05 * up / 3600 + 0.9 * share, 6),
+                    "receivedBytes": round(0.03 * up / 3600 + 1.7 * share, 6),
+                }
+            )
         return ok({"name": svc.ir_name, "nodes": nodes})
 
     def list_migrations(self, req: Req) -> Answer:

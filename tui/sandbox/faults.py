@@ -27,36 +27,49 @@ class Fault:
     # ------------------------------------------------------------------ constructors
 
     @classmethod
-    def throttle(cls, retry_after: float = 1, times: int | None = 1, match: str = "",
-                 method: str = "") -> "Fault":
+    def throttle(
+        cls, retry_after: float = 1, times: int | None = 1, match: str = "", method: str = ""
+    ) -> Fault:
         """429 Too Many Requests with ``Retry-After`` (ARM error code ``TooManyRequests``)."""
-        return cls("throttle", times=times, match=match, status=429, retry_after=retry_after,
-                   method=method)
+        return cls(
+            "throttle", times=times, match=match, status=429, retry_after=retry_after, method=method
+        )
 
     @classmethod
-    def server_error(cls, status: int = 500, times: int | None = 1, match: str = "",
-                     method: str = "") -> "Fault":
+    def server_error(
+        cls, status: int = 500, times: int | None = 1, match: str = "", method: str = ""
+    ) -> Fault:
         """A 5xx answer (500 InternalServerError, 502, 503 ServiceUnavailable, 504)."""
         if not 500 <= status <= 599:
             raise ValueError("server_error needs a 5xx status")
         return cls("server_error", times=times, match=match, status=status, method=method)
 
     @classmethod
-    def drop_connection(cls, times: int | None = 1, match: str = "",
-                        after_processing: bool = False, method: str = "") -> "Fault":
+    def drop_connection(
+        cls,
+        times: int | None = 1,
+        match: str = "",
+        after_processing: bool = False,
+        method: str = "",
+    ) -> Fault:
         """The connection drops: before the request reached Azure (``ServiceRequestError``) or,
         with ``after_processing``, after Azure acted on it but before the answer came back
         (``ServiceResponseError``)."""
-        return cls("drop_connection", times=times, match=match, after_processing=after_processing,
-                   method=method)
+        return cls(
+            "drop_connection",
+            times=times,
+            match=match,
+            after_processing=after_processing,
+            method=method,
+        )
 
     @classmethod
-    def slow(cls, seconds: float, times: int | None = 1, match: str = "") -> "Fault":
+    def slow(cls, seconds: float, times: int | None = 1, match: str = "") -> Fault:
         """Really wait ``seconds`` (wall clock) before answering."""
         return cls("slow", times=times, match=match, seconds=seconds)
 
     @classmethod
-    def expired_token(cls, times: int | None = 1, match: str = "") -> "Fault":
+    def expired_token(cls, times: int | None = 1, match: str = "") -> Fault:
         """401 with ARM code ``ExpiredAuthenticationToken``."""
         return cls("expired_token", times=times, match=match, status=401)
 

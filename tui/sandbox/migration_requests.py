@@ -22,8 +22,12 @@ _SECRET_KEYS = {"password", "accountkey"}
 
 
 def missing(field: str) -> ArmError:
-    return ArmError(400, "MissingRequiredProperty", f"The request is missing the required property '{field}'.",
-                    target=field)
+    return ArmError(
+        400,
+        "MissingRequiredProperty",
+        f"The request is missing the required property '{field}'.",
+        target=field,
+    )
 
 
 def invalid(field: str, message: str, code: str = "InvalidParameterValue") -> ArmError:
@@ -44,7 +48,7 @@ def _table_key(name: str) -> str:
 
 
 class MigrationRequests:
-    def __init__(self, routes: "MigrationRoutes"):
+    def __init__(self, routes: MigrationRoutes):
         self.routes = routes
         self.sb = routes.sb
         self.world = routes.world
@@ -56,47 +60,88 @@ class MigrationRequests:
             if not props.get(field):
                 raise missing(f"properties.{field}")
         if str(props["kind"]).lower() != kind.value.lower():
-            raise invalid("properties.kind", f"The migration kind '{props['kind']}' does not match the target: "
-                          f"a migration under '{target.namespace_type}' must have kind '{kind.value}'.",
-                          code="InvalidMigrationKind")
+            raise invalid(
+                "properties.kind",
+                f"The migration kind '{props['kind']}' does not match the target: "
+                f"a migration under '{target.namespace_type}' must have kind '{kind.value}'.",
+                code="InvalidMigrationKind",
+            )
         if not same_id(props["scope"], target.id):
-            raise invalid("properties.scope", f"The scope '{props['scope']}' must be the id of the target "
-                          f"'{target.id}' the migration is created under.", code="InvalidScope")
+            raise invalid(
+                "properties.scope",
+                f"The scope '{props['scope']}' must be the id of the target "
+                f"'{target.id}' the migration is created under.",
+                code="InvalidScope",
+            )
         service = self.sb.services.find(props["migrationService"])
         if service is None:
-            raise invalid("properties.migrationService",
-                          f"The Database Migration Service '{props['migrationService']}' was not found.",
-                          code="MigrationServiceNotFound")
+            raise invalid(
+                "properties.migrationService",
+                f"The Database Migration Service '{props['migrationService']}' was not found.",
+                code="MigrationServiceNotFound",
+            )
         if service.state != "Succeeded":
-            raise invalid("properties.migrationService", f"The Database Migration Service '{service.name}' is "
-                          f"in the '{service.state}' state; wait until it is Succeeded.",
-                          code="MigrationServiceNotReady")
+            raise invalid(
+                "properties.migrationService",
+                f"The Database Migration Service '{service.name}' is "
+                f"in the '{service.state}' state; wait until it is Succeeded.",
+                code="MigrationServiceNotReady",
+            )
         if kind == TargetKind.SQL_MI and target.state != "Ready":
-            raise ArmError(409, "ManagedInstanceNotReady", f"The managed instance '{target.name}' is in the "
-                           f"'{target.state}' state. Migrations need a Ready managed instance.",
-                           target="properties.scope")
+            raise ArmError(
+                409,
+                "ManagedInstanceNotReady",
+                f"The managed instance '{target.name}' is in the "
+                f"'{target.state}' state. Migrations need a Ready managed instance.",
+                target="properties.scope",
+            )
         if kind == TargetKind.SQL_VM and target.sql_management != "Full":
-            raise ArmError(400, "SqlVmNotInFullMode", f"The SQL IaaS Agent extension of '{target.name}' runs in "
-                           f"'{target.sql_management}' mode. Database migrations need the 'Full' management mode.",
-                           target="properties.scope")
+            raise ArmError(
+                400,
+                "SqlVmNotInFullMode",
+                f"The SQL IaaS Agent extension of '{target.name}' runs in "
+                f"'{target.sql_management}' mode. Database migrations need the 'Full' management mode.",
+                target="properties.scope",
+            )
         existing = self.routes.items.get(self.routes.mid(target, name).lower())
         if existing is not None and existing.active and not existing.deleting:
-            raise ArmError(409, "MigrationAlreadyExists", f"A migration to '{name}' on '{target.name}' is already "
-                           f"{existing.status}. Cancel it or wait for it to finish.")
+            raise ArmError(
+                409,
+                "MigrationAlreadyExists",
+                f"A migration to '{name}' on '{target.name}' is already "
+                f"{existing.status}. Cancel it or wait for it to finish.",
+            )
         conn = props.get("sourceSqlConnection")
-        source = world.server(conn["dataSource"]) if isinstance(conn, dict) and conn.get("dataSource") else None
-        common = dict(rid=self.routes.mid(target, name), name=name, kind=kind, target=target, service_id=service.id,
-                      source_database=props["sourceDatabaseName"], now=now,
-                      operation_id=self.sb.new_id("migration-operation"))
+        source = (
+            world.server(conn["dataSource"])
+            if isinstance(conn, dict) and conn.get("dataSource")
+            else None
+        )
+        common = dict(
+            rid=self.routes.mid(target, name),
+            name=name,
+            kind=kind,
+            target=target,
+            service_id=service.id,
+            source_database=props["sourceDatabaseName"],
+            now=now,
+            operation_id=self.sb.new_id("migration-operation"),
+        )
         if kind == TargetKind.SQL_DB:
             return self._build_sqldb(props, target, name, conn, source, common)
         if target.engine.get(name) is not None:
-            raise ArmError(409, "DatabaseAlreadyExists", f"The database '{name}' already exists on '{target.name}'. "
-                           "Migrations do not overwrite a database: choose another target database name.",
-                           target="targetDbName")
+            raise ArmError(
+                409,
+                "DatabaseAlreadyExists",
+                f"The database '{name}' already exists on '{target.name}'. "
+                "Migrations do not overwrite a database: choose another target database name.",
+                target="targetDbName",
+            )
         return self._build_restore(props, target, service, conn, source, common)
 
-    def _build_restore(self, props, target, service, conn, source, common) -> BackupRestoreMigration:
+    def _build_restore(
+        self, props, target, service, conn, source, common
+    ) -> BackupRestoreMigration:
         world = self.world
         backup = props.get("backupConfiguration")
         if not isinstance(backup, dict) or not isinstance(backup.get("sourceLocation"), dict):
@@ -110,28 +155,43 @@ class MigrationRequests:
             blob = loc["azureBlob"]
             acct_ref = blob.get("storageAccountResourceId")
             if not acct_ref:
-                raise missing("properties.backupConfiguration.sourceLocation.azureBlob.storageAccountResourceId")
-            acct = self._account(acct_ref, "properties.backupConfiguration.sourceLocation.azureBlob.storageAccountResourceId")
-            auth = (blob.get("authType") or "AccountKey")
+                raise missing(
+                    "properties.backupConfiguration.sourceLocation.azureBlob.storageAccountResourceId"
+                )
+            acct = self._account(
+                acct_ref,
+                "properties.backupConfiguration.sourceLocation.azureBlob.storageAccountResourceId",
+            )
+            auth = blob.get("authType") or "AccountKey"
             if auth.lower() == "accountkey":
                 if not blob.get("accountKey"):
-                    raise missing("properties.backupConfiguration.sourceLocation.azureBlob.accountKey")
+                    raise missing(
+                        "properties.backupConfiguration.sourceLocation.azureBlob.accountKey"
+                    )
                 if blob["accountKey"] not in acct.keys:
-                    raise invalid("properties.backupConfiguration.sourceLocation.azureBlob.accountKey",
-                                  f"The account key is not valid for storage account '{acct.name}'.",
-                                  code="InvalidStorageAccountKey")
+                    raise invalid(
+                        "properties.backupConfiguration.sourceLocation.azureBlob.accountKey",
+                        f"The account key is not valid for storage account '{acct.name}'.",
+                        code="InvalidStorageAccountKey",
+                    )
             elif auth.lower() != "managedidentity":
-                raise invalid("properties.backupConfiguration.sourceLocation.azureBlob.authType",
-                              f"Unknown authType '{auth}'. Use 'AccountKey' or 'ManagedIdentity'.")
+                raise invalid(
+                    "properties.backupConfiguration.sourceLocation.azureBlob.authType",
+                    f"Unknown authType '{auth}'. Use 'AccountKey' or 'ManagedIdentity'.",
+                )
             cname = blob.get("blobContainerName") or ""
             if not cname:
-                raise missing("properties.backupConfiguration.sourceLocation.azureBlob.blobContainerName")
+                raise missing(
+                    "properties.backupConfiguration.sourceLocation.azureBlob.blobContainerName"
+                )
             container_name, _, folder = cname.partition("/")
             container = acct.containers.get(container_name)
             if container is None:
-                raise invalid("properties.backupConfiguration.sourceLocation.azureBlob.blobContainerName",
-                              f"The container '{container_name}' does not exist in storage account '{acct.name}'.",
-                              code="BlobContainerNotFound")
+                raise invalid(
+                    "properties.backupConfiguration.sourceLocation.azureBlob.blobContainerName",
+                    f"The container '{container_name}' does not exist in storage account '{acct.name}'.",
+                    code="BlobContainerNotFound",
+                )
             if offline and not last_backup:
                 raise missing("properties.offlineConfiguration.lastBackupName")
             if not folder and "/" in last_backup.replace("\\", "/"):
@@ -157,8 +217,13 @@ class MigrationRequests:
                 raise missing("properties.sourceSqlConnection")
             tgt = backup.get("targetLocation") or {}
             if not tgt.get("storageAccountResourceId"):
-                raise missing("properties.backupConfiguration.targetLocation.storageAccountResourceId")
-            self._account(tgt["storageAccountResourceId"], "properties.backupConfiguration.targetLocation.storageAccountResourceId")
+                raise missing(
+                    "properties.backupConfiguration.targetLocation.storageAccountResourceId"
+                )
+            self._account(
+                tgt["storageAccountResourceId"],
+                "properties.backupConfiguration.targetLocation.storageAccountResourceId",
+            )
             if source is None:
                 source = world.source
             path = share["path"]
@@ -171,14 +236,26 @@ class MigrationRequests:
             raise missing("properties.backupConfiguration.sourceLocation.azureBlob")
         echo.setdefault("backupConfiguration", {})
         echo["backupConfiguration"] = dict(echo["backupConfiguration"])
-        echo["backupConfiguration"]["sourceLocation"] = dict(echo["backupConfiguration"].get("sourceLocation") or {})
+        echo["backupConfiguration"]["sourceLocation"] = dict(
+            echo["backupConfiguration"].get("sourceLocation") or {}
+        )
         echo["backupConfiguration"]["sourceLocation"]["fileStorageType"] = storage_type
         if offline_cfg:
-            echo["offlineConfiguration"] = {"offline": offline, "lastBackupName": last_backup or None}
+            echo["offlineConfiguration"] = {
+                "offline": offline,
+                "lastBackupName": last_backup or None,
+            }
         m = BackupRestoreMigration(
-            online=not offline, last_backup_name=last_backup, storage_type=storage_type, list_files=list_files,
-            ir_online_since=lambda: self._ir_online_since(service), container_name=container_label,
-            props=echo, source=source, **common)
+            online=not offline,
+            last_backup_name=last_backup,
+            storage_type=storage_type,
+            list_files=list_files,
+            ir_online_since=lambda: self._ir_online_since(service),
+            container_name=container_label,
+            props=echo,
+            source=source,
+            **common,
+        )
         return m
 
     def _ir_online_since(self, service) -> float | None:
@@ -192,7 +269,9 @@ class MigrationRequests:
         name = rid.name if rid else ref.split(".")[0].strip("/")
         acct = self.world.storage_by_name(name)
         if acct is None:
-            raise invalid(field, f"The storage account '{ref}' was not found.", code="StorageAccountNotFound")
+            raise invalid(
+                field, f"The storage account '{ref}' was not found.", code="StorageAccountNotFound"
+            )
         return acct
 
     def _share_files(self, source, path: str) -> list[BlobFile]:
@@ -206,11 +285,21 @@ class MigrationRequests:
                 dev = self.sb.share_to_local(ntpath.dirname(rec.device))
                 if dev != want or rec.backup_type not in ("full", "log"):
                     continue
-                out.append(BlobFile(path=rec.device.replace("\\", "/"), database=rec.database,
-                                    backup_type=rec.backup_type, first_lsn=int(rec.first_lsn),
-                                    last_lsn=int(rec.last_lsn), size=rec.size_bytes, has_checksum=rec.has_checksum,
-                                    backup_start=rec.start.timestamp(), backup_finish=rec.finish.timestamp(),
-                                    created=rec.finish.timestamp(), server=source.address))
+                out.append(
+                    BlobFile(
+                        path=rec.device.replace("\\", "/"),
+                        database=rec.database,
+                        backup_type=rec.backup_type,
+                        first_lsn=int(rec.first_lsn),
+                        last_lsn=int(rec.last_lsn),
+                        size=rec.size_bytes,
+                        has_checksum=rec.has_checksum,
+                        backup_start=rec.start.timestamp(),
+                        backup_finish=rec.finish.timestamp(),
+                        created=rec.finish.timestamp(),
+                        server=source.address,
+                    )
+                )
         return out
 
     def _build_sqldb(self, props, target, name, conn, source, common) -> TableCopyMigration:
@@ -224,23 +313,37 @@ class MigrationRequests:
                 raise missing(f"properties.targetSqlConnection.{f}")
         target_db = target.engine.get(name)
         if target_db is None or target_db.is_system:
-            raise ArmError(400, "TargetDatabaseNotFound", f"The database '{name}' does not exist on '{target.name}'. "
-                           "Create the target database (and its schema) before migrating to Azure SQL Database.",
-                           target="targetDbName")
-        if props.get("offlineConfiguration") and props["offlineConfiguration"].get("offline") is False:
-            raise invalid("properties.offlineConfiguration.offline",
-                          "Azure SQL Database migrations are offline only.")
+            raise ArmError(
+                400,
+                "TargetDatabaseNotFound",
+                f"The database '{name}' does not exist on '{target.name}'. "
+                "Create the target database (and its schema) before migrating to Azure SQL Database.",
+                target="targetDbName",
+            )
+        if (
+            props.get("offlineConfiguration")
+            and props["offlineConfiguration"].get("offline") is False
+        ):
+            raise invalid(
+                "properties.offlineConfiguration.offline",
+                "Azure SQL Database migrations are offline only.",
+            )
         problem = None
         tables: list[SimTable] | None = None
         src_db = source.get(common["source_database"]) if source is not None else None
         if source is None:
-            problem = ("SourceConnectionFailed",
-                       f"A network-related or instance-specific error occurred while establishing a connection to "
-                       f"SQL Server '{conn.get('dataSource')}'. The server was not found or was not accessible "
-                       "from the self-hosted integration runtime.")
+            problem = (
+                "SourceConnectionFailed",
+                f"A network-related or instance-specific error occurred while establishing a connection to "
+                f"SQL Server '{conn.get('dataSource')}'. The server was not found or was not accessible "
+                "from the self-hosted integration runtime.",
+            )
         elif src_db is None:
-            problem = ("SourceDatabaseNotFound", f"Cannot open database \"{common['source_database']}\" requested "
-                       f"by the login. The login failed. (Msg 4060)")
+            problem = (
+                "SourceDatabaseNotFound",
+                f'Cannot open database "{common["source_database"]}" requested '
+                f"by the login. The login failed. (Msg 4060)",
+            )
         else:
             wanted = props.get("tableList") or []
             if wanted:
@@ -249,12 +352,22 @@ class MigrationRequests:
                 for w in wanted:
                     t = index.get(_table_key(w))
                     if t is None:
-                        raise invalid("properties.tableList", f"The table '{w}' was not found in source database "
-                                      f"'{src_db.name}'.", code="TableNotFound")
+                        raise invalid(
+                            "properties.tableList",
+                            f"The table '{w}' was not found in source database '{src_db.name}'.",
+                            code="TableNotFound",
+                        )
                     tables.append(t)
             else:
                 tables = list(src_db.tables)
         echo = _scrub({k: v for k, v in props.items() if k not in ("kind", "offlineConfiguration")})
         echo["offlineConfiguration"] = {"offline": True}
-        return TableCopyMigration(tables=tables, target_db=target_db, seed=self.sb.seed, source_problem=problem,
-                                  props=echo, source=source, **common)
+        return TableCopyMigration(
+            tables=tables,
+            target_db=target_db,
+            seed=self.sb.seed,
+            source_problem=problem,
+            props=echo,
+            source=source,
+            **common,
+        )

@@ -10,7 +10,7 @@ from tui.models import TargetKind
 from .arm import Answer, ArmError, not_found, ok, same_id
 from .clock import iso
 from .copy_migration import TableCopyMigration
-from .migration_requests import MigrationRequests, missing, invalid
+from .migration_requests import MigrationRequests, invalid, missing
 from .migrations import COMPLETE_SECONDS, Migration
 from .restore_migration import BackupRestoreMigration
 from .router import Req, Router
@@ -36,18 +36,15 @@ _DELETE_REFUSED = {
     "Canceling": ("DeleteMigrationNotAllowedCancelInProgress", "being canceled"),
 }
 _DELETE_ADVICE = {
-    "DeleteMigrationNotAllowedMigrationInProgress":
-        "To delete the migration, please wait until the migration has completed or cancel the migration "
-        "manually, and then retry deleting the migration.",
-    "DeleteMigrationNotAllowedCutoverInProgress":
-        "To delete the migration, please wait until the cutover operation is complete",
-    "DeleteMigrationNotAllowedCancelInProgress":
-        "To delete the migration, please wait until the cancel operation is complete",
+    "DeleteMigrationNotAllowedMigrationInProgress": "To delete the migration, please wait until the migration has completed or cancel the migration "
+    "manually, and then retry deleting the migration.",
+    "DeleteMigrationNotAllowedCutoverInProgress": "To delete the migration, please wait until the cutover operation is complete",
+    "DeleteMigrationNotAllowedCancelInProgress": "To delete the migration, please wait until the cancel operation is complete",
 }
 
 
 class MigrationRoutes:
-    def __init__(self, sb: "Sandbox"):
+    def __init__(self, sb: Sandbox):
         self.sb = sb
         self.world = sb.world
         self.items: dict[str, Migration] = {}
@@ -63,8 +60,11 @@ class MigrationRoutes:
         return sum(1 for m in self.items.values() if m.active and same_id(m.service_id, service_id))
 
     def json_for_service(self, service_id: str) -> list[dict]:
-        return [self.json(m, expand=True) for m in self.items.values()
-                if same_id(m.service_id, service_id) and not m.deleting]
+        return [
+            self.json(m, expand=True)
+            for m in self.items.values()
+            if same_id(m.service_id, service_id) and not m.deleting
+        ]
 
     def by_target_database(self, name: str) -> Migration | None:
         found = [m for m in self.items.values() if m.name.lower() == name.lower()]
@@ -90,6 +90,7 @@ class MigrationRoutes:
         def handler(req: Req) -> Answer:
             self.sb.require_dms_api(req)
             return fn(req, kind)
+
         return handler
 
     def _target(self, req: Req, kind: TargetKind) -> Target:
@@ -110,19 +111,37 @@ class MigrationRoutes:
     def json(self, m: Migration, expand: bool) -> dict:
         now = self.sb.clock.now()
         p = dict(m.props)
-        p.update({
-            "kind": m.kind.value, "provisioningState": m.provisioning_state, "migrationStatus": m.status,
-            "startedOn": iso(m.started_on), "endedOn": iso(m.ended_on),
-            "sourceServerName": self._source_server_name(m), "sourceDatabaseName": m.source_database,
-            "migrationOperationId": m.operation_id,
-        })
+        p.update(
+            {
+                "kind": m.kind.value,
+                "provisioningState": m.provisioning_state,
+                "migrationStatus": m.status,
+                "startedOn": iso(m.started_on),
+                "endedOn": iso(m.ended_on),
+                "sourceServerName": self._source_server_name(m),
+                "sourceDatabaseName": m.source_database,
+                "migrationOperationId": m.operation_id,
+            }
+        )
         if m.failure:
-            p["migrationFailureError"] = {"code": m.failure["code"], "message": m.failure["message"]}
+            p["migrationFailureError"] = {
+                "code": m.failure["code"],
+                "message": m.failure["message"],
+            }
         if expand:
             p["migrationStatusDetails"] = m.status_details(now)
-        return {"properties": p, "id": m.id, "name": m.name, "type": MIGRATION_TYPE,
-                "systemData": {"createdBy": "dba@contoso.com", "createdByType": "User",
-                               "createdAt": iso(m.created), "lastModifiedAt": iso(m.ended_on or m.created)}}
+        return {
+            "properties": p,
+            "id": m.id,
+            "name": m.name,
+            "type": MIGRATION_TYPE,
+            "systemData": {
+                "createdBy": "dba@contoso.com",
+                "createdByType": "User",
+                "createdAt": iso(m.created),
+                "lastModifiedAt": iso(m.ended_on or m.created),
+            },
+        }
 
     def _source_server_name(self, m: Migration) -> str | None:
         if isinstance(m, BackupRestoreMigration) and m.backup_server:
@@ -141,6 +160,7 @@ class MigrationRoutes:
             if isinstance(result, tuple):
                 return result[0], result[1], None
             return "InProgress", None, m.eta(self.sb.clock.now())
+
         _, headers = self.sb.operations.start(m.target.subscription_id, m.target.location, check)
         return headers
 
@@ -177,8 +197,12 @@ class MigrationRoutes:
         force = (req.q("force") or "").lower() == "true"  # "cancel ongoing operations and delete"
         if refused is not None and not force:
             code, doing = refused
-            raise ArmError(400, code, f"Database migration to the target resource '{target.name}/{m.name}' is "
-                           f"currently {doing}. " + _DELETE_ADVICE[code])
+            raise ArmError(
+                400,
+                code,
+                f"Database migration to the target resource '{target.name}/{m.name}' is "
+                f"currently {doing}. " + _DELETE_ADVICE[code],
+            )
         m.deleting = True
         if m.active:
             m.cancel(self.sb.clock.now())
@@ -192,10 +216,12 @@ class MigrationRoutes:
                     del self.items[rid]
                 return True
             return False
+
         def check():
             if done():
                 return "Succeeded", None, None
             return "InProgress", None, max(m.delete_at - self.sb.clock.now(), 0.0)
+
         _, headers = self.sb.operations.start(m.target.subscription_id, m.target.location, check)
         return headers
 
@@ -205,8 +231,12 @@ class MigrationRoutes:
         if not given:
             raise missing("migrationOperationId")
         if str(given).lower() != m.operation_id.lower():
-            raise invalid("migrationOperationId", f"The migration operation id '{given}' does not match the "
-                          f"current operation of migration '{m.name}'.", code="InvalidMigrationOperationId")
+            raise invalid(
+                "migrationOperationId",
+                f"The migration operation id '{given}' does not match the "
+                f"current operation of migration '{m.name}'.",
+                code="InvalidMigrationOperationId",
+            )
 
     def cutover(self, req: Req, kind: TargetKind) -> Answer:
         _, m = self._find(req, kind)
@@ -214,17 +244,32 @@ class MigrationRoutes:
         assert isinstance(m, BackupRestoreMigration)
         now = self.sb.clock.now()
         if m.status == "Completing":  # a cutover is running: a second one is refused
-            raise ArmError(409, "OperationInProgress", "Operation in progress on resource already: the cutover "
-                           f"of database '{m.name}' is completing.")
+            raise ArmError(
+                409,
+                "OperationInProgress",
+                "Operation in progress on resource already: the cutover "
+                f"of database '{m.name}' is completing.",
+            )
         if m.status == "Succeeded":
-            raise ArmError(400, "CutoverNotAllowedMigrationCompleteError",
-                           f"Cutover is not allowed as migration for database '{m.name}' is already complete")
+            raise ArmError(
+                400,
+                "CutoverNotAllowedMigrationCompleteError",
+                f"Cutover is not allowed as migration for database '{m.name}' is already complete",
+            )
         if not m.online:
-            raise ArmError(400, "MigrationNotReadyForCutoverError", "This is an offline migration: it completes "
-                           "by itself after restoring the last backup file; there is no cutover.")
+            raise ArmError(
+                400,
+                "MigrationNotReadyForCutoverError",
+                "This is an offline migration: it completes "
+                "by itself after restoring the last backup file; there is no cutover.",
+            )
         ready, why = m.ready_for_cutover(now)
         if not ready:
-            raise ArmError(400, "MigrationNotReadyForCutoverError", f"The migration is not ready for cutover. {why}")
+            raise ArmError(
+                400,
+                "MigrationNotReadyForCutoverError",
+                f"The migration is not ready for cutover. {why}",
+            )
         m.status = "Completing"
         m.complete_at = now + COMPLETE_SECONDS
         # the operation is the accepted request; the migration itself goes Completing -> Succeeded
@@ -234,11 +279,17 @@ class MigrationRoutes:
         _, m = self._find(req, kind)
         self._check_op_id(req, m)
         if m.status not in ("Creating", "InProgress", "Canceling"):
-            raise ArmError(400, "MigrationNotReadyForCancelError", "Migration cannot be canceled as it is not in a "
-                           f"cancelable state. Target server:'{m.target.name}', Target database: '{m.name}'.")
+            raise ArmError(
+                400,
+                "MigrationNotReadyForCancelError",
+                "Migration cannot be canceled as it is not in a "
+                f"cancelable state. Target server:'{m.target.name}', Target database: '{m.name}'.",
+            )
         if m.status != "Canceling":
             m.cancel(self.sb.clock.now())
-        headers = self._operation(m, lambda: True)  # accepted; the migration goes Canceling -> Canceled
+        headers = self._operation(
+            m, lambda: True
+        )  # accepted; the migration goes Canceling -> Canceled
         return Answer(202, None, headers)
 
     def retry(self, req: Req, kind: TargetKind) -> Answer:
@@ -247,10 +298,16 @@ class MigrationRoutes:
         assert isinstance(m, TableCopyMigration)
         state = m.status_details(self.sb.clock.now())["migrationState"]
         if state != "WaitForRetry":
-            raise ArmError(400, "MigrationRetryNotAllowed", "Migration is not in a retriable state. Migration must "
-                           f"be in state WaitForRetry. Current state: '{state}', Target server:'{m.target.name}', "
-                           f"Target database: '{m.name}'.")
+            raise ArmError(
+                400,
+                "MigrationRetryNotAllowed",
+                "Migration is not in a retriable state. Migration must "
+                f"be in state WaitForRetry. Current state: '{state}', Target server:'{m.target.name}', "
+                f"Target database: '{m.name}'.",
+            )
         m.retry(self.sb.clock.now())
         headers = self._operation(m, lambda: m.status != "Creating")
-        headers["Location"] = f"https://management.azure.com{m.id}?api-version={req.api_version or '2025-06-30'}"
+        headers["Location"] = (
+            f"https://management.azure.com{m.id}?api-version={req.api_version or '2025-06-30'}"
+        )
         return Answer(202, self.json(m, expand=False), headers)

@@ -21,9 +21,20 @@ CANCEL_SECONDS = 10.0
 class Migration:
     """What every ``databaseMigrations`` resource has."""
 
-    def __init__(self, *, rid: str, name: str, kind: TargetKind, target: Target, service_id: str,
-                 source_database: str, props: dict, now: float, source: SimulatedSqlServer | None,
-                 operation_id: str):
+    def __init__(
+        self,
+        *,
+        rid: str,
+        name: str,
+        kind: TargetKind,
+        target: Target,
+        service_id: str,
+        source_database: str,
+        props: dict,
+        now: float,
+        source: SimulatedSqlServer | None,
+        operation_id: str,
+    ):
         self.id = rid
         self.name = name
         self.kind = kind
@@ -48,7 +59,11 @@ class Migration:
     def provisioning_state(self) -> str:
         if self.status == "Creating":
             return "Provisioning"
-        if self.status == "Failed" and self.failure and self.failure.get("during") == "provisioning":
+        if (
+            self.status == "Failed"
+            and self.failure
+            and self.failure.get("during") == "provisioning"
+        ):
             return "Failed"
         return "Succeeded"
 
@@ -70,7 +85,11 @@ class Migration:
     def run_until(self, now: float) -> None:
         if self.status == "Creating" and now >= self.ready_at:
             self.status = "InProgress"
-        if self.status == "Canceling" and self.cancel_done_at is not None and now >= self.cancel_done_at:
+        if (
+            self.status == "Canceling"
+            and self.cancel_done_at is not None
+            and now >= self.cancel_done_at
+        ):
             self.status = "Canceled"
             self.ended_on = self.cancel_done_at
 
@@ -79,9 +98,11 @@ class Migration:
 
     def eta(self, now: float) -> float | None:
         """Simulated seconds until the next state change an operation may wait for."""
-        for t in (self.ready_at if self.status == "Creating" else None,
-                  self.cancel_done_at if self.status == "Canceling" else None,
-                  self.complete_at if self.status == "Completing" else None):
+        for t in (
+            self.ready_at if self.status == "Creating" else None,
+            self.cancel_done_at if self.status == "Canceling" else None,
+            self.complete_at if self.status == "Completing" else None,
+        ):
             if t is not None:
                 return max(t - now, 0.0)
         return None

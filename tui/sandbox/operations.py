@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .arm import Answer, ArmError
 from .clock import iso
@@ -29,22 +29,36 @@ class AsyncOperation:
 
     @property
     def url(self) -> str:
-        return (f"https://management.azure.com/subscriptions/{self.subscription}/providers/{self.namespace}"
-                f"/locations/{self.location}/operationStatuses/{self.id}?api-version={DMS_API}")
+        return (
+            f"https://management.azure.com/subscriptions/{self.subscription}/providers/{self.namespace}"
+            f"/locations/{self.location}/operationStatuses/{self.id}?api-version={DMS_API}"
+        )
 
 
 class Operations:
-    def __init__(self, now: Callable[[], float], real_seconds: Callable[[float], float], manual: bool,
-                 new_id: Callable[[str], str]):
+    def __init__(
+        self,
+        now: Callable[[], float],
+        real_seconds: Callable[[float], float],
+        manual: bool,
+        new_id: Callable[[str], str],
+    ):
         self._now = now
         self._new_id = new_id
         self._real_seconds = real_seconds
         self._manual = manual
         self._ops: dict[str, AsyncOperation] = {}
 
-    def start(self, subscription: str, location: str, check: Check,
-              namespace: str = "Microsoft.DataMigration") -> tuple[AsyncOperation, dict[str, str]]:
-        op = AsyncOperation(self._new_id("async-operation"), subscription, location, namespace, self._now(), check)
+    def start(
+        self,
+        subscription: str,
+        location: str,
+        check: Check,
+        namespace: str = "Microsoft.DataMigration",
+    ) -> tuple[AsyncOperation, dict[str, str]]:
+        op = AsyncOperation(
+            self._new_id("async-operation"), subscription, location, namespace, self._now(), check
+        )
         self._ops[op.id.lower()] = op
         self._refresh(op)
         return op, {"Azure-AsyncOperation": op.url, **self.retry_after(op)}
@@ -80,7 +94,7 @@ class Operations:
         eta = self._refresh(op)
         body = {
             "id": f"/subscriptions/{op.subscription}/providers/{op.namespace}/locations/{op.location}"
-                  f"/operationStatuses/{op.id}",
+            f"/operationStatuses/{op.id}",
             "name": op.id,
             "status": op.status,
             "startTime": iso(op.started),

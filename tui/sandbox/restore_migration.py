@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from .clock import iso
 from .migrations import COMPLETE_SECONDS, Migration
@@ -47,9 +47,17 @@ class TrackedFile:
 class BackupRestoreMigration(Migration):
     """SqlMi / SqlVm: restore a full backup, then each log backup as it arrives, then cut over."""
 
-    def __init__(self, *, online: bool, last_backup_name: str, storage_type: str,
-                 list_files: Callable[[], list[BlobFile]], ir_online_since: Callable[[], float | None],
-                 container_name: str, **kw):
+    def __init__(
+        self,
+        *,
+        online: bool,
+        last_backup_name: str,
+        storage_type: str,
+        list_files: Callable[[], list[BlobFile]],
+        ir_online_since: Callable[[], float | None],
+        container_name: str,
+        **kw,
+    ):
         super().__init__(**kw)
         self.online = online
         self.last_backup_name = last_backup_name or ""
@@ -73,7 +81,11 @@ class BackupRestoreMigration(Migration):
     def run_until(self, now: float) -> None:
         super().run_until(now)
         if self.status not in ("InProgress",):
-            if self.status == "Completing" and self.complete_at is not None and now >= self.complete_at:
+            if (
+                self.status == "Completing"
+                and self.complete_at is not None
+                and now >= self.complete_at
+            ):
                 self._succeed(self.complete_at)
             return
         self._discover(now)
@@ -86,7 +98,10 @@ class BackupRestoreMigration(Migration):
         for blob in self._list_files():
             if blob.created > now:
                 continue
-            if self.storage_type == "FileShare" and blob.database.lower() != self.source_database.lower():
+            if (
+                self.storage_type == "FileShare"
+                and blob.database.lower() != self.source_database.lower()
+            ):
                 continue  # a share holds many databases' backups: DMS takes those of its database
             key = blob.path.lower()
             tf = self.files.get(key)
@@ -101,8 +116,10 @@ class BackupRestoreMigration(Migration):
                     tf.upload_start = max(tf.seen_at, ir_since)
                     tf.uploaded_at = tf.upload_start + blob.size / UPLOAD_BYTES_PER_SECOND
         if self.storage_type == "FileShare" and ir_since is None:
-            self.upload_blocking = ["The self-hosted integration runtime is not online: no node is registered "
-                                    "with the Database Migration Service, so backups cannot be uploaded."]
+            self.upload_blocking = [
+                "The self-hosted integration runtime is not online: no node is registered "
+                "with the Database Migration Service, so backups cannot be uploaded."
+            ]
         else:
             self.upload_blocking = []
 
@@ -180,7 +197,9 @@ class BackupRestoreMigration(Migration):
             return None
         self._classify(now)
         seen = [f for f in self._seen(now) if f.restore_end is None and f is not self.restoring]
-        logs = sorted((f for f in seen if f.blob.backup_type == "log"), key=lambda f: f.blob.first_lsn)
+        logs = sorted(
+            (f for f in seen if f.blob.backup_type == "log"), key=lambda f: f.blob.first_lsn
+        )
         for f in logs:
             if f.blob.first_lsn <= self.cursor < f.blob.last_lsn:
                 return f
@@ -190,16 +209,20 @@ class BackupRestoreMigration(Migration):
             return max(diffs, key=lambda f: f.blob.last_lsn)
         if logs:
             f = logs[0]
-            self.blocking = (f"The log backup '{f.blob.file_name}' is too recent to apply to the database: the "
-                             f"log in this backup set begins at LSN {f.blob.first_lsn}, which is too recent to "
-                             f"apply to the database. An earlier log backup that includes LSN {self.cursor} "
-                             f"must be restored first (LSN gap in the backup chain).")
+            self.blocking = (
+                f"The log backup '{f.blob.file_name}' is too recent to apply to the database: the "
+                f"log in this backup set begins at LSN {f.blob.first_lsn}, which is too recent to "
+                f"apply to the database. An earlier log backup that includes LSN {self.cursor} "
+                f"must be restored first (LSN gap in the backup chain)."
+            )
         return None
 
     def _choose_full(self, now: float) -> None:
         """The restore starts from the latest full backup in the folder (by finish time, then LSN)."""
         candidates = [f for f in self.files.values() if f.seen_at <= now and f.restore_end is None]
-        for f in candidates:  # until a restore starts, a newer full backup can still change the plan
+        for (
+            f
+        ) in candidates:  # until a restore starts, a newer full backup can still change the plan
             f.ignored = None
         fulls = [f for f in candidates if f.blob.backup_type == "full"]
         if fulls:
@@ -223,38 +246,52 @@ class BackupRestoreMigration(Migration):
             b = f.blob
             if b.backup_type == "full":
                 if self.cursor is None and full.restore_start is None:
-                    f.ignored = (f"A later full backup ('{full.blob.file_name}') in the folder is used to "
-                                 "start the restore.")
+                    f.ignored = (
+                        f"A later full backup ('{full.blob.file_name}') in the folder is used to "
+                        "start the restore."
+                    )
                 else:
-                    f.ignored = (f"The database is already being restored from the full backup "
-                                 f"'{full.blob.file_name}'.")
+                    f.ignored = (
+                        f"The database is already being restored from the full backup "
+                        f"'{full.blob.file_name}'."
+                    )
             elif b.backup_type == "diff" and b.base_lsn != full.blob.first_lsn:
-                f.ignored = (f"The differential backup is based on another full backup, not on "
-                             f"'{full.blob.file_name}'.")
+                f.ignored = (
+                    f"The differential backup is based on another full backup, not on "
+                    f"'{full.blob.file_name}'."
+                )
             elif b.last_lsn <= reached:
                 what = "log backup" if b.backup_type == "log" else "differential backup"
                 if self.cursor is None or reached == full.blob.last_lsn:
-                    f.ignored = (f"The {what} ends at LSN {b.last_lsn}, before the end of the full backup "
-                                 f"'{full.blob.file_name}' (LSN {full.blob.last_lsn}): it is not part of "
-                                 "the restore chain.")
+                    f.ignored = (
+                        f"The {what} ends at LSN {b.last_lsn}, before the end of the full backup "
+                        f"'{full.blob.file_name}' (LSN {full.blob.last_lsn}): it is not part of "
+                        "the restore chain."
+                    )
                 else:
-                    f.ignored = (f"The {what} ends at LSN {b.last_lsn}: the backups already restored "
-                                 f"reach LSN {reached}.")
+                    f.ignored = (
+                        f"The {what} ends at LSN {b.last_lsn}: the backups already restored "
+                        f"reach LSN {reached}."
+                    )
 
     def _restore_problem(self, f: TrackedFile) -> tuple[str, str] | None:
         if self.backup_database is None:
             self.backup_database, self.backup_server = f.blob.database, f.blob.server
         if f.blob.database.lower() != (self.backup_database or "").lower():
-            return ("MultipleDatabasesInBackupLocation",
-                    f"The backup location holds backups of more than one database ('{self.backup_database}' and "
-                    f"'{f.blob.database}'). Keep each database's backups in its own folder.")
+            return (
+                "MultipleDatabasesInBackupLocation",
+                f"The backup location holds backups of more than one database ('{self.backup_database}' and "
+                f"'{f.blob.database}'). Keep each database's backups in its own folder.",
+            )
         src = self._source_db()
         if f.blob.backup_type == "full" and src is not None and src.is_encrypted:
             thumb = "0x" + uuid.uuid5(uuid.NAMESPACE_OID, src.name).hex[:40].upper()
-            return ("RestoreFailed",
-                    f"Msg 33111, Level 16, State 3: Cannot find server certificate with thumbprint '{thumb}'. "
-                    f"RESTORE DATABASE is terminating abnormally. Migrate the TDE certificate of "
-                    f"'{src.name}' to the target before migrating the database.")
+            return (
+                "RestoreFailed",
+                f"Msg 33111, Level 16, State 3: Cannot find server certificate with thumbprint '{thumb}'. "
+                f"RESTORE DATABASE is terminating abnormally. Migrate the TDE certificate of "
+                f"'{src.name}' to the target before migrating the database.",
+            )
         return None
 
     def _source_db(self) -> SimDatabase | None:
@@ -287,8 +324,11 @@ class BackupRestoreMigration(Migration):
 
     def pending_logs(self, now: float) -> int:
         """Log backups DMS has found and not restored yet (including the one being restored)."""
-        return sum(1 for f in self._seen(now)
-                   if f.blob.backup_type == "log" and (f.restore_end is None or f.restore_end > now))
+        return sum(
+            1
+            for f in self._seen(now)
+            if f.blob.backup_type == "log" and (f.restore_end is None or f.restore_end > now)
+        )
 
     def ready_for_cutover(self, now: float) -> tuple[bool, str]:
         if self.status != "InProgress":
@@ -296,7 +336,10 @@ class BackupRestoreMigration(Migration):
         if self.cursor is None:
             return False, "The full backup has not been restored yet."
         if self.restoring is not None:
-            return False, f"The backup file '{self.restoring.blob.file_name}' is still being restored."
+            return (
+                False,
+                f"The backup file '{self.restoring.blob.file_name}' is still being restored.",
+            )
         if self.blocking:
             return False, self.blocking
         pending = self.pending_logs(now)
@@ -328,31 +371,55 @@ class BackupRestoreMigration(Migration):
             span = max((f.uploaded_at or now) - f.upload_start, 1e-6)
             frac, dur = (now - f.upload_start) / span, now - f.upload_start
         moved = int(b.size * frac)
-        return {"fileName": b.file_name, "status": status, "totalSize": b.size, "dataRead": moved,
-                "dataWritten": moved, "copyThroughput": round(moved / 1024 / dur, 2) if dur > 0 else 0.0,
-                "copyDuration": int(dur), "familySequenceNumber": 1}
+        return {
+            "fileName": b.file_name,
+            "status": status,
+            "totalSize": b.size,
+            "dataRead": moved,
+            "dataWritten": moved,
+            "copyThroughput": round(moved / 1024 / dur, 2) if dur > 0 else 0.0,
+            "copyDuration": int(dur),
+            "familySequenceNumber": 1,
+        }
 
     def _set_json(self, f: TrackedFile, now: float) -> dict:
         b = f.blob
         restored = f.restore_end is not None and f.restore_end <= now
-        d = {"backupSetId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{b.server}/{b.database}/{b.backup_type}/{b.first_lsn}/{b.file_name}")),
-             "firstLSN": str(b.first_lsn), "lastLSN": str(b.last_lsn),
-             "backupType": BACKUP_TYPES.get(b.backup_type, b.backup_type),
-             "listOfBackupFiles": [self._file_json(f, now)],
-             "backupStartDate": iso(b.backup_start), "backupFinishedDate": iso(b.backup_finish),
-             "isBackupRestored": restored, "hasBackupChecksums": b.has_checksum, "familyCount": 1,
-             "ignoreReasons": [f.ignored] if f.ignored else []}
+        d = {
+            "backupSetId": str(
+                uuid.uuid5(
+                    uuid.NAMESPACE_URL,
+                    f"{b.server}/{b.database}/{b.backup_type}/{b.first_lsn}/{b.file_name}",
+                )
+            ),
+            "firstLSN": str(b.first_lsn),
+            "lastLSN": str(b.last_lsn),
+            "backupType": BACKUP_TYPES.get(b.backup_type, b.backup_type),
+            "listOfBackupFiles": [self._file_json(f, now)],
+            "backupStartDate": iso(b.backup_start),
+            "backupFinishedDate": iso(b.backup_finish),
+            "isBackupRestored": restored,
+            "hasBackupChecksums": b.has_checksum,
+            "familyCount": 1,
+            "ignoreReasons": [f.ignored] if f.ignored else [],
+        }
         d["backupFinishDate"] = d["backupFinishedDate"]
         return d
 
     def status_details(self, now: float) -> dict:
-        seen = sorted((f for f in self.files.values() if f.seen_at <= now),
-                      key=lambda f: (f.blob.backup_type != "full", f.blob.first_lsn))
+        seen = sorted(
+            (f for f in self.files.values() if f.seen_at <= now),
+            key=lambda f: (f.blob.backup_type != "full", f.blob.first_lsn),
+        )
         # every backup set found, restored or not; the ones outside the restore chain carry
         # ignoreReasons. invalidFiles is for files that are not backups at all.
         active = seen
         invalid: list[str] = []
-        full_restored = self.full is not None and self.full.restore_end is not None and self.full.restore_end <= now
+        full_restored = (
+            self.full is not None
+            and self.full.restore_end is not None
+            and self.full.restore_end <= now
+        )
         if self.status == "Succeeded":
             state = "Completed"
         elif self.status in ("Failed", "Canceled", "Canceling"):
@@ -372,11 +439,18 @@ class BackupRestoreMigration(Migration):
             "blobContainerName": self.container_name,
             "isFullBackupRestored": full_restored,
             "restoreBlockingReason": self.blocking or None,
-            "completeRestoreErrorMessage": (self.failure or {}).get("message") if self.status == "Failed" else None,
+            "completeRestoreErrorMessage": (self.failure or {}).get("message")
+            if self.status == "Failed"
+            else None,
             "fileUploadBlockingErrors": list(self.upload_blocking),
-            "currentRestoringFilename": (self.restoring.blob.file_name if self.restoring is not None
-                                         else (self.last_restored.blob.file_name if self.last_restored else None)),
-            "lastRestoredFilename": self.last_restored.blob.file_name if self.last_restored else None,
+            "currentRestoringFilename": (
+                self.restoring.blob.file_name
+                if self.restoring is not None
+                else (self.last_restored.blob.file_name if self.last_restored else None)
+            ),
+            "lastRestoredFilename": self.last_restored.blob.file_name
+            if self.last_restored
+            else None,
             "pendingLogBackupsCount": self.pending_logs(now),
         }
         if self.full is not None:

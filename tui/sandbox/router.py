@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .arm import Answer, ArmError
 
@@ -56,8 +57,11 @@ class Router:
             req.params = m.groupdict()
             return handler(req)
         if path_matched:
-            raise ArmError(405, "MethodNotAllowed",
-                           f"The requested resource does not support http method '{req.method}'.")
+            raise ArmError(
+                405,
+                "MethodNotAllowed",
+                f"The requested resource does not support http method '{req.method}'.",
+            )
         raise unknown_route(req.path)
 
 
@@ -68,7 +72,10 @@ def unknown_route(path: str) -> ArmError:
     found = _TYPE_RE.findall(path)
     if found:
         ns, rtype = found[-1]
-        return ArmError(404, "InvalidResourceType",
-                        f"The resource type '{rtype}' could not be found in the namespace '{ns}' "
-                        "for api version in this request.")
+        return ArmError(
+            404,
+            "InvalidResourceType",
+            f"The resource type '{rtype}' could not be found in the namespace '{ns}' "
+            "for api version in this request.",
+        )
     return ArmError(404, "ResourceNotFound", f"The resource at '{path}' was not found.")

@@ -12,11 +12,11 @@ from tui.models import BackupRecord
 
 from .arm import Answer, ArmError
 from .clock import ManualClock, RealClock
+from .copy_migration import TableCopyMigration
 from .credential import SandboxCredential
 from .dms_services import ServiceRoutes
 from .faults import Fault, FaultSet
 from .migration_routes import MigrationRoutes
-from .copy_migration import TableCopyMigration
 from .operations import DMS_API, Operations
 from .resources import ResourceRoutes
 from .router import Req, Router
@@ -25,7 +25,9 @@ from .transport import RecordedRequest, SandboxTransport
 from .world import World
 
 DMS_API_VERSIONS = (DMS_API, "2025-03-15-preview")
-SHARE_ROOT = "\\\\sqlprod01\\sqlbackups"  # the source server's D:\MSSQL\Backup, shared on the network
+SHARE_ROOT = (
+    "\\\\sqlprod01\\sqlbackups"  # the source server's D:\MSSQL\Backup, shared on the network
+)
 LOCAL_BACKUP_DIR = "d:\\mssql\\backup"
 
 
@@ -54,15 +56,22 @@ class Sandbox:
         self._lock = self.world.lock  # one re-entrant lock guards the whole simulated estate
         self.faults = FaultSet()
         self.requests: list[RecordedRequest] = []
-        self.operations = Operations(self.clock.now, self.clock.real_seconds, manual=self.clock.manual,
-                                     new_id=self.new_id)
+        self.operations = Operations(
+            self.clock.now, self.clock.real_seconds, manual=self.clock.manual, new_id=self.new_id
+        )
         self.resources = ResourceRoutes(self)
         self.services = ServiceRoutes(self)
         self.migrations = MigrationRoutes(self)
         self.router = Router()
-        self.router.add("GET", "/subscriptions/{sub}/providers/Microsoft.DataMigration/locations/{loc}"
-                               "/operationStatuses/{op}", self._operation_status)
-        self.router.add("GET", "/providers/Microsoft.DataMigration/operations", self._dms_operations)
+        self.router.add(
+            "GET",
+            "/subscriptions/{sub}/providers/Microsoft.DataMigration/locations/{loc}"
+            "/operationStatuses/{op}",
+            self._operation_status,
+        )
+        self.router.add(
+            "GET", "/providers/Microsoft.DataMigration/operations", self._dms_operations
+        )
         self.services.register(self.router)
         self.migrations.register(self.router)
         self.resources.register(self.router)
@@ -70,11 +79,17 @@ class Sandbox:
         self.credential = SandboxCredential(self.world.tenant_id)
         self.subscription_id = self.world.default_subscription
         self.source_address = self.world.source.address
-        self.services.seed(self.subscription_id, "rg-dms-migration", "dms-contoso-prod", self.world.targets[0].location,
-                           {"env": "prod", "owner": "dba-team"}, nodes=1)
+        self.services.seed(
+            self.subscription_id,
+            "rg-dms-migration",
+            "dms-contoso-prod",
+            self.world.targets[0].location,
+            {"env": "prod", "owner": "dba-team"},
+            nodes=1,
+        )
 
     @classmethod
-    def realtime(cls, seed: int = 0, speed: float = 1.0) -> "Sandbox":
+    def realtime(cls, seed: int = 0, speed: float = 1.0) -> Sandbox:
         """For the app: simulated time follows the wall clock (``speed`` times faster)."""
         return cls(seed, clock=RealClock(speed))
 
@@ -131,7 +146,11 @@ class Sandbox:
         return self.world.backup_url(db.name, "").rstrip("/")
 
     def _join(self, folder: str, name: str) -> str:
-        return f"{folder}/{name}" if folder.lower().startswith("https://") else ntpath.join(folder, name)
+        return (
+            f"{folder}/{name}"
+            if folder.lower().startswith("https://")
+            else ntpath.join(folder, name)
+        )
 
     def take_log_backup(self, source_database: str, *, tail: bool = False) -> BackupRecord:
         """A log backup on the on-premises server, next to the database's full backup (its blob folder)."""
@@ -150,7 +169,9 @@ class Sandbox:
             db = self._source_db(source_database)
             n = sum(1 for b in db.backups if b.backup_type == "full") + 1
             target = url or self._join(self._backup_dir(db.name), f"{db.name}_full_{n}.bak")
-            return self.world.source.backup_full(db.name, target, duration=max(30.0, db.data_size_mb / 180.0))
+            return self.world.source.backup_full(
+                db.name, target, duration=max(30.0, db.data_size_mb / 180.0)
+            )
 
     def take_diff_backup(self, source_database: str, url: str | None = None) -> BackupRecord:
         """A differential backup next to the full one: DMS uses it to bridge a gap in the log chain."""
@@ -159,7 +180,9 @@ class Sandbox:
             db = self._source_db(source_database)
             n = sum(1 for b in db.backups if b.backup_type == "diff") + 1
             target = url or self._join(self._backup_dir(db.name), f"{db.name}_diff_{n}.bak")
-            return self.world.source.backup_diff(db.name, target, duration=max(10.0, db.data_size_mb / 900.0))
+            return self.world.source.backup_diff(
+                db.name, target, duration=max(10.0, db.data_size_mb / 900.0)
+            )
 
     def break_backup_chain(self, source_database: str) -> None:
         """The next log backup finds an earlier one taken elsewhere: DMS sees an LSN gap.
@@ -193,18 +216,36 @@ class Sandbox:
                 raise KeyError(f"no running migration to '{target_database}'")
             if isinstance(m, TableCopyMigration):
                 running = [c for c in m.copies if c.copy_start <= self.now < c.rebuild_end]
-                table = running[0].table.full_name if running else (m.copies[0].table.full_name if m.copies else "")
-                m.fail(self.now, code or "SqlDataCopyFailed", message or (
-                    f"Failure happened on 'Sink' side. ErrorCode=SqlOperationFailed, 'A database operation "
-                    f"failed with the following error: The transaction log for database '{m.name}' is full due to "
-                    f"'ACTIVE_TRANSACTION'.' Table: {table}"))
+                table = (
+                    running[0].table.full_name
+                    if running
+                    else (m.copies[0].table.full_name if m.copies else "")
+                )
+                m.fail(
+                    self.now,
+                    code or "SqlDataCopyFailed",
+                    message
+                    or (
+                        f"Failure happened on 'Sink' side. ErrorCode=SqlOperationFailed, 'A database operation "
+                        f"failed with the following error: The transaction log for database '{m.name}' is full due to "
+                        f"'ACTIVE_TRANSACTION'.' Table: {table}"
+                    ),
+                )
             else:
                 name = m.restoring.blob.file_name if getattr(m, "restoring", None) else m.name
-                m.fail(self.now, code or "RestoreFailed", message or (
-                    f"Msg 3203, Level 16, State 1: Read on '{name}' failed: 13 (The data is invalid.) "
-                    "RESTORE LOG is terminating abnormally."))
+                m.fail(
+                    self.now,
+                    code or "RestoreFailed",
+                    message
+                    or (
+                        f"Msg 3203, Level 16, State 1: Read on '{name}' failed: 13 (The data is invalid.) "
+                        "RESTORE LOG is terminating abnormally."
+                    ),
+                )
 
-    def register_integration_runtime_node(self, service_name: str, node_name: str | None = None) -> str:
+    def register_integration_runtime_node(
+        self, service_name: str, node_name: str | None = None
+    ) -> str:
         """A self-hosted integration runtime node comes online for the named service."""
         with self._lock:
             for svc in self.services.all():
@@ -218,7 +259,7 @@ class Sandbox:
     def share_to_local(self, path: str) -> str:
         p = path.strip().rstrip("\\/").replace("/", "\\").lower()
         if p.startswith(SHARE_ROOT):
-            p = LOCAL_BACKUP_DIR + p[len(SHARE_ROOT):]
+            p = LOCAL_BACKUP_DIR + p[len(SHARE_ROOT) :]
         return p
 
     # ------------------------------------------------------------------ faults and requests
@@ -242,38 +283,69 @@ class Sandbox:
     def _fault_answer(self, fault: Fault) -> Answer:
         if fault.kind == "throttle":
             secs = max(0, int(round(fault.retry_after)))
-            return ArmError(429, "TooManyRequests", "The request is being throttled as the limit has been reached "
-                            f"for operation type - Read_ObservationWindow_00:05:00. Please retry after {secs} seconds.",
-                            headers={"Retry-After": str(secs)}).answer()
+            return ArmError(
+                429,
+                "TooManyRequests",
+                "The request is being throttled as the limit has been reached "
+                f"for operation type - Read_ObservationWindow_00:05:00. Please retry after {secs} seconds.",
+                headers={"Retry-After": str(secs)},
+            ).answer()
         if fault.kind == "expired_token":
-            return ArmError(401, "ExpiredAuthenticationToken", "The access token expiry UTC time is earlier than "
-                            "current UTC time.",
-                            headers={"WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/'
-                                     f'{self.world.tenant_id}", error="invalid_token", '
-                                     'error_description="The access token has expired."'}).answer()
-        codes = {500: "InternalServerError", 502: "BadGateway", 503: "ServiceUnavailable", 504: "GatewayTimeout"}
-        return ArmError(fault.status, codes.get(fault.status, "InternalServerError"),
-                        "The server encountered an internal error. Please retry the request.").answer()
+            return ArmError(
+                401,
+                "ExpiredAuthenticationToken",
+                "The access token expiry UTC time is earlier than current UTC time.",
+                headers={
+                    "WWW-Authenticate": 'Bearer authorization_uri="https://login.microsoftonline.com/'
+                    f'{self.world.tenant_id}", error="invalid_token", '
+                    'error_description="The access token has expired."'
+                },
+            ).answer()
+        codes = {
+            500: "InternalServerError",
+            502: "BadGateway",
+            503: "ServiceUnavailable",
+            504: "GatewayTimeout",
+        }
+        return ArmError(
+            fault.status,
+            codes.get(fault.status, "InternalServerError"),
+            "The server encountered an internal error. Please retry the request.",
+        ).answer()
 
     # ------------------------------------------------------------------ request handling
 
     def require_dms_api(self, req: Req) -> None:
         if req.api_version not in DMS_API_VERSIONS:
-            raise ArmError(400, "NoRegisteredProviderFound",
-                           f"No registered resource provider found for API version '{req.api_version}' for type "
-                           f"'Microsoft.DataMigration'. The supported api-versions are '{', '.join(DMS_API_VERSIONS)}'.")
+            raise ArmError(
+                400,
+                "NoRegisteredProviderFound",
+                f"No registered resource provider found for API version '{req.api_version}' for type "
+                f"'Microsoft.DataMigration'. The supported api-versions are '{', '.join(DMS_API_VERSIONS)}'.",
+            )
 
-    def _handle(self, method: str, path: str, query: dict, headers: dict, body: Any, raw: bytes | None) -> Answer:
+    def _handle(
+        self, method: str, path: str, query: dict, headers: dict, body: Any, raw: bytes | None
+    ) -> Answer:
         auth = next((v for k, v in headers.items() if k.lower() == "authorization"), "")
         if not auth.lower().startswith("bearer "):
-            return ArmError(401, "AuthenticationFailed",
-                            "Authentication failed. The 'Authorization' header is missing.").answer()
+            return ArmError(
+                401,
+                "AuthenticationFailed",
+                "Authentication failed. The 'Authorization' header is missing.",
+            ).answer()
         if raw and body is None:
-            return ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be "
-                            "deserialized.").answer()
+            return ArmError(
+                400,
+                "InvalidRequestContent",
+                "The request content was invalid and could not be deserialized.",
+            ).answer()
         if not any(k.lower() == "api-version" for k in query):
-            return ArmError(400, "MissingApiVersionParameter",
-                            "The api-version query parameter (?api-version=) is required for all requests.").answer()
+            return ArmError(
+                400,
+                "MissingApiVersionParameter",
+                "The api-version query parameter (?api-version=) is required for all requests.",
+            ).answer()
         req = Req(method, path, query, body, headers=headers)
         with self._lock:
             self.simulate()
@@ -282,19 +354,44 @@ class Sandbox:
             except ArmError as e:
                 answer = e.answer()
             if method == "HEAD":
-                answer = Answer(answer.status if answer.status >= 300 else 204, None, answer.headers)
+                answer = Answer(
+                    answer.status if answer.status >= 300 else 204, None, answer.headers
+                )
             return answer
 
     def _operation_status(self, req: Req) -> Answer:
         return self.operations.answer(req.params["sub"], req.params["loc"], req.params["op"])
 
     def _dms_operations(self, req: Req) -> Answer:
-        ops = ["sqlMigrationServices/write", "sqlMigrationServices/delete", "sqlMigrationServices/read",
-               "sqlMigrationServices/listAuthKeys/action", "sqlMigrationServices/regenerateAuthKeys/action",
-               "sqlMigrationServices/monitoringData/action", "sqlMigrationServices/deleteNode/action",
-               "databaseMigrations/write", "databaseMigrations/read", "databaseMigrations/delete",
-               "databaseMigrations/cancel/action", "databaseMigrations/cutover/action"]
-        return Answer(200, {"value": [{"name": f"Microsoft.DataMigration/{o}", "isDataAction": False,
-                                       "display": {"provider": "Microsoft DataMigration",
-                                                   "resource": o.split("/")[0], "operation": o,
-                                                   "description": o}} for o in ops]})
+        ops = [
+            "sqlMigrationServices/write",
+            "sqlMigrationServices/delete",
+            "sqlMigrationServices/read",
+            "sqlMigrationServices/listAuthKeys/action",
+            "sqlMigrationServices/regenerateAuthKeys/action",
+            "sqlMigrationServices/monitoringData/action",
+            "sqlMigrationServices/deleteNode/action",
+            "databaseMigrations/write",
+            "databaseMigrations/read",
+            "databaseMigrations/delete",
+            "databaseMigrations/cancel/action",
+            "databaseMigrations/cutover/action",
+        ]
+        return Answer(
+            200,
+            {
+                "value": [
+                    {
+                        "name": f"Microsoft.DataMigration/{o}",
+                        "isDataAction": False,
+                        "display": {
+                            "provider": "Microsoft DataMigration",
+                            "resource": o.split("/")[0],
+                            "operation": o,
+                            "description": o,
+                        },
+                    }
+                    for o in ops
+                ]
+            },
+        )

@@ -16,13 +16,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import requests
-from requests.structures import CaseInsensitiveDict
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.core.pipeline.transport import HttpTransport, RequestsTransportResponse
 from azure.core.pipeline.transport._requests_basic import (  # the same helpers RequestsTransport uses
-    _handle_non_stream_rest_response, _is_rest,
+    _handle_non_stream_rest_response,
+    _is_rest,
 )
 from azure.core.rest._requests_basic import RestRequestsTransportResponse
+from requests.structures import CaseInsensitiveDict
 
 from .arm import Answer
 
@@ -59,7 +60,7 @@ def _request_body(request: Any) -> bytes | None:
 class SandboxTransport(HttpTransport):
     """azure-core ``HttpTransport`` answering from a :class:`~tui.sandbox.Sandbox`."""
 
-    def __init__(self, sandbox: "Sandbox", block_size: int = 4096):
+    def __init__(self, sandbox: Sandbox, block_size: int = 4096):
         self._sandbox = sandbox
         self._block_size = block_size
 
@@ -99,16 +100,19 @@ class SandboxTransport(HttpTransport):
         if slow is not None:
             time.sleep(slow.seconds)
         if fault is not None and fault.kind == "drop_connection" and not fault.after_processing:
-            raise ServiceRequestError("Connection aborted: the remote end closed the connection "
-                                      "before the request was sent (sandbox fault).")
+            raise ServiceRequestError(
+                "Connection aborted: the remote end closed the connection "
+                "before the request was sent (sandbox fault)."
+            )
         if fault is not None and fault.kind in ("throttle", "server_error", "expired_token"):
             answer = self._sandbox._fault_answer(fault)
         else:
-            answer = self._sandbox._handle(method, path, query,
-                                           dict(request.headers), body, raw)
+            answer = self._sandbox._handle(method, path, query, dict(request.headers), body, raw)
         if fault is not None and fault.kind == "drop_connection":
-            raise ServiceResponseError("Connection aborted: the remote end closed the connection "
-                                       "without a response (sandbox fault).")
+            raise ServiceResponseError(
+                "Connection aborted: the remote end closed the connection "
+                "without a response (sandbox fault)."
+            )
         return self._wrap(request, answer, stream=kwargs.get("stream", False))
 
     def _wrap(self, request: Any, answer: Answer, *, stream: bool):
@@ -132,8 +136,9 @@ class SandboxTransport(HttpTransport):
         resp.encoding = "utf-8"
         resp.url = request.url
         if _is_rest(request):
-            response = RestRequestsTransportResponse(request=request, internal_response=resp,
-                                                     block_size=self._block_size)
+            response = RestRequestsTransportResponse(
+                request=request, internal_response=resp, block_size=self._block_size
+            )
             if not stream:
                 _handle_non_stream_rest_response(response)
             return response

@@ -6,13 +6,18 @@ import base64
 import random
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from tui.models import BackupRecord, ServerInfo, TargetKind
 
 from .sqlserver import (
-    SimDatabase, SimTable, SimulatedSqlServer, data_files, many_tables_factory, oltp_tables,
+    SimDatabase,
+    SimTable,
+    SimulatedSqlServer,
+    data_files,
+    many_tables_factory,
+    oltp_tables,
 )
 
 LOCATION = "westeurope"
@@ -36,10 +41,10 @@ class Subscription:
     display_name: str
     tenant_id: str
     state: str = "Enabled"
-    groups: dict[str, "ResourceGroup"] = field(default_factory=dict)
+    groups: dict[str, ResourceGroup] = field(default_factory=dict)
     providers: dict[str, Provider] = field(default_factory=dict)
 
-    def group(self, name: str) -> "ResourceGroup | None":
+    def group(self, name: str) -> ResourceGroup | None:
         return self.groups.get(name.lower())
 
 
@@ -99,8 +104,10 @@ class StorageAccount:
 
     @property
     def id(self) -> str:
-        return (f"/subscriptions/{self.subscription_id}/resourceGroups/{self.group}/providers/"
-                f"Microsoft.Storage/storageAccounts/{self.name}")
+        return (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.group}/providers/"
+            f"Microsoft.Storage/storageAccounts/{self.name}"
+        )
 
     @property
     def blob_endpoint(self) -> str:
@@ -126,9 +133,11 @@ class Target:
 
     @property
     def namespace_type(self) -> str:
-        return {TargetKind.SQL_MI: "Microsoft.Sql/managedInstances",
-                TargetKind.SQL_DB: "Microsoft.Sql/servers",
-                TargetKind.SQL_VM: "Microsoft.SqlVirtualMachine/sqlVirtualMachines"}[self.kind]
+        return {
+            TargetKind.SQL_MI: "Microsoft.Sql/managedInstances",
+            TargetKind.SQL_DB: "Microsoft.Sql/servers",
+            TargetKind.SQL_VM: "Microsoft.SqlVirtualMachine/sqlVirtualMachines",
+        }[self.kind]
 
     @property
     def id(self) -> str:
@@ -158,15 +167,22 @@ class World:
 
     def target(self, kind: TargetKind, sub: str, group: str, name: str) -> Target | None:
         for t in self.targets:
-            if (t.kind == kind and t.subscription_id.lower() == sub.lower()
-                    and t.group.lower() == group.lower() and t.name.lower() == name.lower()):
+            if (
+                t.kind == kind
+                and t.subscription_id.lower() == sub.lower()
+                and t.group.lower() == group.lower()
+                and t.name.lower() == name.lower()
+            ):
                 return t
         return None
 
     def storage_account(self, sub: str, group: str | None, name: str) -> StorageAccount | None:
         for a in self.storage:
-            if (a.subscription_id.lower() == sub.lower() and a.name.lower() == name.lower()
-                    and (group is None or a.group.lower() == group.lower())):
+            if (
+                a.subscription_id.lower() == sub.lower()
+                and a.name.lower() == name.lower()
+                and (group is None or a.group.lower() == group.lower())
+            ):
                 return a
         return None
 
@@ -200,9 +216,11 @@ class World:
             dev.groups["rg-sandbox-dev"] = ResourceGroup("rg-sandbox-dev", LOCATION, {"env": "dev"})
             dev.providers = _providers()
             self.subscriptions[dev_id.lower()] = dev
-        for name, tags in (("rg-dms-migration", {"env": "prod", "owner": "dba-team"}),
-                           ("rg-sql-targets", {"env": "prod"}),
-                           ("rg-network", {"env": "prod"})):
+        for name, tags in (
+            ("rg-dms-migration", {"env": "prod", "owner": "dba-team"}),
+            ("rg-sql-targets", {"env": "prod"}),
+            ("rg-network", {"env": "prod"}),
+        ):
             main.groups[name.lower()] = ResourceGroup(name, LOCATION, tags)
         main.providers = _providers()
 
@@ -212,46 +230,112 @@ class World:
         lock = self.lock
 
         def engine(address: str, version: str, major: int, edition: str) -> SimulatedSqlServer:
-            info = ServerInfo(server=address, version=version, major_version=major, edition=edition,
-                              product_level="RTM", host_platform="Windows", is_sysadmin=True,
-                              server_name=address.split(".")[0].upper())
+            info = ServerInfo(
+                server=address,
+                version=version,
+                major_version=major,
+                edition=edition,
+                product_level="RTM",
+                host_platform="Windows",
+                is_sysadmin=True,
+                server_name=address.split(".")[0].upper(),
+            )
             srv = SimulatedSqlServer(address, info, lock, self.now)
             self.servers[address.lower()] = srv
             return srv
 
         mi_prod = f"sqlmi-contoso-prod.{dns_zone}.database.windows.net"
-        mi = Target(TargetKind.SQL_MI, sub, "sqlmi-contoso-prod", "rg-sql-targets", LOCATION, mi_prod,
-                    engine(mi_prod, "12.0.2000.8", 12, "SQL Azure"), state="Ready",
-                    sku={"name": "GP_Gen5", "tier": "GeneralPurpose", "family": "Gen5", "capacity": 8},
-                    props={"vCores": 8, "storageSizeInGB": 1024, "licenseType": "BasePrice",
-                           "administratorLogin": "miadmin", "dnsZone": dns_zone,
-                           "subnetId": f"/subscriptions/{sub}/resourceGroups/rg-network/providers/"
-                                       "Microsoft.Network/virtualNetworks/vnet-sql/subnets/snet-mi"})
+        mi = Target(
+            TargetKind.SQL_MI,
+            sub,
+            "sqlmi-contoso-prod",
+            "rg-sql-targets",
+            LOCATION,
+            mi_prod,
+            engine(mi_prod, "12.0.2000.8", 12, "SQL Azure"),
+            state="Ready",
+            sku={"name": "GP_Gen5", "tier": "GeneralPurpose", "family": "Gen5", "capacity": 8},
+            props={
+                "vCores": 8,
+                "storageSizeInGB": 1024,
+                "licenseType": "BasePrice",
+                "administratorLogin": "miadmin",
+                "dnsZone": dns_zone,
+                "subnetId": f"/subscriptions/{sub}/resourceGroups/rg-network/providers/"
+                "Microsoft.Network/virtualNetworks/vnet-sql/subnets/snet-mi",
+            },
+        )
         mi_dev_fqdn = f"sqlmi-contoso-dev.{dns_zone}.database.windows.net"
-        mi_dev = Target(TargetKind.SQL_MI, sub, "sqlmi-contoso-dev", "rg-sql-targets", LOCATION, mi_dev_fqdn,
-                        engine(mi_dev_fqdn, "12.0.2000.8", 12, "SQL Azure"), state="Creating",
-                        provisioning_state="Creating",
-                        sku={"name": "BC_Gen5", "tier": "BusinessCritical", "family": "Gen5", "capacity": 4},
-                        props={"vCores": 4, "storageSizeInGB": 256, "licenseType": "LicenseIncluded",
-                               "administratorLogin": "miadmin", "dnsZone": dns_zone,
-                               "subnetId": f"/subscriptions/{sub}/resourceGroups/rg-network/providers/"
-                                           "Microsoft.Network/virtualNetworks/vnet-sql/subnets/snet-mi-dev"})
+        mi_dev = Target(
+            TargetKind.SQL_MI,
+            sub,
+            "sqlmi-contoso-dev",
+            "rg-sql-targets",
+            LOCATION,
+            mi_dev_fqdn,
+            engine(mi_dev_fqdn, "12.0.2000.8", 12, "SQL Azure"),
+            state="Creating",
+            provisioning_state="Creating",
+            sku={"name": "BC_Gen5", "tier": "BusinessCritical", "family": "Gen5", "capacity": 4},
+            props={
+                "vCores": 4,
+                "storageSizeInGB": 256,
+                "licenseType": "LicenseIncluded",
+                "administratorLogin": "miadmin",
+                "dnsZone": dns_zone,
+                "subnetId": f"/subscriptions/{sub}/resourceGroups/rg-network/providers/"
+                "Microsoft.Network/virtualNetworks/vnet-sql/subnets/snet-mi-dev",
+            },
+        )
         srv_fqdn = "sql-contoso-prod.database.windows.net"
-        logical = Target(TargetKind.SQL_DB, sub, "sql-contoso-prod", "rg-sql-targets", LOCATION, srv_fqdn,
-                         engine(srv_fqdn, "12.0.2000.8", 12, "SQL Azure"), state="Ready",
-                         props={"version": "12.0", "administratorLogin": "sqladmin",
-                                "publicNetworkAccess": "Enabled", "minimalTlsVersion": "1.2"})
+        logical = Target(
+            TargetKind.SQL_DB,
+            sub,
+            "sql-contoso-prod",
+            "rg-sql-targets",
+            LOCATION,
+            srv_fqdn,
+            engine(srv_fqdn, "12.0.2000.8", 12, "SQL Azure"),
+            state="Ready",
+            props={
+                "version": "12.0",
+                "administratorLogin": "sqladmin",
+                "publicNetworkAccess": "Enabled",
+                "minimalTlsVersion": "1.2",
+            },
+        )
         vm_fqdn = f"sqlvm-contoso-01.{LOCATION}.cloudapp.azure.com"
-        vm = Target(TargetKind.SQL_VM, sub, "sqlvm-contoso-01", "rg-sql-targets", LOCATION, vm_fqdn,
-                    engine(vm_fqdn, "16.0.4135.4", 16, "Enterprise Edition (64-bit)"), sql_management="Full",
-                    props={"sqlImageOffer": "SQL2022-WS2022", "sqlImageSku": "Enterprise",
-                           "sqlServerLicenseType": "PAYG"})
+        vm = Target(
+            TargetKind.SQL_VM,
+            sub,
+            "sqlvm-contoso-01",
+            "rg-sql-targets",
+            LOCATION,
+            vm_fqdn,
+            engine(vm_fqdn, "16.0.4135.4", 16, "Enterprise Edition (64-bit)"),
+            sql_management="Full",
+            props={
+                "sqlImageOffer": "SQL2022-WS2022",
+                "sqlImageSku": "Enterprise",
+                "sqlServerLicenseType": "PAYG",
+            },
+        )
         vm2_fqdn = f"sqlvm-legacy-02.{LOCATION}.cloudapp.azure.com"
-        vm2 = Target(TargetKind.SQL_VM, sub, "sqlvm-legacy-02", "rg-sql-targets", LOCATION, vm2_fqdn,
-                     engine(vm2_fqdn, "15.0.4355.3", 15, "Standard Edition (64-bit)"),
-                     sql_management="LightWeight",
-                     props={"sqlImageOffer": "SQL2019-WS2019", "sqlImageSku": "Standard",
-                            "sqlServerLicenseType": "AHUB"})
+        vm2 = Target(
+            TargetKind.SQL_VM,
+            sub,
+            "sqlvm-legacy-02",
+            "rg-sql-targets",
+            LOCATION,
+            vm2_fqdn,
+            engine(vm2_fqdn, "15.0.4355.3", 15, "Standard Edition (64-bit)"),
+            sql_management="LightWeight",
+            props={
+                "sqlImageOffer": "SQL2019-WS2019",
+                "sqlImageSku": "Standard",
+                "sqlServerLicenseType": "AHUB",
+            },
+        )
         vm.engine.aliases.add("sqlvm-contoso-01")
         vm2.engine.aliases.add("sqlvm-legacy-02")
         logical.engine.aliases.add("sql-contoso-prod")
@@ -270,12 +354,20 @@ class World:
         logical.engine.add(_sys_db("master", 1))
 
         suffix = "".join(rng.choice("0123456789abcdefghijklmnopqrstuvwxyz") for _ in range(6))
-        acct = StorageAccount(sub, f"stcontosomig{suffix}", "rg-dms-migration", LOCATION,
-                              keys=[_key(rng), _key(rng)])
+        acct = StorageAccount(
+            sub, f"stcontosomig{suffix}", "rg-dms-migration", LOCATION, keys=[_key(rng), _key(rng)]
+        )
         acct.containers["sqlmigration"] = Container("sqlmigration")
         acct.containers["app-logs"] = Container("app-logs")
-        logs = StorageAccount(sub, f"stcontosologs{suffix}", "rg-network", LOCATION, kind="StorageV2",
-                              sku="Standard_GRS", keys=[_key(rng), _key(rng)])
+        logs = StorageAccount(
+            sub,
+            f"stcontosologs{suffix}",
+            "rg-network",
+            LOCATION,
+            kind="StorageV2",
+            sku="Standard_GRS",
+            keys=[_key(rng), _key(rng)],
+        )
         logs.containers["insights-logs"] = Container("insights-logs")
         self.storage = [acct, logs]
         self.migration_account = acct
@@ -287,9 +379,16 @@ class World:
         use_2022 = self.seed % 2 == 0
         version, major = ("16.0.4135.4", 16) if use_2022 else ("15.0.4355.3", 15)
         address = "sqlprod01.contoso.local"
-        info = ServerInfo(server=address, version=version, major_version=major,
-                          edition="Enterprise Edition: Core-based Licensing (64-bit)", product_level="RTM",
-                          host_platform="Windows", is_sysadmin=True, server_name="SQLPROD01")
+        info = ServerInfo(
+            server=address,
+            version=version,
+            major_version=major,
+            edition="Enterprise Edition: Core-based Licensing (64-bit)",
+            product_level="RTM",
+            host_platform="Windows",
+            is_sysadmin=True,
+            server_name="SQLPROD01",
+        )
         src = SimulatedSqlServer(address, info, self.lock, self.now, on_backup=self._backup_written)
         src.aliases |= {"sqlprod01", "sqlprod01.contoso.local", "10.20.1.15"}
         self.servers[address] = src
@@ -304,24 +403,68 @@ class World:
             db.lsn = rng.randint(30, 45) * 1_000_000_000_000_000 + rng.randint(1, 999) * 100_000
             return src.add(db)
 
-        sales = add("SalesDB", data_size_mb=4_096, log_size_mb=1_024, log_rate_bytes=180_000,
-                    files=data_files("SalesDB", 4_096, 1_024))
+        sales = add(
+            "SalesDB",
+            data_size_mb=4_096,
+            log_size_mb=1_024,
+            log_rate_bytes=180_000,
+            files=data_files("SalesDB", 4_096, 1_024),
+        )
         tables = oltp_tables(rng)
         sales.set_tables(tables)
-        add("SSISDB", data_size_mb=768, log_size_mb=256, log_rate_bytes=2_000,
-            files=data_files("SSISDB", 768, 256)).set_tables(
-                [_t("catalog", "folders", 12), _t("catalog", "projects", 31), _t("internal", "operations", 48_201),
-                 _t("internal", "event_messages", 1_204_377)])
-        hr = add("HRPayroll", data_size_mb=1_536, log_size_mb=512, is_encrypted=True, log_rate_bytes=20_000,
-                 files=data_files("HRPayroll", 1_536, 512))
-        hr.set_tables([_t("hr", "Employee", 4_812), _t("hr", "Payslip", 611_930), _t("hr", "Department", 41),
-                       _t("hr", "TaxBand", 9), _t("hr", "Timesheet", 2_093_118)])
-        staging = add("StagingETL", recovery_model="SIMPLE", data_size_mb=2_048, log_size_mb=4_096,
-                      files=data_files("StagingETL", 2_048, 4_096))
-        staging.set_tables([_t("stg", "ImportBatch", 1_388), _t("stg", "RawOrders", 3_211_004),
-                            _t("stg", "RawCustomers", 402_112), _t("stg", "Rejects", 0)])
-        inv = add("InventoryHub", data_size_mb=61_440, log_size_mb=8_192, log_rate_bytes=60_000,
-                  files=data_files("InventoryHub", 61_440, 8_192))
+        add(
+            "SSISDB",
+            data_size_mb=768,
+            log_size_mb=256,
+            log_rate_bytes=2_000,
+            files=data_files("SSISDB", 768, 256),
+        ).set_tables(
+            [
+                _t("catalog", "folders", 12),
+                _t("catalog", "projects", 31),
+                _t("internal", "operations", 48_201),
+                _t("internal", "event_messages", 1_204_377),
+            ]
+        )
+        hr = add(
+            "HRPayroll",
+            data_size_mb=1_536,
+            log_size_mb=512,
+            is_encrypted=True,
+            log_rate_bytes=20_000,
+            files=data_files("HRPayroll", 1_536, 512),
+        )
+        hr.set_tables(
+            [
+                _t("hr", "Employee", 4_812),
+                _t("hr", "Payslip", 611_930),
+                _t("hr", "Department", 41),
+                _t("hr", "TaxBand", 9),
+                _t("hr", "Timesheet", 2_093_118),
+            ]
+        )
+        staging = add(
+            "StagingETL",
+            recovery_model="SIMPLE",
+            data_size_mb=2_048,
+            log_size_mb=4_096,
+            files=data_files("StagingETL", 2_048, 4_096),
+        )
+        staging.set_tables(
+            [
+                _t("stg", "ImportBatch", 1_388),
+                _t("stg", "RawOrders", 3_211_004),
+                _t("stg", "RawCustomers", 402_112),
+                _t("stg", "Rejects", 0),
+            ]
+        )
+        inv = add(
+            "InventoryHub",
+            data_size_mb=61_440,
+            log_size_mb=8_192,
+            log_rate_bytes=60_000,
+            files=data_files("InventoryHub", 61_440, 8_192),
+        )
         inv._table_factory = many_tables_factory(self.seed, 10_000)
         inv.table_count = 10_000
 
@@ -331,14 +474,24 @@ class World:
         now = self.now()
         for db in (sales, hr, inv):
             for nights_ago in (2, 1):
-                self._seed_full(src, db, f"{base}/{db.name}/{db.name}_full_{3 - nights_ago}.bak",
-                                now - 10 * 3600 - (nights_ago - 1) * 86_400)
+                self._seed_full(
+                    src,
+                    db,
+                    f"{base}/{db.name}/{db.name}_full_{3 - nights_ago}.bak",
+                    now - 10 * 3600 - (nights_ago - 1) * 86_400,
+                )
             if db is sales:
                 for h in (4, 3, 2):
-                    self._seed_log(src, db, f"{base}/{db.name}/{db.name}_log_{5 - h:03d}.trn", now - h * 1800)
+                    self._seed_log(
+                        src, db, f"{base}/{db.name}/{db.name}_log_{5 - h:03d}.trn", now - h * 1800
+                    )
         ssis = src.get("SSISDB")
-        self._seed_full(src, ssis, "D:\\MSSQL\\Backup\\SSISDB_full.bak", now - 30 * 3600, checksum=False)
-        self._seed_full(src, staging, "D:\\MSSQL\\Backup\\StagingETL_full.bak", now - 26 * 3600, checksum=False)
+        self._seed_full(
+            src, ssis, "D:\\MSSQL\\Backup\\SSISDB_full.bak", now - 30 * 3600, checksum=False
+        )
+        self._seed_full(
+            src, staging, "D:\\MSSQL\\Backup\\StagingETL_full.bak", now - 26 * 3600, checksum=False
+        )
 
         # SQL Database targets copy into databases the DBA created beforehand
         logical = next(t for t in self.targets if t.kind == TargetKind.SQL_DB)
@@ -347,9 +500,12 @@ class World:
             db.set_tables([])
             logical.engine.add(db)
 
-    def _seed_full(self, src: SimulatedSqlServer, db: SimDatabase, url: str, at: float,
-                   checksum: bool = True) -> None:
-        rec = db.record_full(url, at, duration=max(30.0, db.data_size_mb / 180.0), checksum=checksum)
+    def _seed_full(
+        self, src: SimulatedSqlServer, db: SimDatabase, url: str, at: float, checksum: bool = True
+    ) -> None:
+        rec = db.record_full(
+            url, at, duration=max(30.0, db.data_size_mb / 180.0), checksum=checksum
+        )
         self._backup_written(src.address, rec, created=at)
 
     def _seed_log(self, src: SimulatedSqlServer, db: SimDatabase, url: str, at: float) -> None:
@@ -364,7 +520,7 @@ class World:
         prefix = "https://"
         if not url.lower().startswith(prefix) or ".blob.core.windows.net/" not in url.lower():
             return
-        host, _, rest = url[len(prefix):].partition("/")
+        host, _, rest = url[len(prefix) :].partition("/")
         acct = self.storage_by_name(host.split(".")[0])
         if acct is None:
             return
@@ -374,14 +530,22 @@ class World:
             if container is None:
                 container = acct.containers[container_name] = Container(container_name)
             container.blobs = [b for b in container.blobs if b.path.lower() != path.lower()]
-            container.blobs.append(BlobFile(
-                path=path, database=rec.database, backup_type=rec.backup_type, first_lsn=int(rec.first_lsn),
-                last_lsn=int(rec.last_lsn), size=rec.size_bytes, has_checksum=rec.has_checksum,
-                backup_start=rec.start.timestamp() if rec.start else self.now(),
-                backup_finish=rec.finish.timestamp() if rec.finish else self.now(),
-                created=self.now() if created is None else created, server=server,
-                base_lsn=int(rec.database_backup_lsn or 0),
-            ))
+            container.blobs.append(
+                BlobFile(
+                    path=path,
+                    database=rec.database,
+                    backup_type=rec.backup_type,
+                    first_lsn=int(rec.first_lsn),
+                    last_lsn=int(rec.last_lsn),
+                    size=rec.size_bytes,
+                    has_checksum=rec.has_checksum,
+                    backup_start=rec.start.timestamp() if rec.start else self.now(),
+                    backup_finish=rec.finish.timestamp() if rec.finish else self.now(),
+                    created=self.now() if created is None else created,
+                    server=server,
+                    base_lsn=int(rec.database_backup_lsn or 0),
+                )
+            )
 
     def backup_url(self, database: str, file_name: str) -> str:
         return f"{self.migration_account.blob_endpoint}{self.migration_container}/{database}/{file_name}"
@@ -394,11 +558,27 @@ def seed_has_second_subscription(seed: int) -> bool:
 def _providers() -> dict[str, Provider]:
     out = {}
     for ns, state, types in (
-        ("Microsoft.DataMigration", "NotRegistered",
-         ("sqlMigrationServices", "databaseMigrations", "locations", "locations/operationStatuses", "operations")),
-        ("Microsoft.Sql", "Registered", ("servers", "servers/databases", "managedInstances",
-                                          "managedInstances/databases")),
-        ("Microsoft.SqlVirtualMachine", "Registered", ("sqlVirtualMachines", "sqlVirtualMachineGroups")),
+        (
+            "Microsoft.DataMigration",
+            "NotRegistered",
+            (
+                "sqlMigrationServices",
+                "databaseMigrations",
+                "locations",
+                "locations/operationStatuses",
+                "operations",
+            ),
+        ),
+        (
+            "Microsoft.Sql",
+            "Registered",
+            ("servers", "servers/databases", "managedInstances", "managedInstances/databases"),
+        ),
+        (
+            "Microsoft.SqlVirtualMachine",
+            "Registered",
+            ("sqlVirtualMachines", "sqlVirtualMachineGroups"),
+        ),
         ("Microsoft.Storage", "Registered", ("storageAccounts", "storageAccounts/blobServices")),
         ("Microsoft.Compute", "Registered", ("virtualMachines", "disks")),
         ("Microsoft.Network", "Registered", ("virtualNetworks", "privateEndpoints")),
@@ -409,8 +589,13 @@ def _providers() -> dict[str, Provider]:
 
 
 def _sys_db(name: str, dbid: int) -> SimDatabase:
-    db = SimDatabase(name, dbid, recovery_model="SIMPLE" if name in ("tempdb", "master") else "FULL",
-                     data_size_mb=64, log_size_mb=16)
+    db = SimDatabase(
+        name,
+        dbid,
+        recovery_model="SIMPLE" if name in ("tempdb", "master") else "FULL",
+        data_size_mb=64,
+        log_size_mb=16,
+    )
     db.set_tables([])
     return db
 

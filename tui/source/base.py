@@ -6,10 +6,16 @@ sandbox's simulated server (``tui.sandbox``). Screens and the Controller only se
 
 from __future__ import annotations
 
-from typing import Protocol, Sequence, runtime_checkable
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
 
 from tui.models import (
-    BackupResult, DatabaseInventory, Finding, ServerInfo, TableRowCount, TargetKind,
+    BackupResult,
+    DatabaseInventory,
+    Finding,
+    ServerInfo,
+    TableRowCount,
+    TargetKind,
 )
 
 
@@ -23,8 +29,9 @@ class Source(Protocol):
     def databases(self) -> list[DatabaseInventory]:
         """Every database with files, state, recovery model, TDE and backup history."""
 
-    def assess(self, database: DatabaseInventory, target: TargetKind,
-               *, online: bool = True) -> list[Finding]:
+    def assess(
+        self, database: DatabaseInventory, target: TargetKind, *, online: bool = True
+    ) -> list[Finding]:
         """Readiness findings for migrating ``database`` to ``target``."""
 
     def row_counts(self, database: str, exact_tables: Sequence[str] = ()) -> list[TableRowCount]:

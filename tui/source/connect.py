@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import re
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from tui.source import deadline, drivers
 from tui.source.errors import SourceError, SourceErrorKind
@@ -33,10 +34,18 @@ APP_NAME = "dms-tui"
 
 AUTHENTICATIONS = ("sql", "windows", "entra")
 _AUTH_ALIASES = {
-    "sql": "sql", "sqlauthentication": "sql", "sql login": "sql",
-    "windows": "windows", "windowsauthentication": "windows", "kerberos": "windows",
-    "trusted": "windows", "integrated": "windows",
-    "entra": "entra", "aad": "entra", "azuread": "entra", "activedirectory": "entra",
+    "sql": "sql",
+    "sqlauthentication": "sql",
+    "sql login": "sql",
+    "windows": "windows",
+    "windowsauthentication": "windows",
+    "kerberos": "windows",
+    "trusted": "windows",
+    "integrated": "windows",
+    "entra": "entra",
+    "aad": "entra",
+    "azuread": "entra",
+    "activedirectory": "entra",
     "token": "entra",
 }
 
@@ -62,14 +71,18 @@ class ConnectionSettings:
         if auth is None:
             raise SourceError(
                 f"Unknown authentication {self.authentication!r}; use one of "
-                f"{', '.join(AUTHENTICATIONS)}.", kind=SourceErrorKind.INVALID_ARGUMENT)
+                f"{', '.join(AUTHENTICATIONS)}.",
+                kind=SourceErrorKind.INVALID_ARGUMENT,
+            )
         object.__setattr__(self, "authentication", auth)
         if not self.server or not self.server.strip():
-            raise SourceError("No SQL Server address was given.",
-                              kind=SourceErrorKind.INVALID_ARGUMENT)
+            raise SourceError(
+                "No SQL Server address was given.", kind=SourceErrorKind.INVALID_ARGUMENT
+            )
         if auth == "sql" and not self.user:
-            raise SourceError("A SQL login needs a user name.",
-                              kind=SourceErrorKind.INVALID_ARGUMENT)
+            raise SourceError(
+                "A SQL login needs a user name.", kind=SourceErrorKind.INVALID_ARGUMENT
+            )
 
     @property
     def address(self) -> str:
@@ -91,8 +104,9 @@ def odbc_value(value: str) -> str:
     """
     text = str(value)
     if "\0" in text:
-        raise SourceError("A connection setting contains a NUL character.",
-                          kind=SourceErrorKind.INVALID_ARGUMENT)
+        raise SourceError(
+            "A connection setting contains a NUL character.", kind=SourceErrorKind.INVALID_ARGUMENT
+        )
     if _SAFE_VALUE.match(text) and text == text.strip():
         return text
     return "{" + text.replace("}", "}}") + "}"
@@ -112,7 +126,9 @@ def connection_string(settings: ConnectionSettings, driver: str) -> str:
     else:
         parts.append(("Server", settings.address if "\\" in host else f"tcp:{settings.address}"))
         parts.append(("Encrypt", "yes" if settings.encrypt else "no"))
-        parts.append(("TrustServerCertificate", "yes" if settings.trust_server_certificate else "no"))
+        parts.append(
+            ("TrustServerCertificate", "yes" if settings.trust_server_certificate else "no")
+        )
     if settings.database:
         parts.append(("Database", settings.database))
     parts.append(("APP", APP_NAME))
@@ -121,15 +137,20 @@ def connection_string(settings: ConnectionSettings, driver: str) -> str:
         parts.append(("PWD", settings.password or ""))
     elif settings.authentication == "windows":
         parts.append(("Trusted_Connection", "yes"))
-    return ";".join(f"{key}={odbc_value(val) if key != 'Driver' else val}" for key, val in parts) + ";"
+    return (
+        ";".join(f"{key}={odbc_value(val) if key != 'Driver' else val}" for key, val in parts) + ";"
+    )
 
 
 def redact(text: str, settings: ConnectionSettings | None) -> str:
     """``text`` with the password (raw or as it appears in the connection string) masked."""
     if settings is None or not settings.password:
         return text
-    for secret in {settings.password, odbc_value(settings.password),
-                   settings.password.replace("}", "}}")}:
+    for secret in {
+        settings.password,
+        odbc_value(settings.password),
+        settings.password.replace("}", "}}"),
+    }:
         if secret:
             text = text.replace(secret, "***")
     return text
@@ -146,18 +167,24 @@ def entra_token(credential: Any | None) -> str:
     try:
         if credential is None:
             from azure.identity import DefaultAzureCredential
+
             credential = DefaultAzureCredential()
         return credential.get_token(ENTRA_SCOPE).token
-    except Exception as exc:  # azure-identity raises several unrelated types
+    except Exception as exc:  # noqa: BLE001 - azure-identity raises several unrelated types
         raise SourceError(
             "Could not get a Microsoft Entra token for SQL Server.",
             hint=f"Sign in first (az login, or set up a managed identity). Detail: {exc}",
-            kind=SourceErrorKind.LOGIN_FAILED) from None
+            kind=SourceErrorKind.LOGIN_FAILED,
+        ) from None
 
 
-def open_connection(settings: ConnectionSettings, *, pyodbc: Any | None = None,
-                    credential: Any | None = None,
-                    token_provider: Callable[[], str] | None = None) -> tuple[Any, str]:
+def open_connection(
+    settings: ConnectionSettings,
+    *,
+    pyodbc: Any | None = None,
+    credential: Any | None = None,
+    token_provider: Callable[[], str] | None = None,
+) -> tuple[Any, str]:
     """Connect; returns the DB-API connection and the driver used. Errors are SourceErrors."""
     from tui.source.errors import from_odbc_error
 
@@ -172,24 +199,29 @@ def open_connection(settings: ConnectionSettings, *, pyodbc: Any | None = None,
         if drivers.is_freetds(driver):
             raise SourceError(
                 "Microsoft Entra sign-in needs Microsoft's ODBC Driver 17 or 18; FreeTDS cannot "
-                "use access tokens.", hint=drivers.INSTALL_GUIDANCE,
-                kind=SourceErrorKind.DRIVER_MISSING)
+                "use access tokens.",
+                hint=drivers.INSTALL_GUIDANCE,
+                kind=SourceErrorKind.DRIVER_MISSING,
+            )
         token = token_provider() if token_provider else entra_token(credential)
         attrs[SQL_COPT_SS_ACCESS_TOKEN] = access_token_struct(token)
     conn_str = connection_string(settings, driver)
 
     def connect() -> Any:
-        return pyodbc.connect(conn_str, autocommit=True, timeout=settings.login_timeout,
-                              attrs_before=attrs or None)
+        return pyodbc.connect(
+            conn_str, autocommit=True, timeout=settings.login_timeout, attrs_before=attrs or None
+        )
 
     try:
-        conn = deadline.call(connect, seconds=login_deadline(settings),
-                             what=f"connecting to {settings.address}",
-                             timed_out=lambda: no_answer(settings), late=close_quietly)
+        conn = deadline.call(
+            connect,
+            seconds=login_deadline(settings),
+            what=f"connecting to {settings.address}",
+            timed_out=lambda: no_answer(settings),
+            late=close_quietly,
+        )
     except pyodbc.Error as exc:
         raise from_odbc_error(exc, settings=settings, connecting=True) from None
-    finally:
-        del conn_str
     conn.timeout = settings.query_timeout
     return conn, driver
 
@@ -200,8 +232,9 @@ DEFAULT_LOGIN_TIMEOUT = 15  # seconds, when the settings ask for none (0)
 def login_deadline(settings: ConnectionSettings) -> float:
     """How long the app waits for a connection, whatever the driver does: the login timeout
     plus a small margin (the driver's own timeout, when it works, comes first)."""
-    return (settings.login_timeout if settings.login_timeout > 0 else DEFAULT_LOGIN_TIMEOUT) \
-        + deadline.MARGIN
+    return (
+        settings.login_timeout if settings.login_timeout > 0 else DEFAULT_LOGIN_TIMEOUT
+    ) + deadline.MARGIN
 
 
 def no_answer(settings: ConnectionSettings) -> deadline.TimedOut:
@@ -209,12 +242,15 @@ def no_answer(settings: ConnectionSettings) -> deadline.TimedOut:
     seconds = settings.login_timeout if settings.login_timeout > 0 else DEFAULT_LOGIN_TIMEOUT
     return deadline.TimedOut(
         f"Cannot reach SQL Server at {settings.address} within {seconds} seconds: no answer "
-        "to the login.", sqlstate="HYT00", kind=SourceErrorKind.UNREACHABLE,
+        "to the login.",
+        sqlstate="HYT00",
+        kind=SourceErrorKind.UNREACHABLE,
         hint="Something answered or held the connection on that address and port but did not "
-             "speak to SQL Server's login: check the server name and port (SQL Server's "
-             "default is 1433), that SQL Server is running and not starting up or hung, and "
-             "that no proxy or firewall holds the connection open. The driver's own attempt "
-             "was abandoned.")
+        "speak to SQL Server's login: check the server name and port (SQL Server's "
+        "default is 1433), that SQL Server is running and not starting up or hung, and "
+        "that no proxy or firewall holds the connection open. The driver's own attempt "
+        "was abandoned.",
+    )
 
 
 def close_quietly(conn: Any) -> None:
@@ -234,8 +270,10 @@ def split_connection_string(text: str) -> dict[str, str]:
         eq = text.find("=", i)
         if eq < 0:
             if text[i:].strip(" ;"):
-                raise SourceError("The connection string is not key=value pairs.",
-                                  kind=SourceErrorKind.INVALID_ARGUMENT)
+                raise SourceError(
+                    "The connection string is not key=value pairs.",
+                    kind=SourceErrorKind.INVALID_ARGUMENT,
+                )
             break
         key = text[i:eq].strip(" ;").lower().replace(" ", "").replace("_", "")
         j = eq + 1
@@ -272,8 +310,11 @@ def _number(text: str, what: str) -> int:
     also reads other scripts' digits); anything else is a clear ``SourceError``."""
     value = text.strip()
     if not value or not value.isascii() or not value.isdigit():
-        raise SourceError(f"The connection string's {what} {value!r} is not a number; write it "
-                          "with the digits 0-9.", kind=SourceErrorKind.INVALID_ARGUMENT)
+        raise SourceError(
+            f"The connection string's {what} {value!r} is not a number; write it "
+            "with the digits 0-9.",
+            kind=SourceErrorKind.INVALID_ARGUMENT,
+        )
     return int(value)
 
 
@@ -311,9 +352,14 @@ def settings_from_connection_string(text: str) -> ConnectionSettings:
     trust = get("trustservercertificate")
     timeout = get("logintimeout", "connectiontimeout", "connecttimeout", "timeout")
     return ConnectionSettings(
-        server=server.strip(), port=port, authentication=auth,
-        user=get("uid", "userid", "user", "username"), password=get("pwd", "password"),
+        server=server.strip(),
+        port=port,
+        authentication=auth,
+        user=get("uid", "userid", "user", "username"),
+        password=get("pwd", "password"),
         encrypt=True if encrypt is None else encrypt.lower() in _TRUE,
         trust_server_certificate=(trust or "").lower() in _TRUE,
-        driver=get("driver"), login_timeout=_number(timeout, "login timeout") if timeout else 15,
-        database=get("database", "initialcatalog"))
+        driver=get("driver"),
+        login_timeout=_number(timeout, "login timeout") if timeout else 15,
+        database=get("database", "initialcatalog"),
+    )

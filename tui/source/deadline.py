@@ -22,8 +22,9 @@ import contextvars
 import logging
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, Callable, Iterator, TypeVar
+from typing import Any, TypeVar
 
 from tui.source.errors import SourceError, SourceErrorKind
 
@@ -35,9 +36,10 @@ MARGIN = 1.0  # seconds past the driver's own timeout before the app gives up it
 POLL = 0.05  # how often a wait looks at its cancel event
 
 _cancel: contextvars.ContextVar[threading.Event | None] = contextvars.ContextVar(
-    "dms_tui_source_cancel", default=None)
+    "dms_tui_source_cancel", default=None
+)
 _lock = threading.Lock()
-_waiting: set["_Call"] = set()
+_waiting: set[_Call] = set()
 
 
 class GaveUp(SourceError):
@@ -122,9 +124,14 @@ class _Call:
             return True
 
 
-def call(fn: Callable[[], T], *, seconds: float | None, what: str,
-         timed_out: Callable[[], GaveUp] | None = None,
-         late: Callable[[Any], None] | None = None) -> T:
+def call(
+    fn: Callable[[], T],
+    *,
+    seconds: float | None,
+    what: str,
+    timed_out: Callable[[], GaveUp] | None = None,
+    late: Callable[[Any], None] | None = None,
+) -> T:
     """``fn()`` in a daemon thread; its result or error, unless the wait ends first.
 
     ``seconds`` None (or 0) waits without a deadline — still ended by a cancel or by
@@ -138,8 +145,12 @@ def call(fn: Callable[[], T], *, seconds: float | None, what: str,
     with _lock:
         _waiting.add(c)
     try:
-        thread = threading.Thread(target=contextvars.copy_context().run, args=(c.run,),
-                                  name=f"dms-tui-sql: {what}"[:60], daemon=True)
+        thread = threading.Thread(
+            target=contextvars.copy_context().run,
+            args=(c.run,),
+            name=f"dms-tui-sql: {what}"[:60],
+            daemon=True,
+        )
         thread.start()
         reason = _wait(c, seconds, cancel)
     finally:
@@ -147,9 +158,14 @@ def call(fn: Callable[[], T], *, seconds: float | None, what: str,
             _waiting.discard(c)
     if reason and c.give_up():
         if reason == "timeout":
-            raise (timed_out() if timed_out else TimedOut(
-                f"No answer from SQL Server within {seconds:g} seconds while {what}.",
-                kind=SourceErrorKind.TIMEOUT))
+            raise (
+                timed_out()
+                if timed_out
+                else TimedOut(
+                    f"No answer from SQL Server within {seconds:g} seconds while {what}.",
+                    kind=SourceErrorKind.TIMEOUT,
+                )
+            )
         raise Abandoned(what)
     if c.error is not None:
         raise c.error

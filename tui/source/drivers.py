@@ -6,8 +6,8 @@ sandbox and every screen work on a jump box that has no ODBC at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from types import ModuleType
-from typing import Iterable
 
 from tui.source.errors import SourceError, SourceErrorKind
 
@@ -37,13 +37,17 @@ def load_pyodbc() -> ModuleType:
     except ImportError as exc:
         detail = str(exc)
         if isinstance(exc, ModuleNotFoundError) and "libodbc" not in detail:
-            what, hint = "the pyodbc package is not installed", "pip install pyodbc\n" + INSTALL_GUIDANCE
+            what, hint = (
+                "the pyodbc package is not installed",
+                "pip install pyodbc\n" + INSTALL_GUIDANCE,
+            )
         elif "libodbc" in detail:
             what, hint = "unixODBC (libodbc.so.2) is not installed", INSTALL_GUIDANCE
         else:
             what, hint = f"pyodbc could not be loaded ({detail})", INSTALL_GUIDANCE
-        raise SourceError(f"Cannot talk to SQL Server: {what}.", hint=hint,
-                          kind=SourceErrorKind.DRIVER_MISSING) from None
+        raise SourceError(
+            f"Cannot talk to SQL Server: {what}.", hint=hint, kind=SourceErrorKind.DRIVER_MISSING
+        ) from None
     return pyodbc
 
 
@@ -56,8 +60,14 @@ def pick_driver(installed: Iterable[str], requested: str | None = None) -> str:
                 return name
         raise SourceError(
             f'The ODBC driver "{requested}" is not installed.'
-            + (f" Installed drivers: {', '.join(names)}." if names else " No ODBC driver is installed."),
-            hint=INSTALL_GUIDANCE, kind=SourceErrorKind.DRIVER_MISSING)
+            + (
+                f" Installed drivers: {', '.join(names)}."
+                if names
+                else " No ODBC driver is installed."
+            ),
+            hint=INSTALL_GUIDANCE,
+            kind=SourceErrorKind.DRIVER_MISSING,
+        )
     for wanted in MS_DRIVERS:
         for name in names:
             if name.lower() == wanted.lower():
@@ -68,7 +78,9 @@ def pick_driver(installed: Iterable[str], requested: str | None = None) -> str:
     raise SourceError(
         "No SQL Server ODBC driver is installed"
         + (f" (found only: {', '.join(names)})." if names else "."),
-        hint=INSTALL_GUIDANCE, kind=SourceErrorKind.DRIVER_MISSING)
+        hint=INSTALL_GUIDANCE,
+        kind=SourceErrorKind.DRIVER_MISSING,
+    )
 
 
 def is_freetds(driver: str) -> bool:

@@ -38,8 +38,16 @@ class SourceError(DmsTuiError):
     Server error number (18456, 229, ...) when the driver gave one.
     """
 
-    def __init__(self, message: str, *, sqlstate: str = "", native_code: int | None = None,
-                 hint: str = "", kind: SourceErrorKind = SourceErrorKind.OTHER, detail: str = ""):
+    def __init__(
+        self,
+        message: str,
+        *,
+        sqlstate: str = "",
+        native_code: int | None = None,
+        hint: str = "",
+        kind: SourceErrorKind = SourceErrorKind.OTHER,
+        detail: str = "",
+    ):
         code = sqlstate
         if native_code is not None:
             code = f"{sqlstate}/{native_code}" if sqlstate else str(native_code)
@@ -50,8 +58,10 @@ class SourceError(DmsTuiError):
         self.detail = detail  # the server's or driver's own words, prefixes stripped
 
     def __repr__(self) -> str:
-        return (f"SourceError({self.message!r}, sqlstate={self.sqlstate!r}, "
-                f"native_code={self.native_code!r}, kind={self.kind.value!r})")
+        return (
+            f"SourceError({self.message!r}, sqlstate={self.sqlstate!r}, "
+            f"native_code={self.native_code!r}, kind={self.kind.value!r})"
+        )
 
 
 # --------------------------------------------------------------------------- ODBC errors
@@ -86,8 +96,14 @@ def _driver_text(message: str) -> tuple[str, int | None]:
     return ". ".join(pieces) + "." if pieces else "", code
 
 
-def from_odbc_error(exc: BaseException, *, settings=None, connecting: bool = False,
-                    database: str | None = None, action: str = "") -> SourceError:
+def from_odbc_error(
+    exc: BaseException,
+    *,
+    settings=None,
+    connecting: bool = False,
+    database: str | None = None,
+    action: str = "",
+) -> SourceError:
     """Translate a ``pyodbc.Error`` into a ``SourceError`` with a plain message and a hint.
 
     ``connecting`` tells timeouts and network failures during login (the server is
@@ -106,62 +122,95 @@ def from_odbc_error(exc: BaseException, *, settings=None, connecting: bool = Fal
     doing = f" while {action}" if action else ""
 
     def make(kind: SourceErrorKind, message: str, hint: str) -> SourceError:
-        return SourceError(message, sqlstate=sqlstate, native_code=native, hint=hint, kind=kind,
-                           detail=detail)
+        return SourceError(
+            message, sqlstate=sqlstate, native_code=native, hint=hint, kind=kind, detail=detail
+        )
 
-    if sqlstate in DRIVER_STATES or "can't open lib" in low or "file not found" in low \
-            and "driver" in low:
+    if (
+        sqlstate in DRIVER_STATES
+        or "can't open lib" in low
+        or "file not found" in low
+        and "driver" in low
+    ):
         from tui.source.drivers import INSTALL_GUIDANCE
-        return make(SourceErrorKind.DRIVER_MISSING,
-                    f"The SQL Server ODBC driver could not be loaded: {detail}", INSTALL_GUIDANCE)
-    if connecting and ("certificate" in low or "ssl provider" in low
-                       or "tls" in low and "handshake" in low or native == -2146893019):
-        return make(SourceErrorKind.CERTIFICATE,
-                    f"The certificate of {where} is not trusted by this machine.",
-                    "Install the issuing CA's certificate on the jump box "
-                    "(/usr/local/share/ca-certificates, then update-ca-certificates), or connect "
-                    "by the name the certificate was issued to. Only if you accept the risk, "
-                    "turn on 'Trust server certificate'. Detail: " + detail)
+
+        return make(
+            SourceErrorKind.DRIVER_MISSING,
+            f"The SQL Server ODBC driver could not be loaded: {detail}",
+            INSTALL_GUIDANCE,
+        )
+    if connecting and (
+        "certificate" in low
+        or "ssl provider" in low
+        or "tls" in low
+        and "handshake" in low
+        or native == -2146893019
+    ):
+        return make(
+            SourceErrorKind.CERTIFICATE,
+            f"The certificate of {where} is not trusted by this machine.",
+            "Install the issuing CA's certificate on the jump box "
+            "(/usr/local/share/ca-certificates, then update-ca-certificates), or connect "
+            "by the name the certificate was issued to. Only if you accept the risk, "
+            "turn on 'Trust server certificate'. Detail: " + detail,
+        )
     if sqlstate == "28000" or native in LOGIN_FAILED_CODES:
         who = f" for {user}" if user else ""
-        hint = ("Check the user name and password, that the login exists and is enabled, and that "
-                "the server allows SQL Server authentication (mixed mode).")
+        hint = (
+            "Check the user name and password, that the login exists and is enabled, and that "
+            "the server allows SQL Server authentication (mixed mode)."
+        )
         if settings is not None and settings.authentication == "windows":
-            hint = ("Check the Kerberos ticket (klist; kinit user@REALM), that the server's SPN "
-                    "MSSQLSvc/host:port is registered, and that the login exists on the server.")
+            hint = (
+                "Check the Kerberos ticket (klist; kinit user@REALM), that the server's SPN "
+                "MSSQLSvc/host:port is registered, and that the login exists on the server."
+            )
         elif settings is not None and settings.authentication == "entra":
-            hint = ("Check that the Microsoft Entra account (or managed identity) has a login or "
-                    "database user on the server, and that the token is for this tenant.")
-        return make(SourceErrorKind.LOGIN_FAILED, f"SQL Server at {where} refused the login{who}.",
-                    hint)
+            hint = (
+                "Check that the Microsoft Entra account (or managed identity) has a login or "
+                "database user on the server, and that the token is for this tenant."
+            )
+        return make(
+            SourceErrorKind.LOGIN_FAILED, f"SQL Server at {where} refused the login{who}.", hint
+        )
     if native in DATABASE_UNAVAILABLE_CODES:
         db = f" {database}" if database else ""
-        return make(SourceErrorKind.DATABASE_UNAVAILABLE,
-                    f"The database{db} cannot be opened{doing}: {detail}",
-                    "Check that the database exists, is ONLINE, and that the login has a user in it.")
+        return make(
+            SourceErrorKind.DATABASE_UNAVAILABLE,
+            f"The database{db} cannot be opened{doing}: {detail}",
+            "Check that the database exists, is ONLINE, and that the login has a user in it.",
+        )
     if native in PERMISSION_CODES:
-        return make(SourceErrorKind.PERMISSION,
-                    f"Permission denied{doing}: {detail}",
-                    "Reading the inventory needs VIEW SERVER STATE, VIEW ANY DEFINITION and read "
-                    "access to msdb; taking backups needs db_backupoperator (or sysadmin). Ask a "
-                    "sysadmin to grant them, or sign in with a login that has them.")
+        return make(
+            SourceErrorKind.PERMISSION,
+            f"Permission denied{doing}: {detail}",
+            "Reading the inventory needs VIEW SERVER STATE, VIEW ANY DEFINITION and read "
+            "access to msdb; taking backups needs db_backupoperator (or sysadmin). Ask a "
+            "sysadmin to grant them, or sign in with a login that has them.",
+        )
     if sqlstate in TIMEOUT_STATES and connecting or sqlstate in UNREACHABLE_STATES and connecting:
         timeout = getattr(settings, "login_timeout", None)
-        return make(SourceErrorKind.UNREACHABLE,
-                    f"Cannot reach SQL Server at {where}"
-                    + (f" within {timeout} seconds." if sqlstate in TIMEOUT_STATES and timeout else "."),
-                    "Check the server name and port, that SQL Server listens on TCP there "
-                    "(SQL Server Configuration Manager), that a firewall allows the port from this "
-                    "machine, and for a named instance that the SQL Server Browser service runs "
-                    "(UDP 1434). Detail: " + detail)
+        return make(
+            SourceErrorKind.UNREACHABLE,
+            f"Cannot reach SQL Server at {where}"
+            + (f" within {timeout} seconds." if sqlstate in TIMEOUT_STATES and timeout else "."),
+            "Check the server name and port, that SQL Server listens on TCP there "
+            "(SQL Server Configuration Manager), that a firewall allows the port from this "
+            "machine, and for a named instance that the SQL Server Browser service runs "
+            "(UDP 1434). Detail: " + detail,
+        )
     if sqlstate in TIMEOUT_STATES:
-        return make(SourceErrorKind.TIMEOUT,
-                    f"SQL Server at {where} did not answer in time{doing}.",
-                    "The server may be busy or blocked; try again, or raise the query timeout.")
+        return make(
+            SourceErrorKind.TIMEOUT,
+            f"SQL Server at {where} did not answer in time{doing}.",
+            "The server may be busy or blocked; try again, or raise the query timeout.",
+        )
     if sqlstate in UNREACHABLE_STATES:
-        return make(SourceErrorKind.UNREACHABLE,
-                    f"The connection to SQL Server at {where} was lost{doing}.",
-                    "Check the network between this machine and the server, then try again.")
+        return make(
+            SourceErrorKind.UNREACHABLE,
+            f"The connection to SQL Server at {where} was lost{doing}.",
+            "Check the network between this machine and the server, then try again.",
+        )
     if native in BACKUP_CODES:
         return make(SourceErrorKind.BACKUP_FAILED, f"The backup failed: {detail}", "")
     return make(SourceErrorKind.OTHER, f"SQL Server returned an error{doing}: {detail}", "")

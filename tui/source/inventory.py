@@ -9,12 +9,17 @@ NULL -> None.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from tui.models import (
-    BackupRecord, DatabaseFile, DatabaseInventory, ServerInfo, TableRowCount,
+    BackupRecord,
+    DatabaseFile,
+    DatabaseInventory,
+    ServerInfo,
+    TableRowCount,
 )
 
 BACKUP_TYPES = {"D": "full", "I": "diff", "L": "log"}
@@ -25,7 +30,7 @@ def rows_of(cursor: Any) -> list[dict[str, Any]]:
     if cursor.description is None:
         return []
     names = [str(col[0]).lower() for col in cursor.description]
-    return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def result_sets(cursor: Any, count: int) -> list[list[dict[str, Any]]]:
@@ -135,28 +140,36 @@ def _latest(records: Sequence[BackupRecord], kind: str) -> BackupRecord | None:
     return found[-1] if found else None
 
 
-def databases(db_rows: Sequence[dict[str, Any]], file_rows: Sequence[dict[str, Any]],
-              filegroup_rows: Sequence[dict[str, Any]], table_rows: Sequence[dict[str, Any]],
-              backups: dict[str, list[BackupRecord]]) -> list[DatabaseInventory]:
+def databases(
+    db_rows: Sequence[dict[str, Any]],
+    file_rows: Sequence[dict[str, Any]],
+    filegroup_rows: Sequence[dict[str, Any]],
+    table_rows: Sequence[dict[str, Any]],
+    backups: dict[str, list[BackupRecord]],
+) -> list[DatabaseInventory]:
     """The DATABASES result sets and the backup history -> one inventory per database."""
     groups: dict[tuple[int, int], tuple[str, str]] = {
-        (_int(r["database_id"]), _int(r["data_space_id"])):
-            (_text(r["filegroup_name"]), _text(r["filegroup_type"]).upper())
+        (_int(r["database_id"]), _int(r["data_space_id"])): (
+            _text(r["filegroup_name"]),
+            _text(r["filegroup_type"]).upper(),
+        )
         for r in filegroup_rows
     }
     files: dict[int, list[DatabaseFile]] = defaultdict(list)
     for r in file_rows:
         db_id = _int(r["database_id"])
         fg_name, fg_type = groups.get((db_id, _int(r.get("data_space_id"))), ("", ""))
-        files[db_id].append(DatabaseFile(
-            logical_name=_text(r["logical_name"]),
-            file_type=_text(r["type_desc"]).upper(),
-            size_mb=_float(r.get("size_mb")),
-            filegroup=fg_name,
-            filegroup_type=fg_type,
-            is_memory_optimized=fg_type == "FX",
-            physical_name=_text(r.get("physical_name")),
-        ))
+        files[db_id].append(
+            DatabaseFile(
+                logical_name=_text(r["logical_name"]),
+                file_type=_text(r["type_desc"]).upper(),
+                size_mb=_float(r.get("size_mb")),
+                filegroup=fg_name,
+                filegroup_type=fg_type,
+                is_memory_optimized=fg_type == "FX",
+                physical_name=_text(r.get("physical_name")),
+            )
+        )
     tables = {_int(r["database_id"]): r for r in table_rows}
     out: list[DatabaseInventory] = []
     for r in db_rows:
@@ -164,29 +177,38 @@ def databases(db_rows: Sequence[dict[str, Any]], file_rows: Sequence[dict[str, A
         name = _text(r["name"])
         history = backups.get(name.lower(), [])
         trow = tables.get(db_id, {})
-        out.append(DatabaseInventory(
-            name=name,
-            database_id=db_id,
-            state=_text(r.get("state_desc")).upper() or "ONLINE",
-            recovery_model=_text(r.get("recovery_model_desc")).upper(),
-            compatibility_level=_int(r.get("compatibility_level")),
-            data_size_mb=_float(r.get("data_size_mb")),
-            log_size_mb=_float(r.get("log_size_mb")),
-            is_encrypted=bool(r.get("is_encrypted")),
-            containment=_text(r.get("containment_desc")).upper() or "NONE",
-            is_read_only=bool(r.get("is_read_only")),
-            user_access=_text(r.get("user_access_desc")).upper() or "MULTI_USER",
-            files=tuple(files.get(db_id, ())),
-            has_filetable=_int(trow.get("filetable_count")) > 0,
-            last_full=_latest(history, "full"),
-            last_diff=_latest(history, "diff"),
-            last_log=_latest(history, "log"),
-            backups=tuple(history),
-            table_count=_int(trow.get("table_count")),
-        ))
+        out.append(
+            DatabaseInventory(
+                name=name,
+                database_id=db_id,
+                state=_text(r.get("state_desc")).upper() or "ONLINE",
+                recovery_model=_text(r.get("recovery_model_desc")).upper(),
+                compatibility_level=_int(r.get("compatibility_level")),
+                data_size_mb=_float(r.get("data_size_mb")),
+                log_size_mb=_float(r.get("log_size_mb")),
+                is_encrypted=bool(r.get("is_encrypted")),
+                containment=_text(r.get("containment_desc")).upper() or "NONE",
+                is_read_only=bool(r.get("is_read_only")),
+                user_access=_text(r.get("user_access_desc")).upper() or "MULTI_USER",
+                files=tuple(files.get(db_id, ())),
+                has_filetable=_int(trow.get("filetable_count")) > 0,
+                last_full=_latest(history, "full"),
+                last_diff=_latest(history, "diff"),
+                last_log=_latest(history, "log"),
+                backups=tuple(history),
+                table_count=_int(trow.get("table_count")),
+            )
+        )
     return out
 
 
 def row_counts(rows: Iterable[dict[str, Any]], *, exact: bool = False) -> list[TableRowCount]:
-    return [TableRowCount(schema=_text(r["schema_name"]), table=_text(r["table_name"]),
-                          rows=_int(r["row_count"]), exact=exact) for r in rows]
+    return [
+        TableRowCount(
+            schema=_text(r["schema_name"]),
+            table=_text(r["table_name"]),
+            rows=_int(r["row_count"]),
+            exact=exact,
+        )
+        for r in rows
+    ]

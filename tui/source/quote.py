@@ -54,13 +54,15 @@ def check_name(name: str, what: str = "name") -> str:
             f"The {what} {_shown(name)} contains a control character ({label}); no T-SQL is "
             "written for it.",
             "Rename it on the server without control characters, or run the statement "
-            "yourself with the name typed in.")
+            "yourself with the name typed in.",
+        )
     length = _utf16_length(name)
     if length > MAX_NAME:
         raise UnsafeSqlText(
             f"The {what} {_shown(name)} is {length} characters long; SQL Server names (and "
             f"QUOTENAME) stop at {MAX_NAME}.",
-            f"Use a name of at most {MAX_NAME} characters.")
+            f"Use a name of at most {MAX_NAME} characters.",
+        )
     return name
 
 
@@ -74,8 +76,9 @@ def quote_string(value: str, what: str = "value") -> str:
     if not isinstance(value, str):
         raise UnsafeSqlText(f"The {what} is not text.")
     if "\0" in value:
-        raise UnsafeSqlText(f"The {what} {_shown(value)} contains a NUL character; no T-SQL "
-                            "is written for it.")
+        raise UnsafeSqlText(
+            f"The {what} {_shown(value)} contains a NUL character; no T-SQL is written for it."
+        )
     return "N'" + value.replace("'", "''") + "'"
 
 

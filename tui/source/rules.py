@@ -13,11 +13,16 @@ Database offline-migration requirements.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from tui.models import (
-    BackupRecord, DatabaseInventory, Finding, ServerInfo, Severity, TargetKind,
+    BackupRecord,
+    DatabaseInventory,
+    Finding,
+    ServerInfo,
+    Severity,
+    TargetKind,
 )
 from tui.source import quote, tsql
 
@@ -89,8 +94,9 @@ def rule(rule_id: str, *, targets: Iterable[TargetKind] = ALL_TARGETS, final: bo
     return register
 
 
-def assess(server: ServerInfo, db: DatabaseInventory, target: TargetKind,
-           *, online: bool = True) -> list[Finding]:
+def assess(
+    server: ServerInfo, db: DatabaseInventory, target: TargetKind, *, online: bool = True
+) -> list[Finding]:
     """Readiness findings for migrating ``db`` from ``server`` to ``target``, blockers first."""
     kind = target if isinstance(target, TargetKind) else TargetKind.parse(str(target))
     if kind is None:
@@ -146,7 +152,8 @@ def _is_local_path(device: str) -> bool:
 
 def _has_filestream(db: DatabaseInventory) -> bool:
     return db.has_filetable or any(
-        f.file_type.upper() == "FILESTREAM" and not f.is_memory_optimized for f in db.files)
+        f.file_type.upper() == "FILESTREAM" and not f.is_memory_optimized for f in db.files
+    )
 
 
 def _has_memory_optimized(db: DatabaseInventory) -> bool:
@@ -163,9 +170,12 @@ def _tb(mb: float) -> str:
 @rule("system-database", final=True)
 def system_database(f: Facts):
     if f.db.is_system:
-        return Hit(BLOCKER, f"{f.name} is a system database; system databases are never migrated.",
-                   "Leave it out. The target has its own system databases: re-create logins, "
-                   "SQL Agent jobs and server settings there separately.")
+        return Hit(
+            BLOCKER,
+            f"{f.name} is a system database; system databases are never migrated.",
+            "Leave it out. The target has its own system databases: re-create logins, "
+            "SQL Agent jobs and server settings there separately.",
+        )
 
 
 @rule("database-name", final=True)
@@ -173,10 +183,13 @@ def database_name(f: Facts):
     try:
         quote.check_name(f.name, "database name")
     except quote.UnsafeSqlText as err:
-        return Hit(BLOCKER, f"{err.message} DMS and this tool address databases by name, so "
-                            "it cannot be migrated under it.",
-                   "Rename the database on the source (ALTER DATABASE ... MODIFY NAME) to a "
-                   "name of at most 128 characters without control characters.")
+        return Hit(
+            BLOCKER,
+            f"{err.message} DMS and this tool address databases by name, so "
+            "it cannot be migrated under it.",
+            "Rename the database on the source (ALTER DATABASE ... MODIFY NAME) to a "
+            "name of at most 128 characters without control characters.",
+        )
 
 
 @rule("ssisdb", final=True)
@@ -184,15 +197,20 @@ def ssisdb(f: Facts):
     if f.name.lower() != "ssisdb":
         return None
     if f.target is VM:
-        fix = ("Leave SSISDB out. Install Integration Services on the VM, create the catalog "
-               "there and redeploy the projects, or run them with SSIS in Azure Data Factory "
-               "(Azure-SSIS integration runtime).")
+        fix = (
+            "Leave SSISDB out. Install Integration Services on the VM, create the catalog "
+            "there and redeploy the projects, or run them with SSIS in Azure Data Factory "
+            "(Azure-SSIS integration runtime)."
+        )
     else:
-        fix = ("Leave SSISDB out. Redeploy the SSIS projects to SSIS in Azure Data Factory: "
-               "an Azure-SSIS integration runtime with its SSISDB hosted on the managed instance "
-               "or an Azure SQL Database server.")
-    return Hit(BLOCKER, f"{f.name} is the SSIS catalog; Database Migration Service cannot migrate it.",
-               fix)
+        fix = (
+            "Leave SSISDB out. Redeploy the SSIS projects to SSIS in Azure Data Factory: "
+            "an Azure-SSIS integration runtime with its SSISDB hosted on the managed instance "
+            "or an Azure SQL Database server."
+        )
+    return Hit(
+        BLOCKER, f"{f.name} is the SSIS catalog; Database Migration Service cannot migrate it.", fix
+    )
 
 
 # --------------------------------------------------------------------------- server and database state
@@ -202,43 +220,57 @@ def ssisdb(f: Facts):
 def source_version(f: Facts):
     major = f.server.major_version
     if 0 < major < MIN_MAJOR_VERSION:
-        return Hit(BLOCKER, f"{f.name} is on SQL Server {f.server.version or major}; "
-                            "migration needs SQL Server 2008 or later.",
-                   "Upgrade the source to SQL Server 2008 or later (ideally a supported "
-                   "version), then migrate.")
+        return Hit(
+            BLOCKER,
+            f"{f.name} is on SQL Server {f.server.version or major}; "
+            "migration needs SQL Server 2008 or later.",
+            "Upgrade the source to SQL Server 2008 or later (ideally a supported "
+            "version), then migrate.",
+        )
 
 
 @rule("database-state")
 def database_state(f: Facts):
     state = (f.db.state or "").upper()
     if state and state != "ONLINE":
-        return Hit(BLOCKER, f"{f.name} is {state}, not ONLINE; it cannot be backed up or migrated.",
-                   f"Bring it online first (ALTER DATABASE {f.q} SET ONLINE;) or, if it is "
-                   "RECOVERY_PENDING or SUSPECT, repair it before migrating.")
+        return Hit(
+            BLOCKER,
+            f"{f.name} is {state}, not ONLINE; it cannot be backed up or migrated.",
+            f"Bring it online first (ALTER DATABASE {f.q} SET ONLINE;) or, if it is "
+            "RECOVERY_PENDING or SUSPECT, repair it before migrating.",
+        )
 
 
 @rule("read-only")
 def read_only(f: Facts):
     if f.db.is_read_only:
-        return Hit(WARNING, f"{f.name} is read-only; it will arrive read-only on the target"
-                            + (" and no new log backups will have anything to restore." if f.online
-                               else "."),
-                   f"Fine if intended. To migrate it writable, run ALTER DATABASE {f.q} "
-                   "SET READ_WRITE; on the target after the migration.")
+        return Hit(
+            WARNING,
+            f"{f.name} is read-only; it will arrive read-only on the target"
+            + (" and no new log backups will have anything to restore." if f.online else "."),
+            f"Fine if intended. To migrate it writable, run ALTER DATABASE {f.q} "
+            "SET READ_WRITE; on the target after the migration.",
+        )
 
 
 @rule("user-access")
 def user_access(f: Facts):
     access = (f.db.user_access or "MULTI_USER").upper()
     if access == "SINGLE_USER":
-        return Hit(WARNING, f"{f.name} is in SINGLE_USER mode; the connection that reads its "
-                            "backups and takes log backups may be refused.",
-                   tsql.set_multi_user_tsql(f.db.name))
+        return Hit(
+            WARNING,
+            f"{f.name} is in SINGLE_USER mode; the connection that reads its "
+            "backups and takes log backups may be refused.",
+            tsql.set_multi_user_tsql(f.db.name),
+        )
     if access == "RESTRICTED_USER":
-        return Hit(INFO, f"{f.name} is in RESTRICTED_USER mode; only sysadmin, dbcreator and "
-                         "db_owner members can connect to it.",
-                   "Connect with a login in one of those roles, or run "
-                   + tsql.set_multi_user_tsql(f.db.name))
+        return Hit(
+            INFO,
+            f"{f.name} is in RESTRICTED_USER mode; only sysadmin, dbcreator and "
+            "db_owner members can connect to it.",
+            "Connect with a login in one of those roles, or run "
+            + tsql.set_multi_user_tsql(f.db.name),
+        )
 
 
 # --------------------------------------------------------------------------- target limits
@@ -247,33 +279,45 @@ def user_access(f: Facts):
 @rule("sqldb-offline-only", targets={DB})
 def sqldb_offline_only(f: Facts):
     if f.online:
-        return Hit(BLOCKER, f"{f.name}: migrations to Azure SQL Database are offline only.",
-                   "Choose an offline migration: stop writes to the source for the copy, "
-                   "then point the applications at the target.")
+        return Hit(
+            BLOCKER,
+            f"{f.name}: migrations to Azure SQL Database are offline only.",
+            "Choose an offline migration: stop writes to the source for the copy, "
+            "then point the applications at the target.",
+        )
 
 
 @rule("sqldb-schema", targets={DB})
 def sqldb_schema(f: Facts):
-    return Hit(INFO, f"{f.name}: the tables must already exist in the target Azure SQL Database; "
-                     "only data is copied, and tables with no rows are skipped.",
-               "Deploy the schema first (a DACPAC from SqlPackage or the schema scripts), "
-               "or choose schema migration in the configuration step.")
+    return Hit(
+        INFO,
+        f"{f.name}: the tables must already exist in the target Azure SQL Database; "
+        "only data is copied, and tables with no rows are skipped.",
+        "Deploy the schema first (a DACPAC from SqlPackage or the schema scripts), "
+        "or choose schema migration in the configuration step.",
+    )
 
 
 @rule("sqldb-size", targets={DB})
 def sqldb_size(f: Facts):
     if f.db.data_size_mb > SQLDB_MAX_SIZE_MB:
-        return Hit(WARNING, f"{f.name} holds {_tb(f.db.data_size_mb)} of data; Azure SQL Database "
-                            "tiers other than Hyperscale stop at 4 TB.",
-                   "Create the target database in the Hyperscale tier.")
+        return Hit(
+            WARNING,
+            f"{f.name} holds {_tb(f.db.data_size_mb)} of data; Azure SQL Database "
+            "tiers other than Hyperscale stop at 4 TB.",
+            "Create the target database in the Hyperscale tier.",
+        )
 
 
 @rule("mi-size", targets={MI})
 def mi_size(f: Facts):
     if f.db.size_mb > MI_MAX_SIZE_MB:
-        return Hit(BLOCKER, f"{f.name} is {_tb(f.db.size_mb)}; a managed instance holds at most 16 TB.",
-                   "Archive or purge data to get under 16 TB, split the database, or migrate "
-                   "to SQL Server on Azure VM.")
+        return Hit(
+            BLOCKER,
+            f"{f.name} is {_tb(f.db.size_mb)}; a managed instance holds at most 16 TB.",
+            "Archive or purge data to get under 16 TB, split the database, or migrate "
+            "to SQL Server on Azure VM.",
+        )
 
 
 @rule("filestream", targets={MI, DB})
@@ -281,34 +325,45 @@ def filestream(f: Facts):
     if not _has_filestream(f.db):
         return None
     what = "FileTable" if f.db.has_filetable else "FILESTREAM"
-    return Hit(BLOCKER, f"{f.name} uses {what}; {f.target.label} does not support FILESTREAM "
-                        "or FileTable.",
-               "Move the files to Azure Blob Storage (keep a path column in the table) and drop "
-               "the FILESTREAM filegroup, or migrate to SQL Server on Azure VM.")
+    return Hit(
+        BLOCKER,
+        f"{f.name} uses {what}; {f.target.label} does not support FILESTREAM or FileTable.",
+        "Move the files to Azure Blob Storage (keep a path column in the table) and drop "
+        "the FILESTREAM filegroup, or migrate to SQL Server on Azure VM.",
+    )
 
 
 @rule("multiple-log-files", targets={MI})
 def multiple_log_files(f: Facts):
     count = f.db.log_file_count
     if count > 1:
-        return Hit(BLOCKER, f"{f.name} has {count} transaction log files; a managed instance "
-                            "restores databases with one log file only.",
-                   f"Empty and remove the extra log files on the source: in {f.q}, "
-                   "DBCC SHRINKFILE (N'<extra log>', EMPTYFILE); then "
-                   f"ALTER DATABASE {f.q} REMOVE FILE [<extra log>]; (after a log backup, "
-                   "when the file is no longer active), then take a new full backup.")
+        return Hit(
+            BLOCKER,
+            f"{f.name} has {count} transaction log files; a managed instance "
+            "restores databases with one log file only.",
+            f"Empty and remove the extra log files on the source: in {f.q}, "
+            "DBCC SHRINKFILE (N'<extra log>', EMPTYFILE); then "
+            f"ALTER DATABASE {f.q} REMOVE FILE [<extra log>]; (after a log backup, "
+            "when the file is no longer active), then take a new full backup.",
+        )
 
 
 @rule("memory-optimized", targets={MI, DB})
 def memory_optimized(f: Facts):
     if not _has_memory_optimized(f.db):
         return None
-    tier = "General Purpose managed instance" if f.target is MI else \
-        "database outside the Premium and Business Critical tiers"
-    return Hit(WARNING, f"{f.name} has a memory-optimized filegroup (In-Memory OLTP); it cannot "
-                        f"be restored to a {tier}.",
-               "Use a Business Critical target, or convert the memory-optimized tables to "
-               "disk-based tables and remove the filegroup before migrating.")
+    tier = (
+        "General Purpose managed instance"
+        if f.target is MI
+        else "database outside the Premium and Business Critical tiers"
+    )
+    return Hit(
+        WARNING,
+        f"{f.name} has a memory-optimized filegroup (In-Memory OLTP); it cannot "
+        f"be restored to a {tier}.",
+        "Use a Business Critical target, or convert the memory-optimized tables to "
+        "disk-based tables and remove the filegroup before migrating.",
+    )
 
 
 @rule("tde", targets=BACKUP_TARGETS)
@@ -316,23 +371,31 @@ def tde(f: Facts):
     if not f.db.is_encrypted:
         return None
     if f.target is MI:
-        steps = ("1) On the source, back up the certificate that protects the database "
-                 "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
-                 "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
-                 "2) convert the pair to a .pfx (pvk2pfx); "
-                 "3) upload it to the managed instance with Add-AzSqlManagedInstanceTransparent"
-                 "DataEncryptionCertificate (PowerShell) or az sql mi tde-cert; "
-                 "4) start the migration.")
+        steps = (
+            "1) On the source, back up the certificate that protects the database "
+            "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
+            "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
+            "2) convert the pair to a .pfx (pvk2pfx); "
+            "3) upload it to the managed instance with Add-AzSqlManagedInstanceTransparent"
+            "DataEncryptionCertificate (PowerShell) or az sql mi tde-cert; "
+            "4) start the migration."
+        )
     else:
-        steps = ("1) On the source, back up the certificate that protects the database "
-                 "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
-                 "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
-                 "2) copy the files to the VM; 3) there, in master, create a master key if none "
-                 "exists and CREATE CERTIFICATE [<cert>] FROM FILE = '<cert>.cer' WITH PRIVATE KEY "
-                 "(FILE = '<cert>.pvk', DECRYPTION BY PASSWORD = '<password>'); "
-                 "4) start the migration.")
-    return Hit(BLOCKER, f"{f.name} is encrypted with TDE; the target cannot restore its backups "
-                        "until it has the source's certificate.", steps)
+        steps = (
+            "1) On the source, back up the certificate that protects the database "
+            "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
+            "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
+            "2) copy the files to the VM; 3) there, in master, create a master key if none "
+            "exists and CREATE CERTIFICATE [<cert>] FROM FILE = '<cert>.cer' WITH PRIVATE KEY "
+            "(FILE = '<cert>.pvk', DECRYPTION BY PASSWORD = '<password>'); "
+            "4) start the migration."
+        )
+    return Hit(
+        BLOCKER,
+        f"{f.name} is encrypted with TDE; the target cannot restore its backups "
+        "until it has the source's certificate.",
+        steps,
+    )
 
 
 # --------------------------------------------------------------------------- recovery model and backups
@@ -343,19 +406,25 @@ def recovery_model(f: Facts):
     model = (f.db.recovery_model or "").upper()
     if not f.online or model == "FULL" or not model:
         return None
-    return Hit(BLOCKER, f"{f.name} uses the {model} recovery model; an online migration needs FULL "
-                        "so that log backups can be taken and restored.",
-               f"{tsql.set_recovery_full_tsql(f.db.name)} then take a full backup "
-               "(the log chain starts there).")
+    return Hit(
+        BLOCKER,
+        f"{f.name} uses the {model} recovery model; an online migration needs FULL "
+        "so that log backups can be taken and restored.",
+        f"{tsql.set_recovery_full_tsql(f.db.name)} then take a full backup "
+        "(the log chain starts there).",
+    )
 
 
 @rule("no-full-backup", targets=BACKUP_TARGETS)
 def no_full_backup(f: Facts):
     if f.db.last_full is None:
-        return Hit(BLOCKER, f"{f.name} has no full backup in its current recovery fork; the "
-                            "migration starts by restoring one.",
-                   "Take a full backup to the backup location, e.g. "
-                   + tsql.backup_full_tsql(f.db.name, _example_url(f.db.name, "_full.bak")))
+        return Hit(
+            BLOCKER,
+            f"{f.name} has no full backup in its current recovery fork; the "
+            "migration starts by restoring one.",
+            "Take a full backup to the backup location, e.g. "
+            + tsql.backup_full_tsql(f.db.name, _example_url(f.db.name, "_full.bak")),
+        )
 
 
 @rule("no-log-backup", targets=BACKUP_TARGETS)
@@ -364,40 +433,51 @@ def no_log_backup(f: Facts):
     if not f.online or full is None or (f.db.recovery_model or "FULL").upper() != "FULL":
         return None
     if log is None or not _after(log, full):
-        return Hit(WARNING, f"{f.name} has no log backup since its last full backup; an online "
-                            "migration keeps restoring log backups until cutover.",
-                   "Schedule log backups to the backup location (every few minutes), e.g. "
-                   + tsql.backup_log_tsql(f.db.name, _example_url(f.db.name, "_log_001.trn")))
+        return Hit(
+            WARNING,
+            f"{f.name} has no log backup since its last full backup; an online "
+            "migration keeps restoring log backups until cutover.",
+            "Schedule log backups to the backup location (every few minutes), e.g. "
+            + tsql.backup_log_tsql(f.db.name, _example_url(f.db.name, "_log_001.trn")),
+        )
 
 
 @rule("backup-checksum", targets=BACKUP_TARGETS)
 def backup_checksum(f: Facts):
     missing = [b.backup_type for b in _latest(f.db) if not b.has_checksum]
     if missing:
-        return Hit(WARNING, f"{f.name}: the latest {', '.join(missing)} backup"
-                            f"{'s were' if len(missing) > 1 else ' was'} taken without CHECKSUM, "
-                            "so damaged pages would only show up during the restore.",
-                   "Add WITH CHECKSUM (and COMPRESSION) to the backup jobs.")
+        return Hit(
+            WARNING,
+            f"{f.name}: the latest {', '.join(missing)} backup"
+            f"{'s were' if len(missing) > 1 else ' was'} taken without CHECKSUM, "
+            "so damaged pages would only show up during the restore.",
+            "Add WITH CHECKSUM (and COMPRESSION) to the backup jobs.",
+        )
 
 
 @rule("copy-only-full", targets=BACKUP_TARGETS)
 def copy_only_full(f: Facts):
     full = f.db.last_full
     if full is not None and full.is_copy_only:
-        return Hit(WARNING, f"{f.name}: the latest full backup is COPY_ONLY; differential backups "
-                            "are based on an earlier full backup and cannot be restored on top of it.",
-                   "Upload only this full backup and the log backups after it, or take a "
-                   "regular (not copy-only) full backup.")
+        return Hit(
+            WARNING,
+            f"{f.name}: the latest full backup is COPY_ONLY; differential backups "
+            "are based on an earlier full backup and cannot be restored on top of it.",
+            "Upload only this full backup and the log backups after it, or take a "
+            "regular (not copy-only) full backup.",
+        )
 
 
 @rule("backup-appended", targets=BACKUP_TARGETS)
 def backup_appended(f: Facts):
     appended = [b.backup_type for b in _latest(f.db) if b.position > 1]
     if appended:
-        return Hit(WARNING, f"{f.name}: the latest {', '.join(appended)} backup was appended to a "
-                            "file that holds other backups; DMS needs one backup per file.",
-                   "Back up WITH INIT (or FORMAT) to a new file for each backup, "
-                   "one file per backup.")
+        return Hit(
+            WARNING,
+            f"{f.name}: the latest {', '.join(appended)} backup was appended to a "
+            "file that holds other backups; DMS needs one backup per file.",
+            "Back up WITH INIT (or FORMAT) to a new file for each backup, one file per backup.",
+        )
 
 
 @rule("backup-striped", targets=BACKUP_TARGETS)
@@ -405,10 +485,13 @@ def backup_striped(f: Facts):
     striped = [b for b in _latest(f.db) if b.family_count > 1]
     if striped:
         b = striped[0]
-        return Hit(INFO, f"{f.name}: the latest {b.backup_type} backup is striped over "
-                         f"{b.family_count} files; DMS restores striped backups when every stripe "
-                         "is in the database's folder.",
-                   "Copy all stripes of each backup into the database's folder.")
+        return Hit(
+            INFO,
+            f"{f.name}: the latest {b.backup_type} backup is striped over "
+            f"{b.family_count} files; DMS restores striped backups when every stripe "
+            "is in the database's folder.",
+            "Copy all stripes of each backup into the database's folder.",
+        )
 
 
 @rule("backup-location", targets=BACKUP_TARGETS)
@@ -416,10 +499,13 @@ def backup_location(f: Facts):
     full = f.db.last_full
     if full is None or not _is_local_path(full.device):
         return None
-    return Hit(INFO, f"{f.name}: backups go to a local path ({full.device}); DMS reads them only "
-                     "from an Azure Blob container or an SMB share.",
-               "Back up to URL (one folder per database), copy the files into the container, "
-               "or back up to a network share the integration runtime can read.")
+    return Hit(
+        INFO,
+        f"{f.name}: backups go to a local path ({full.device}); DMS reads them only "
+        "from an Azure Blob container or an SMB share.",
+        "Back up to URL (one folder per database), copy the files into the container, "
+        "or back up to a network share the integration runtime can read.",
+    )
 
 
 def _folder(name: str) -> str:

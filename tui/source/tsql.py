@@ -11,7 +11,7 @@ through ``sys.all_columns`` checks, never referenced directly.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from tui.source import quote
 
@@ -224,8 +224,10 @@ def backup_url(url: str) -> str:
     if not text.lower().startswith("https://"):
         raise ValueError(f"backup URL {text!r} must start with https://")
     if "?" in text:
-        raise ValueError("the backup URL must not carry a SAS token; "
-                         "put the SAS in the server credential for the container")
+        raise ValueError(
+            "the backup URL must not carry a SAS token; "
+            "put the SAS in the server credential for the container"
+        )
     if any(ord(ch) < 32 for ch in text):
         raise ValueError("the backup URL contains control characters")
     return text
@@ -234,7 +236,7 @@ def backup_url(url: str) -> str:
 def container_of(url: str) -> str:
     """``https://acct.blob.core.windows.net/container/db/file.trn`` -> the container URL."""
     text = backup_url(url)
-    scheme_host, _, path = text[len("https://"):].partition("/")
+    scheme_host, _, path = text[len("https://") :].partition("/")
     container = path.split("/", 1)[0]
     if not container:
         raise ValueError(f"{text!r} names no container")
@@ -251,7 +253,7 @@ def backup_file(path: str) -> str:
     return text
 
 
-def _to_urls(url: "str | Sequence[str]") -> str:
+def _to_urls(url: str | Sequence[str]) -> str:
     urls = [url] if isinstance(url, str) else list(url)
     if not urls:
         raise ValueError("no backup URL given")
@@ -266,28 +268,35 @@ def _log_options(tail: bool, compression: bool) -> str:
     return ", ".join(options)
 
 
-def backup_log_tsql(db: str, url: "str | Sequence[str]", tail: bool = False, *,
-                    compression: bool = True) -> str:
+def backup_log_tsql(
+    db: str, url: str | Sequence[str], tail: bool = False, *, compression: bool = True
+) -> str:
     """``BACKUP LOG`` to one URL (or several, striped) with CHECKSUM.
 
     ``tail=True`` is the cutover's tail-log backup: ``NORECOVERY`` leaves the source database
     RESTORING, so no transaction can reach it after the last log is taken. ``compression``
     must be off on Express edition, which cannot compress backups.
     """
-    return (f"BACKUP LOG {quote_name(db, 'database name')} TO {_to_urls(url)} "
-            f"WITH {_log_options(tail, compression)};")
+    return (
+        f"BACKUP LOG {quote_name(db, 'database name')} TO {_to_urls(url)} "
+        f"WITH {_log_options(tail, compression)};"
+    )
 
 
-def backup_log_to_disk_tsql(db: str, path: str, tail: bool = False, *,
-                            compression: bool = True) -> str:
+def backup_log_to_disk_tsql(
+    db: str, path: str, tail: bool = False, *, compression: bool = True
+) -> str:
     """``BACKUP LOG`` to a file (an SMB share DMS reads through the integration runtime)."""
     target = quote_string(backup_file(path), "backup file path")
-    return (f"BACKUP LOG {quote_name(db, 'database name')} TO DISK = {target} "
-            f"WITH {_log_options(tail, compression)};")
+    return (
+        f"BACKUP LOG {quote_name(db, 'database name')} TO DISK = {target} "
+        f"WITH {_log_options(tail, compression)};"
+    )
 
 
-def backup_full_tsql(db: str, url: "str | Sequence[str]", *, compression: bool = True,
-                     copy_only: bool = False) -> str:
+def backup_full_tsql(
+    db: str, url: str | Sequence[str], *, compression: bool = True, copy_only: bool = False
+) -> str:
     """``BACKUP DATABASE`` (full) to URL with CHECKSUM: the first backup DMS restores."""
     options = ["INIT"]
     if copy_only:
@@ -295,8 +304,10 @@ def backup_full_tsql(db: str, url: "str | Sequence[str]", *, compression: bool =
     if compression:
         options.append("COMPRESSION")
     options += ["CHECKSUM", "STATS = 10"]
-    return (f"BACKUP DATABASE {quote_name(db, 'database name')} TO {_to_urls(url)} "
-            f"WITH {', '.join(options)};")
+    return (
+        f"BACKUP DATABASE {quote_name(db, 'database name')} TO {_to_urls(url)} "
+        f"WITH {', '.join(options)};"
+    )
 
 
 SAS_PLACEHOLDER = "<SAS token>"
@@ -336,8 +347,10 @@ def in_database(db: str, statement: str) -> str:
     Works on SQL Server, managed instance and (for the database the connection is in) Azure
     SQL Database, where ``USE`` is not available.
     """
-    return (f"EXEC {quote_name(db, 'database name')}.sys.sp_executesql "
-            f"{quote_string(statement, 'statement')};")
+    return (
+        f"EXEC {quote_name(db, 'database name')}.sys.sp_executesql "
+        f"{quote_string(statement, 'statement')};"
+    )
 
 
 def row_counts_tsql(db: str, *, metadata_only: bool = False) -> str:
