@@ -7,7 +7,6 @@ from textual.widgets import Input, OptionList
 
 from tests.test_wizard_steps import (
     app_for,
-    ids,  # noqa: F401 - fixture
     project_at,
 )
 from tests.wizard_pilot import on_screen, step_is, wait_for

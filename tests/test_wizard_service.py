@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from screens.step_service import node_summary
 from tests.test_wizard_steps import (
-    ids,  # noqa: F401 - fixture
     opened_at,
 )
 from tests.wizard_pilot import text_of, wait_for

@@ -10,7 +10,6 @@ import pytest
 
 from tests.test_wizard_steps import (
     app_for,
-    ids,  # noqa: F401 - fixture
     opened,
     project_at,
 )
