@@ -105,7 +105,8 @@ class ScopeScreen(BaseScreen):
             try:
                 tenants = controller.list_tenants()
             except DmsTuiError:
-                tenants = []  # names are a convenience: the tenant ids still come with the subscriptions
+                # names are a convenience: the tenant ids still come with the subscriptions
+                tenants = []
             self.post_message(self.Subscriptions(subscriptions, tenants))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))

@@ -1,5 +1,6 @@
 """``.../providers/Microsoft.DataMigration/databaseMigrations/{targetDbName}`` under a managed
-instance, a SQL VM or a logical server: answers and long-running operations (request checks: ``migration_requests``)."""
+instance, a SQL VM or a logical server: answers and long-running operations (request checks:
+``migration_requests``)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,16 @@ _DELETE_REFUSED = {
     "Canceling": ("DeleteMigrationNotAllowedCancelInProgress", "being canceled"),
 }
 _DELETE_ADVICE = {
-    "DeleteMigrationNotAllowedMigrationInProgress": "To delete the migration, please wait until the migration has completed or cancel the migration "
-    "manually, and then retry deleting the migration.",
-    "DeleteMigrationNotAllowedCutoverInProgress": "To delete the migration, please wait until the cutover operation is complete",
-    "DeleteMigrationNotAllowedCancelInProgress": "To delete the migration, please wait until the cancel operation is complete",
+    "DeleteMigrationNotAllowedMigrationInProgress": (
+        "To delete the migration, please wait until the migration has completed "
+        "or cancel the migration manually, and then retry deleting the migration."
+    ),
+    "DeleteMigrationNotAllowedCutoverInProgress": (
+        "To delete the migration, please wait until the cutover operation is complete"
+    ),
+    "DeleteMigrationNotAllowedCancelInProgress": (
+        "To delete the migration, please wait until the cancel operation is complete"
+    ),
 }
 
 
@@ -302,7 +309,8 @@ class MigrationRoutes:
                 400,
                 "MigrationRetryNotAllowed",
                 "Migration is not in a retriable state. Migration must "
-                f"be in state WaitForRetry. Current state: '{state}', Target server:'{m.target.name}', "
+                f"be in state WaitForRetry. Current state: '{state}', "
+                f"Target server:'{m.target.name}', "
                 f"Target database: '{m.name}'.",
             )
         m.retry(self.sb.clock.now())

@@ -141,7 +141,10 @@ class Target:
 
     @property
     def id(self) -> str:
-        return f"/subscriptions/{self.subscription_id}/resourceGroups/{self.group}/providers/{self.namespace_type}/{self.name}"
+        return (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.group}"
+            f"/providers/{self.namespace_type}/{self.name}"
+        )
 
 
 class World:
@@ -468,7 +471,8 @@ class World:
         inv._table_factory = many_tables_factory(self.seed, 10_000)
         inv.table_count = 10_000
 
-        # backup history: full last night (and the night before), hourly logs since, to the container
+        # backup history: full last night (and the night before), hourly logs since, to the
+        # container
         acct = self.migration_account
         base = f"{acct.blob_endpoint}{self.migration_container}"
         now = self.now()
@@ -515,7 +519,8 @@ class World:
     # ------------------------------------------------------------------ blob side of backups
 
     def _backup_written(self, server: str, rec: BackupRecord, created: float | None = None) -> None:
-        """A backup to ``https://<account>.blob.core.windows.net/<container>/<path>`` lands there."""
+        """A backup to ``https://<account>.blob.core.windows.net/<container>/<path>`` lands
+        there."""
         url = rec.device
         prefix = "https://"
         if not url.lower().startswith(prefix) or ".blob.core.windows.net/" not in url.lower():
@@ -548,7 +553,8 @@ class World:
             )
 
     def backup_url(self, database: str, file_name: str) -> str:
-        return f"{self.migration_account.blob_endpoint}{self.migration_container}/{database}/{file_name}"
+        container = f"{self.migration_account.blob_endpoint}{self.migration_container}"
+        return f"{container}/{database}/{file_name}"
 
 
 def seed_has_second_subscription(seed: int) -> bool:
