@@ -278,7 +278,7 @@ class MigrationRequests:
 
     def _share_files(self, source, path: str) -> list[BlobFile]:
         want = self.sb.share_to_local(path)
-        out = []
+        out: list[BlobFile] = []
         if source is None:
             return out
         for name in source.names():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .arm import Answer, ArmError
 from .clock import iso
@@ -93,7 +94,7 @@ class Operations:
         if op is None or op.subscription.lower() != subscription.lower():
             raise ArmError(404, "OperationNotFound", f"The operation '{op_id}' could not be found.")
         eta = self._refresh(op)
-        body = {
+        body: dict[str, Any] = {
             "id": f"/subscriptions/{op.subscription}/providers/{op.namespace}"
             f"/locations/{op.location}/operationStatuses/{op.id}",
             "name": op.id,

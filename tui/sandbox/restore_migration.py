@@ -367,7 +367,7 @@ class BackupRestoreMigration(Migration):
         else:
             status = "Arrived"
         if f.upload_start is None or now <= f.upload_start:
-            frac, dur = 0.0, 0
+            frac, dur = 0.0, 0.0
         elif f.uploaded_at is not None and now >= f.uploaded_at:
             frac, dur = 1.0, f.uploaded_at - f.upload_start
         else:

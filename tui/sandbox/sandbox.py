@@ -19,6 +19,7 @@ from .faults import Fault, FaultSet
 from .migration_routes import MigrationRoutes
 from .operations import DMS_API, Operations
 from .resources import ResourceRoutes
+from .restore_migration import BackupRestoreMigration
 from .router import Req, Router
 from .sqlserver import SimulatedSqlServer, unreachable
 from .transport import RecordedRequest, SandboxTransport
@@ -235,7 +236,8 @@ class Sandbox:
                     ),
                 )
             else:
-                name = m.restoring.blob.file_name if getattr(m, "restoring", None) else m.name
+                restoring = m.restoring if isinstance(m, BackupRestoreMigration) else None
+                name = restoring.blob.file_name if restoring is not None else m.name
                 m.fail(
                     self.now,
                     code or "RestoreFailed",

@@ -415,13 +415,14 @@ class World:
         )
         tables = oltp_tables(rng)
         sales.set_tables(tables)
-        add(
+        ssis = add(
             "SSISDB",
             data_size_mb=768,
             log_size_mb=256,
             log_rate_bytes=2_000,
             files=data_files("SSISDB", 768, 256),
-        ).set_tables(
+        )
+        ssis.set_tables(
             [
                 _t("catalog", "folders", 12),
                 _t("catalog", "projects", 31),
@@ -489,7 +490,6 @@ class World:
                     self._seed_log(
                         src, db, f"{base}/{db.name}/{db.name}_log_{5 - h:03d}.trn", now - h * 1800
                     )
-        ssis = src.get("SSISDB")
         self._seed_full(
             src, ssis, "D:\\MSSQL\\Backup\\SSISDB_full.bak", now - 30 * 3600, checksum=False
         )

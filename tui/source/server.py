@@ -90,7 +90,7 @@ class SqlServerSource:
         """Build from an ODBC/ADO-style connection string (see
         ``connect.settings_from_connection_string``); ``kw`` overrides or adds options."""
         s = settings_from_connection_string(text)
-        options = dict(
+        options: dict[str, Any] = dict(
             authentication=s.authentication,
             user=s.user,
             password=s.password,
