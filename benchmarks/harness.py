@@ -16,7 +16,7 @@ import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
 for _path in (ROOT, ROOT / "tests"):  # the app's packages; the tests' scripted Controller
@@ -29,6 +29,9 @@ os.environ.setdefault("TEXTUAL_COLOR_SYSTEM", "256")
 
 from textual._wait import wait_for_idle  # noqa: E402
 from textual.drivers.headless_driver import HeadlessDriver  # noqa: E402
+
+if TYPE_CHECKING:
+    from tui.context import AppContext
 
 SIZE = (80, 24)  # the jump-box terminal every figure is measured at unless said
 
@@ -195,8 +198,17 @@ def sandbox_context(seed: int = 0) -> tuple[Any, Any]:
 
     sandbox = Sandbox(seed=seed)
     context = AppContext.for_sandbox(sandbox)
-    context.controller._polling_interval = 0
+    context.azure._polling_interval = 0
     return sandbox, context
+
+
+def scripted_context(controller: object) -> AppContext:
+    """The app's context on the tests' scripted Controller (``monitor_fakes``), a stand-in
+    that answers the calls the monitor makes rather than a subclass of ``Controller``."""
+    from tui.context import AppContext
+    from tui.controller import Controller
+
+    return AppContext(controller=cast(Controller, controller))
 
 
 def create_migrations(

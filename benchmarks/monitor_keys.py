@@ -188,7 +188,6 @@ async def scripted_every_row(tables: int, rounds: int) -> list[float]:
 
     from screens.monitor import MonitorScreen
     from tui.app import DmsTuiApp
-    from tui.context import AppContext
 
     detail = db_detail("InventoryHub", tables=tables, copied=0.5)
     # every refresh's answer is made beforehand: building it must not load the event loop
@@ -200,7 +199,7 @@ async def scripted_every_row(tables: int, rounds: int) -> list[float]:
         for r in range(max(2, rounds))
     ]
     ctl = FakeController(detail)
-    app = DmsTuiApp(AppContext(controller=ctl))
+    app = DmsTuiApp(h.scripted_context(ctl))
     async with h.terminal(app) as (pilot, driver):
         monitor = MonitorScreen(
             migration_ids=[detail.id], service_id="svc", interval=3600, clock=lambda: T0

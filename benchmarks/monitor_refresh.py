@@ -1,11 +1,11 @@
 """Event-loop CPU of one monitor refresh with 500 migrations, layout and render included.
 
 The sandbox runs 500 online managed-instance migrations (one project, 80x24, the first one
-selected), half an hour in: backups restored, durations still counting seconds. Each measured refresh goes from asking the
-monitor to refresh until the frame it causes is written to the terminal (rendered to escape
-sequences, see ``harness.CountingDriver``); the figure is the CPU time of the event-loop
-thread over that span (``time.thread_time``), so the Azure read on the worker thread and
-the machine's other load don't count. Two kinds of refresh, alternated:
+selected), half an hour in: backups restored, durations still counting seconds. Each measured
+refresh goes from asking the monitor to refresh until the frame it causes is written to the
+terminal (rendered to escape sequences, see ``harness.CountingDriver``); the figure is the CPU
+time of the event-loop thread over that span (``time.thread_time``), so the Azure read on the
+worker thread and the machine's other load don't count. Two kinds of refresh, alternated:
 
 * something changed: the simulated clock moved on 5 s (one refresh interval), so every
   running migration's duration changed;

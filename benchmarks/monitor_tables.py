@@ -73,11 +73,10 @@ async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float,
 
     from screens.monitor import MonitorScreen
     from tui.app import DmsTuiApp
-    from tui.context import AppContext
 
     detail = db_detail("InventoryHub", tables=tables, copied=0.5)
     ctl = FakeController(detail)
-    app = DmsTuiApp(AppContext(controller=ctl))
+    app = DmsTuiApp(h.scripted_context(ctl))
     out: dict[str, list[tuple[float, float]]] = {
         "first": [],
         "typical": [],
@@ -97,12 +96,13 @@ async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float,
             opening, first = await opened(pilot, monitor, tables)
             out["opening"].append(opening)
             out["first"].append(first)
-        assert monitor is not None and len(monitor.selected.tables) == tables
+        assert monitor is not None and monitor.selected is not None
+        assert len(monitor.selected.tables) == tables
         current = detail
         for r in range(rounds):
-            first = (r * TYPICAL_CHANGES * 997) % tables
+            start = (r * TYPICAL_CHANGES * 997) % tables
             current = moved(
-                current, [(first + k * 3989) % tables for k in range(TYPICAL_CHANGES)], 10
+                current, [(start + k * 3989) % tables for k in range(TYPICAL_CHANGES)], 10
             )
             ctl.set(current)
             out["typical"].append(await h.measure_refresh(pilot, monitor))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
@@ -9,13 +11,25 @@ from textual.worker import Worker, WorkerState
 
 from widgets.sandbox_banner import SandboxBanner
 
+if TYPE_CHECKING:
+    from textual import getters
 
-class BaseScreen(Screen):
+    from tui.app import DmsTuiApp
+    from tui.context import AppContext
+
+
+class BaseScreen(Screen[None]):
     """Subclasses implement ``compose_body``; header, banner and footer come from here."""
+
+    if TYPE_CHECKING:
+        # ``self.app`` is the dms-tui app, as Textual itself declares ``app`` for checkers.
+        # For the checker only: at run time screens never import the app shell (which
+        # imports them), and ``self.app`` stays Textual's own property.
+        app = getters.app(DmsTuiApp)
 
     def compose(self) -> ComposeResult:
         yield Header()
-        if getattr(self.app, "context", None) is not None and self.app.context.is_sandbox:
+        if self.app.context.is_sandbox:
             yield SandboxBanner()
         yield from self.compose_body()
         yield Footer()
@@ -24,7 +38,7 @@ class BaseScreen(Screen):
         yield from ()
 
     @property
-    def context(self):
+    def context(self) -> AppContext:
         return self.app.context
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -39,6 +39,11 @@ from tui.cutover import (
 from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 
+if TYPE_CHECKING:
+    from textual import getters
+
+    from tui.app import DmsTuiApp
+
 WARNING = (
     "Cutting over while backups are still unrestored loses every transaction in "
     "them: after cutover the target is read/write and no more backups can be applied."
@@ -57,6 +62,9 @@ def _error(exc: BaseException) -> DmsTuiError:
 
 
 class CutoverScreen(ModalScreen[str]):
+    if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
+        app = getters.app(DmsTuiApp)
+
     CSS_PATH = "cutover.tcss"
     BINDINGS = [
         Binding("escape", "close", "Close", id="cutover.close"),
@@ -484,7 +492,7 @@ class CutoverScreen(ModalScreen[str]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-send")
     def _send(self, tail_file: str) -> None:
         try:
-            detail = self.app.context.controller.cutover(self.migration_id, tail_log_file=tail_file)
+            detail = self.app.context.azure.cutover(self.migration_id, tail_log_file=tail_file)
         except Exception as exc:  # noqa: BLE001
             self.post_message(self.Refused(_error(exc)))
         else:

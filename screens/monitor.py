@@ -228,7 +228,7 @@ class MonitorScreen(BaseScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="monitor-poll")
     def _fetch(self, request: mon.FetchRequest) -> None:
         try:
-            snap = mon.fetch_round(self.context.controller, request)
+            snap = mon.fetch_round(self.context.azure, request)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a back-off
             self.post_message(self.FetchFailed(_translate(exc)))
         else:
@@ -691,7 +691,7 @@ class MonitorScreen(BaseScreen):
             self.with_source(d, count)
 
     def ask_target_login(
-        self, detail: MigrationDetail, source: SourceParams, then: Callable[[SourceParams], None]
+        self, detail: MigrationDetail, source: SourceParams, then: Callable[[SourceParams], object]
     ) -> None:
         """Ask which login counts rows on the target (Enter accepts what is shown: the
         login typed earlier this session, else the source's user); kept in memory only."""
@@ -841,7 +841,7 @@ class MonitorScreen(BaseScreen):
         from tui.cutover import route
         from tui.writes import WriteFailed, accepted_text
 
-        c = self.context.controller
+        c = self.context.azure
         name = migration_id.rsplit("/", 1)[-1]
         try:
             if what == "cancel":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +18,13 @@ from tui.errors import DmsTuiError
 from tui.models import ResourceGroup, Subscription, Tenant
 from widgets.compact import compact_all
 from widgets.filter_list import FilterList
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+
+    from tui.controller import Controller
+    from tui.projects import Project
+    from tui.signin import DeviceCodePrompt
 
 
 class ScopeScreen(BaseScreen):
@@ -43,14 +51,14 @@ class ScopeScreen(BaseScreen):
         """A credential for another tenant signed in; its subscriptions."""
 
         tenant_id: str
-        credential: object
-        controller: object
+        credential: TokenCredential
+        controller: Controller
         items: list[Subscription]
 
     @dataclass
     class CodeShown(Message):
         tenant_id: str
-        prompt: object  # tui.signin.DeviceCodePrompt
+        prompt: DeviceCodePrompt
 
     def __init__(self) -> None:
         super().__init__()
@@ -79,8 +87,11 @@ class ScopeScreen(BaseScreen):
         yield Static("", id="step-error", classes="step-error")
 
     @property
-    def project(self):
-        return self.app.wizard.project
+    def project(self) -> Project:
+        wizard = self.app.wizard
+        if wizard is None:
+            raise RuntimeError("The scope screen was opened with no project open.")
+        return wizard.project
 
     def on_mount(self) -> None:
         compact_all(self)
@@ -100,12 +111,13 @@ class ScopeScreen(BaseScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="scope-subs")
     def load_subscriptions(self) -> None:
         try:
-            controller = self.app.context.controller
+            controller = self.app.context.azure
             subscriptions = controller.list_subscriptions()
             try:
                 tenants = controller.list_tenants()
             except DmsTuiError:
-                tenants = []  # names are a convenience: the tenant ids still come with the subscriptions
+                # names are a convenience: the tenant ids still come with the subscriptions
+                tenants = []
             self.post_message(self.Subscriptions(subscriptions, tenants))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
@@ -114,7 +126,7 @@ class ScopeScreen(BaseScreen):
     def load_groups(self, subscription_id: str) -> None:
         try:
             self.app.context.use_subscription(subscription_id)
-            self.post_message(self.Groups(self.app.context.controller.list_resource_groups()))
+            self.post_message(self.Groups(self.app.context.azure.list_resource_groups()))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
 
@@ -191,7 +203,7 @@ class ScopeScreen(BaseScreen):
             self.project.tenant_id = picked_tenant
         self._fill_subscriptions()
         known = {s.subscription_id for s in self.subscriptions}
-        current = self.app.context.controller.subscription_id
+        current = self.app.context.azure.subscription_id
         sub = (
             self.project.subscription_id
             or (current if current in known else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,8 +18,18 @@ from tui.errors import DmsTuiError
 from tui.signin import DeviceCodePrompt, SignInMethod, environment_ready
 from widgets.compact import compact_all
 
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+    from textual import getters
+    from textual.timer import Timer
+
+    from tui.app import DmsTuiApp
+
 
 class SignInScreen(Screen[bool]):
+    if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
+        app = getters.app(DmsTuiApp)
+
     BINDINGS = [Binding("escape", "cancel", "Quit", id="signin.cancel")]
 
     @dataclass
@@ -27,7 +38,7 @@ class SignInScreen(Screen[bool]):
 
     @dataclass
     class Done(Message):
-        credential: object
+        credential: TokenCredential
         label: str
         method: str = ""
         tenant_id: str = ""
@@ -39,7 +50,7 @@ class SignInScreen(Screen[bool]):
     def __init__(self) -> None:
         super().__init__()
         self.prompt: DeviceCodePrompt | None = None
-        self._timer = None
+        self._timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()

@@ -75,13 +75,15 @@ class StartScreen(BaseScreen):
 
     @on(OptionList.OptionSelected, "#start-menu")
     def menu(self, event: OptionList.OptionSelected) -> None:
-        {"new": self.action_new, "open": self.action_open, "monitor": self.action_monitor}[
-            event.option.id
-        ]()
+        actions = {"new": self.action_new, "open": self.action_open, "monitor": self.action_monitor}
+        action = actions.get(event.option.id or "")
+        if action is not None:
+            action()
 
     @on(OptionList.OptionSelected, "#projects")
     def open_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_project(event.option.id)
+        if event.option.id:
+            self.app.open_project(event.option.id)
 
     def action_new(self) -> None:
         self.app.start_new()

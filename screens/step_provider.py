@@ -48,14 +48,14 @@ class ProviderStep(WizardStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider")
     def check(self) -> None:
         try:
-            self.post_message(self.State(self.app.context.controller.provider_state()))
+            self.post_message(self.State(self.app.context.azure.provider_state()))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="provider")
     def register(self) -> None:
         try:
-            self.post_message(self.State(self.app.context.controller.register_provider()))
+            self.post_message(self.State(self.app.context.azure.register_provider()))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
 

@@ -83,7 +83,7 @@ class ServiceStep(WizardStep):
         yield Static(
             "Pick a Database Migration Service instance (Enter) or create one.", classes="lead"
         )
-        table = DataTable(id="services", cursor_type="row")
+        table: DataTable[str] = DataTable(id="services", cursor_type="row")
         table.add_columns("Name", "Resource group", "Region", "State", "Runtime")
         yield table
         yield Static("", id="service-chosen")
@@ -114,7 +114,7 @@ class ServiceStep(WizardStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="service-list")
     def action_refresh(self) -> None:
         try:
-            items = self.app.context.controller.list_migration_services()
+            items = self.app.context.azure.list_migration_services()
             self.post_message(self.Services(items))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
@@ -122,7 +122,7 @@ class ServiceStep(WizardStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="service-get")
     def poll_service(self, service_id: str) -> None:
         try:
-            controller = self.app.context.controller
+            controller = self.app.context.azure
             service = controller.get_migration_service(service_id)
             self.post_message(self.Service(service))
             if service.ready:
@@ -134,7 +134,7 @@ class ServiceStep(WizardStep):
     def create(self, name: str, region: str) -> None:
         project = self.state.project
         try:
-            service = self.app.context.controller.create_migration_service(
+            service = self.app.context.azure.create_migration_service(
                 project.resource_group, name, region, wait=False
             )
             self.post_message(self.Service(service))
@@ -144,7 +144,7 @@ class ServiceStep(WizardStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="service-keys")
     def load_keys(self, service_id: str) -> None:
         try:
-            self.post_message(self.Keys(self.app.context.controller.list_auth_keys(service_id)))
+            self.post_message(self.Keys(self.app.context.azure.list_auth_keys(service_id)))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
 
@@ -220,9 +220,10 @@ class ServiceStep(WizardStep):
     @on(Runtime)
     def got_runtime(self, message: Runtime) -> None:
         svc = self.state.service
+        state = svc.integration_runtime_state if svc is not None else ""
         runtime = message.runtime
         lines = [
-            f"Integration runtime: {svc.integration_runtime_state or 'not set up'}"
+            f"Integration runtime: {state or 'not set up'}"
             + (f" ({runtime.name})" if runtime.name else "")
         ]
         for node in runtime.nodes:

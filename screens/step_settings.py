@@ -8,6 +8,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Input, RadioButton, RadioSet, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -19,6 +21,11 @@ from tui.models import MigrationService, StorageAccount, TargetKind
 
 def _file_name(device: str) -> str:
     return device.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _index(widget: Widget) -> int:
+    """The database a per-database widget belongs to: ``i`` in its id ``tables-<i>``."""
+    return int((widget.id or "").split("-")[1])
 
 
 class SettingsStep(WizardStep):
@@ -51,7 +58,7 @@ class SettingsStep(WizardStep):
         self.accounts: list[StorageAccount] = []
         self.tables: dict[str, list[str]] = {}
         self.table_choice: dict[str, dict[str, bool]] = {}
-        self._runtime_timer = None
+        self._runtime_timer: Timer | None = None
 
     @property
     def is_sqldb(self) -> bool:
@@ -163,7 +170,7 @@ class SettingsStep(WizardStep):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def load(self) -> None:
-        controller = self.app.context.controller
+        controller = self.app.context.azure
         p = self.state.project
         try:
             existing = controller.target_databases(p.target_id)
@@ -190,7 +197,7 @@ class SettingsStep(WizardStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings-containers")
     def load_containers(self, account_id: str) -> None:
         try:
-            names = self.app.context.controller.list_containers(account_id)
+            names = self.app.context.azure.list_containers(account_id)
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
             return
@@ -199,7 +206,7 @@ class SettingsStep(WizardStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="settings-runtime")
     def reread_service(self, service_id: str) -> None:
         try:
-            service = self.app.context.controller.get_migration_service(service_id)
+            service = self.app.context.azure.get_migration_service(service_id)
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
             return
@@ -358,12 +365,12 @@ class SettingsStep(WizardStep):
 
     @on(Input.Changed, ".table-filter")
     def table_filter(self, event: Input.Changed) -> None:
-        i = int(event.input.id.split("-")[1])
+        i = _index(event.input)
         self._fill_tables(i, self.dbs[i])
 
     @on(SelectionList.SelectionToggled, ".tables")
     def table_toggled(self, event: SelectionList.SelectionToggled) -> None:
-        i = int(event.selection_list.id.split("-")[1])
+        i = _index(event.selection_list)
         db = self.dbs[i]
         name = event.selection.value
         self.table_choice[db][name] = name in event.selection_list.selected

@@ -49,8 +49,9 @@ class SourceStep(WizardStep):
     def compose_step(self) -> ComposeResult:
         src = self.state.project.source
         hint = ""
-        if self.app.context.is_sandbox:
-            hint = f"Sandbox source server: {self.app.context.sandbox.source_address}"
+        sandbox = self.app.context.sandbox
+        if sandbox is not None:
+            hint = f"Sandbox source server: {sandbox.source_address}"
         yield Static(
             "The SQL Server that holds the databases. The jump box connects to test "
             "it and read the databases; DMS connects with the same login.",

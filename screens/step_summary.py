@@ -75,7 +75,7 @@ class SummaryStep(WizardStep):
     def verify(self) -> None:
         problems = list(self.state.problems())
         p = self.state.project
-        controller = self.app.context.controller
+        controller = self.app.context.azure
         try:
             if p.service_id:
                 service = controller.get_migration_service(p.service_id)
@@ -162,7 +162,7 @@ class SummaryStep(WizardStep):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="summary-create")
     def create(self) -> None:
-        controller = self.app.context.controller
+        controller = self.app.context.azure
         s = self.state.settings
         try:
             key = ""

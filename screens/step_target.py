@@ -43,7 +43,7 @@ class TargetStep(WizardStep):
         yield Select(
             [(k.label, k.value) for k in TargetKind], value=kind.value, allow_blank=False, id="kind"
         )
-        table = DataTable(id="targets", cursor_type="row")
+        table: DataTable[str] = DataTable(id="targets", cursor_type="row")
         table.add_columns("Name", "Resource group", "Region", "State", "Usable")
         yield table
         yield Static("", id="target-chosen")
@@ -80,7 +80,7 @@ class TargetStep(WizardStep):
     @work(thread=True, exclusive=True, exit_on_error=False, group="targets")
     def load(self, kind: TargetKind) -> None:
         try:
-            self.post_message(self.Targets(kind, self.app.context.controller.list_targets(kind)))
+            self.post_message(self.Targets(kind, self.app.context.azure.list_targets(kind)))
         except DmsTuiError as exc:
             self.post_message(self.Failed(exc))
 

@@ -100,7 +100,7 @@ class ValidationScreen(BaseScreen):
             fqdn = next(
                 (
                     t.fqdn
-                    for t in ctx.controller.list_targets(self.detail.kind)
+                    for t in ctx.azure.list_targets(self.detail.kind)
                     if t.id.lower() == self.detail.target_id.lower()
                 ),
                 "",

@@ -7,6 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Select, SelectionList, Static
 
 from screens.base import BaseScreen
@@ -27,6 +28,7 @@ class WizardStep(BaseScreen):
 
     STEP = 0
     SAVE_DELAY = 0.3
+    _save_timer: Timer | None  # a save armed by the first change (set on first use)
     BINDINGS = [
         Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
         Binding("escape", "back", "Back", id="wizard.back"),
@@ -34,9 +36,17 @@ class WizardStep(BaseScreen):
 
     @property
     def state(self) -> WizardState:
+        """The project this step was opened for (see ``bound_state``)."""
+        bound = self.bound_state()
+        if bound is None:
+            raise RuntimeError("A wizard step was opened with no project open.")
+        return bound
+
+    def bound_state(self) -> WizardState | None:
         """The project this step was opened for — bound on first use, so a step still on its
-        way out can never write into a project opened after it."""
-        bound = getattr(self, "_wizard_state", None)
+        way out can never write into a project opened after it; None if there never was
+        one."""
+        bound: WizardState | None = getattr(self, "_wizard_state", None)
         if bound is None:
             bound = self._wizard_state = self.app.wizard
         return bound
@@ -111,30 +121,29 @@ class WizardStep(BaseScreen):
     def changed(self) -> None:
         """Something on the step changed: save it soon."""
         self._dirty = True
-        if (
-            getattr(self, "_save_timer", None) is None
-            and self.state is not None
-            and self.state.named
-        ):
+        state = self.bound_state()
+        if getattr(self, "_save_timer", None) is None and state is not None and state.named:
             self._save_timer = self.set_timer(self.SAVE_DELAY, self.save_now)
 
     def save_now(self, at: int | None = None) -> bool:
         """Write what is on screen (what passes its checks) now; ``at`` is the step the DBA
         goes to (default: this one). ``False`` when it could not be written — said on
         screen, never raised."""
-        timer, self._save_timer = getattr(self, "_save_timer", None), None
+        timer: Timer | None = getattr(self, "_save_timer", None)
+        self._save_timer = None
         if timer is not None:
             timer.stop()
-        if self.state is None or (not getattr(self, "_dirty", False) and at is None):
+        state = self.bound_state()
+        if state is None or (not getattr(self, "_dirty", False) and at is None):
             return True
         self._dirty = False
         try:
             if self.is_mounted:
                 self.commit()
-            self.state.save(self.STEP if at is None else at)
+            state.save(self.STEP if at is None else at)
         except (OSError, DmsTuiError) as exc:
             self._dirty = True
-            text = getattr(exc, "full_text", None) or f"{exc.strerror or exc}"
+            text = exc.full_text if isinstance(exc, DmsTuiError) else f"{exc.strerror or exc}"
             if text != getattr(self, "_save_failed", ""):
                 self.app.notify(
                     f"Not saved: {text}",

@@ -84,6 +84,11 @@ def test_project_errors_pass_through():
     assert translate(original) is original
 
 
+def test_an_unexpected_failure_without_words_is_named_by_its_kind():
+    assert translate(RuntimeError()).message == "Unexpected failure: RuntimeError"
+    assert translate(RuntimeError("disk full")).message == "Unexpected failure: disk full"
+
+
 class FakeRequest:
     def __init__(self, method):
         self.method = method

@@ -15,7 +15,10 @@ def test_round_trip_of_a_migration_id():
 
 
 def test_each_target_kind_is_recognised():
-    vm = "/subscriptions/s/resourceGroups/r/providers/Microsoft.SqlVirtualMachine/sqlVirtualMachines/vm"
+    vm = (
+        "/subscriptions/s/resourceGroups/r/providers"
+        "/Microsoft.SqlVirtualMachine/sqlVirtualMachines/vm"
+    )
     db = "/subscriptions/s/resourceGroups/r/providers/Microsoft.Sql/servers/srv"
     assert parse_migration_id(migration_id_for(vm, "d")).kind == TargetKind.SQL_VM
     assert parse_migration_id(migration_id_for(db, "d")).kind == TargetKind.SQL_DB

@@ -130,6 +130,23 @@ def test_cancel_then_delete(controller, sandbox):
         controller.get_migration(d.id)
 
 
+def test_a_cancel_accepted_for_a_migration_deleted_meanwhile_says_so(
+    controller, sandbox, monkeypatch
+):
+    """Azure takes the cancel, but the migration is gone when it is read back (deleted
+    from elsewhere): the DBA is told Azure accepted it, never handed nothing."""
+    from tui.writes import WriteFailed
+
+    d = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
+    monkeypatch.setattr(controller, "_migration_or_none", lambda _id: None)
+    with pytest.raises(WriteFailed) as info:
+        controller.cancel_migration(d.id)
+    assert info.value.accepted is True
+    assert "no longer exists" in info.value.message
+    posts = [r for r in sandbox.requests if r.path.lower().endswith("/cancel")]
+    assert len(posts) == 1
+
+
 def test_retry_is_for_sqldb_only(controller, sandbox):
     d = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")
     with pytest.raises(AzureError) as info:

@@ -1,4 +1,5 @@
-"""Creating a DMS instance before Microsoft.DataMigration is registered: the user is told at once."""
+"""Creating a DMS instance before Microsoft.DataMigration is registered: the user is told at
+once."""
 
 from __future__ import annotations
 

@@ -17,13 +17,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 HEAVY = ("azure.mgmt", "azure.identity", "pyodbc")
 
+PACKAGES = tuple(p for p in HEAVY if p != "pyodbc")
 REPORT = textwrap.dedent(
-    """
+    f"""
     import json as _json, sys as _sys
     def _heavy():
-        return sorted(m for m in _sys.modules if m == "pyodbc" or m.startswith(%r))
+        return sorted(m for m in _sys.modules if m == "pyodbc" or m.startswith({PACKAGES!r}))
 """
-    % (tuple(p for p in HEAVY if p != "pyodbc"),)  # noqa: UP031 - the code holds braces
 )
 
 

@@ -12,7 +12,10 @@ from tui.errors import AzureError
 from tui.models import BackupFile, MigrationDetail, TableProgress, TargetKind
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
-MI = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1/providers/Microsoft.DataMigration/databaseMigrations/"
+MI = (
+    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"
+    "/providers/Microsoft.DataMigration/databaseMigrations/"
+)
 
 
 def detail(name="db1", status="InProgress", kind=TargetKind.SQL_MI, **kw) -> MigrationDetail:

@@ -60,7 +60,8 @@ def test_sqlmi_online_full_log_cutover_succeeds(sb, c):
     assert d.pending_log_backups_count == 0
     assert d.last_restored_filename == d.current_restoring_filename == "SalesDB_log_003.trn"
     assert d.migration_state == "MonitorMigration"
-    # every set of the chain is restored; the older full backup is reported, skipped, with the reason
+    # every set of the chain is restored; the older full backup is reported, skipped, with the
+    # reason
     chain = [s for s in d.active_backup_sets if not s.ignore_reasons]
     assert all(s.is_backup_restored for s in chain)
     skipped = [s for s in d.active_backup_sets if s.ignore_reasons]

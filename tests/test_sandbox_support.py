@@ -1,4 +1,5 @@
-"""Shared helpers for the sandbox tests: SDK clients wired to a Sandbox, seeded ids, request bodies."""
+"""Shared helpers for the sandbox tests: SDK clients wired to a Sandbox, seeded ids, request
+bodies."""
 
 from __future__ import annotations
 

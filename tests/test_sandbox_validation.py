@@ -1,4 +1,5 @@
-"""Requests DMS refuses, with the ARM error envelope naming the field, and Resource Manager basics."""
+"""Requests DMS refuses, with the ARM error envelope naming the field, and Resource Manager
+basics."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
@@ -18,6 +19,10 @@ from textual.worker import Worker, WorkerState
 from tui import __version__
 from tui.context import AppContext
 from tui.errors import DmsTuiError
+
+if TYPE_CHECKING:  # both imported when first needed, to keep start-up light
+    from tui.project_lock import ProjectLock
+    from tui.wizard_state import WizardState
 
 # wizard step → (module, class); step 9 is the monitor
 STEP_SCREENS = {
@@ -61,6 +66,7 @@ class WizardCommands(Provider):
         from tui.wizard_state import step_label
 
         app = self.app
+        assert isinstance(app, DmsTuiApp)
         found: list[tuple[str, Callable[[], None], str]] = [
             ("New migration project", app.start_new, "Start the setup wizard"),
             ("Monitor migrations", app.open_monitor, "Every migration of the DMS instance"),
@@ -123,8 +129,8 @@ class DmsTuiApp(App):
         self.subscription_id = subscription_id
         self.clock = clock or time.monotonic  # elapsed-time displays (frozen in tests)
         self.poll_interval = poll_interval  # seconds between polls of long Azure operations
-        self.wizard = None  # tui.wizard_state.WizardState while a project is open
-        self.project_lock = None  # tui.project_lock.ProjectLock: the project open here
+        self.wizard: WizardState | None = None  # while a project is open
+        self.project_lock: ProjectLock | None = None  # the project open here
         self.sub_title = f"v{__version__}" + (" · SANDBOX" if context.is_sandbox else "")
 
     # ------------------------------------------------------------------ routing
@@ -243,7 +249,9 @@ class DmsTuiApp(App):
 
     def save_wizard(self, at: int) -> bool:
         """Note the wizard is on step ``at`` and write the project; a failure is said on
-        screen (``False``), never raised."""
+        screen (``False``), never raised. With no project open there is nothing to write."""
+        if self.wizard is None:
+            return True
         try:
             self.wizard.save(at)
         except (OSError, DmsTuiError) as exc:

@@ -188,7 +188,7 @@ def translate(exc: BaseException) -> DmsTuiError:
             hint="Retry; if it persists, check the log.",
         )
     return DmsTuiError(
-        "Unexpected failure: " + _first_line(str(exc)) or type(exc).__name__,
+        "Unexpected failure: " + (_first_line(str(exc)) or type(exc).__name__),
         code=type(exc).__name__,
     )
 

@@ -2,15 +2,29 @@
 
 Built once by the CLI (sandbox or real Azure) and handed to the App; screens reach it as
 ``self.app.context``. Nothing here imports Textual.
+
+What the core needs from outside is typed by what it does, not by where it comes from: a
+``SourceFactory`` opens a source SQL Server (pyodbc, the sandbox's simulated server, or a
+test's fake), and a ``TokenCredential`` signs the Controller's requests.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tui.controller import Controller
+from tui.errors import DmsTuiError
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
+
+    from tui.cutover import TailLog
+    from tui.row_validation import SourceCounts
+    from tui.sandbox import Sandbox
+    from tui.signin import DeviceCodePrompt, SignInMethod
+    from tui.source.base import Source
 
 
 @dataclass
@@ -26,36 +40,70 @@ class SourceParams:
     trust_server_certificate: bool = False
 
 
+class SourceFactory(Protocol):
+    """Opens a connection to the source SQL Server ``params`` names (blocking)."""
+
+    def __call__(self, params: SourceParams, /) -> Source: ...
+
+
+class CredentialFactory(Protocol):
+    """Makes a credential for a sign-in method, in a given tenant (blocking)."""
+
+    def __call__(
+        self,
+        method: SignInMethod,
+        *,
+        tenant_id: str | None = None,
+        on_device_code: Callable[[DeviceCodePrompt], object] | None = None,
+    ) -> TokenCredential: ...
+
+
+class NotSignedIn(DmsTuiError):
+    """Something asked for Azure before anyone signed in."""
+
+
 @dataclass
 class AppContext:
-    controller: Controller | None = None
-    sandbox: Any = None  # tui.sandbox.Sandbox when running with --sandbox
-    credential: Any = None
-    open_source_fn: Callable[[SourceParams], Any] | None = None
+    controller: Controller | None = None  # None until signed in
+    sandbox: Sandbox | None = None  # when running with --sandbox
+    credential: TokenCredential | None = None
+    open_source_fn: SourceFactory | None = None
     credential_label: str = ""
     sign_in_method: str = ""  # a tui.signin.SignInMethod value
     tenant_id: str = ""  # the tenant the credential signs in to ("" = not known)
     # how a credential for another tenant is made: ``tui.signin.make_credential`` unless set
-    credential_factory: Callable[..., Any] | None = None
+    credential_factory: CredentialFactory | None = None
     # how a Controller is made for a credential and a subscription (``Controller`` unless set)
-    controller_factory: Callable[[Any, str], Controller] | None = None
+    controller_factory: Callable[[TokenCredential, str], Controller] | None = None
     # This session only, never saved: the source's row counts taken just before the
-    # tail-log backup (migration id, lower case → tui.row_validation.SourceCounts), and the
-    # SQL logins typed for the targets (target id, lower case → SourceParams).
-    source_counts: dict[str, Any] = field(default_factory=dict, repr=False)
+    # tail-log backup (migration id, lower case), and the SQL logins typed for the targets
+    # (target id, lower case).
+    source_counts: dict[str, SourceCounts] = field(default_factory=dict, repr=False)
     target_logins: dict[str, SourceParams] = field(default_factory=dict, repr=False)
     # Also this session only: the tail-log backup each cutover waits for (migration id,
-    # lower case → tui.cutover.TailLog), and the file name planned for it before it is
-    # taken (the T-SQL shown for running by hand names the same file).
-    tail_logs: dict[str, Any] = field(default_factory=dict, repr=False)
+    # lower case), and the file name planned for it before it is taken (the T-SQL shown
+    # for running by hand names the same file).
+    tail_logs: dict[str, TailLog] = field(default_factory=dict, repr=False)
     tail_log_plans: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def is_sandbox(self) -> bool:
         return self.sandbox is not None
 
-    def open_source(self, params: SourceParams) -> Any:
-        """A ``tui.source.base.Source`` for ``params`` (blocking: call from a worker)."""
+    @property
+    def azure(self) -> Controller:
+        """The Controller, for code that runs only after sign-in (every screen past the
+        sign-in screen); ``controller`` is None before it."""
+        if self.controller is None:
+            raise NotSignedIn(
+                "Not signed in to Azure yet.",
+                code="NotSignedIn",
+                hint="Sign in first, then try again.",
+            )
+        return self.controller
+
+    def open_source(self, params: SourceParams) -> Source:
+        """A source SQL Server for ``params`` (blocking: call from a worker)."""
         if self.open_source_fn is not None:
             return self.open_source_fn(params)
         if self.sandbox is not None:
@@ -77,7 +125,7 @@ class AppContext:
             **kwargs,
         )
 
-    def make_controller(self, credential: Any, subscription_id: str) -> Controller:
+    def make_controller(self, credential: TokenCredential, subscription_id: str) -> Controller:
         if self.controller_factory is not None:
             return self.controller_factory(credential, subscription_id)
         return Controller(credential, subscription_id)
@@ -91,8 +139,11 @@ class AppContext:
         )
 
     def credential_for_tenant(
-        self, tenant_id: str, *, on_device_code: Callable[[Any], None] | None = None
-    ) -> tuple[Any, Controller, str]:
+        self,
+        tenant_id: str,
+        *,
+        on_device_code: Callable[[DeviceCodePrompt], object] | None = None,
+    ) -> tuple[TokenCredential, Controller, str]:
         """A credential signed in to ``tenant_id`` (same sign-in method), a Controller on it,
         and the tenant ID its token is for (a domain typed by the DBA becomes the GUID).
         Blocking (gets a token): call from a worker; nothing here changes the context."""
@@ -104,7 +155,9 @@ class AppContext:
         tid = check_credential(credential) or tenant_id
         return credential, self.make_controller(credential, ""), tid
 
-    def use_tenant(self, tenant_id: str, credential: Any, controller: Controller) -> None:
+    def use_tenant(
+        self, tenant_id: str, credential: TokenCredential, controller: Controller
+    ) -> None:
         self.tenant_id = tenant_id
         self.credential = credential
         self.controller = controller
@@ -114,7 +167,7 @@ class AppContext:
             self.controller = self.controller.for_subscription(subscription_id)
 
     @classmethod
-    def for_sandbox(cls, sandbox: Any) -> AppContext:
+    def for_sandbox(cls, sandbox: Sandbox) -> AppContext:
         controller = Controller(
             sandbox.credential,
             sandbox.subscription_id,

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui import convert
 from tui import models as m
@@ -21,6 +21,10 @@ from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
 from tui.cutover import cutover_blockers, file_name_of, is_final, route
 from tui.errors import AzureError, DmsTuiError
 from tui.writes import WriteFailed, send_once
+
+if TYPE_CHECKING:  # the SDK is imported when the first client is made
+    from azure.core.credentials import TokenCredential
+    from azure.core.pipeline.transport import HttpTransport
 
 DMS_NAMESPACE = "Microsoft.DataMigration"
 EXPAND_DETAILS = "MigrationStatusDetails"
@@ -50,10 +54,10 @@ class Controller:
 
     def __init__(
         self,
-        credential: Any,
+        credential: TokenCredential,
         subscription_id: str,
         *,
-        transport: Any = None,
+        transport: HttpTransport | None = None,
         polling_interval: float | None = None,
         retry_total: int = 4,
         retry_backoff_factor: float = 0.5,
@@ -63,7 +67,7 @@ class Controller:
         self.subscription_id = subscription_id
         self._transport = transport
         self._polling_interval = polling_interval
-        self._retry = dict(
+        self._retry: dict[str, Any] = dict(
             retry_total=retry_total,
             retry_backoff_factor=retry_backoff_factor,
             retry_backoff_max=retry_backoff_max,
@@ -116,10 +120,10 @@ class Controller:
 
             return DataMigrationManagementClient(self.credential, self.subscription_id, **kw)
         if name == "resource":
-            try:  # azure-mgmt-resource 26 moved the client into a subpackage
-                from azure.mgmt.resource.resources import ResourceManagementClient
-            except ImportError:
-                from azure.mgmt.resource import ResourceManagementClient
+            # the subpackage path holds in every release pyproject.toml admits (26 dropped
+            # the top-level re-export)
+            from azure.mgmt.resource.resources import ResourceManagementClient
+
             return ResourceManagementClient(self.credential, self.subscription_id, **kw)
         if name == "subscriptions":
             from azure.mgmt.resource.subscriptions import SubscriptionClient
@@ -637,6 +641,20 @@ class Controller:
     def _describe(d: m.MigrationDetail | None) -> str:
         return "the migration no longer exists" if d is None else f"{route(d)} is {d.status}"
 
+    @staticmethod
+    def _read_back(action: str, detail: m.MigrationDetail | None) -> m.MigrationDetail:
+        """The migration after a change Azure accepted; gone by the time it was read back
+        (deleted meanwhile) is said in words, never handed on as nothing."""
+        if detail is None:
+            raise WriteFailed(
+                f"Azure accepted {action}, but the migration no longer exists.",
+                accepted=True,
+                code="ResourceNotFound",
+                status=404,
+                hint="It was deleted meanwhile: refresh the monitor.",
+            )
+        return detail
+
     @azure_call
     def cancel_migration(self, migration_id: str) -> m.MigrationDetail:
         """Cancel (one request; after an error the migration is read again)."""
@@ -649,8 +667,9 @@ class Controller:
             )
         body = self._operation_input(detail)
         ops = self._migration_ops(mid.kind)
-        return send_once(
-            f"the cancel of {route(detail)}",
+        action = f"the cancel of {route(detail)}"
+        after = send_once(
+            action,
             lambda: ops.begin_cancel(
                 mid.resource_group, mid.target_name, mid.database, body, **self._lro()
             ).result(),
@@ -658,6 +677,7 @@ class Controller:
             self._status_is("canceling", "cancelling", "canceled", "cancelled"),
             self._describe,
         )
+        return self._read_back(action, after)
 
     @azure_call
     def retry_migration(self, migration_id: str) -> m.MigrationDetail:
@@ -681,8 +701,9 @@ class Controller:
                 and (d.migration_state or "").lower() != "waitforretry"
             )
 
-        return send_once(
-            f"the retry of {route(detail)}",
+        action = f"the retry of {route(detail)}"
+        after = send_once(
+            action,
             lambda: ops.begin_retry(
                 mid.resource_group, mid.target_name, mid.database, body, **self._lro()
             ).result(),
@@ -690,6 +711,7 @@ class Controller:
             took,
             self._describe,
         )
+        return self._read_back(action, after)
 
     @azure_call
     def delete_migration(self, migration_id: str) -> None:
@@ -756,9 +778,10 @@ class Controller:
             body = self._operation_input(detail)
             self._cutovers_sent.add(key)
         ops = self._migration_ops(mid.kind)
+        action = f"the cutover of {route(detail)}"
         try:
-            return send_once(
-                f"the cutover of {route(detail)}",
+            after = send_once(
+                action,
                 lambda: ops.begin_cutover(
                     mid.resource_group, mid.target_name, mid.database, body, **self._lro()
                 ).result(),
@@ -771,6 +794,7 @@ class Controller:
                 with self._cutover_lock:
                     self._cutovers_sent.discard(key)
             raise
+        return self._read_back(action, after)
 
 
 def _same_migration(d: m.MigrationDetail, spec: m.MigrationSpec) -> bool:

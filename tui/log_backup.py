@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui.errors import DmsTuiError
 from tui.models import (
@@ -23,6 +23,9 @@ from tui.models import (
     MigrationDetail,
     ShareBackupSource,
 )
+
+if TYPE_CHECKING:
+    from tui.context import AppContext, SourceParams
 
 _lock = threading.Lock()
 _issued: set[str] = set()  # file names handed out this session (lower case)
@@ -48,7 +51,9 @@ def is_running(database: str) -> bool:
         return database.lower() in _running
 
 
-def backup_url(location: Any, database: str, name: str) -> str:
+def backup_url(
+    location: BlobBackupSource | ShareBackupSource | None, database: str, name: str
+) -> str:
     if isinstance(location, BlobBackupSource):
         account = location.storage_account_id.rstrip("/").rsplit("/", 1)[-1]
         folder = (location.folder or database).strip("/")
@@ -73,12 +78,12 @@ def statement(database: str, url: str, *, tail: bool = False) -> str:
 
 
 def manual_statement(
-    context: Any, detail: MigrationDetail, name: str, *, tail: bool = False
+    context: AppContext, detail: MigrationDetail, name: str, *, tail: bool = False
 ) -> str:
     """The T-SQL to run on the source when the tool can't, writing the file ``name`` (best
     effort, never raises)."""
     try:
-        location = context.controller.backup_location(detail.id)
+        location = context.azure.backup_location(detail.id)
         url = backup_url(location, detail.source_database, name)
     except Exception:  # noqa: BLE001 - fall back to a placeholder URL the DBA completes
         url = f"https://<account>.blob.core.windows.net/<container>/{detail.source_database}/{name}"
@@ -86,7 +91,12 @@ def manual_statement(
 
 
 def take_log_backup(
-    context: Any, detail: MigrationDetail, params: Any, name: str, *, tail: bool = False
+    context: AppContext,
+    detail: MigrationDetail,
+    params: SourceParams,
+    name: str,
+    *,
+    tail: bool = False,
 ) -> BackupResult:
     """Back up the log of the migration's source database into the file ``name``; refused
     while another backup of that database runs in this session."""
@@ -100,7 +110,7 @@ def take_log_backup(
             )
         _running.add(database.lower())
     try:
-        location = context.controller.backup_location(detail.id)
+        location = context.azure.backup_location(detail.id)
         url = backup_url(location, database, name)
         source = context.open_source(params)
         try:
@@ -115,7 +125,9 @@ def take_log_backup(
             _running.discard(database.lower())
 
 
-def newest_log_backup(context: Any, params: Any, database: str) -> tuple[BackupRecord, str]:
+def newest_log_backup(
+    context: AppContext, params: SourceParams, database: str
+) -> tuple[BackupRecord, str]:
     """The newest log backup of ``database`` in the source's backup history (msdb), and the
     database's state (RESTORING after a tail-log backup WITH NORECOVERY)."""
     source = context.open_source(params)

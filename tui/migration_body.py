@@ -67,25 +67,24 @@ def build(spec: MigrationSpec) -> Any:
     if spec.kind == TargetKind.SQL_DB:
         if spec.target_sql is None:
             raise ValueError("Azure SQL Database targets need the target's SQL login.")
-        props = dm.DatabaseMigrationPropertiesSqlDb(
+        copy_props = dm.DatabaseMigrationPropertiesSqlDb(
             target_sql_connection=_connection(dm, spec.target_sql),
             table_list=list(spec.tables) or None,
             **common,
         )
-        return dm.DatabaseMigrationSqlDb(properties=props)
+        return dm.DatabaseMigrationSqlDb(properties=copy_props)
     offline = None
     if not spec.online:
         offline = dm.OfflineConfiguration(
             offline=True, last_backup_name=last_backup_path(spec) or None
         )
-    cls_props, cls_res = (
-        (dm.DatabaseMigrationPropertiesSqlMi, dm.DatabaseMigrationSqlMi)
-        if spec.kind == TargetKind.SQL_MI
-        else (dm.DatabaseMigrationPropertiesSqlVm, dm.DatabaseMigrationSqlVm)
+    backup = _backup_configuration(dm, spec)
+    if spec.kind == TargetKind.SQL_MI:
+        mi_props = dm.DatabaseMigrationPropertiesSqlMi(
+            backup_configuration=backup, offline_configuration=offline, **common
+        )
+        return dm.DatabaseMigrationSqlMi(properties=mi_props)
+    vm_props = dm.DatabaseMigrationPropertiesSqlVm(
+        backup_configuration=backup, offline_configuration=offline, **common
     )
-    props = cls_props(
-        backup_configuration=_backup_configuration(dm, spec),
-        offline_configuration=offline,
-        **common,
-    )
-    return cls_res(properties=props)
+    return dm.DatabaseMigrationSqlVm(properties=vm_props)

@@ -18,11 +18,15 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.cutover import is_final, restore_blockers
 from tui.errors import DmsTuiError
 from tui.models import MigrationDetail, MigrationSummary, TableProgress, TargetKind
+
+if TYPE_CHECKING:
+    from tui.controller import Controller
+    from tui.sandbox import Sandbox
 
 # --------------------------------------------------------------------------- state buckets
 
@@ -240,7 +244,7 @@ class Snapshot:
     calls: int = 0
 
 
-def fetch_round(controller: Any, req: FetchRequest) -> Snapshot:
+def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
     """One refresh. Blocking: call from a thread worker. Raises ``DmsTuiError`` only when
     nothing at all could be read (so the caller backs off)."""
     summaries: dict[str, MigrationSummary] = {}
@@ -539,13 +543,14 @@ def can_retry(detail: MigrationSummary | MigrationDetail) -> Allowed:
             "Only Azure SQL Database migrations can be retried; start a new "
             "migration for this database instead.",
         )
-    state = (getattr(detail, "migration_state", "") or "").lower()
+    migration_state = getattr(detail, "migration_state", "") or ""  # a summary has none
+    state = migration_state.lower()
     if (detail.status or "").lower() not in ("failed", "retriable") and state != "waitforretry":
         return Allowed(False, f"The migration is {detail.status}: retry is for failed ones.")
     if state and state != "waitforretry":
         return Allowed(
             False,
-            f"The migration is {detail.status} ({detail.migration_state}): "
+            f"The migration is {detail.status} ({migration_state}): "
             "Azure retries only a migration waiting for a retry (WaitForRetry).",
         )
     return Allowed(True)
@@ -622,7 +627,7 @@ def utc_from(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, tz=UTC)
 
 
-def default_clock(sandbox: Any = None) -> Callable[[], datetime]:
+def default_clock(sandbox: Sandbox | None = None) -> Callable[[], datetime]:
     """Now, as the monitor should show it: the sandbox's simulated clock when there is one."""
     clock = getattr(sandbox, "clock", None)
     if clock is not None and hasattr(clock, "now"):

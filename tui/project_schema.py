@@ -55,7 +55,7 @@ SETTINGS: dict[str, type | tuple] = {
     "tables": (dict, (list, str)),
 }
 
-_WORDS = {
+_WORDS: dict[type, str] = {
     str: "text",
     int: "a whole number",
     bool: "true or false",
@@ -98,7 +98,8 @@ def _expect(where: str, value: Any, spec: type | tuple) -> None:
             _expect(f"{where}.{key}" if outer is dict else f"{where}[{key}]", item, inner)
         return
     if not _is(value, spec):
-        what = {list: "a list of text", dict: "a table"}.get(spec, _WORDS[spec])
+        containers: dict[type, str] = {list: "a list of text", dict: "a table"}
+        what = containers.get(spec, _WORDS[spec])
         raise Damaged(f"{where} should be {what}, not {_word(value)} ({value!r:.40}).")
 
 

@@ -205,12 +205,12 @@ def scan_projects() -> list[ProjectFile]:
     if not folder.is_dir():
         return []
     _clean_leftovers(folder)
-    good: list[ProjectFile] = []
+    good: list[tuple[Path, Project]] = []
     damaged: list[ProjectFile] = []
     strays: dict[str, list[str]] = {}  # name carried → other files carrying it
     for path in sorted(folder.glob("*.toml")):
         try:
-            good.append(ProjectFile(path, _parse(path)))
+            good.append((path, _parse(path)))
         except schema.Damaged as exc:
             carried = _carried_name(path)
             if carried and carried != path.stem and (folder / f"{carried}.toml").is_file():
@@ -218,10 +218,12 @@ def scan_projects() -> list[ProjectFile]:
                 continue
             damaged.append(ProjectFile(path, None, str(exc)))
     out = []
-    for entry in sorted(good, key=lambda e: e.project.updated, reverse=True):
-        copies = strays.pop(entry.name, [])
-        notes = tuple(f"{c} also says name = {entry.name!r}: not opened (a copy?)" for c in copies)
-        out.append(ProjectFile(entry.path, entry.project, notes=notes))
+    for path, project in sorted(good, key=lambda e: e[1].updated, reverse=True):
+        copies = strays.pop(project.name, [])
+        notes = tuple(
+            f"{c} also says name = {project.name!r}: not opened (a copy?)" for c in copies
+        )
+        out.append(ProjectFile(path, project, notes=notes))
     for name, copies in strays.items():  # the file named after them is itself damaged
         damaged.extend(
             ProjectFile(

@@ -16,9 +16,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from tui.models import RowCountComparison, TableRowCount
+from tui.models import MigrationDetail, RowCountComparison, TableRowCount
+
+if TYPE_CHECKING:
+    from tui.context import AppContext, SourceParams
+    from tui.source.base import Source
 
 BEFORE_TAIL = "just before the tail-log backup"
 
@@ -83,7 +87,9 @@ def compare(
     return tuple(rows)
 
 
-def count_rows(context: Any, params: Any, database: str) -> tuple[TableRowCount, ...]:
+def count_rows(
+    context: AppContext, params: SourceParams, database: str
+) -> tuple[TableRowCount, ...]:
     """Row counts of every table of ``database`` on the server ``params`` reaches. Blocking."""
     server = context.open_source(params)
     try:
@@ -109,14 +115,14 @@ def source_error_text(exc: BaseException) -> str:
 
 
 def validate(
-    context: Any,
-    detail: Any,
-    source_params: Any,
-    target_params: Any,
+    context: AppContext,
+    detail: MigrationDetail,
+    source_params: SourceParams,
+    target_params: SourceParams,
     *,
     source_counts: SourceCounts | None = None,
 ) -> ValidationReport:
-    """Count rows on both sides of ``detail`` (a ``MigrationDetail``). Blocking.
+    """Count rows on both sides of ``detail``. Blocking.
 
     ``source_counts`` (taken before the tail-log backup) stand in for the source when given.
     A source that can't be counted is reported in ``source_error``; a target that can't be
@@ -153,7 +159,7 @@ def validate(
     )
 
 
-def _close(source: Any) -> None:
+def _close(source: Source) -> None:
     try:
         source.close()
     except Exception:  # noqa: BLE001 - closing is best effort

@@ -13,9 +13,12 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.errors import SignInError
+
+if TYPE_CHECKING:
+    from azure.core.credentials import TokenCredential
 
 ARM_SCOPE = "https://management.azure.com/.default"
 
@@ -58,10 +61,10 @@ def make_credential(
     method: SignInMethod,
     *,
     tenant_id: str | None = None,
-    on_device_code: Callable[[DeviceCodePrompt], None] | None = None,
+    on_device_code: Callable[[DeviceCodePrompt], object] | None = None,
     persistent_cache: bool = False,
     allow_unencrypted_cache: bool = False,
-) -> Any:
+) -> TokenCredential:
     """A TokenCredential for ``method``. Nothing is written to disk unless
     ``persistent_cache`` is chosen (then unencrypted only with ``allow_unencrypted_cache``)."""
     import azure.identity as ai
@@ -119,7 +122,7 @@ def make_credential(
     raise SignInError(f"Unknown sign-in method {method!r}.", code="UnknownSignInMethod")
 
 
-def check_credential(credential: Any) -> str:
+def check_credential(credential: TokenCredential) -> str:
     """Get one ARM token (blocking — call from a worker) so a bad sign-in shows up now.
     Returns the tenant the token is for ("" when it cannot be read)."""
     from tui.azure_errors import translate

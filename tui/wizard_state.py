@@ -253,7 +253,7 @@ class WizardState:
         names = self.target_names()
         specs = []
         for db in p.databases:
-            common = dict(
+            common: dict[str, Any] = dict(
                 kind=kind,
                 target_id=p.target_id,
                 target_database=names[db],

@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from tui.models import MigrationDetail
+from tui.models import BackupFile, MigrationDetail
 from tui.monitoring import (
     BACKUP_COLUMNS,
     BACKUP_WIDTHS,
@@ -41,7 +41,7 @@ class BackupPane(Vertical):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._files: dict[str, object] = {}
+        self._files: dict[str, BackupFile] = {}
         self._restored: dict[str, datetime | None] = {}
 
     def compose(self) -> ComposeResult:

@@ -10,7 +10,13 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui.models import MigrationDetail, TableProgress
-from tui.monitoring import TABLE_COLUMNS, table_cells, table_sort_value, table_totals
+from tui.monitoring import (
+    TABLE_COLUMNS,
+    TableTotals,
+    table_cells,
+    table_sort_value,
+    table_totals,
+)
 from widgets.progress_table import KeyedTable
 
 
@@ -37,7 +43,7 @@ class TablesPane(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._tables: dict[str, TableProgress] = {}
-        self.totals = None
+        self.totals: TableTotals | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="totals", markup=False)

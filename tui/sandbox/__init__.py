@@ -2,8 +2,10 @@
 
 The real Azure SDK clients run unchanged against it::
 
-    sb = Sandbox(seed=0)                       # manual clock: time moves with sb.advance(seconds)
-    client = DataMigrationManagementClient(sb.credential, sb.subscription_id, transport=sb.transport)
+    sb = Sandbox(seed=0)  # manual clock: time moves with sb.advance(seconds)
+    client = DataMigrationManagementClient(
+        sb.credential, sb.subscription_id, transport=sb.transport
+    )
 
 Public surface: ``transport``, ``credential``, ``subscription_id``, ``advance(seconds)``,
 ``take_log_backup(db)``, ``take_full_backup(db)``, ``break_backup_chain(db)``,

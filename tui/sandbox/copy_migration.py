@@ -188,7 +188,8 @@ class TableCopyMigration(Migration):
         if self.status == "Succeeded":
             state = "Completed"
         elif self.status == "Failed" and self.errors:
-            state = "WaitForRetry"  # a table copy failed: Azure waits for a retry (spec: MigrationRetryNotAllowed)
+            # a table copy failed: Azure waits for a retry (spec: MigrationRetryNotAllowed)
+            state = "WaitForRetry"
         elif self.status in ("Failed", "Canceled", "Canceling"):
             state = self.status
         elif now < self.ready_at + SQLDB_STARTUP_SECONDS:

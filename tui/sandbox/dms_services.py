@@ -1,4 +1,5 @@
-"""``Microsoft.DataMigration/sqlMigrationServices``: the DMS instance and its integration runtime."""
+"""``Microsoft.DataMigration/sqlMigrationServices``: the DMS instance and its integration
+runtime."""
 
 from __future__ import annotations
 
@@ -141,7 +142,10 @@ class ServiceRoutes:
     # ------------------------------------------------------------------ routes
 
     def register(self, r: Router) -> None:
-        G = "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.DataMigration/sqlMigrationServices"
+        G = (
+            "/subscriptions/{sub}/resourceGroups/{rg}/providers"
+            "/Microsoft.DataMigration/sqlMigrationServices"
+        )
         one = G + "/{name}"
         for method, pattern, fn in (
             (
@@ -285,7 +289,10 @@ class ServiceRoutes:
             raise ArmError(
                 400, "InvalidResourceName", f"The resource name '{name}' is invalid.", target="name"
             )
-        rid = f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}/providers/{SERVICE_TYPE}/{name}"
+        rid = (
+            f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}"
+            f"/providers/{SERVICE_TYPE}/{name}"
+        )
         svc = self.find(rid)
         now = self.now()
         if svc is not None and svc.state == "Deleting":
@@ -330,7 +337,10 @@ class ServiceRoutes:
 
     def delete(self, req: Req) -> Answer:
         sub, grp = self.sb.resources.group(req)
-        rid = f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}/providers/{SERVICE_TYPE}/{req.params['name']}"
+        rid = (
+            f"/subscriptions/{sub.subscription_id}/resourceGroups/{grp.name}"
+            f"/providers/{SERVICE_TYPE}/{req.params['name']}"
+        )
         svc = self.find(rid)
         if svc is None:
             return Answer(204)
@@ -344,7 +354,8 @@ class ServiceRoutes:
             raise ArmError(
                 409,
                 "ServiceNotReady" if svc.state != "Deleting" else "Conflict",
-                f"The operation cannot be performed while the service is in the '{svc.state}' state.",
+                "The operation cannot be performed while the service is in the "
+                f"'{svc.state}' state.",
             )
 
     def list_auth_keys(self, req: Req) -> Answer:

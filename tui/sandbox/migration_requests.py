@@ -100,7 +100,8 @@ class MigrationRequests:
                 400,
                 "SqlVmNotInFullMode",
                 f"The SQL IaaS Agent extension of '{target.name}' runs in "
-                f"'{target.sql_management}' mode. Database migrations need the 'Full' management mode.",
+                f"'{target.sql_management}' mode. "
+                "Database migrations need the 'Full' management mode.",
                 target="properties.scope",
             )
         existing = self.routes.items.get(self.routes.mid(target, name).lower())
@@ -189,7 +190,8 @@ class MigrationRequests:
             if container is None:
                 raise invalid(
                     "properties.backupConfiguration.sourceLocation.azureBlob.blobContainerName",
-                    f"The container '{container_name}' does not exist in storage account '{acct.name}'.",
+                    f"The container '{container_name}' does not exist "
+                    f"in storage account '{acct.name}'.",
                     code="BlobContainerNotFound",
                 )
             if offline and not last_backup:
@@ -276,7 +278,7 @@ class MigrationRequests:
 
     def _share_files(self, source, path: str) -> list[BlobFile]:
         want = self.sb.share_to_local(path)
-        out = []
+        out: list[BlobFile] = []
         if source is None:
             return out
         for name in source.names():
@@ -317,7 +319,8 @@ class MigrationRequests:
                 400,
                 "TargetDatabaseNotFound",
                 f"The database '{name}' does not exist on '{target.name}'. "
-                "Create the target database (and its schema) before migrating to Azure SQL Database.",
+                "Create the target database (and its schema) "
+                "before migrating to Azure SQL Database.",
                 target="targetDbName",
             )
         if (
@@ -334,9 +337,9 @@ class MigrationRequests:
         if source is None:
             problem = (
                 "SourceConnectionFailed",
-                f"A network-related or instance-specific error occurred while establishing a connection to "
-                f"SQL Server '{conn.get('dataSource')}'. The server was not found or was not accessible "
-                "from the self-hosted integration runtime.",
+                "A network-related or instance-specific error occurred while establishing "
+                f"a connection to SQL Server '{conn.get('dataSource')}'. The server was not "
+                "found or was not accessible from the self-hosted integration runtime.",
             )
         elif src_db is None:
             problem = (

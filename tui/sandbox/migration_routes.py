@@ -1,5 +1,6 @@
 """``.../providers/Microsoft.DataMigration/databaseMigrations/{targetDbName}`` under a managed
-instance, a SQL VM or a logical server: answers and long-running operations (request checks: ``migration_requests``)."""
+instance, a SQL VM or a logical server: answers and long-running operations (request checks:
+``migration_requests``)."""
 
 from __future__ import annotations
 
@@ -36,10 +37,16 @@ _DELETE_REFUSED = {
     "Canceling": ("DeleteMigrationNotAllowedCancelInProgress", "being canceled"),
 }
 _DELETE_ADVICE = {
-    "DeleteMigrationNotAllowedMigrationInProgress": "To delete the migration, please wait until the migration has completed or cancel the migration "
-    "manually, and then retry deleting the migration.",
-    "DeleteMigrationNotAllowedCutoverInProgress": "To delete the migration, please wait until the cutover operation is complete",
-    "DeleteMigrationNotAllowedCancelInProgress": "To delete the migration, please wait until the cancel operation is complete",
+    "DeleteMigrationNotAllowedMigrationInProgress": (
+        "To delete the migration, please wait until the migration has completed "
+        "or cancel the migration manually, and then retry deleting the migration."
+    ),
+    "DeleteMigrationNotAllowedCutoverInProgress": (
+        "To delete the migration, please wait until the cutover operation is complete"
+    ),
+    "DeleteMigrationNotAllowedCancelInProgress": (
+        "To delete the migration, please wait until the cancel operation is complete"
+    ),
 }
 
 
@@ -69,7 +76,7 @@ class MigrationRoutes:
     def by_target_database(self, name: str) -> Migration | None:
         found = [m for m in self.items.values() if m.name.lower() == name.lower()]
         active = [m for m in found if m.active]
-        return (active or found or [None])[-1]
+        return (active or found)[-1] if found else None
 
     # ------------------------------------------------------------------ routes
 
@@ -191,8 +198,10 @@ class MigrationRoutes:
         target = self._target(req, kind)
         rid = self.mid(target, req.params["db"]).lower()
         m = self.items.get(rid)
-        if m is None or m.deleting:
-            return Answer(204) if m is None else Answer(202, None, self._delete_op(rid, m))
+        if m is None:
+            return Answer(204)
+        if m.delete_at is not None:  # already being deleted: its operation again
+            return Answer(202, None, self._delete_op(rid, m, m.delete_at))
         refused = _DELETE_REFUSED.get(m.status)
         force = (req.q("force") or "").lower() == "true"  # "cancel ongoing operations and delete"
         if refused is not None and not force:
@@ -206,12 +215,12 @@ class MigrationRoutes:
         m.deleting = True
         if m.active:
             m.cancel(self.sb.clock.now())
-        m.delete_at = self.sb.clock.now() + DELETE_SECONDS
-        return Answer(202, None, self._delete_op(rid, m))
+        m.delete_at = due = self.sb.clock.now() + DELETE_SECONDS
+        return Answer(202, None, self._delete_op(rid, m, due))
 
-    def _delete_op(self, rid: str, m: Migration) -> dict[str, str]:
+    def _delete_op(self, rid: str, m: Migration, due: float) -> dict[str, str]:
         def done():
-            if self.sb.clock.now() >= m.delete_at:
+            if self.sb.clock.now() >= due:
                 if self.items.get(rid) is m:
                     del self.items[rid]
                 return True
@@ -220,7 +229,7 @@ class MigrationRoutes:
         def check():
             if done():
                 return "Succeeded", None, None
-            return "InProgress", None, max(m.delete_at - self.sb.clock.now(), 0.0)
+            return "InProgress", None, max(due - self.sb.clock.now(), 0.0)
 
         _, headers = self.sb.operations.start(m.target.subscription_id, m.target.location, check)
         return headers
@@ -302,7 +311,8 @@ class MigrationRoutes:
                 400,
                 "MigrationRetryNotAllowed",
                 "Migration is not in a retriable state. Migration must "
-                f"be in state WaitForRetry. Current state: '{state}', Target server:'{m.target.name}', "
+                f"be in state WaitForRetry. Current state: '{state}', "
+                f"Target server:'{m.target.name}', "
                 f"Target database: '{m.name}'.",
             )
         m.retry(self.sb.clock.now())

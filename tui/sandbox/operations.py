@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from .arm import Answer, ArmError
 from .clock import iso
@@ -65,7 +66,8 @@ class Operations:
 
     def retry_after(self, op: AsyncOperation, eta: float | None = None) -> dict[str, str]:
         """How long the poller should wait: ``Retry-After`` (whole seconds) or, under a second,
-        ``retry-after-ms`` (azure-core reads both; a zero would make it fall back to its 30 s default)."""
+        ``retry-after-ms`` (azure-core reads both; a zero would make it fall back to its 30 s
+        default)."""
         if op.status != "InProgress":
             wait = 0.001  # done: let the poller read the result at once
         else:
@@ -92,9 +94,9 @@ class Operations:
         if op is None or op.subscription.lower() != subscription.lower():
             raise ArmError(404, "OperationNotFound", f"The operation '{op_id}' could not be found.")
         eta = self._refresh(op)
-        body = {
-            "id": f"/subscriptions/{op.subscription}/providers/{op.namespace}/locations/{op.location}"
-            f"/operationStatuses/{op.id}",
+        body: dict[str, Any] = {
+            "id": f"/subscriptions/{op.subscription}/providers/{op.namespace}"
+            f"/locations/{op.location}/operationStatuses/{op.id}",
             "name": op.id,
             "status": op.status,
             "startTime": iso(op.started),

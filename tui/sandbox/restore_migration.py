@@ -218,7 +218,8 @@ class BackupRestoreMigration(Migration):
         return None
 
     def _choose_full(self, now: float) -> None:
-        """The restore starts from the latest full backup in the folder (by finish time, then LSN)."""
+        """The restore starts from the latest full backup in the folder (by finish time, then
+        LSN)."""
         candidates = [f for f in self.files.values() if f.seen_at <= now and f.restore_end is None]
         for (
             f
@@ -280,17 +281,19 @@ class BackupRestoreMigration(Migration):
         if f.blob.database.lower() != (self.backup_database or "").lower():
             return (
                 "MultipleDatabasesInBackupLocation",
-                f"The backup location holds backups of more than one database ('{self.backup_database}' and "
-                f"'{f.blob.database}'). Keep each database's backups in its own folder.",
+                "The backup location holds backups of more than one database "
+                f"('{self.backup_database}' and '{f.blob.database}'). "
+                "Keep each database's backups in its own folder.",
             )
         src = self._source_db()
         if f.blob.backup_type == "full" and src is not None and src.is_encrypted:
             thumb = "0x" + uuid.uuid5(uuid.NAMESPACE_OID, src.name).hex[:40].upper()
             return (
                 "RestoreFailed",
-                f"Msg 33111, Level 16, State 3: Cannot find server certificate with thumbprint '{thumb}'. "
-                f"RESTORE DATABASE is terminating abnormally. Migrate the TDE certificate of "
-                f"'{src.name}' to the target before migrating the database.",
+                "Msg 33111, Level 16, State 3: Cannot find server certificate with thumbprint "
+                f"'{thumb}'. RESTORE DATABASE is terminating abnormally. "
+                f"Migrate the TDE certificate of '{src.name}' to the target "
+                "before migrating the database.",
             )
         return None
 
@@ -364,7 +367,7 @@ class BackupRestoreMigration(Migration):
         else:
             status = "Arrived"
         if f.upload_start is None or now <= f.upload_start:
-            frac, dur = 0.0, 0
+            frac, dur = 0.0, 0.0
         elif f.uploaded_at is not None and now >= f.uploaded_at:
             frac, dur = 1.0, f.uploaded_at - f.upload_start
         else:

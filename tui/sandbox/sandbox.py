@@ -19,6 +19,7 @@ from .faults import Fault, FaultSet
 from .migration_routes import MigrationRoutes
 from .operations import DMS_API, Operations
 from .resources import ResourceRoutes
+from .restore_migration import BackupRestoreMigration
 from .router import Req, Router
 from .sqlserver import SimulatedSqlServer, unreachable
 from .transport import RecordedRequest, SandboxTransport
@@ -153,7 +154,8 @@ class Sandbox:
         )
 
     def take_log_backup(self, source_database: str, *, tail: bool = False) -> BackupRecord:
-        """A log backup on the on-premises server, next to the database's full backup (its blob folder)."""
+        """A log backup on the on-premises server, next to the database's full backup (its blob
+        folder)."""
         with self._lock:
             self.simulate()
             src = self.world.source
@@ -174,7 +176,8 @@ class Sandbox:
             )
 
     def take_diff_backup(self, source_database: str, url: str | None = None) -> BackupRecord:
-        """A differential backup next to the full one: DMS uses it to bridge a gap in the log chain."""
+        """A differential backup next to the full one: DMS uses it to bridge a gap in the log
+        chain."""
         with self._lock:
             self.simulate()
             db = self._source_db(source_database)
@@ -226,20 +229,22 @@ class Sandbox:
                     code or "SqlDataCopyFailed",
                     message
                     or (
-                        f"Failure happened on 'Sink' side. ErrorCode=SqlOperationFailed, 'A database operation "
-                        f"failed with the following error: The transaction log for database '{m.name}' is full due to "
+                        "Failure happened on 'Sink' side. ErrorCode=SqlOperationFailed, "
+                        "'A database operation failed with the following error: "
+                        f"The transaction log for database '{m.name}' is full due to "
                         f"'ACTIVE_TRANSACTION'.' Table: {table}"
                     ),
                 )
             else:
-                name = m.restoring.blob.file_name if getattr(m, "restoring", None) else m.name
+                restoring = m.restoring if isinstance(m, BackupRestoreMigration) else None
+                name = restoring.blob.file_name if restoring is not None else m.name
                 m.fail(
                     self.now,
                     code or "RestoreFailed",
                     message
                     or (
-                        f"Msg 3203, Level 16, State 1: Read on '{name}' failed: 13 (The data is invalid.) "
-                        "RESTORE LOG is terminating abnormally."
+                        f"Msg 3203, Level 16, State 1: Read on '{name}' failed: 13 "
+                        "(The data is invalid.) RESTORE LOG is terminating abnormally."
                     ),
                 )
 
@@ -287,7 +292,8 @@ class Sandbox:
                 429,
                 "TooManyRequests",
                 "The request is being throttled as the limit has been reached "
-                f"for operation type - Read_ObservationWindow_00:05:00. Please retry after {secs} seconds.",
+                "for operation type - Read_ObservationWindow_00:05:00. "
+                f"Please retry after {secs} seconds.",
                 headers={"Retry-After": str(secs)},
             ).answer()
         if fault.kind == "expired_token":
@@ -320,8 +326,9 @@ class Sandbox:
             raise ArmError(
                 400,
                 "NoRegisteredProviderFound",
-                f"No registered resource provider found for API version '{req.api_version}' for type "
-                f"'Microsoft.DataMigration'. The supported api-versions are '{', '.join(DMS_API_VERSIONS)}'.",
+                "No registered resource provider found for API version "
+                f"'{req.api_version}' for type 'Microsoft.DataMigration'. "
+                f"The supported api-versions are '{', '.join(DMS_API_VERSIONS)}'.",
             )
 
     def _handle(

@@ -18,7 +18,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import requests
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.core.pipeline.transport import HttpTransport, RequestsTransportResponse
-from azure.core.pipeline.transport._requests_basic import (  # the same helpers RequestsTransport uses
+from azure.core.pipeline.transport._requests_basic import (  # RequestsTransport's own helpers
     _handle_non_stream_rest_response,
     _is_rest,
 )

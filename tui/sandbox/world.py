@@ -141,7 +141,10 @@ class Target:
 
     @property
     def id(self) -> str:
-        return f"/subscriptions/{self.subscription_id}/resourceGroups/{self.group}/providers/{self.namespace_type}/{self.name}"
+        return (
+            f"/subscriptions/{self.subscription_id}/resourceGroups/{self.group}"
+            f"/providers/{self.namespace_type}/{self.name}"
+        )
 
 
 class World:
@@ -412,13 +415,14 @@ class World:
         )
         tables = oltp_tables(rng)
         sales.set_tables(tables)
-        add(
+        ssis = add(
             "SSISDB",
             data_size_mb=768,
             log_size_mb=256,
             log_rate_bytes=2_000,
             files=data_files("SSISDB", 768, 256),
-        ).set_tables(
+        )
+        ssis.set_tables(
             [
                 _t("catalog", "folders", 12),
                 _t("catalog", "projects", 31),
@@ -468,7 +472,8 @@ class World:
         inv._table_factory = many_tables_factory(self.seed, 10_000)
         inv.table_count = 10_000
 
-        # backup history: full last night (and the night before), hourly logs since, to the container
+        # backup history: full last night (and the night before), hourly logs since, to the
+        # container
         acct = self.migration_account
         base = f"{acct.blob_endpoint}{self.migration_container}"
         now = self.now()
@@ -485,7 +490,6 @@ class World:
                     self._seed_log(
                         src, db, f"{base}/{db.name}/{db.name}_log_{5 - h:03d}.trn", now - h * 1800
                     )
-        ssis = src.get("SSISDB")
         self._seed_full(
             src, ssis, "D:\\MSSQL\\Backup\\SSISDB_full.bak", now - 30 * 3600, checksum=False
         )
@@ -515,7 +519,8 @@ class World:
     # ------------------------------------------------------------------ blob side of backups
 
     def _backup_written(self, server: str, rec: BackupRecord, created: float | None = None) -> None:
-        """A backup to ``https://<account>.blob.core.windows.net/<container>/<path>`` lands there."""
+        """A backup to ``https://<account>.blob.core.windows.net/<container>/<path>`` lands
+        there."""
         url = rec.device
         prefix = "https://"
         if not url.lower().startswith(prefix) or ".blob.core.windows.net/" not in url.lower():
@@ -548,7 +553,8 @@ class World:
             )
 
     def backup_url(self, database: str, file_name: str) -> str:
-        return f"{self.migration_account.blob_endpoint}{self.migration_container}/{database}/{file_name}"
+        container = f"{self.migration_account.blob_endpoint}{self.migration_container}"
+        return f"{container}/{database}/{file_name}"
 
 
 def seed_has_second_subscription(seed: int) -> bool:

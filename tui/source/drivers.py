@@ -16,15 +16,21 @@ from tui.source.errors import SourceError, SourceErrorKind
 MS_DRIVERS = ("ODBC Driver 18 for SQL Server", "ODBC Driver 17 for SQL Server")
 FREETDS = "FreeTDS"
 
-INSTALL_GUIDANCE = """\
+MS_DRIVER_DOCS = (
+    "https://learn.microsoft.com/sql/connect/odbc/linux-mac/"
+    "installing-the-microsoft-odbc-driver-for-sql-server"
+)
+
+INSTALL_GUIDANCE = f"""\
 Install unixODBC and a SQL Server ODBC driver on this machine:
   Debian/Ubuntu:  sudo apt-get install -y unixodbc
-                  then Microsoft's driver: add the packages.microsoft.com repository for your release
-                  (https://learn.microsoft.com/sql/connect/odbc/linux-mac/installing-the-microsoft-odbc-driver-for-sql-server)
+                  then Microsoft's driver: add the packages.microsoft.com repository for your
+                  release ({MS_DRIVER_DOCS})
                   and run: sudo ACCEPT_EULA=Y apt-get install -y msodbcsql18
                   or, without Microsoft's repository: sudo apt-get install -y tdsodbc   (FreeTDS)
   RHEL/Fedora:    sudo dnf install -y unixODBC
-                  then: sudo ACCEPT_EULA=Y dnf install -y msodbcsql18   (after adding packages.microsoft.com)
+                  then, after adding packages.microsoft.com:
+                  sudo ACCEPT_EULA=Y dnf install -y msodbcsql18
                   or: sudo dnf install -y freetds   (EPEL on RHEL)
   SUSE:           sudo zypper install -y unixODBC; sudo ACCEPT_EULA=Y zypper install -y msodbcsql18
 Then check with: odbcinst -q -d"""

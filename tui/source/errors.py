@@ -111,7 +111,7 @@ def from_odbc_error(
     """
     from tui.source.connect import redact
 
-    args = getattr(exc, "args", ()) or ()
+    args = exc.args
     sqlstate = str(args[0]) if len(args) > 1 else ""
     raw = str(args[1] if len(args) > 1 else (args[0] if args else exc))
     raw = redact(raw, settings)

@@ -213,7 +213,7 @@ def ssisdb(f: Facts):
     )
 
 
-# --------------------------------------------------------------------------- server and database state
+# ------------------------------------------------------------------------ server and database state
 
 
 @rule("source-version")
@@ -398,7 +398,7 @@ def tde(f: Facts):
     )
 
 
-# --------------------------------------------------------------------------- recovery model and backups
+# ----------------------------------------------------------------------- recovery model and backups
 
 
 @rule("recovery-model", targets=BACKUP_TARGETS)

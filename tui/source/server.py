@@ -90,7 +90,7 @@ class SqlServerSource:
         """Build from an ODBC/ADO-style connection string (see
         ``connect.settings_from_connection_string``); ``kw`` overrides or adds options."""
         s = settings_from_connection_string(text)
-        options = dict(
+        options: dict[str, Any] = dict(
             authentication=s.authentication,
             user=s.user,
             password=s.password,
@@ -344,7 +344,8 @@ class SqlServerSource:
         )
 
     def backup_full(self, database: str, url: str) -> BackupResult:
-        """``BACKUP DATABASE ... TO URL ... WITH CHECKSUM``: the full backup a migration starts from."""
+        """``BACKUP DATABASE ... TO URL ... WITH CHECKSUM``: the full backup a migration starts
+        from."""
         try:
             statement = tsql.backup_full_tsql(database, url, compression=self._compression())
         except ValueError as exc:
@@ -385,8 +386,8 @@ def _explain_backup_error(err: SourceError, database: str, url: str, kind: str) 
     elif code == 3101 or "exclusive access" in err.message.lower():
         hint = (
             "The tail-log backup needs the database to itself: stop the applications, or run "
-            f"ALTER DATABASE {tsql.quote_name(database, 'database name')} SET SINGLE_USER WITH ROLLBACK "
-            "IMMEDIATE; then take the backup."
+            f"ALTER DATABASE {tsql.quote_name(database, 'database name')} "
+            "SET SINGLE_USER WITH ROLLBACK IMMEDIATE; then take the backup."
         )
     elif code == 4208 or code == 4214:
         hint = (

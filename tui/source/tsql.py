@@ -66,8 +66,10 @@ SELECT
 DATABASES = """-- dms-tui:databases
 SET NOCOUNT ON;
 DECLARE @has_containment bit, @has_filetable bit, @sql nvarchar(max), @id int, @name sysname;
-SET @has_containment = CASE WHEN COL_LENGTH('sys.databases', 'containment_desc') IS NULL THEN 0 ELSE 1 END;
-SET @has_filetable = CASE WHEN COL_LENGTH('sys.tables', 'is_filetable') IS NULL THEN 0 ELSE 1 END;
+SET @has_containment = CASE WHEN COL_LENGTH('sys.databases', 'containment_desc') IS NULL
+                            THEN 0 ELSE 1 END;
+SET @has_filetable = CASE WHEN COL_LENGTH('sys.tables', 'is_filetable') IS NULL
+                          THEN 0 ELSE 1 END;
 
 SET @sql = N'SELECT d.database_id, d.name, d.state_desc, d.recovery_model_desc,
     CAST(d.compatibility_level AS int) AS compatibility_level, d.is_read_only,
@@ -75,9 +77,11 @@ SET @sql = N'SELECT d.database_id, d.name, d.state_desc, d.recovery_model_desc,
     + CASE WHEN @has_containment = 1 THEN N'd.containment_desc'
            ELSE N'CAST(N''NONE'' AS nvarchar(60))' END + N' AS containment_desc,
     CAST(ISNULL((SELECT SUM(CAST(mf.size AS bigint)) FROM sys.master_files AS mf
-                 WHERE mf.database_id = d.database_id AND mf.type <> 1), 0) * 8 / 1024.0 AS float) AS data_size_mb,
+                 WHERE mf.database_id = d.database_id AND mf.type <> 1), 0)
+         * 8 / 1024.0 AS float) AS data_size_mb,
     CAST(ISNULL((SELECT SUM(CAST(mf.size AS bigint)) FROM sys.master_files AS mf
-                 WHERE mf.database_id = d.database_id AND mf.type = 1), 0) * 8 / 1024.0 AS float) AS log_size_mb
+                 WHERE mf.database_id = d.database_id AND mf.type = 1), 0)
+         * 8 / 1024.0 AS float) AS log_size_mb
 FROM sys.databases AS d
 WHERE d.source_database_id IS NULL
 ORDER BY d.name;';
@@ -91,8 +95,10 @@ ORDER BY mf.database_id, mf.file_id;
 IF OBJECT_ID('tempdb..#dms_filegroups') IS NOT NULL DROP TABLE #dms_filegroups;
 IF OBJECT_ID('tempdb..#dms_tables') IS NOT NULL DROP TABLE #dms_tables;
 CREATE TABLE #dms_filegroups (database_id int NOT NULL, data_space_id int NOT NULL,
-                              filegroup_name nvarchar(128) NOT NULL, filegroup_type nvarchar(2) NOT NULL);
-CREATE TABLE #dms_tables (database_id int NOT NULL, table_count int NOT NULL, filetable_count int NOT NULL);
+                              filegroup_name nvarchar(128) NOT NULL,
+                              filegroup_type nvarchar(2) NOT NULL);
+CREATE TABLE #dms_tables (database_id int NOT NULL, table_count int NOT NULL,
+                          filetable_count int NOT NULL);
 
 DECLARE dms_dbs CURSOR LOCAL FAST_FORWARD FOR
     SELECT database_id, name FROM sys.databases
@@ -113,7 +119,8 @@ BEGIN
         INSERT INTO #dms_tables EXEC sys.sp_executesql @sql;
     END TRY
     BEGIN CATCH
-        -- unreadable (e.g. a non-readable availability group secondary): sys.master_files facts stand
+        -- unreadable (e.g. a non-readable availability group secondary):
+        -- sys.master_files facts stand
     END CATCH;
     FETCH NEXT FROM dms_dbs INTO @id, @name;
 END;
@@ -163,7 +170,8 @@ WITH fork AS (
     WHERE b.type IN ('D', 'I', 'L')
       AND b.backup_finish_date IS NOT NULL
       AND (f.database_guid IS NULL
-           OR (b.database_guid = f.database_guid AND b.last_recovery_fork_guid = f.recovery_fork_guid))
+           OR (b.database_guid = f.database_guid
+               AND b.last_recovery_fork_guid = f.recovery_fork_guid))
 ), latest_full AS (
     SELECT database_name, checkpoint_lsn FROM sets WHERE type = 'D' AND recent = 1
 )
@@ -182,11 +190,12 @@ ORDER BY s.database_name, s.backup_finish_date, s.backup_set_id, mf.family_seque
 """
 
 # ROW_COUNTS -> one row per user table (run in the database's context, see
-# ``row_counts_tsql``): schema_name nvarchar, table_name nvarchar, row_count bigint (heap or clustered
-# index rows summed over partitions, from sys.dm_db_partition_stats; needs VIEW DATABASE
-# STATE). Ordered by schema and table.
+# ``row_counts_tsql``): schema_name nvarchar, table_name nvarchar, row_count bigint (heap or
+# clustered index rows summed over partitions, from sys.dm_db_partition_stats; needs VIEW
+# DATABASE STATE). Ordered by schema and table.
 ROW_COUNTS = """-- dms-tui:row_counts
-SELECT s.name AS schema_name, t.name AS table_name, CAST(SUM(ps.row_count) AS bigint) AS row_count
+SELECT s.name AS schema_name, t.name AS table_name,
+       CAST(SUM(ps.row_count) AS bigint) AS row_count
 FROM sys.tables AS t
 JOIN sys.schemas AS s ON s.schema_id = t.schema_id
 JOIN sys.dm_db_partition_stats AS ps ON ps.object_id = t.object_id AND ps.index_id IN (0, 1)
