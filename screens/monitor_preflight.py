@@ -19,7 +19,10 @@ class MonitorPreflight:
     """Mixed into the monitor screen, which gives ``_need_selected``, ``with_source``,
     ``note``, ``context`` and ``app``."""
 
-    PREFLIGHT_BINDING = Binding("b", "backup_preflight", "Folder", id="monitor.preflight")
+    # not in the footer: on an 80-column terminal it would push Cancel out of sight
+    PREFLIGHT_BINDING = Binding(
+        "b", "backup_preflight", "Folder", id="monitor.preflight", show=False
+    )
 
     def action_backup_preflight(self: Any) -> None:
         d = self._need_selected()

@@ -37,7 +37,7 @@ class PreflightScreen(ModalScreen[None]):
             with VerticalScroll(id="preflight-body"):
                 yield PreflightView(id="preflight-findings")
             yield Static(
-                "Esc, Enter or b closes. Press b again to check anew.", id="preflight-keys"
+                "Esc, Enter or b closes; b on the monitor checks again.", id="preflight-keys"
             )
 
     def on_mount(self) -> None:

@@ -462,8 +462,9 @@ def folder_stray_file(f: FolderFacts):
         return None
     return Hit(
         WARNING,
-        f"{f.where} holds {_listed(stray)}, which {'is' if len(stray) == 1 else 'are'} no "
-        "backup file: DMS reads every file in the folder as a backup.",
+        f"{f.where} holds {_listed(stray)}, which "
+        f"{'is not a backup file' if len(stray) == 1 else 'are not backup files'}: DMS "
+        "reads every file in the folder as a backup.",
         f"Move {'it' if len(stray) == 1 else 'them'} out of {f.listing.folder}/; keep only "
         "backups there.",
     )
