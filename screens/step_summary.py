@@ -26,6 +26,7 @@ class SummaryStep(WizardStep):
     BINDINGS = [
         Binding("ctrl+n", "start_migrations", "Start", id="wizard.next", priority=True),
         Binding("s", "start_migrations", "Start", show=False, id="summary.start"),
+        Binding("ctrl+r", "recheck", "Check again", id="summary.recheck"),
     ]
 
     @dataclass
@@ -160,6 +161,15 @@ class SummaryStep(WizardStep):
         self.query_one(PreflightView).show(message.folders, heading=heading)
         if message.folders_note:
             self.query_one(PreflightView).update(message.folders_note)
+
+    def action_recheck(self) -> None:
+        """Run the final checks again (after fixing a backup folder, say)."""
+        if self.creating or self.checked is None:
+            return
+        self.checked = None
+        self.query_one("#summary-checks", Static).update("Checking…")
+        self.query_one(PreflightView).update("")
+        self.verify()
 
     def problem(self) -> str | None:
         if self.checked is None:

@@ -84,6 +84,8 @@ async def test_a_good_folder_passes_and_start_asks_to_confirm(context, sandbox, 
         assert "All checks passed ✓ — press Ctrl+N" in text_of(app, "#summary-checks")
         assert "SalesDB: 5 file(s) in" in text_of(app, "#summary-preflight")
         assert "chain complete ✓" in text_of(app, "#summary-preflight")
+        key = sandbox.world.migration_account.keys[0]
+        assert key not in app.export_screenshot()  # fetched to list the folder, never shown
         await pilot.press("ctrl+n")
         await on_screen(pilot, "ConfirmModal")
         await pilot.press("n")
@@ -128,3 +130,19 @@ async def test_a_folder_the_identity_may_not_read_is_a_warning_with_its_code(con
         shown = text_of(app, "#summary-preflight")
         assert "[AuthorizationPermissionMismatch]" in shown and "Storage Blob Data Reader" in shown
         assert "All checks passed ✓ (1 warning(s)" in text_of(app, "#summary-checks")
+
+
+async def test_check_again_after_the_folder_is_fixed(context, sandbox, ids):
+    async with opened_at(context, sandbox, ids, 8, **with_account(plan("Warehouse"), ids)) as (
+        app,
+        pilot,
+    ):
+        await checks_done(pilot)
+        assert "[folder-chain]" in text_of(app, "#summary-preflight")
+        sandbox.repair_backup_chain("Warehouse")  # the missing log copied into the folder
+        await pilot.press("ctrl+r")
+        await checks_done(pilot)
+        assert "All checks passed ✓ — press Ctrl+N" in text_of(app, "#summary-checks")
+        assert "[folder-" not in text_of(app, "#summary-preflight")
+        await pilot.press("ctrl+n")
+        await on_screen(pilot, "ConfirmModal")

@@ -505,6 +505,7 @@ class Controller:
             "identity instead or ask for the Storage Account Key Operator role.",
         )
 
+    @azure_call
     def list_backup_folders(
         self, storage_account_id: str, container: str, folders: list[str]
     ) -> list[Any]:

@@ -147,8 +147,8 @@ def blob_error(exc: BaseException, account: str, container: str, auth: str = "")
 
     how = f" (read with the {auth})" if auth else ""
     if isinstance(exc, ae.HttpResponseError):
-        code = str(getattr(exc, "error_code", "") or "")
-        code = getattr(exc.error_code, "value", code) if exc.error_code else ""
+        raw = getattr(exc, "error_code", None) or _header(exc, "x-ms-error-code")
+        code = str(getattr(raw, "value", raw) or "")
         status = exc.status_code
         plain, hint = BLOB_HINTS.get(
             code.lower(),
@@ -178,6 +178,13 @@ def blob_error(exc: BaseException, account: str, container: str, auth: str = "")
         code=type(exc).__name__,
         hint="Check again; if it persists, look at the storage account in the portal.",
     )
+
+
+def _header(exc: BaseException, name: str) -> str:
+    try:
+        return str(exc.response.headers.get(name) or "")  # type: ignore[attr-defined]
+    except AttributeError:
+        return ""
 
 
 def _first_line(text: str) -> str:

@@ -118,17 +118,19 @@ def check_folders(
     target: TargetKind,
     online: bool,
     last_backups: dict[str, str] | None = None,
+    folders: dict[str, str] | None = None,
 ) -> list[FolderCheck]:
-    """Each database's folder ``<container>/<database>/`` against the history in
-    ``inventory`` (the source's ``databases()``)."""
+    """Each database's folder — ``<container>/<database>/`` unless ``folders`` names
+    another — against the history in ``inventory`` (the source's ``databases()``)."""
     history = histories(inventory)
     account = storage_account_id.rstrip("/").rsplit("/", 1)[-1]
     names = list(databases)
-    listed = controller.list_backup_folders(storage_account_id, container, names)
+    paths = [(folders or {}).get(db) or db for db in names]
+    listed = controller.list_backup_folders(storage_account_id, container, paths)
     out = []
-    for db, listing in zip(names, listed, strict=True):
+    for db, path, listing in zip(names, paths, listed, strict=True):
         if isinstance(listing, DmsTuiError):
-            out.append(unreadable(db, f"{account}/{container}/{db}/", listing))
+            out.append(unreadable(db, f"{account}/{container}/{path.strip('/')}/", listing))
             continue
         out.append(
             check_listing(
@@ -171,12 +173,15 @@ def check_migration(context: Any, detail: MigrationDetail, params: Any) -> Folde
         note = Finding("folder-not-checked", Severity.INFO, database, f"Not checked: {what}")
         return FolderCheck(database, "", (note,), None, checked=False)
     inventory = read_inventory(context, params)
+    # DMS takes "container/folder" as the container name too; else the folder is the database
+    container, _, folder = location.container.partition("/")
     [check] = check_folders(
         controller,
         inventory,
         storage_account_id=location.storage_account_id,
-        container=location.container,
+        container=container,
         databases=[database],
+        folders={database: folder or location.folder or database},
         target=detail.kind,
         online=bool(detail.online) if detail.online is not None else True,
         last_backups={database: detail.last_backup_name},

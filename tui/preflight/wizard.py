@@ -31,14 +31,17 @@ def check_plan(context: Any, state: Any) -> tuple[list[FolderCheck], str]:
             "Backup folders not checked: the source's backup history could not be read. "
             + exc.full_text
         )
-    checks = check_folders(
-        context.controller,
-        inventory,
-        storage_account_id=s["storage_account_id"],
-        container=s["container"],
-        databases=list(state.project.databases),
-        target=kind,
-        online=state.online,
-        last_backups={} if state.online else dict(s.get("last_backup", {})),
-    )
+    try:
+        checks = check_folders(
+            context.controller,
+            inventory,
+            storage_account_id=s["storage_account_id"],
+            container=s["container"],
+            databases=list(state.project.databases),
+            target=kind,
+            online=state.online,
+            last_backups={} if state.online else dict(s.get("last_backup", {})),
+        )
+    except DmsTuiError as exc:
+        return [], "Backup folders not checked: " + exc.full_text
     return checks, ""
