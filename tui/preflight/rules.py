@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 
 from tui.models import BackupRecord, Finding, Severity, TargetKind
 from tui.preflight.listing import FolderListing
@@ -81,7 +82,7 @@ class FolderFacts:
     others: dict[str, tuple[BackupRecord, ...]] = field(default_factory=dict)
     last_backup: str = ""  # offline: the file DMS completes after
 
-    @property
+    @cached_property
     def names(self) -> set[str]:
         return {b.name.lower() for b in self.listing.blobs}
 
@@ -99,14 +100,19 @@ class FolderFacts:
         )
 
     def overwritten(self, rec: BackupRecord, key: str) -> bool:
-        return any(
-            other.position <= 1
-            and lsn(other.last_lsn) > lsn(rec.last_lsn)
-            and key in {file_key(d) for d in files_of(other)}
-            for other in self.history
-        )
+        return self._last_init.get(key, 0) > lsn(rec.last_lsn)
 
-    @property
+    @cached_property
+    def _last_init(self) -> dict[str, int]:
+        """Per file: the last LSN of the newest backup that started it afresh (WITH INIT)."""
+        out: dict[str, int] = {}
+        for other in self.history:
+            if other.position <= 1:
+                for d in files_of(other):
+                    out[file_key(d)] = max(out.get(file_key(d), 0), lsn(other.last_lsn))
+        return out
+
+    @cached_property
     def chain(self) -> Chain:
         return backup_chain(self.history, self.present)
 
@@ -319,11 +325,12 @@ def folder_other_database(f: FolderFacts):
     for other in sorted(f.others, key=len, reverse=True):
         if other.lower() == own_prefix or other.lower() in {o.lower() for o in belongs}:
             continue
+        taken = own | claimed
         guessed = [
             b.name
             for b in f.listing.blobs
             if _is_backup_name(b.name)
-            and b.name.lower() not in own | claimed
+            and b.name.lower() not in taken
             and _named_after(b.name, other)
             and not _named_after(b.name, f.database)
         ]
