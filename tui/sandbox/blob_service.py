@@ -242,8 +242,8 @@ class BlobService:
         start = _decode_marker(marker)
         if start:
             entries = [e for e in entries if e[0] >= start]
-        page, rest = entries[:size], entries[size:]
-        next_marker = _encode_marker(rest[0][0]) if rest else ""
+        page, remaining = entries[:size], entries[size:]
+        next_marker = _encode_marker(remaining[0][0]) if remaining else ""
         return self._xml(account, container, q, page, next_marker)
 
     def _xml(
