@@ -23,6 +23,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
 from screens.base import BaseScreen
+from screens.monitor_preflight import MonitorPreflight
 from tui import monitoring as mon
 from tui.context import SourceParams
 from tui.cutover import is_final
@@ -45,7 +46,7 @@ def _translate(exc: BaseException) -> DmsTuiError:
     return translate(exc)
 
 
-class MonitorScreen(BaseScreen):
+class MonitorScreen(MonitorPreflight, BaseScreen):
     CSS_PATH = "monitor.tcss"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="monitor.refresh"),
@@ -57,6 +58,7 @@ class MonitorScreen(BaseScreen):
         Binding("l", "log_backup", "Log", id="monitor.log_backup"),
         Binding("v", "validate", "Verify", id="monitor.validate"),
         Binding("e", "export", "Export", id="monitor.export"),
+        MonitorPreflight.PREFLIGHT_BINDING,
         Binding("x", "cancel_migration", "Cancel", id="monitor.cancel"),
         Binding("t", "retry", "Retry", id="monitor.retry", show=False),
         Binding("d", "delete", "Delete", id="monitor.delete", show=False),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -16,6 +16,9 @@ from tui.azure_ids import migration_id_for
 from tui.errors import DmsTuiError
 from tui.models import TargetKind
 from widgets.confirm import ConfirmModal
+from widgets.preflight_view import PreflightView
+
+FOLDER_PROBLEM = "Backup folder of "
 
 
 class SummaryStep(WizardStep):
@@ -23,11 +26,14 @@ class SummaryStep(WizardStep):
     BINDINGS = [
         Binding("ctrl+n", "start_migrations", "Start", id="wizard.next", priority=True),
         Binding("s", "start_migrations", "Start", show=False, id="summary.start"),
+        Binding("ctrl+r", "recheck", "Check again", id="summary.recheck"),
     ]
 
     @dataclass
     class Checked(Message):
         problems: list[str]
+        folders: list = field(default_factory=list)  # tui.preflight.FolderCheck per database
+        folders_note: str = ""  # what the backup-folder check did not look at, and why
 
     @dataclass
     class Created(Message):
@@ -66,7 +72,8 @@ class SummaryStep(WizardStep):
         yield Static(
             "\n".join(f"• {line}" for line in self.state.describe()), id="summary-migrations"
         )
-        yield Static("Checking…", id="summary-checks")
+        yield Static("Checking…", id="summary-checks", markup=False)
+        yield PreflightView(id="summary-preflight")
 
     def start(self) -> None:
         self.verify()
@@ -100,7 +107,15 @@ class SummaryStep(WizardStep):
                     problems.append(error)
         except DmsTuiError as exc:
             problems.append(exc.full_text)
-        self.post_message(self.Checked(problems))
+        from tui.preflight.wizard import check_plan
+
+        folders, note = check_plan(self.app.context, self.state)
+        problems += [
+            f"{FOLDER_PROBLEM}{f.database}: {f.message} Fix: {f.fix}"
+            for check in folders
+            for f in check.blockers
+        ]
+        self.post_message(self.Checked(problems, folders, note))
 
     @staticmethod
     def _without_our_running(
@@ -127,10 +142,34 @@ class SummaryStep(WizardStep):
     def checked_done(self, message: Checked) -> None:
         self.checked = message.problems
         box = self.query_one("#summary-checks", Static)
+        folder_blockers = sum(len(c.blockers) for c in message.folders)
+        shown = [m for m in message.problems if not m.startswith(FOLDER_PROBLEM)]
+        if folder_blockers:
+            shown.append(
+                f"Backup folders: {folder_blockers} blocker(s) — DMS would stop on them; see below."
+            )
         if message.problems:
-            box.update("Fix before starting:\n" + "\n".join(f"✗ {m}" for m in message.problems))
+            box.update("Fix before starting:\n" + "\n".join(f"✗ {m}" for m in shown))
         else:
-            box.update("All checks passed ✓ — press Ctrl+N to start.")
+            warned = sum(len(c.findings) for c in message.folders)
+            box.update(
+                "All checks passed ✓"
+                + (f" ({warned} warning(s) on the backup folders, below)" if warned else "")
+                + " — press Ctrl+N to start."
+            )
+        heading = "Backup folders, against the source's backup history:" if message.folders else ""
+        self.query_one(PreflightView).show(message.folders, heading=heading)
+        if message.folders_note:
+            self.query_one(PreflightView).update(message.folders_note)
+
+    def action_recheck(self) -> None:
+        """Run the final checks again (after fixing a backup folder, say)."""
+        if self.creating or self.checked is None:
+            return
+        self.checked = None
+        self.query_one("#summary-checks", Static).update("Checking…")
+        self.query_one(PreflightView).update("")
+        self.verify()
 
     def problem(self) -> str | None:
         if self.checked is None:

@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # the SDK is imported when the first client is made
     from azure.core.pipeline.transport import HttpTransport
 
 DMS_NAMESPACE = "Microsoft.DataMigration"
+# the Blob service's answers that mean "not with the account key": use the signed-in identity
+KEY_REFUSED = {"keybasedauthenticationnotpermitted", "authenticationfailed"}
 EXPAND_DETAILS = "MigrationStatusDetails"
 
 
@@ -502,6 +504,60 @@ class Controller:
             hint="Your account may lack listKeys permission on it; use managed "
             "identity instead or ask for the Storage Account Key Operator role.",
         )
+
+    @azure_call
+    def list_backup_folders(
+        self, storage_account_id: str, container: str, folders: list[str]
+    ) -> list[Any]:
+        """What each ``<container>/<folder>/`` holds, listed by the Blob service through
+        ``azure-storage-blob``: per folder a ``tui.preflight.listing.FolderListing``, or the
+        ``AzureError`` that listing it raised.
+
+        Read with the account key fetched through Azure once (kept in memory for this call
+        only); when the key cannot be had (no listKeys permission) or the account refuses
+        keys, with the signed-in identity, which then needs Storage Blob Data Reader."""
+        from tui.preflight.listing import list_folder
+
+        name = parse_resource_id(storage_account_id).name
+        key_error: DmsTuiError | None = None
+        try:
+            key: str | None = self.storage_account_key(storage_account_id)
+        except DmsTuiError as exc:
+            key, key_error = None, exc
+        out: list[Any] = []
+        for folder in folders:
+            try:
+                if key is not None:
+                    try:
+                        out.append(self._list_folder(list_folder, name, container, folder, key))
+                        continue
+                    except AzureError as exc:
+                        if (exc.code or "").lower() not in KEY_REFUSED:
+                            raise
+                        key, key_error = None, exc
+                out.append(self._list_folder(list_folder, name, container, folder, None))
+            except AzureError as exc:
+                if key_error is not None and key is None:
+                    exc.hint = f"{exc.hint} The account key could not be used either: {key_error}"
+                out.append(exc)
+        return out
+
+    def _list_folder(self, list_folder: Any, account: str, container: str, folder: str, key):
+        if key is not None:
+            credential: Any = {"account_name": account, "account_key": key}
+            auth = "account key"
+        else:
+            credential, auth = self.credential, "signed-in identity"
+        return list_folder(
+            account, container, folder, credential, transport=self._transport, auth=auth
+        )
+
+    def list_backup_folder(self, storage_account_id: str, container: str, folder: str) -> Any:
+        """One folder (see ``list_backup_folders``); raises its ``AzureError``."""
+        [result] = self.list_backup_folders(storage_account_id, container, [folder])
+        if isinstance(result, Exception):
+            raise result
+        return result
 
     # ------------------------------------------------------------------ migrations
 

@@ -25,10 +25,16 @@ The seeded world (names fixed; GUIDs, DNS zone and storage suffix follow the see
   SalesDB, InventoryHub, StagingETL, HRPayroll exist, empty), SQL VMs sqlvm-contoso-01 (Full)
   and sqlvm-legacy-02 (LightWeight), all in rg-sql-targets;
 * storage account stcontosomig<suffix> (rg-dms-migration) with container "sqlmigration", one
-  folder per database holding its backups;
+  folder per database holding its backups (a few laid out the ways that break migrations:
+  see ``layouts``), and "sqlbackups", a copy of SalesDB's folder under a name a managed
+  instance refuses; its Blob service answers List Blobs (``blob_service``) through the same
+  transport, for ``azure-storage-blob``;
 * DMS instance dms-contoso-prod (rg-dms-migration), Succeeded, one integration-runtime node;
 * on-premises server sqlprod01.contoso.local: SalesDB, SSISDB, HRPayroll (TDE), StagingETL
-  (SIMPLE), InventoryHub (10,000 tables) and the system databases; its network share
+  (SIMPLE), InventoryHub (10,000 tables), CrmLegacy (nested folders), Ledger (holds
+  LedgerArchive's full backup) and LedgerArchive (empty folder), Payments (appended log
+  backups), Warehouse (a log backup missing from its folder), Marketing (no CHECKSUM),
+  Intranet (files that are no backups in its folder) and the system databases; its network share
   \\\\sqlprod01\\SQLBackups is its D:\\MSSQL\\Backup folder.
 """
 

@@ -96,8 +96,8 @@ class BackupRestoreMigration(Migration):
     def _discover(self, now: float) -> None:
         ir_since = self._ir_online_since() if self.storage_type == "FileShare" else None
         for blob in self._list_files():
-            if blob.created > now:
-                continue
+            if blob.created > now or not blob.is_backup:
+                continue  # not there yet, or a file that is no backup (no header to read)
             if (
                 self.storage_type == "FileShare"
                 and blob.database.lower() != self.source_database.lower()

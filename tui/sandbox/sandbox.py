@@ -11,6 +11,7 @@ from typing import Any
 from tui.models import BackupRecord
 
 from .arm import Answer, ArmError
+from .blob_service import BlobService
 from .clock import ManualClock, RealClock
 from .copy_migration import TableCopyMigration
 from .credential import SandboxCredential
@@ -76,6 +77,7 @@ class Sandbox:
         self.services.register(self.router)
         self.migrations.register(self.router)
         self.resources.register(self.router)
+        self.blob_service = BlobService(self)
         self.transport = SandboxTransport(self)
         self.credential = SandboxCredential(self.world.tenant_id)
         self.subscription_id = self.world.default_subscription

@@ -188,8 +188,17 @@ class SimDatabase:
         self.backups.append(rec)
         return rec
 
-    def record_log(self, url: str, finish: float, *, log_bytes: int) -> BackupRecord:
-        """A log backup continues the log chain: it starts where the previous one ended."""
+    def record_log(
+        self,
+        url: str,
+        finish: float,
+        *,
+        log_bytes: int,
+        checksum: bool = True,
+        position: int = 1,
+    ) -> BackupRecord:
+        """A log backup continues the log chain: it starts where the previous one ended.
+        ``position`` > 1: appended (NOINIT) to a file that already holds backups."""
         base = self.last_full()
         first = self.log_chain_lsn if self.log_chain_lsn is not None else self.lsn
         self.lsn += max(1000, log_bytes // 8192)
@@ -203,10 +212,11 @@ class SimDatabase:
             first_lsn=lsn_text(first),
             last_lsn=lsn_text(self.lsn),
             database_backup_lsn=base.first_lsn if base else "",
-            has_checksum=True,
+            has_checksum=checksum,
             device=url,
             size_bytes=int(log_bytes * 0.4),
             compressed=True,
+            position=position,
         )
         self.backups.append(rec)
         return rec

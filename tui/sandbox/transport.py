@@ -1,6 +1,7 @@
 """The in-process HTTP transport: the real Azure SDK pipeline sends its requests here.
 
-``send`` answers from the emulated Resource Manager without opening a socket. The response is a
+``send`` answers from the emulated Resource Manager (and, for ``<account>.blob.core.windows.net``,
+from the emulated Blob service) without opening a socket. The response is a
 ``requests.Response`` wrapped the way azure-core's own ``RequestsTransport`` wraps one, so every
 policy (retry, authentication, LRO polling, error mapping) sees what it would see from Azure.
 """
@@ -26,6 +27,7 @@ from azure.core.rest._requests_basic import RestRequestsTransportResponse
 from requests.structures import CaseInsensitiveDict
 
 from .arm import Answer
+from .blob_service import is_blob_host
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -38,6 +40,7 @@ class RecordedRequest:
     path: str
     body: dict | list | None
     query: dict[str, str]
+    auth: str = ""  # the Authorization scheme only (Bearer, SharedKey): never the secret
 
 
 def _request_body(request: Any) -> bytes | None:
@@ -94,7 +97,12 @@ class SandboxTransport(HttpTransport):
                 body = None
         path = unquote(parts.path)  # as ARM routes it: "Sales%20DB" is the database "Sales DB"
         method = request.method.upper()
-        self._sandbox._record(RecordedRequest(method, url, path, body, query))
+        auth = next((v for k, v in request.headers.items() if k.lower() == "authorization"), "")
+        self._sandbox._record(
+            RecordedRequest(method, url, path, body, query, auth=auth.partition(" ")[0])
+        )
+        if is_blob_host(parts.hostname or ""):
+            return self._send_blob(request, parts, query, method, kwargs)
 
         slow, fault = self._sandbox.faults.take(path, method)
         if slow is not None:
@@ -115,8 +123,35 @@ class SandboxTransport(HttpTransport):
             )
         return self._wrap(request, answer, stream=kwargs.get("stream", False))
 
+    def _send_blob(self, request: Any, parts: Any, query: dict, method: str, kwargs: dict):
+        """The Blob service of a sandbox storage account; a name no account has does not
+        resolve, as in DNS."""
+        host = parts.hostname or ""
+        if self._sandbox.world.storage_by_name(host.split(".", 1)[0]) is None:
+            raise ServiceRequestError(
+                f"Failed to resolve '{host}' ([Errno -2] Name or service not known)"
+            )
+        slow, fault = self._sandbox.faults.take(parts.path, method)
+        if slow is not None:
+            time.sleep(slow.seconds)
+        if fault is not None and fault.kind == "drop_connection":
+            raise ServiceResponseError(
+                "Connection aborted: the remote end closed the connection "
+                "without a response (sandbox fault)."
+            )
+        service = self._sandbox.blob_service
+        if fault is not None:
+            answer = service.fault_answer(fault, dict(request.headers))
+        else:
+            answer = service.handle(method, host, parts.path, query, dict(request.headers))
+        return self._wrap(request, answer, stream=kwargs.get("stream", False))
+
     def _wrap(self, request: Any, answer: Answer, *, stream: bool):
-        data = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
+        raw = isinstance(answer.body, bytes)  # the Blob service's XML, sent as it is
+        if raw:
+            data = answer.body
+        else:
+            data = b"" if answer.body is None else json.dumps(answer.body).encode("utf-8")
         resp = requests.Response()
         resp.status_code = answer.status
         try:
@@ -125,9 +160,10 @@ class SandboxTransport(HttpTransport):
             resp.reason = ""
         headers = CaseInsensitiveDict(answer.headers)
         headers.setdefault("x-ms-request-id", self._sandbox._request_id())
-        headers.setdefault("x-ms-correlation-request-id", headers["x-ms-request-id"])
+        if not raw:
+            headers.setdefault("x-ms-correlation-request-id", headers["x-ms-request-id"])
         headers["Content-Length"] = str(len(data))
-        if answer.body is not None:
+        if answer.body is not None and not raw:
             headers["Content-Type"] = "application/json; charset=utf-8"
         resp.headers = headers
         resp._content = data

@@ -71,6 +71,12 @@ class BlobFile:
     created: float  # when it appeared in the container
     server: str = ""
     base_lsn: int = 0  # database_backup_lsn: the full backup a differential or log belongs to
+    # "" for a file that is no backup (a note, a script): DMS reads no header from it
+    content_type: str = "application/octet-stream"
+
+    @property
+    def is_backup(self) -> bool:
+        return bool(self.backup_type)
 
     @property
     def file_name(self) -> str:
@@ -101,6 +107,10 @@ class StorageAccount:
     sku: str = "Standard_LRS"
     keys: list[str] = field(default_factory=list)
     containers: dict[str, Container] = field(default_factory=dict)
+    # the Blob service: whether it accepts the account key (allowSharedKeyAccess), and
+    # whether the signed-in identity holds a data role (Storage Blob Data Reader) on it
+    allow_shared_key_access: bool = True
+    signed_in_can_read: bool = True
 
     @property
     def id(self) -> str:
@@ -496,6 +506,10 @@ class World:
         self._seed_full(
             src, staging, "D:\\MSSQL\\Backup\\StagingETL_full.bak", now - 26 * 3600, checksum=False
         )
+
+        from .layouts import seed_layouts  # the awkward backup folders, each its own database
+
+        seed_layouts(self, src, add)
 
         # SQL Database targets copy into databases the DBA created beforehand
         logical = next(t for t in self.targets if t.kind == TargetKind.SQL_DB)
