@@ -234,13 +234,8 @@ class CutoverScreen(ModalScreen[str]):
             )
         self.query_one("#step-tail", Static).update(step2)
         pending = "?" if detail.pending_log_backups is None else str(detail.pending_log_backups)
-        restoring = (
-            detail.current_restoring_filename
-            if detail.current_restoring_filename != detail.last_restored_filename
-            else ""
-        )
         facts = (
-            f"pending log backups {pending}, restoring {restoring or 'nothing'}, "
+            f"pending log backups {pending}, restoring {detail.restoring_now or 'nothing'}, "
             f"last restored {detail.last_restored_filename or '—'}"
         )
         ok = not self.blockers

@@ -26,9 +26,8 @@ from screens.base import BaseScreen
 from screens.monitor_preflight import MonitorPreflight
 from tui import monitoring as mon
 from tui.context import SourceParams
-from tui.cutover import is_final
 from tui.errors import DmsTuiError
-from tui.models import BackupResult, MigrationDetail, TargetKind
+from tui.models import BackupResult, MigrationDetail, MigrationState, TargetKind
 from widgets.backup_pane import BackupPane
 from widgets.progress_table import KeyedTable
 from widgets.sparkline_panel import SparklinePanel
@@ -203,7 +202,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
 
     def _request(self) -> mon.FetchRequest:
         final = frozenset(
-            k for k, r in self.rows.items() if is_final(r.summary.status) and k not in self._stale
+            k for k, r in self.rows.items() if r.summary.status.is_final and k not in self._stale
         )
         sel = self.selected_id
         cached = self.details.get(sel.lower()) if sel else None
@@ -214,7 +213,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
             selected_id=sel,
             final=final,
             selected_cached_final=cached is not None
-            and is_final(cached.status)
+            and cached.status.is_final
             and sel.lower() not in self._stale,
         )
 
@@ -282,7 +281,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
             d = snap.detail
             self.details[d.id.lower()] = d
             self.history.add(d, now.timestamp())
-            if not is_final(d.status):
+            if not d.status.is_final:
                 self._stale.discard(d.id.lower())  # the retry took: polled as usual again
         for s in snap.summaries:
             key = s.id.lower()
@@ -329,7 +328,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
         self.selected_id = key
         self._render_detail()
         detail = self.details.get(key)
-        if detail is None or not is_final(detail.status):
+        if detail is None or not detail.status.is_final:
             if self.schedule.in_flight:
                 self._again = True
             else:
@@ -373,7 +372,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
         mode = "offline" if not d.online else "online"
         pct = mon.table_totals(d.tables).percent if sqldb else _restore_percent(d)
         ready = ""
-        if not sqldb and d.online and not is_final(d.status):
+        if not sqldb and d.online and not d.status.is_final:
             ready = self._readiness(d)
         title.update(
             f"{d.source_database} → {d.target_name}/{d.target_database} · "
@@ -395,7 +394,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
         lists is restored (the tail-log is still to come, or DMS has not listed it yet)."""
         from tui.cutover import cutover_blockers, restore_blockers
 
-        if (d.status or "").lower() not in ("inprogress", "readyforcutover"):
+        if not d.status.is_restoring_logs:
             return ""
         tail = self.context.tail_logs.get(d.id.lower())
         if tail is not None:
@@ -606,7 +605,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
         d = self._need_selected()
         if d is None:
             return
-        if d.kind == TargetKind.SQL_DB or not d.online or is_final(d.status):
+        if d.kind == TargetKind.SQL_DB or not d.online or d.status.is_final:
             self.note("Log backups matter only for online MI/VM migrations still in progress.")
             return
         if is_running(d.source_database):
@@ -965,7 +964,7 @@ class MonitorScreen(MonitorPreflight, BaseScreen):
 def _restore_percent(d: MigrationDetail) -> float:
     total = sum(f.total_size or 0 for f in d.backup_files)
     if not total:
-        return 100.0 if (d.status or "").lower() == "succeeded" else 0.0
+        return 100.0 if d.status == MigrationState.SUCCEEDED else 0.0
     done = sum(
         f.total_size or 0
         for f in d.backup_files

@@ -123,8 +123,6 @@ class SummaryStep(WizardStep):
     ) -> list[str]:
         """A target database that exists because this project's migration of it already runs
         (its create answer was lost) is no clash: Start keeps that migration. Blocking."""
-        from tui.cutover import is_final
-
         taken = {e.lower() for e in existing}
         ours: set[str] = set()
         for source, target in names.items():
@@ -134,7 +132,7 @@ class SummaryStep(WizardStep):
                 d = controller.get_migration(migration_id_for(target_id, target))
             except DmsTuiError:
                 continue
-            if d.source_database.lower() == source.lower() and not is_final(d.status):
+            if d.source_database.lower() == source.lower() and not d.status.is_final:
                 ours.add(target.lower())
         return [e for e in existing if e.lower() not in ours]
 

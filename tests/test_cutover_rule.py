@@ -4,7 +4,6 @@ tail-log backup named for the cutover must be restored."""
 from tui.cutover import (
     cutover_blockers,
     file_name_of,
-    is_final,
     is_ready_for_cutover,
     restore_blockers,
     route,
@@ -154,8 +153,3 @@ def test_not_in_progress_blocks():
 
 def test_route_names_source_and_target():
     assert route(detail(target_name="mi1")) == "db → mi1/db"
-
-
-def test_final_states_case_insensitive_and_both_spellings():
-    assert all(is_final(s) for s in ("Succeeded", "failed", "Canceled", "CANCELLED"))
-    assert not is_final("InProgress")

@@ -9,7 +9,7 @@ import pytest
 
 from tui import monitoring as mon
 from tui.errors import AzureError
-from tui.models import BackupFile, MigrationDetail, TableProgress, TargetKind
+from tui.models import BackupFile, MigrationDetail, MigrationState, TableProgress, TargetKind
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 MI = (
@@ -104,11 +104,14 @@ def test_buckets_and_counts():
         last_restored_filename="f",
         current_restoring_filename="f",
     )
-    assert mon.bucket_of("InProgress", ready) == mon.Bucket.READY
-    assert mon.bucket_of("InProgress", detail(pending_log_backups=2)) == mon.Bucket.IN_PROGRESS
-    assert mon.bucket_of("Completing") == mon.Bucket.COMPLETING
-    assert mon.bucket_of("cancelled") == mon.Bucket.FAILED
-    assert mon.bucket_of("Weird") == mon.Bucket.OTHER
+    state = MigrationState.parse
+    assert mon.bucket_of(state("InProgress"), ready) == mon.Bucket.READY
+    busy = detail(pending_log_backups=2)
+    assert mon.bucket_of(state("InProgress"), busy) == mon.Bucket.IN_PROGRESS
+    assert mon.bucket_of(state("Completing")) == mon.Bucket.COMPLETING
+    assert mon.bucket_of(state("Canceling")) == mon.Bucket.COMPLETING
+    assert mon.bucket_of(state("cancelled")) == mon.Bucket.FAILED
+    assert mon.bucket_of(state("Weird")) == mon.Bucket.OTHER
     counts = mon.count_buckets([mon.Bucket.FAILED, mon.Bucket.FAILED, mon.Bucket.READY])
     assert counts[mon.Bucket.FAILED] == 2 and counts[mon.Bucket.SUCCEEDED] == 0
 

@@ -18,7 +18,7 @@ from tui import convert
 from tui import models as m
 from tui.azure_errors import azure_call
 from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
-from tui.cutover import cutover_blockers, file_name_of, is_final, route
+from tui.cutover import cutover_blockers, file_name_of, route
 from tui.errors import AzureError, DmsTuiError
 from tui.writes import WriteFailed, send_once
 
@@ -590,7 +590,7 @@ class Controller:
         ops = self._migration_ops(spec.kind)
         migration_id = migration_id_for(spec.target_id, spec.target_database)
         before = self._migration_or_none(migration_id)
-        if before is not None and _same_migration(before, spec) and not is_final(before.status):
+        if before is not None and _same_migration(before, spec) and not before.status.is_final:
             return before
 
         def send() -> None:
@@ -690,8 +690,10 @@ class Controller:
         return dm.MigrationOperationInput(migration_operation_id=detail.migration_operation_id)
 
     @staticmethod
-    def _status_is(*states: str) -> Callable[[m.MigrationDetail | None, DmsTuiError], bool]:
-        return lambda d, _err: d is not None and (d.status or "").lower() in states
+    def _status_is(
+        *states: m.MigrationState,
+    ) -> Callable[[m.MigrationDetail | None, DmsTuiError], bool]:
+        return lambda d, _err: d is not None and d.status in states
 
     @staticmethod
     def _describe(d: m.MigrationDetail | None) -> str:
@@ -716,7 +718,7 @@ class Controller:
         """Cancel (one request; after an error the migration is read again)."""
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
-        if is_final(detail.status):
+        if detail.status.is_final:
             raise AzureError(
                 f"The migration is already {detail.status}; there is nothing to cancel.",
                 code="MigrationFinished",
@@ -730,7 +732,7 @@ class Controller:
                 mid.resource_group, mid.target_name, mid.database, body, **self._lro()
             ).result(),
             lambda: self._migration_or_none(migration_id),
-            self._status_is("canceling", "cancelling", "canceled", "cancelled"),
+            self._status_is(m.MigrationState.CANCELING, m.MigrationState.CANCELED),
             self._describe,
         )
         return self._read_back(action, after)
@@ -753,7 +755,7 @@ class Controller:
         def took(d: m.MigrationDetail | None, _err: DmsTuiError) -> bool:
             return (
                 d is not None
-                and not is_final(d.status)
+                and not d.status.is_final
                 and (d.migration_state or "").lower() != "waitforretry"
             )
 
@@ -775,7 +777,7 @@ class Controller:
         again: gone means deleted)."""
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
-        if not is_final(detail.status):
+        if not detail.status.is_final:
             raise AzureError(
                 f"The migration is {detail.status}: cancel it (or let it finish) "
                 "before deleting it.",
@@ -842,7 +844,7 @@ class Controller:
                     mid.resource_group, mid.target_name, mid.database, body, **self._lro()
                 ).result(),
                 lambda: self._migration_or_none(migration_id),
-                self._status_is("completing", "succeeded"),
+                self._status_is(m.MigrationState.COMPLETING, m.MigrationState.SUCCEEDED),
                 self._describe,
             )
         except WriteFailed as exc:

@@ -20,9 +20,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from tui.cutover import is_final, restore_blockers
+from tui.cutover import restore_blockers
 from tui.errors import DmsTuiError
-from tui.models import MigrationDetail, MigrationSummary, TableProgress, TargetKind
+from tui.models import (
+    MigrationDetail,
+    MigrationState,
+    MigrationSummary,
+    TableProgress,
+    TargetKind,
+)
 
 if TYPE_CHECKING:
     from tui.controller import Controller
@@ -44,23 +50,11 @@ class Bucket(str, enum.Enum):
 
 COUNTED = (Bucket.IN_PROGRESS, Bucket.READY, Bucket.COMPLETING, Bucket.SUCCEEDED, Bucket.FAILED)
 
-_IN_PROGRESS = {
-    "creating",
-    "inprogress",
-    "uploadingfullbackup",
-    "uploadinglogbackup",
-    "restoring",
-    "retriable",
-    "provisioning",
-    "updating",
-}
 
-
-def bucket_of(status: str, detail: MigrationDetail | None = None) -> Bucket:
-    s = (status or "").lower()
-    if s == "readyforcutover":
+def bucket_of(state: MigrationState, detail: MigrationDetail | None = None) -> Bucket:
+    if state == MigrationState.READY_FOR_CUTOVER:
         return Bucket.READY
-    if s in _IN_PROGRESS:
+    if state.is_active:
         if (
             detail is not None
             and detail.online
@@ -69,11 +63,11 @@ def bucket_of(status: str, detail: MigrationDetail | None = None) -> Bucket:
         ):  # caught up: the tail-log can be taken
             return Bucket.READY
         return Bucket.IN_PROGRESS
-    if s in ("completing", "canceling", "cancelling"):
+    if state.is_ending:
         return Bucket.COMPLETING
-    if s == "succeeded":
+    if state == MigrationState.SUCCEEDED:
         return Bucket.SUCCEEDED
-    if s in ("failed", "canceled", "cancelled"):
+    if state.is_final:
         return Bucket.FAILED
     return Bucket.OTHER
 
@@ -487,12 +481,9 @@ def restore_summary(detail: MigrationDetail) -> list[str]:
         detail.is_full_backup_restored
     ]
     pending = "?" if detail.pending_log_backups is None else str(detail.pending_log_backups)
-    restoring = detail.current_restoring_filename
-    if restoring and restoring == detail.last_restored_filename:
-        restoring = ""  # DMS repeats the last restored file when nothing is restoring
     return [
         f"Full backup: {full}   Pending log backups: {pending}   "
-        f"Restoring now: {restoring or 'nothing'}",
+        f"Restoring now: {detail.restoring_now or 'nothing'}",
         f"Last restored: {detail.last_restored_filename or '—'}",
     ]
 
@@ -528,10 +519,9 @@ class Allowed:
 
 
 def can_cancel(detail: MigrationSummary | MigrationDetail) -> Allowed:
-    s = (detail.status or "").lower()
-    if is_final(s):
+    if detail.status.is_final:
         return Allowed(False, f"The migration is already {detail.status}.")
-    if s in ("completing", "canceling", "cancelling"):
+    if detail.status.is_ending:
         return Allowed(False, f"The migration is {detail.status}: it can no longer be canceled.")
     return Allowed(True)
 
@@ -545,7 +535,7 @@ def can_retry(detail: MigrationSummary | MigrationDetail) -> Allowed:
         )
     migration_state = getattr(detail, "migration_state", "") or ""  # a summary has none
     state = migration_state.lower()
-    if (detail.status or "").lower() not in ("failed", "retriable") and state != "waitforretry":
+    if not detail.status.may_retry and state != "waitforretry":
         return Allowed(False, f"The migration is {detail.status}: retry is for failed ones.")
     if state and state != "waitforretry":
         return Allowed(
@@ -557,7 +547,7 @@ def can_retry(detail: MigrationSummary | MigrationDetail) -> Allowed:
 
 
 def can_delete(detail: MigrationSummary | MigrationDetail) -> Allowed:
-    if not is_final(detail.status):
+    if not detail.status.is_final:
         return Allowed(
             False,
             f"The migration is {detail.status}: cancel it (or let it finish) before deleting it.",
@@ -573,7 +563,7 @@ def can_open_cutover(detail: MigrationSummary | MigrationDetail) -> Allowed:
             False,
             "Offline migration: it completes by itself after the last backup; there is no cutover.",
         )
-    if is_final(detail.status) or (detail.status or "").lower() == "completing":
+    if detail.status.is_final or detail.status.is_ending:
         return Allowed(False, f"The migration is {detail.status}: cutover is over.")
     return Allowed(True)
 
