@@ -4,7 +4,6 @@ tail-log backup named for the cutover must be restored."""
 from tui.cutover import (
     cutover_blockers,
     file_name_of,
-    is_ready_for_cutover,
     restore_blockers,
     route,
     waiting_text,
@@ -56,7 +55,6 @@ NOT_LISTED = dict(
 
 
 def test_ready_when_the_tail_log_is_the_last_restored_file():
-    assert is_ready_for_cutover(detail(), TAIL)
     assert cutover_blockers(detail(), TAIL) == []
 
 

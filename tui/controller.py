@@ -327,21 +327,6 @@ class Controller:
         )
 
     @azure_call
-    def delete_migration_service(self, service_id: str) -> None:
-        rid = parse_resource_id(service_id)
-        ops = self._client("dms").sql_migration_services
-        send_once(
-            f"the deletion of the DMS instance {rid.name}",
-            lambda: ops.begin_delete(rid.resource_group, rid.name, **self._lro()).result(),
-            lambda: self._service_or_none(service_id),
-            lambda svc, _err: svc is None or svc.provisioning_state.lower() == "deleting",
-            lambda svc: (
-                f"the DMS instance {rid.name} "
-                + ("no longer exists" if svc is None else f"is {svc.provisioning_state}")
-            ),
-        )
-
-    @azure_call
     def list_auth_keys(self, service_id: str) -> m.AuthKeys:
         rid = parse_resource_id(service_id)
         keys = self._client("dms").sql_migration_services.list_auth_keys(
@@ -350,37 +335,12 @@ class Controller:
         return m.AuthKeys(auth_key1=keys.auth_key1 or "", auth_key2=keys.auth_key2 or "")
 
     @azure_call
-    def regenerate_auth_key(self, service_id: str, key_name: str = "authKey1") -> m.AuthKeys:
-        from azure.mgmt.datamigration import models as dm
-
-        rid = parse_resource_id(service_id)
-        self._client("dms").sql_migration_services.regenerate_auth_keys(
-            rid.resource_group, rid.name, dm.RegenAuthKeys(key_name=key_name)
-        )
-        return self.list_auth_keys(service_id)
-
-    @azure_call
     def integration_runtime(self, service_id: str) -> m.IntegrationRuntime:
         rid = parse_resource_id(service_id)
         data = self._client("dms").sql_migration_services.list_monitoring_data(
             rid.resource_group, rid.name
         )
         return convert.integration_runtime(data)
-
-    @azure_call
-    def delete_integration_runtime_node(
-        self, service_id: str, node_name: str, integration_runtime_name: str = ""
-    ) -> None:
-        from azure.mgmt.datamigration import models as dm
-
-        rid = parse_resource_id(service_id)
-        self._client("dms").sql_migration_services.delete_node(
-            rid.resource_group,
-            rid.name,
-            dm.DeleteNode(
-                node_name=node_name, integration_runtime_name=integration_runtime_name or None
-            ),
-        )
 
     @azure_call
     def list_service_migrations(self, service_id: str) -> list[m.MigrationSummary]:

@@ -137,10 +137,6 @@ def cutover_blockers(detail: MigrationDetail, tail_log_file: str) -> list[str]:
     return reasons
 
 
-def is_ready_for_cutover(detail: MigrationDetail, tail_log_file: str) -> bool:
-    return not cutover_blockers(detail, tail_log_file)
-
-
 def route(detail: object) -> str:
     """``source db → target server/database``: how every confirmation names a migration."""
     src = getattr(detail, "source_database", "") or getattr(detail, "name", "")

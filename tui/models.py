@@ -114,10 +114,6 @@ class MigrationState(str, enum.Enum):
         """Failed or Retriable (Azure still checks ``migrationState`` is WaitForRetry)."""
         return self in (MigrationState.FAILED, MigrationState.RETRIABLE)
 
-    @property
-    def is_canceled_or_canceling(self) -> bool:
-        return self in (MigrationState.CANCELING, MigrationState.CANCELED)
-
 
 _FINAL = frozenset({MigrationState.SUCCEEDED, MigrationState.FAILED, MigrationState.CANCELED})
 _ACTIVE = frozenset(
@@ -196,10 +192,6 @@ class IntegrationRuntimeNode:
 class IntegrationRuntime:
     name: str
     nodes: tuple[IntegrationRuntimeNode, ...] = ()
-
-    @property
-    def online_nodes(self) -> int:
-        return sum(1 for n in self.nodes if n.status.lower() == "online")
 
 
 @dataclass(frozen=True)
@@ -318,7 +310,6 @@ class MigrationSpec:
     last_backup_name: str = ""  # offline: DMS completes after restoring this file
     target_sql: TargetSqlConnection | None = None  # SQL DB only
     tables: tuple[str, ...] = ()  # SQL DB only; empty = all
-    migrate_schema: bool = False  # SQL DB only
 
 
 # --------------------------------------------------------------------------- migrations

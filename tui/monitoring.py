@@ -329,9 +329,6 @@ class History:
             if status == "restoring" and seen.restoring is None:
                 seen.restoring = t
 
-    def file_seen(self, migration_id: str, file_name: str) -> FileSeen:
-        return self._files.get((migration_id.lower(), file_name.lower())) or FileSeen()
-
     def restore_times(
         self, migration_id: str
     ) -> dict[str, tuple[datetime | None, datetime | None]]:
