@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, RadioButton, RadioSet, Select, SelectionList, Static
@@ -15,12 +15,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.wizard_step import WizardStep
 from tui import validation as v
-from tui.errors import DmsTuiError
 from tui.models import MigrationService, StorageAccount, TargetKind
-
-
-def _file_name(device: str) -> str:
-    return device.replace("\\", "/").rsplit("/", 1)[-1]
 
 
 def _index(widget: Widget) -> int:
@@ -28,29 +23,23 @@ def _index(widget: Widget) -> int:
     return int((widget.id or "").split("-")[1])
 
 
+def _file_name(device: str) -> str:
+    return device.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 class SettingsStep(WizardStep):
     STEP = 7
 
     @dataclass
-    class Loaded(Message):
+    class Loaded:
+        """What the step reads before it can check anything (a worker's answer)."""
+
         existing: list[str]
         accounts: list[StorageAccount]
         service: MigrationService | None
+        source: Any  # the open source (opened here when the step had none)
         inventory: dict = field(default_factory=dict)
         tables: dict[str, list[str]] = field(default_factory=dict)
-
-    @dataclass
-    class Containers(Message):
-        account_id: str
-        names: list[str]
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
-
-    @dataclass
-    class ServiceRead(Message):
-        service: MigrationService
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,53 +157,49 @@ class SettingsStep(WizardStep):
 
     # ---------------------------------------------------------------- loading
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def load(self) -> None:
-        controller = self.app.context.azure
-        p = self.state.project
-        try:
+        context, p, sqldb = self.app.context, self.state.project, self.is_sqldb
+        service, inventory, source = self.state.service, self.state.inventory, self.state.source
+        params = self.state.source_params()
+
+        def read() -> SettingsStep.Loaded:
+            """Blocking; reads only what was captured above, writes nothing shared."""
+            controller = context.azure
             existing = controller.target_databases(p.target_id)
-            accounts = [] if self.is_sqldb else controller.list_storage_accounts()
-            service = self.state.service
-            if p.service_id and not self.is_sqldb:  # fresh: a runtime node may have registered
-                service = controller.get_migration_service(p.service_id)
-            inventory = self.state.inventory
-            tables: dict[str, list[str]] = {}
-            source = self.state.source
-            if (self.is_sqldb or not inventory) and source is None:
-                source = self.app.context.open_source(self.state.source_params())
-                self.state.source = source
-            if not inventory:
-                inventory = {d.name: d for d in source.databases() if not d.is_system}
-            if self.is_sqldb:
-                for db in p.databases:
-                    tables[db] = [t.full_name for t in source.row_counts(db)]
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.Loaded(existing, accounts, service, inventory, tables))
+            accounts = [] if sqldb else controller.list_storage_accounts()
+            fresh = service
+            if p.service_id and not sqldb:  # fresh: a runtime node may have registered
+                fresh = controller.get_migration_service(p.service_id)
+            opened = source
+            if (sqldb or not inventory) and opened is None:
+                opened = context.open_source(params)
+            found = inventory or {d.name: d for d in opened.databases() if not d.is_system}
+            tables = (
+                {db: [t.full_name for t in opened.row_counts(db)] for db in p.databases}
+                if sqldb
+                else {}
+            )
+            return self.Loaded(existing, accounts, fresh, opened, found, tables)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settings-containers")
+        self.run_blocking(read, on_done=self.loaded, on_error=self.show_failure, group="settings")
+
     def load_containers(self, account_id: str) -> None:
-        try:
-            names = self.app.context.azure.list_containers(account_id)
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.Containers(account_id, names))
+        self.run_blocking(
+            self.app.context.azure.list_containers,
+            account_id,
+            on_done=self.got_containers,
+            on_error=self.show_failure,
+            group="settings-containers",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settings-runtime")
     def reread_service(self, service_id: str) -> None:
-        try:
-            service = self.app.context.azure.get_migration_service(service_id)
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.ServiceRead(service))
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.show_failure(message.error)
+        self.run_blocking(
+            self.app.context.azure.get_migration_service,
+            service_id,
+            on_done=self.service_read,
+            on_error=self.show_failure,
+            group="settings-runtime",
+        )
 
     # ---------------------------------------------------------------- runtime (SMB share)
 
@@ -244,10 +229,9 @@ class SettingsStep(WizardStep):
 
         self._runtime_timer = self.set_timer(self.app.poll_interval, due)
 
-    @on(ServiceRead)
-    def service_read(self, message: ServiceRead) -> None:
+    def service_read(self, service: MigrationService) -> None:
         was_online = self._runtime_online()
-        self.state.service = message.service
+        self.state.service = service
         self._show_status()
         if (
             self._runtime_online()
@@ -272,9 +256,12 @@ class SettingsStep(WizardStep):
             )
         )
 
-    @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         s = self.state.settings
+        if self.state.source is None:
+            self.state.source = message.source
+        elif message.source is not None and message.source is not self.state.source:
+            message.source.close()  # another step opened one meanwhile: keep that one
         self.existing = message.existing
         self.state.service = message.service or self.state.service
         self.state.inventory = message.inventory
@@ -320,20 +307,19 @@ class SettingsStep(WizardStep):
             self.query_one("#container", Select).set_options([])
             self.load_containers(event.value)
 
-    @on(Containers)
-    def got_containers(self, message: Containers) -> None:
+    def got_containers(self, names: list[str]) -> None:
         box = self.query_one("#container", Select)
         box.prompt = (
             "(pick the container that holds the backup folders)"
-            if message.names
+            if names
             else "(this account has no containers: create one in Azure first)"
         )
-        box.set_options([(n, n) for n in message.names])
+        box.set_options([(n, n) for n in names])
         chosen = self.state.settings.get("container", "")
-        if chosen in message.names:
+        if chosen in names:
             box.value = chosen
         else:
-            usable = [n for n in message.names if not v.container(n)]
+            usable = [n for n in names if not v.container(n)]
             if len(usable) == 1:
                 box.value = usable[0]
 
