@@ -40,7 +40,7 @@ def _monitors(app: Any) -> list[Any]:
 def in_flight(app: Any) -> list[str]:
     """What would still be going on if the app quit now, in plain words (empty: nothing)."""
     from tui.models import MigrationState
-    from tui.monitoring import Bucket
+    from tui.monitoring.buckets import Bucket
 
     found: list[str] = []
     groups = {w.group for w in app.workers if w.is_running}
