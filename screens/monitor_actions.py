@@ -95,19 +95,9 @@ class MonitorActions(_Base):
                     screen.show_detail(d)
 
     def source_params(self, detail: MigrationDetail) -> SourceParams:
-        src = dict(getattr(self.project, "source", {}) or {})
-        if src.get("server"):
-            known = {
-                "server",
-                "port",
-                "authentication",
-                "user",
-                "encrypt",
-                "trust_server_certificate",
-            }
-            params = SourceParams(**{k: v for k, v in src.items() if k in known})
-            params.password = self._source_password
-            return params
+        src = getattr(self.project, "source", None)
+        if src is not None and src.server:
+            return src.params(self._source_password)
         sandbox = getattr(self.context, "sandbox", None)
         if sandbox is not None and getattr(sandbox, "source_address", None):
             return SourceParams(server=sandbox.source_address)
@@ -247,7 +237,7 @@ class MonitorActions(_Base):
             self.with_source(d, count)
 
     def ask_target_login(
-        self, detail: MigrationDetail, source: SourceParams, then: Callable[[SourceParams], None]
+        self, detail: MigrationDetail, source: SourceParams, then: Callable[[SourceParams], object]
     ) -> None:
         """Ask which login counts rows on the target (Enter accepts what is shown: the
         login typed earlier this session, else the source's user); kept in memory only."""

@@ -104,7 +104,7 @@ class DatabasesStep(WizardStep):
         self.listed = True
         self.query_one("#databases-status", Static).update(
             f"{len(message.databases)} user databases on "
-            f"{self.state.project.source.get('server', '')}. Highlight one to see its "
+            f"{self.state.project.source.server}. Highlight one to see its "
             "readiness."
         )
         if message.databases:
@@ -132,7 +132,7 @@ class DatabasesStep(WizardStep):
         return any(w.is_running and w.group == "databases" for w in self.app.workers)
 
     def busy_message(self) -> str:
-        server = self.state.project.source.get("server", "the source")
+        server = self.state.project.source.server or "the source"
         return f"Wait: the databases are still being read from {server}."
 
     def worker_failed(self, error: BaseException | None) -> None:

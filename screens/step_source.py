@@ -57,17 +57,17 @@ class SourceStep(WizardStep):
         if hint:
             yield Static(hint, classes="hint")
         yield Static("Server", classes="label")
-        yield Input(src.get("server", ""), placeholder="sql01.contoso.com", id="server")
+        yield Input(src.server, placeholder="sql01.contoso.com", id="server")
         yield Static("Port", classes="label")
-        yield Input(str(src.get("port", 1433)), id="port")
+        yield Input(str(src.port), id="port")
         yield Static("Authentication", classes="label")
-        yield Select(AUTH, value=src.get("authentication", "sql"), allow_blank=False, id="auth")
+        yield Select(AUTH, value=src.authentication or "sql", allow_blank=False, id="auth")
         yield Static("User", classes="label")
-        yield Input(src.get("user", ""), placeholder="migration_login", id="user")
+        yield Input(src.user, placeholder="migration_login", id="user")
         yield Static("Password (kept in memory only)", classes="label")
         yield Input(self.state.secrets.source_password, password=True, id="password")
-        yield Checkbox(ENCRYPT, src.get("encrypt", True), id="encrypt")
-        yield Checkbox(TRUST, src.get("trust_server_certificate", False), id="trust")
+        yield Checkbox(ENCRYPT, src.encrypt, id="encrypt")
+        yield Checkbox(TRUST, src.trust_server_certificate, id="trust")
         yield Static("Press Ctrl+T to test the connection.", id="source-result", markup=False)
 
     def start(self) -> None:
@@ -233,21 +233,20 @@ class SourceStep(WizardStep):
 
     def commit(self) -> None:
         """Each field that passes its check; a field that does not keeps its saved value."""
-        src = dict(self.state.project.source)
+        src = self.state.project.source
         server = self.query_one("#server", Input).value.strip()
         port = self.query_one("#port", Input).value.strip()
         auth = str(self.query_one("#auth", Select).value)
         user = self.query_one("#user", Input).value.strip()
         if not v.server(server):
-            src["server"] = server
+            src.server = server
         if port.isascii() and not v.port(port):
-            src["port"] = int(port)
-        src["authentication"] = auth
+            src.port = int(port)
+        src.authentication = auth
         if not v.login_user(auth, user):
-            src["user"] = user
-        src["encrypt"] = self.query_one("#encrypt", Checkbox).value
-        src["trust_server_certificate"] = self.query_one("#trust", Checkbox).value
-        self.state.project.source = src
+            src.user = user
+        src.encrypt = self.query_one("#encrypt", Checkbox).value
+        src.trust_server_certificate = self.query_one("#trust", Checkbox).value
         self.state.secrets.source_password = self.query_one("#password", Input).value
 
 

@@ -63,10 +63,9 @@ class SummaryStep(WizardStep):
         yield Static(
             f"Subscription {p.subscription_id}, resource group {p.resource_group}\n"
             f"DMS instance  {p.service_id.rsplit('/', 1)[-1]}\n"
-            f"Source        {src.get('server', '')},{src.get('port', 1433)} as "
-            f"{src.get('user', '') or src.get('authentication', '')} "
-            f"(encrypt {'on' if src.get('encrypt', True) else 'OFF'}"
-            f"{', trust certificate' if src.get('trust_server_certificate') else ''})\n"
+            f"Source        {src.server},{src.port} as {src.user or src.authentication} "
+            f"(encrypt {'on' if src.encrypt else 'OFF'}"
+            f"{', trust certificate' if src.trust_server_certificate else ''})\n"
             f"Target        {kind.label if kind else '?'} {p.target_id.rsplit('/', 1)[-1]}",
             id="summary-scope",
         )
@@ -227,10 +226,10 @@ class SummaryStep(WizardStep):
             key = ""
             if (
                 state.kind != TargetKind.SQL_DB
-                and s.get("storage_account_id")
-                and (s.get("backup") == "share" or s.get("blob_auth") != "ManagedIdentity")
+                and s.storage_account_id
+                and (s.backup == "share" or not s.managed_identity)
             ):
-                key = controller.storage_account_key(s["storage_account_id"])
+                key = controller.storage_account_key(s.storage_account_id)
             for spec in state.build_specs(account_key=key):
                 mid = migration_id_for(spec.target_id, spec.target_database)
                 if mid.lower() in done:

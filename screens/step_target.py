@@ -36,9 +36,7 @@ class TargetStep(WizardStep):
         yield Static("", id="target-chosen")
         with Vertical(id="sqldb-login"):
             yield Static("SQL login DMS uses on the target server", classes="label")
-            yield Input(
-                self.state.settings.get("target_user", ""), placeholder="sqladmin", id="target-user"
-            )
+            yield Input(self.state.settings.target_user, placeholder="sqladmin", id="target-user")
             yield Static("Its password (kept in memory only)", classes="label")
             yield Input(self.state.secrets.target_password, password=True, id="target-password")
 
@@ -151,8 +149,8 @@ class TargetStep(WizardStep):
             return
         user = self.query_one("#target-user", Input).value.strip()
         if user:
-            self.state.settings["target_user"] = user
+            self.state.settings.target_user = user
         self.state.secrets.target_password = self.query_one("#target-password", Input).value
         if self.state.target is not None:
-            self.state.settings["target_fqdn"] = self.state.target.fqdn
-        self.state.settings["mode"] = "offline"
+            self.state.settings.target_fqdn = self.state.target.fqdn
+        self.state.settings.mode = "offline"

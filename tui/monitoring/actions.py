@@ -28,13 +28,14 @@ def can_retry(detail: MigrationSummary | MigrationDetail) -> Allowed:
             "Only Azure SQL Database migrations can be retried; start a new "
             "migration for this database instead.",
         )
-    state = (getattr(detail, "migration_state", "") or "").lower()
+    shown = getattr(detail, "migration_state", "") or ""  # a summary has none
+    state = shown.lower()
     if not detail.status.may_retry and state != "waitforretry":
         return Allowed(False, f"The migration is {detail.status}: retry is for failed ones.")
     if state and state != "waitforretry":
         return Allowed(
             False,
-            f"The migration is {detail.status} ({detail.migration_state}): "
+            f"The migration is {detail.status} ({shown}): "
             "Azure retries only a migration waiting for a retry (WaitForRetry).",
         )
     return Allowed(True)
