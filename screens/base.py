@@ -1,4 +1,5 @@
-"""The frame every screen shares: title bar, sandbox banner, body, key footer."""
+"""The frame every screen shares: title bar, sandbox banner, body, key footer; and
+``run_blocking`` (``screens.workers``) for every call that may block."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
-from textual.worker import Worker, WorkerState
 
+from screens.workers import Workers
 from widgets.sandbox_banner import SandboxBanner
 
 if TYPE_CHECKING:
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
     from tui.context import AppContext
 
 
-class BaseScreen(Screen[None]):
+class BaseScreen(Workers, Screen[None]):
     """Subclasses implement ``compose_body``; header, banner and footer come from here."""
 
     if TYPE_CHECKING:
@@ -40,14 +41,3 @@ class BaseScreen(Screen[None]):
     @property
     def context(self) -> AppContext:
         return self.app.context
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A worker of this screen that fails unexpectedly is reported, and the screen is
-        put back in a state the DBA can act on (``worker_failed``). Worker messages do not
-        bubble, so the app's own handler never sees a screen's workers."""
-        if event.state == WorkerState.ERROR and event.worker.node is self:
-            self.app.show_error(event.worker.error)
-            self.worker_failed(event.worker.error)
-
-    def worker_failed(self, error: BaseException | None) -> None:
-        """Undo "in progress" displays after a worker's unexpected failure."""

@@ -9,8 +9,8 @@ or the button sends one cutover request.
 The live state comes from the monitor (which keeps polling underneath); the Controller
 re-reads the migration and refuses (``CutoverNotReady``) until the tail-log is restored, and
 never sends twice. Close always works, also while the request is on its way: the monitor
-keeps following the migration. Returns a line for the monitor's notes ("" when nothing
-happened).
+keeps following the migration. Returns a ``CutoverOutcome``: a line for the monitor's notes
+("" when nothing happened) and the migration as Azure answered the cutover, if it did.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from screens.workers import Workers, as_error
 from tui.cutover import (
     TailLog,
     cutover_blockers,
@@ -53,15 +53,26 @@ FROM_HISTORY = "from the source's backup history"
 TYPED = "typed"
 
 
-def _error(exc: BaseException) -> DmsTuiError:
-    if isinstance(exc, DmsTuiError):
-        return exc
-    from tui.azure_errors import translate
+@dataclass(frozen=True)
+class CutoverOutcome:
+    """What the dialog hands back to the monitor when it closes."""
 
-    return translate(exc)
+    text: str = ""
+    detail: MigrationDetail | None = None  # the migration as Azure answered the cutover
 
 
-class CutoverScreen(ModalScreen[str]):
+@dataclass
+class BackupDone:
+    """The tail-log backup's result (a worker's answer)."""
+
+    text: str
+    ok: bool
+    statement: str = ""
+    counts: Any = None  # tui.row_validation.SourceCounts taken just before the backup
+    file: str = ""
+
+
+class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
     if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
         app = getters.app(DmsTuiApp)
 
@@ -71,32 +82,6 @@ class CutoverScreen(ModalScreen[str]):
         Binding("ctrl+t", "tail_backup", "Tail-log backup", id="cutover.tail_backup"),
         Binding("ctrl+r", "read_history", "Tail-log from history", id="cutover.tail_history"),
     ]
-
-    @dataclass
-    class Sent(Message):
-        detail: MigrationDetail
-
-    @dataclass
-    class Refused(Message):
-        error: DmsTuiError
-
-    @dataclass
-    class BackupDone(Message):
-        text: str
-        ok: bool
-        statement: str = ""
-        counts: Any = None  # tui.row_validation.SourceCounts taken just before the backup
-        file: str = ""
-
-    @dataclass
-    class HistoryRead(Message):
-        record: BackupRecord | None
-        state: str = ""
-        error: DmsTuiError | None = None
-
-    @dataclass
-    class Tsql(Message):
-        text: str
 
     def __init__(
         self,
@@ -170,18 +155,22 @@ class CutoverScreen(ModalScreen[str]):
         self.show_detail(self.detail)
         self._load_tsql(self.planned_name)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-tsql")
     def _load_tsql(self, name: str) -> None:
         from tui.log_backup import manual_statement
 
-        self.post_message(
-            self.Tsql(manual_statement(self.app.context, self.detail, name, tail=True))
+        self.run_blocking(
+            manual_statement,
+            self.app.context,
+            self.detail,
+            name,
+            tail=True,
+            on_done=self._show_tsql,
+            group="cutover-tsql",
         )
 
-    @on(Tsql)
-    def _show_tsql(self, message: Tsql) -> None:
+    def _show_tsql(self, text: str) -> None:
         self.query_one("#tail-tsql", Static).update(
-            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r):\n" + message.text
+            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r):\n" + text
         )
 
     # ------------------------------------------------------------------ state
@@ -234,13 +223,8 @@ class CutoverScreen(ModalScreen[str]):
             )
         self.query_one("#step-tail", Static).update(step2)
         pending = "?" if detail.pending_log_backups is None else str(detail.pending_log_backups)
-        restoring = (
-            detail.current_restoring_filename
-            if detail.current_restoring_filename != detail.last_restored_filename
-            else ""
-        )
         facts = (
-            f"pending log backups {pending}, restoring {restoring or 'nothing'}, "
+            f"pending log backups {pending}, restoring {detail.restoring_now or 'nothing'}, "
             f"last restored {detail.last_restored_filename or '—'}"
         )
         ok = not self.blockers
@@ -304,7 +288,7 @@ class CutoverScreen(ModalScreen[str]):
                 "The cutover request was still on its way when the dialog "
                 "closed: the monitor keeps following the migration."
             )
-        self.dismiss(self.outcome)
+        self.dismiss(CutoverOutcome(self.outcome))
 
     # ------------------------------------------------------------------ tail-log backup
 
@@ -356,52 +340,52 @@ class CutoverScreen(ModalScreen[str]):
         )
         self._tail_backup(self.planned_name)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-backup")
     def _tail_backup(self, name: str) -> None:
         from tui.log_backup import manual_statement, take_log_backup
         from tui.row_validation import SourceCounts, count_rows, source_error_text
 
         when = self._now()
-        ctx = self.app.context
-        d = self.detail
-        # Traffic is stopped, so these counts are final; after the tail-log backup the
-        # source is RESTORING and can't be counted any more.
-        counts = None
-        try:
-            counts = SourceCounts(
-                d.id, d.source_database, count_rows(ctx, self.source, d.source_database), when
-            )
-            counted = (
-                f"Source rows counted at {when:%H:%M:%S} ({len(counts.counts)} tables), "
-                "for the validation after cutover."
-            )
-        except Exception as exc:  # noqa: BLE001 - the backup matters more than the count
-            counted = f"Source rows NOT counted: {source_error_text(exc)}"
-        try:
-            result = take_log_backup(ctx, d, self.source, name, tail=True)
-        except Exception as exc:  # noqa: BLE001
-            err = _error(exc)
-            self.post_message(
-                self.BackupDone(
-                    f"{err.full_text}\n{counted}",
+        ctx, d, source = self.app.context, self.detail, self.source
+
+        def backup() -> BackupDone:
+            # Traffic is stopped, so these counts are final; after the tail-log backup the
+            # source is RESTORING and can't be counted any more.
+            counts = None
+            try:
+                counts = SourceCounts(
+                    d.id, d.source_database, count_rows(ctx, source, d.source_database), when
+                )
+                counted = (
+                    f"Source rows counted at {when:%H:%M:%S} ({len(counts.counts)} tables), "
+                    "for the validation after cutover."
+                )
+            except Exception as exc:  # noqa: BLE001 - the backup matters more than the count
+                counted = f"Source rows NOT counted: {source_error_text(exc)}"
+            try:
+                result = take_log_backup(ctx, d, source, name, tail=True)
+            except Exception as exc:  # noqa: BLE001 - said in the dialog, with the T-SQL
+                return BackupDone(
+                    f"{as_error(exc).full_text}\n{counted}",
                     False,
                     manual_statement(ctx, d, name, tail=True),
                     counts=counts,
                 )
-            )
-        else:
-            self.post_message(
-                self.BackupDone(
-                    f"Tail-log backup taken ({file_name_of(result.url)}); the source database "
-                    f"is now RESTORING.\n{counted}",
-                    True,
-                    result.statement,
-                    counts=counts,
-                    file=file_name_of(result.url),
-                )
+            return BackupDone(
+                f"Tail-log backup taken ({file_name_of(result.url)}); the source database "
+                f"is now RESTORING.\n{counted}",
+                True,
+                result.statement,
+                counts=counts,
+                file=file_name_of(result.url),
             )
 
-    @on(BackupDone)
+        self.run_blocking(
+            backup,
+            on_done=self._backup_done,
+            on_error=lambda error: self._backup_done(BackupDone(error.full_text, False)),
+            group="cutover-backup",
+        )
+
     def _backup_done(self, message: BackupDone) -> None:
         self.backup_running = False
         if message.counts is not None:
@@ -430,38 +414,37 @@ class CutoverScreen(ModalScreen[str]):
         self.query_one("#cutover-history", Button).disabled = True
         self._read_history()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-history")
     def _read_history(self) -> None:
         from tui.log_backup import newest_log_backup
 
-        try:
-            record, state = newest_log_backup(
-                self.app.context, self.source, self.detail.source_database
-            )
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(self.HistoryRead(None, error=_error(exc)))
-        else:
-            self.post_message(self.HistoryRead(record, state))
+        self.run_blocking(
+            newest_log_backup,
+            self.app.context,
+            self.source,
+            self.detail.source_database,
+            on_done=lambda answer: self._history_read(*answer),
+            on_error=lambda error: self._history_read(None, "", error),
+            group="cutover-history",
+        )
 
-    @on(HistoryRead)
-    def _history_read(self, message: HistoryRead) -> None:
+    def _history_read(
+        self, rec: BackupRecord | None, state: str, error: DmsTuiError | None = None
+    ) -> None:
         self.query_one("#cutover-history", Button).disabled = False
         db = self.detail.source_database
-        if message.record is None:
-            err = message.error
+        if rec is None:
             self._warn(
                 f"Could not read the backup history: "
-                f"{err.full_text if err else 'no answer'} — type the file name."
+                f"{error.full_text if error else 'no answer'} — type the file name."
             )
             return
-        rec = message.record
         name = file_name_of(rec.device)
         when = f", finished {rec.finish:%H:%M:%S}" if rec.finish else ""
         self._set_tail(TailLog(name, f"{FROM_HISTORY}{when}"))
         note = f"Tail-log from the source's backup history: {name}{when}."
-        if (message.state or "").upper() != "RESTORING":
+        if (state or "").upper() != "RESTORING":
             note += (
-                f"\n{db} is still {message.state or 'not RESTORING'} on the source: this "
+                f"\n{db} is still {state or 'not RESTORING'} on the source: this "
                 "newest log backup is not a tail-log (WITH NORECOVERY). Transactions "
                 "written after it are lost at cutover."
             )
@@ -489,33 +472,30 @@ class CutoverScreen(ModalScreen[str]):
         self.requests += 1
         self._send(self.tail_file)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="cutover-send")
     def _send(self, tail_file: str) -> None:
-        try:
-            detail = self.app.context.azure.cutover(self.migration_id, tail_log_file=tail_file)
-        except Exception as exc:  # noqa: BLE001
-            self.post_message(self.Refused(_error(exc)))
-        else:
-            self.post_message(self.Sent(detail))
+        self.run_blocking(
+            self.app.context.azure.cutover,
+            self.migration_id,
+            tail_log_file=tail_file,
+            on_done=self._on_sent,
+            on_error=self._on_refused,
+            group="cutover-send",
+        )
 
-    @on(Sent)
-    def _on_sent(self, message: Sent) -> None:
+    def _on_sent(self, detail: MigrationDetail) -> None:
         from tui.writes import accepted_text
 
         self.sent = True
-        self.detail = message.detail
-        d = message.detail
+        self.detail = detail
         self.outcome = accepted_text(
-            f"the cutover of {d.target_database}", f"{route(d)} is {d.status}"
+            f"the cutover of {detail.target_database}", f"{route(detail)} is {detail.status}"
         )
-        self.dismiss(self.outcome)
+        self.dismiss(CutoverOutcome(self.outcome, detail))
 
-    @on(Refused)
-    def _on_refused(self, message: Refused) -> None:
+    def _on_refused(self, err: DmsTuiError) -> None:
         from tui.controller import CutoverAlreadyRequested, CutoverNotReady
         from tui.writes import WriteFailed
 
-        err = message.error
         b = self.query_one("#cutover-blockers", Static)
         b.add_class("-blocked")
         if isinstance(err, CutoverNotReady):

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import work
 from textual.binding import Binding
 
 from tui.models import MigrationDetail, TargetKind
@@ -60,19 +59,21 @@ class MonitorPreflight:
         self.with_source(detail, go)
         return True
 
-    @work(thread=True, exclusive=False, exit_on_error=False, group="monitor-preflight")
     def _preflight_worker(
         self: Any, detail: MigrationDetail, params: Any, then: Callable | None
     ) -> None:
-        from tui.azure_errors import translate
         from tui.preflight import check_migration
 
-        try:
-            check = check_migration(self.context, detail, params)
-        except Exception as exc:  # noqa: BLE001 - said on screen, with its code
-            self.app.call_from_thread(self._preflight_failed, detail, translate(exc))
-        else:
-            self.app.call_from_thread(self._preflight_done, detail, check, then)
+        self.run_blocking(
+            check_migration,
+            self.context,
+            detail,
+            params,
+            on_done=lambda check: self._preflight_done(detail, check, then),
+            on_error=lambda error: self._preflight_failed(detail, error),
+            group="monitor-preflight",
+            exclusive=False,
+        )
 
     def _preflight_done(
         self: Any, detail: MigrationDetail, check: FolderCheck, then: Callable | None

@@ -39,7 +39,8 @@ def _monitors(app: Any) -> list[Any]:
 
 def in_flight(app: Any) -> list[str]:
     """What would still be going on if the app quit now, in plain words (empty: nothing)."""
-    from tui.monitoring import Bucket
+    from tui.models import MigrationState
+    from tui.monitoring.buckets import Bucket
 
     found: list[str] = []
     groups = {w.group for w in app.workers if w.is_running}
@@ -55,7 +56,7 @@ def in_flight(app: Any) -> list[str]:
                     f"the cutover of {s.target_database or s.name} ({s.status}), "
                     "followed by the monitor"
                 )
-            elif (s.status or "").lower() == "creating":
+            elif s.status == MigrationState.CREATING:
                 found.append(f"the migration of {s.source_database or s.name} being created")
     return list(dict.fromkeys(found))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -34,20 +34,14 @@ class ScopeScreen(BaseScreen):
     ]
 
     @dataclass
-    class Subscriptions(Message):
+    class Subscriptions:
+        """The subscriptions (and tenants) the credential sees (a worker's answer)."""
+
         items: list[Subscription]
         tenants: list[Tenant] = field(default_factory=list)
 
     @dataclass
-    class Groups(Message):
-        items: list[ResourceGroup]
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
-
-    @dataclass
-    class TenantReady(Message):
+    class TenantReady:
         """A credential for another tenant signed in; its subscriptions."""
 
         tenant_id: str
@@ -108,40 +102,45 @@ class ScopeScreen(BaseScreen):
         tenant = "" if ctx.is_sandbox or not ctx.tenant_id else f" — tenant {ctx.tenant_id}"
         self.query_one("#credential", Static).update(f"Signed in with: {who}{tenant}")
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scope-subs")
     def load_subscriptions(self) -> None:
-        try:
-            controller = self.app.context.azure
+        controller = self.app.context.azure
+
+        def read() -> ScopeScreen.Subscriptions:
             subscriptions = controller.list_subscriptions()
             try:
                 tenants = controller.list_tenants()
             except DmsTuiError:
-                # names are a convenience: the tenant ids still come with the subscriptions
-                tenants = []
-            self.post_message(self.Subscriptions(subscriptions, tenants))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+                tenants = []  # names are a convenience: the subscriptions carry the tenant ids
+            return self.Subscriptions(subscriptions, tenants)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scope-groups")
+        self.run_blocking(
+            read, on_done=self.got_subscriptions, on_error=self.failed, group="scope-subs"
+        )
+
     def load_groups(self, subscription_id: str) -> None:
-        try:
-            self.app.context.use_subscription(subscription_id)
-            self.post_message(self.Groups(self.app.context.azure.list_resource_groups()))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+        # the app's controller moves to the subscription here, on the UI thread; the worker
+        # only lists its resource groups
+        self.app.context.use_subscription(subscription_id)
+        self.run_blocking(
+            self.app.context.azure.list_resource_groups,
+            on_done=self.got_groups,
+            on_error=self.failed,
+            group="scope-groups",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="scope-subs")
     def switch_tenant(self, tenant_id: str) -> None:
         """Sign in to another tenant with the same method, then list its subscriptions."""
-        try:
-            credential, controller, tid = self.app.context.credential_for_tenant(
+        context = self.app.context
+
+        def sign_in() -> ScopeScreen.TenantReady:
+            credential, controller, tid = context.credential_for_tenant(
                 tenant_id, on_device_code=lambda p: self.post_message(self.CodeShown(tenant_id, p))
             )
-            items = controller.list_subscriptions()
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.TenantReady(tid, credential, controller, items))
+            return self.TenantReady(tid, credential, controller, controller.list_subscriptions())
+
+        self.run_blocking(
+            sign_in, on_done=self.tenant_ready, on_error=self.failed, group="scope-subs"
+        )
 
     def _start_switch(self, tenant_id: str) -> None:
         self.switching = tenant_id
@@ -156,7 +155,6 @@ class ScopeScreen(BaseScreen):
             f"the code  {p.user_code}"
         )
 
-    @on(TenantReady)
     def tenant_ready(self, message: TenantReady) -> None:
         self.switching = ""
         self.app.context.use_tenant(message.tenant_id, message.credential, message.controller)
@@ -170,14 +168,12 @@ class ScopeScreen(BaseScreen):
         self.query_one("#tenants Input", Input).value = ""  # show every tenant seen again
         self.got_subscriptions(self.Subscriptions(message.items))
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
+    def failed(self, error: DmsTuiError) -> None:
         if self.switching:
             self.switching = ""
             self._show_credential()
-        self.query_one("#step-error", Static).update(message.error.full_text)
+        self.query_one("#step-error", Static).update(error.full_text)
 
-    @on(Subscriptions)
     def got_subscriptions(self, message: Subscriptions) -> None:
         self.subscriptions = message.items
         ctx = self.app.context
@@ -230,9 +226,8 @@ class ScopeScreen(BaseScreen):
         self._fill_subscriptions()
         self.load_groups(subscription_id)
 
-    @on(Groups)
-    def got_groups(self, message: Groups) -> None:
-        self.groups = message.items
+    def got_groups(self, items: list[ResourceGroup]) -> None:
+        self.groups = items
         self.query_one("#groups", FilterList).set_items(
             [(g.name, f"{g.name}  ({g.location})") for g in self.groups],
             picked=self.project.resource_group or None,

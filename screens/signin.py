@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from screens.workers import Workers
 from tui.errors import DmsTuiError
 from tui.signin import DeviceCodePrompt, SignInMethod, environment_ready
 from widgets.compact import compact_all
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from tui.app import DmsTuiApp
 
 
-class SignInScreen(Screen[bool]):
+class SignInScreen(Workers, Screen[bool]):
     if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
         app = getters.app(DmsTuiApp)
 
@@ -37,15 +38,13 @@ class SignInScreen(Screen[bool]):
         prompt: DeviceCodePrompt
 
     @dataclass
-    class Done(Message):
+    class Done:
+        """Signed in (a worker's answer)."""
+
         credential: TokenCredential
         label: str
         method: str = ""
         tenant_id: str = ""
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,19 +73,17 @@ class SignInScreen(Screen[bool]):
         self.query_one("#step-error", Static).update("Signing in…")
         self.sign_in(SignInMethod(event.option.id))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="signin")
     def sign_in(self, method: SignInMethod) -> None:
         from tui.signin import check_credential, make_credential
 
-        try:
+        def sign_in() -> SignInScreen.Done:
             credential = make_credential(
                 method, on_device_code=lambda p: self.post_message(self.CodeShown(p))
             )
             tenant_id = check_credential(credential)
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.Done(credential, method.label, method.value, tenant_id))
+            return self.Done(credential, method.label, method.value, tenant_id)
+
+        self.run_blocking(sign_in, on_done=self.done, on_error=self.failed, group="signin")
 
     @on(CodeShown)
     def code_shown(self, message: CodeShown) -> None:
@@ -108,11 +105,9 @@ class SignInScreen(Screen[bool]):
             f"{self.prompt.user_code}\nThe code expires in {left // 60}:{left % 60:02d}."
         )
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.query_one("#step-error", Static).update(message.error.full_text)
+    def failed(self, error: DmsTuiError) -> None:
+        self.query_one("#step-error", Static).update(error.full_text)
 
-    @on(Done)
     def done(self, message: Done) -> None:
         if self._timer is not None:
             self._timer.stop()

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import SelectionList, Static
 from textual.widgets.selection_list import Selection
 
@@ -33,14 +32,12 @@ class DatabasesStep(WizardStep):
     BINDINGS = [Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh")]
 
     @dataclass
-    class Loaded(Message):
+    class Loaded:
+        """The source's databases and their findings (a worker's answer)."""
+
         source: object
         databases: list[DatabaseInventory]
         findings: dict[str, list[Finding]]
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
 
     def __init__(self) -> None:
         super().__init__()
@@ -71,25 +68,22 @@ class DatabasesStep(WizardStep):
     def action_refresh(self) -> None:
         self.load(self.state.source)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="databases")
     def load(self, source) -> None:
         kind = self.state.kind or TargetKind.SQL_MI
-        try:
-            if source is None:
-                source = self.app.context.open_source(self.state.source_params())
-            dbs = [d for d in source.databases() if not d.is_system]
-            findings = {d.name: source.assess(d, kind, online=self.state.online) for d in dbs}
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.Loaded(source, dbs, findings))
+        online, params, context = self.state.online, self.state.source_params(), self.app.context
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
+        def read() -> DatabasesStep.Loaded:
+            opened = source if source is not None else context.open_source(params)
+            dbs = [d for d in opened.databases() if not d.is_system]
+            findings = {d.name: opened.assess(d, kind, online=online) for d in dbs}
+            return self.Loaded(opened, dbs, findings)
+
+        self.run_blocking(read, on_done=self.loaded, on_error=self.failed, group="databases")
+
+    def failed(self, error: DmsTuiError) -> None:
         self.query_one("#databases-status", Static).update("Could not read the databases.")
-        self.show_failure(message.error)
+        self.show_failure(error)
 
-    @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         self.state.source = message.source
         self.state.inventory = {d.name: d for d in message.databases}
@@ -110,7 +104,7 @@ class DatabasesStep(WizardStep):
         self.listed = True
         self.query_one("#databases-status", Static).update(
             f"{len(message.databases)} user databases on "
-            f"{self.state.project.source.get('server', '')}. Highlight one to see its "
+            f"{self.state.project.source.server}. Highlight one to see its "
             "readiness."
         )
         if message.databases:
@@ -138,7 +132,7 @@ class DatabasesStep(WizardStep):
         return any(w.is_running and w.group == "databases" for w in self.app.workers)
 
     def busy_message(self) -> str:
-        server = self.state.project.source.get("server", "the source")
+        server = self.state.project.source.server or "the source"
         return f"Wait: the databases are still being read from {server}."
 
     def worker_failed(self, error: BaseException | None) -> None:

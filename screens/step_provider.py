@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Static
 
 from screens.wizard_step import WizardStep
 from tui.controller import DMS_NAMESPACE
-from tui.errors import DmsTuiError
 from tui.models import ProviderState
 from widgets.elapsed import elapsed_text
 
@@ -20,14 +15,6 @@ from widgets.elapsed import elapsed_text
 class ProviderStep(WizardStep):
     STEP = 1
     BINDINGS = [Binding("r", "register", "Register", id="provider.register")]
-
-    @dataclass
-    class State(Message):
-        state: ProviderState
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
 
     def __init__(self) -> None:
         super().__init__()
@@ -45,37 +32,36 @@ class ProviderStep(WizardStep):
     def start(self) -> None:
         self.check()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="provider")
     def check(self) -> None:
-        try:
-            self.post_message(self.State(self.app.context.azure.provider_state()))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+        controller = self.app.context.azure
+        self.run_blocking(
+            controller.provider_state,
+            on_done=self.got_state,
+            on_error=self.show_failure,
+            group="provider",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="provider")
     def register(self) -> None:
-        try:
-            self.post_message(self.State(self.app.context.azure.register_provider()))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+        controller = self.app.context.azure
+        self.run_blocking(
+            controller.register_provider,
+            on_done=self.got_state,
+            on_error=self.show_failure,
+            group="provider",
+        )
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.show_failure(message.error)
-
-    @on(State)
-    def got_state(self, message: State) -> None:
-        self.provider = message.state
+    def got_state(self, state: ProviderState) -> None:
+        self.provider = state
         waits = self.state.waits
         label = self.query_one("#provider-state", Static)
-        if message.state.registered:
+        if state.registered:
             waits.pop("provider", None)
             label.update(f"{DMS_NAMESPACE}: Registered ✓ — press Ctrl+N for the next step.")
             self.query_one("#provider-wait", Static).update("")
             self.show_error("")
             return
-        label.update(f"{DMS_NAMESPACE}: {message.state.registration_state}")
-        if message.state.registration_state.lower() == "registering":
+        label.update(f"{DMS_NAMESPACE}: {state.registration_state}")
+        if state.registration_state.lower() == "registering":
             waits.setdefault("provider", self.app.clock())
             self.query_one("#provider-wait", Static).update(
                 f"Registering… {elapsed_text(self.app.clock() - waits['provider'])} elapsed. "

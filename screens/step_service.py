@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from screens.wizard_step import WizardStep
 from tui import validation as v
-from tui.errors import DmsTuiError
 from tui.models import AuthKeys, IntegrationRuntime, IntegrationRuntimeNode, MigrationService
 from widgets.elapsed import elapsed_text
 
@@ -54,26 +50,6 @@ class ServiceStep(WizardStep):
         Binding("ctrl+l", "copy_key(2)", "Copy key 2", show=False, id="service.copy2"),
     ]
 
-    @dataclass
-    class Services(Message):
-        items: list[MigrationService]
-
-    @dataclass
-    class Service(Message):
-        service: MigrationService
-
-    @dataclass
-    class Runtime(Message):
-        runtime: IntegrationRuntime
-
-    @dataclass
-    class Keys(Message):
-        keys: AuthKeys
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
-
     def __init__(self) -> None:
         super().__init__()
         self.services: list[MigrationService] = []
@@ -111,55 +87,58 @@ class ServiceStep(WizardStep):
 
     # ---------------------------------------------------------------- workers
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="service-list")
     def action_refresh(self) -> None:
-        try:
-            items = self.app.context.azure.list_migration_services()
-            self.post_message(self.Services(items))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+        self.run_blocking(
+            self.app.context.azure.list_migration_services,
+            on_done=self.got_services,
+            on_error=self.show_failure,
+            group="service-list",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="service-get")
     def poll_service(self, service_id: str) -> None:
-        try:
-            controller = self.app.context.azure
+        controller = self.app.context.azure
+
+        def read() -> tuple[MigrationService, IntegrationRuntime | None]:
             service = controller.get_migration_service(service_id)
-            self.post_message(self.Service(service))
-            if service.ready:
-                self.post_message(self.Runtime(controller.integration_runtime(service_id)))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+            runtime = controller.integration_runtime(service_id) if service.ready else None
+            return service, runtime
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="service-get")
+        def got(answer: tuple[MigrationService, IntegrationRuntime | None]) -> None:
+            service, runtime = answer
+            self.got_service(service)
+            if runtime is not None:
+                self.got_runtime(runtime)
+
+        self.run_blocking(read, on_done=got, on_error=self.show_failure, group="service-get")
+
     def create(self, name: str, region: str) -> None:
-        project = self.state.project
-        try:
-            service = self.app.context.azure.create_migration_service(
-                project.resource_group, name, region, wait=False
-            )
-            self.post_message(self.Service(service))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+        self.run_blocking(
+            self.app.context.azure.create_migration_service,
+            self.state.project.resource_group,
+            name,
+            region,
+            wait=False,
+            on_done=self.got_service,
+            on_error=self.show_failure,
+            group="service-create",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="service-keys")
     def load_keys(self, service_id: str) -> None:
-        try:
-            self.post_message(self.Keys(self.app.context.azure.list_auth_keys(service_id)))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+        self.run_blocking(
+            self.app.context.azure.list_auth_keys,
+            service_id,
+            on_done=self.got_keys,
+            on_error=self.show_failure,
+            group="service-keys",
+        )
 
-    # ---------------------------------------------------------------- handlers
+    # ---------------------------------------------------------------- answers
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.show_failure(message.error)
-
-    @on(Services)
-    def got_services(self, message: Services) -> None:
-        self.services = message.items
+    def got_services(self, items: list[MigrationService]) -> None:
+        self.services = items
         table = self.query_one("#services", DataTable)
         table.clear()
-        for s in message.items:
+        for s in items:
             table.add_row(
                 s.name,
                 s.resource_group,
@@ -169,11 +148,11 @@ class ServiceStep(WizardStep):
                 key=s.id,
             )
         chosen = self.state.project.service_id
-        for index, s in enumerate(message.items):
+        for index, s in enumerate(items):
             if s.id.lower() == chosen.lower():
                 table.move_cursor(row=index)
         if not isinstance(self.app.focused, Input):
-            (table if message.items else self.query_one("#service-name", Input)).focus()
+            (table if items else self.query_one("#service-name", Input)).focus()
 
     @on(DataTable.RowSelected, "#services")
     def row_selected(self, event: DataTable.RowSelected) -> None:
@@ -189,9 +168,7 @@ class ServiceStep(WizardStep):
         self.state.project.service_id = service.id
         self.state.service = service
 
-    @on(Service)
-    def got_service(self, message: Service) -> None:
-        service = message.service
+    def got_service(self, service: MigrationService) -> None:
         self._choose(service)
         chosen = self.query_one("#service-chosen", Static)
         chosen.update(
@@ -217,11 +194,9 @@ class ServiceStep(WizardStep):
         )
         self.poll_later(lambda: self.poll_service(service.id))
 
-    @on(Runtime)
-    def got_runtime(self, message: Runtime) -> None:
+    def got_runtime(self, runtime: IntegrationRuntime) -> None:
         svc = self.state.service
         state = svc.integration_runtime_state if svc is not None else ""
-        runtime = message.runtime
         lines = [
             f"Integration runtime: {state or 'not set up'}"
             + (f" ({runtime.name})" if runtime.name else "")
@@ -236,11 +211,10 @@ class ServiceStep(WizardStep):
             )
         self.query_one("#service-runtime", Static).update("\n".join(lines))
 
-    @on(Keys)
-    def got_keys(self, message: Keys) -> None:
-        self.keys = message.keys
+    def got_keys(self, keys: AuthKeys) -> None:
+        self.keys = keys
         self.query_one("#service-keys", Static).update(
-            f"Auth key 1: {message.keys.auth_key1}\nAuth key 2: {message.keys.auth_key2}\n"
+            f"Auth key 1: {keys.auth_key1}\nAuth key 2: {keys.auth_key2}\n"
             "Register the self-hosted integration runtime with either one. Ctrl+Y copies "
             "key 1, Ctrl+L key 2. They are never saved."
         )
@@ -259,7 +233,7 @@ class ServiceStep(WizardStep):
         self.show_error("")
         self.state.waits["service"] = self.app.clock()
         self.query_one("#service-wait", Static).update(f"Asking Azure to create {name}…")
-        self.create(name, region)
+        self.create(name, str(region))
 
     def action_keys(self) -> None:
         if not self.state.project.service_id:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Input, RadioButton, RadioSet, Select, SelectionList, Static
@@ -15,12 +15,8 @@ from textual.widgets.selection_list import Selection
 
 from screens.wizard_step import WizardStep
 from tui import validation as v
-from tui.errors import DmsTuiError
 from tui.models import MigrationService, StorageAccount, TargetKind
-
-
-def _file_name(device: str) -> str:
-    return device.replace("\\", "/").rsplit("/", 1)[-1]
+from tui.project_settings import MigrationSettings
 
 
 def _index(widget: Widget) -> int:
@@ -28,29 +24,23 @@ def _index(widget: Widget) -> int:
     return int((widget.id or "").split("-")[1])
 
 
+def _file_name(device: str) -> str:
+    return device.replace("\\", "/").rsplit("/", 1)[-1]
+
+
 class SettingsStep(WizardStep):
     STEP = 7
 
     @dataclass
-    class Loaded(Message):
+    class Loaded:
+        """What the step reads before it can check anything (a worker's answer)."""
+
         existing: list[str]
         accounts: list[StorageAccount]
         service: MigrationService | None
+        source: Any  # the open source (opened here when the step had none)
         inventory: dict = field(default_factory=dict)
         tables: dict[str, list[str]] = field(default_factory=dict)
-
-    @dataclass
-    class Containers(Message):
-        account_id: str
-        names: list[str]
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
-
-    @dataclass
-    class ServiceRead(Message):
-        service: MigrationService
 
     def __init__(self) -> None:
         super().__init__()
@@ -83,24 +73,24 @@ class SettingsStep(WizardStep):
             with RadioSet(id="mode"):
                 yield RadioButton(
                     "Online — log backups keep being restored until you cut over",
-                    s.get("mode", "online") == "online",
+                    s.online,
                     id="mode-online",
                 )
                 yield RadioButton(
                     "Offline — DMS restores up to the last backup file and finishes",
-                    s.get("mode") == "offline",
+                    not s.online,
                     id="mode-offline",
                 )
             yield Static("Backups are in", classes="label")
             with RadioSet(id="backup"):
                 yield RadioButton(
                     "an Azure Blob container (one folder per database)",
-                    s.get("backup", "blob") == "blob",
+                    s.backup != "share",
                     id="backup-blob",
                 )
                 yield RadioButton(
                     "an SMB share (needs an online self-hosted integration runtime)",
-                    s.get("backup") == "share",
+                    s.backup == "share",
                     id="backup-share",
                 )
             yield Static("Storage account", classes="label")
@@ -112,23 +102,19 @@ class SettingsStep(WizardStep):
                 with RadioSet(id="blob-auth"):
                     yield RadioButton(
                         "the account key (fetched through Azure, never saved)",
-                        s.get("blob_auth", "AccountKey") == "AccountKey",
+                        not s.managed_identity,
                         id="auth-key",
                     )
                     yield RadioButton(
                         "the managed identity of the target",
-                        s.get("blob_auth") == "ManagedIdentity",
+                        s.managed_identity,
                         id="auth-mi",
                     )
             with Vertical(id="share-fields"):
                 yield Static("Share path", classes="label")
-                yield Input(
-                    s.get("share_path", ""), placeholder="\\\\fs01\\sqlbackups", id="share-path"
-                )
+                yield Input(s.share_path, placeholder="\\\\fs01\\sqlbackups", id="share-path")
                 yield Static("Windows user with read access to the share", classes="label")
-                yield Input(
-                    s.get("share_user", ""), placeholder="CONTOSO\\svc-backup", id="share-user"
-                )
+                yield Input(s.share_user, placeholder="CONTOSO\\svc-backup", id="share-user")
                 yield Static("Its password (kept in memory only)", classes="label")
                 yield Input(self.state.secrets.share_password, password=True, id="share-password")
         yield Static(
@@ -138,7 +124,7 @@ class SettingsStep(WizardStep):
             classes="label",
         )
         names = self.state.target_names()
-        last = s.get("last_backup", {})
+        last = s.last_backup
         for i, db in enumerate(self.dbs):
             with Vertical(classes="db-settings"):
                 with Horizontal(classes="form-row"):
@@ -168,53 +154,49 @@ class SettingsStep(WizardStep):
 
     # ---------------------------------------------------------------- loading
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settings")
     def load(self) -> None:
-        controller = self.app.context.azure
-        p = self.state.project
-        try:
+        context, p, sqldb = self.app.context, self.state.project, self.is_sqldb
+        service, inventory, source = self.state.service, self.state.inventory, self.state.source
+        params = self.state.source_params()
+
+        def read() -> SettingsStep.Loaded:
+            """Blocking; reads only what was captured above, writes nothing shared."""
+            controller = context.azure
             existing = controller.target_databases(p.target_id)
-            accounts = [] if self.is_sqldb else controller.list_storage_accounts()
-            service = self.state.service
-            if p.service_id and not self.is_sqldb:  # fresh: a runtime node may have registered
-                service = controller.get_migration_service(p.service_id)
-            inventory = self.state.inventory
-            tables: dict[str, list[str]] = {}
-            source = self.state.source
-            if (self.is_sqldb or not inventory) and source is None:
-                source = self.app.context.open_source(self.state.source_params())
-                self.state.source = source
-            if not inventory:
-                inventory = {d.name: d for d in source.databases() if not d.is_system}
-            if self.is_sqldb:
-                for db in p.databases:
-                    tables[db] = [t.full_name for t in source.row_counts(db)]
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.Loaded(existing, accounts, service, inventory, tables))
+            accounts = [] if sqldb else controller.list_storage_accounts()
+            fresh = service
+            if p.service_id and not sqldb:  # fresh: a runtime node may have registered
+                fresh = controller.get_migration_service(p.service_id)
+            opened = source
+            if (sqldb or not inventory) and opened is None:
+                opened = context.open_source(params)
+            found = inventory or {d.name: d for d in opened.databases() if not d.is_system}
+            tables = (
+                {db: [t.full_name for t in opened.row_counts(db)] for db in p.databases}
+                if sqldb
+                else {}
+            )
+            return self.Loaded(existing, accounts, fresh, opened, found, tables)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settings-containers")
+        self.run_blocking(read, on_done=self.loaded, on_error=self.show_failure, group="settings")
+
     def load_containers(self, account_id: str) -> None:
-        try:
-            names = self.app.context.azure.list_containers(account_id)
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.Containers(account_id, names))
+        self.run_blocking(
+            self.app.context.azure.list_containers,
+            account_id,
+            on_done=self.got_containers,
+            on_error=self.show_failure,
+            group="settings-containers",
+        )
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="settings-runtime")
     def reread_service(self, service_id: str) -> None:
-        try:
-            service = self.app.context.azure.get_migration_service(service_id)
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
-            return
-        self.post_message(self.ServiceRead(service))
-
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.show_failure(message.error)
+        self.run_blocking(
+            self.app.context.azure.get_migration_service,
+            service_id,
+            on_done=self.service_read,
+            on_error=self.show_failure,
+            group="settings-runtime",
+        )
 
     # ---------------------------------------------------------------- runtime (SMB share)
 
@@ -244,10 +226,9 @@ class SettingsStep(WizardStep):
 
         self._runtime_timer = self.set_timer(self.app.poll_interval, due)
 
-    @on(ServiceRead)
-    def service_read(self, message: ServiceRead) -> None:
+    def service_read(self, service: MigrationService) -> None:
         was_online = self._runtime_online()
-        self.state.service = message.service
+        self.state.service = service
         self._show_status()
         if (
             self._runtime_online()
@@ -272,9 +253,12 @@ class SettingsStep(WizardStep):
             )
         )
 
-    @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         s = self.state.settings
+        if self.state.source is None:
+            self.state.source = message.source
+        elif message.source is not None and message.source is not self.state.source:
+            message.source.close()  # another step opened one meanwhile: keep that one
         self.existing = message.existing
         self.state.service = message.service or self.state.service
         self.state.inventory = message.inventory
@@ -284,7 +268,7 @@ class SettingsStep(WizardStep):
             account.set_options(
                 [(f"{a.name} ({a.resource_group})", a.id) for a in message.accounts]
             )
-            chosen = s.get("storage_account_id", "")
+            chosen = s.storage_account_id
             if chosen in {a.id for a in message.accounts}:
                 account.value = chosen
             else:  # the only account, or the only one in the project's resource group
@@ -303,7 +287,7 @@ class SettingsStep(WizardStep):
                     record = inv.last_log or inv.last_full
                     if record is not None and record.device:
                         box.value = _file_name(record.device)
-        chosen_tables = s.get("tables", {})
+        chosen_tables = s.tables
         for i, db in enumerate(self.dbs):
             if not self.is_sqldb:
                 continue
@@ -320,20 +304,19 @@ class SettingsStep(WizardStep):
             self.query_one("#container", Select).set_options([])
             self.load_containers(event.value)
 
-    @on(Containers)
-    def got_containers(self, message: Containers) -> None:
+    def got_containers(self, names: list[str]) -> None:
         box = self.query_one("#container", Select)
         box.prompt = (
             "(pick the container that holds the backup folders)"
-            if message.names
+            if names
             else "(this account has no containers: create one in Azure first)"
         )
-        box.set_options([(n, n) for n in message.names])
-        chosen = self.state.settings.get("container", "")
-        if chosen in message.names:
+        box.set_options([(n, n) for n in names])
+        chosen = self.state.settings.container
+        if chosen in names:
             box.value = chosen
         else:
-            usable = [n for n in message.names if not v.container(n)]
+            usable = [n for n in names if not v.container(n)]
             if len(usable) == 1:
                 box.value = usable[0]
 
@@ -390,6 +373,10 @@ class SettingsStep(WizardStep):
     def _backup(self) -> str:
         return "share" if self.query_one("#backup-share", RadioButton).value else "blob"
 
+    def _blob_auth(self) -> str:
+        managed = self.query_one("#auth-mi", RadioButton).value
+        return "ManagedIdentity" if managed else "AccountKey"
+
     def _toggle(self) -> None:
         if self.is_sqldb:
             return
@@ -408,6 +395,26 @@ class SettingsStep(WizardStep):
             db: self.query_one(f"#name-{i}", Input).value.strip() for i, db in enumerate(self.dbs)
         }
 
+    def _on_screen(self) -> MigrationSettings:
+        """The settings as the step shows them now (not saved: ``commit`` saves each
+        choice that passes its own check)."""
+        account = self.query_one("#account", Select).value
+        container = self.query_one("#container", Select).value
+        return MigrationSettings(
+            mode=self._mode(),
+            backup=self._backup(),
+            storage_account_id=account if isinstance(account, str) else "",
+            container=container if isinstance(container, str) else "",
+            blob_auth=self._blob_auth(),
+            share_path=self.query_one("#share-path", Input).value.strip(),
+            share_user=self.query_one("#share-user", Input).value.strip(),
+            target_names=self._names(),
+            last_backup={
+                db: self.query_one(f"#last-{i}", Input).value.strip()
+                for i, db in enumerate(self.dbs)
+            },
+        )
+
     def problem(self) -> str | None:
         if self.existing is None:
             return "Settings: still reading the target and storage from Azure; wait a moment."
@@ -419,92 +426,51 @@ class SettingsStep(WizardStep):
                 if self.table_choice.get(db) and not any(self.table_choice[db].values()):
                     return f"Tables of {db}: select at least one table to copy (Space)."
             return None
-        account = self.query_one("#account", Select).value
-        if not isinstance(account, str):
-            return "Storage account: pick the storage account that holds (or receives) the backups."
-        if self._backup() == "blob":
-            container = self.query_one("#container", Select).value
-            error = v.container(container if isinstance(container, str) else "")
-            if error:
-                return error
-            for db in self.dbs:
-                if "backup" in db.lower():
-                    return (
-                        f'Folder {db}: DMS rejects folder names with the word "backup" '
-                        "— use an SMB share for this database, or rename the folder."
-                    )
-        else:
-            if not self._runtime_online():
-                self._watch_runtime()
-                return (
-                    f"Share: the integration runtime is {self._runtime_state()}, not "
-                    "Online (DMS reads shares through it). Fix: install the self-hosted "
-                    "integration runtime on a Windows host that reads the share and "
-                    "register it with an auth key from step 2 (Ctrl+G), or use Azure Blob."
-                )
-            error = v.share_path(self.query_one("#share-path", Input).value)
-            if error:
-                return error
-            if not self.query_one("#share-user", Input).value.strip():
-                return (
-                    "Share user: type the Windows account that can read the share, e.g. "
-                    "CONTOSO\\svc-backup."
-                )
-            if not self.query_one("#share-password", Input).value:
-                return "Share password: type the account's password (kept in memory only)."
-        if self._mode() == "offline":
-            for i, db in enumerate(self.dbs):
-                if not self.query_one(f"#last-{i}", Input).value.strip():
-                    return (
-                        f"Last backup file for {db}: type the file name of the last "
-                        f"backup to restore, e.g. {db}_log_042.trn."
-                    )
-        return None
+        problems = v.migration_settings(
+            self._on_screen(),
+            self.dbs,
+            share_password=bool(self.query_one("#share-password", Input).value),
+            runtime_state=self._runtime_state(),
+        )
+        if problems and problems[0].startswith("Share: the integration runtime"):
+            self._watch_runtime()
+        return problems[0] if problems else None
 
     def commit(self) -> None:
         """Each choice that passes its own check; one that does not (a blank last backup
         file, a taken target name, a container DMS rejects) keeps its saved value."""
         s = self.state.settings
-        s["mode"] = self._mode()
-        saved = s.get("target_names", {})
+        s.mode = self._mode()
+        saved = s.target_names
         names = {db: saved[db] for db in self.dbs if db in saved}
         for db, name in self._names().items():
             if not self._name_problem(db, name, names):
                 names[db] = name
-        s["target_names"] = names
+        s.target_names = names
         if self.is_sqldb:
-            tables = dict(s.get("tables", {}))
+            tables = dict(s.tables)
             for db, choice in self.table_choice.items():
                 if any(choice.values()):
                     tables[db] = (
                         [] if all(choice.values()) else [n for n, on in choice.items() if on]
                     )
-            s["tables"] = tables
+            s.tables = tables
             return
-        s["backup"] = self._backup()
-        account = self.query_one("#account", Select).value
-        if isinstance(account, str):
-            s["storage_account_id"] = account
-        container = self.query_one("#container", Select).value
-        if isinstance(container, str) and not v.container(container):
-            s["container"] = container
-        s["blob_auth"] = (
-            "ManagedIdentity" if self.query_one("#auth-mi", RadioButton).value else "AccountKey"
-        )
-        share = self.query_one("#share-path", Input).value.strip()
-        if not v.share_path(share):
-            s["share_path"] = share
-        share_user = self.query_one("#share-user", Input).value.strip()
-        if share_user:
-            s["share_user"] = share_user
+        shown = self._on_screen()
+        s.backup = shown.backup
+        if shown.storage_account_id:
+            s.storage_account_id = shown.storage_account_id
+        if shown.container and not v.container(shown.container):
+            s.container = shown.container
+        s.blob_auth = shown.blob_auth
+        if not v.share_path(shown.share_path):
+            s.share_path = shown.share_path
+        if shown.share_user:
+            s.share_user = shown.share_user
         self.state.secrets.share_password = self.query_one("#share-password", Input).value
-        saved = s.get("last_backup", {})
-        last = {db: saved[db] for db in self.dbs if db in saved}
-        for i, db in enumerate(self.dbs):
-            typed = self.query_one(f"#last-{i}", Input).value.strip()
-            if typed:
-                last[db] = typed
-        s["last_backup"] = last
+        last = {db: s.last_backup[db] for db in self.dbs if db in s.last_backup}
+        last.update({db: name for db, name in shown.last_backup.items() if name})
+        s.last_backup = last
 
     def _name_problem(self, db: str, name: str, chosen: dict[str, str]) -> str | None:
         """``name`` for ``db`` alone: a valid name, free on the target (MI/VM) or existing

@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Checkbox, Input, Select, Static
 from textual.worker import get_current_worker
@@ -31,14 +30,12 @@ class SourceStep(WizardStep):
     BINDINGS = [Binding("ctrl+t", "test", "Test connection", id="source.test")]
 
     @dataclass
-    class Connected(Message):
+    class Connected:
+        """A connection test that answered (a worker's answer)."""
+
         source: object
         info: ServerInfo
         params: SourceParams
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
 
     def __init__(self) -> None:
         super().__init__()
@@ -60,17 +57,17 @@ class SourceStep(WizardStep):
         if hint:
             yield Static(hint, classes="hint")
         yield Static("Server", classes="label")
-        yield Input(src.get("server", ""), placeholder="sql01.contoso.com", id="server")
+        yield Input(src.server, placeholder="sql01.contoso.com", id="server")
         yield Static("Port", classes="label")
-        yield Input(str(src.get("port", 1433)), id="port")
+        yield Input(str(src.port), id="port")
         yield Static("Authentication", classes="label")
-        yield Select(AUTH, value=src.get("authentication", "sql"), allow_blank=False, id="auth")
+        yield Select(AUTH, value=src.authentication or "sql", allow_blank=False, id="auth")
         yield Static("User", classes="label")
-        yield Input(src.get("user", ""), placeholder="migration_login", id="user")
+        yield Input(src.user, placeholder="migration_login", id="user")
         yield Static("Password (kept in memory only)", classes="label")
         yield Input(self.state.secrets.source_password, password=True, id="password")
-        yield Checkbox(ENCRYPT, src.get("encrypt", True), id="encrypt")
-        yield Checkbox(TRUST, src.get("trust_server_certificate", False), id="trust")
+        yield Checkbox(ENCRYPT, src.encrypt, id="encrypt")
+        yield Checkbox(TRUST, src.trust_server_certificate, id="trust")
         yield Static("Press Ctrl+T to test the connection.", id="source-result", markup=False)
 
     def start(self) -> None:
@@ -135,12 +132,10 @@ class SourceStep(WizardStep):
             self._ticker.stop()
             self._ticker = None
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="source")
     def connect(self, params: SourceParams) -> None:
         """Open the source and read what it is, in a thread the step can stop waiting for:
         Esc, a newer attempt, leaving the step or quitting end the wait at once, and the
         driver's own attempt is left to finish (its connection then closed) on its own."""
-        worker = get_current_worker()
         context = self.app.context
 
         def attempt() -> tuple[Any, ServerInfo]:
@@ -151,24 +146,26 @@ class SourceStep(WizardStep):
                 _close(source)
                 raise
 
-        try:
-            with deadline.cancelled_by(worker.cancelled_event):
-                source, info = deadline.call(
-                    attempt,
-                    seconds=None,
-                    what=f"the connection test to {params.server}",
-                    late=lambda result: _close(result[0] if result else None),
-                )
-        except deadline.Abandoned:
-            return  # cancelled: the screen already says so
-        except Exception as exc:  # noqa: BLE001 - every failure ends the attempt on screen
-            if not worker.is_cancelled:
-                self.post_message(self.Failed(_as_error(exc)))
-            return
-        if worker.is_cancelled:
-            _close(source)
-            return
-        self.post_message(self.Connected(source, info, params))
+        def test() -> SourceStep.Connected | None:
+            worker = get_current_worker()
+            try:
+                with deadline.cancelled_by(worker.cancelled_event):
+                    source, info = deadline.call(
+                        attempt,
+                        seconds=None,
+                        what=f"the connection test to {params.server}",
+                        late=lambda result: _close(result[0] if result else None),
+                    )
+            except deadline.Abandoned:
+                return None  # cancelled: the screen already says so
+            except Exception as exc:  # noqa: BLE001 - every failure ends the attempt on screen
+                raise _as_error(exc) from exc
+            if worker.is_cancelled:
+                _close(source)
+                return None
+            return self.Connected(source, info, params)
+
+        self.run_blocking(test, on_done=self.connected, on_error=self.failed, group="source")
 
     def action_back(self) -> None:
         """Esc while connecting cancels the attempt; otherwise it goes back a step."""
@@ -196,15 +193,15 @@ class SourceStep(WizardStep):
         self.tested = None
         self.query_one("#source-result", Static).update("Connection failed.")
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
+    def failed(self, error: DmsTuiError) -> None:
         self._connected_or_not()
         self.tested = None
         self.query_one("#source-result", Static).update("Connection failed.")
-        self.show_failure(message.error)
+        self.show_failure(error)
 
-    @on(Connected)
-    def connected(self, message: Connected) -> None:
+    def connected(self, message: Connected | None) -> None:
+        if message is None:
+            return  # cancelled on the way: Esc already said so
         self._connected_or_not()
         info = message.info
         if self.state.source is not None and self.state.source is not message.source:
@@ -236,21 +233,20 @@ class SourceStep(WizardStep):
 
     def commit(self) -> None:
         """Each field that passes its check; a field that does not keeps its saved value."""
-        src = dict(self.state.project.source)
+        src = self.state.project.source
         server = self.query_one("#server", Input).value.strip()
         port = self.query_one("#port", Input).value.strip()
         auth = str(self.query_one("#auth", Select).value)
         user = self.query_one("#user", Input).value.strip()
         if not v.server(server):
-            src["server"] = server
+            src.server = server
         if port.isascii() and not v.port(port):
-            src["port"] = int(port)
-        src["authentication"] = auth
+            src.port = int(port)
+        src.authentication = auth
         if not v.login_user(auth, user):
-            src["user"] = user
-        src["encrypt"] = self.query_one("#encrypt", Checkbox).value
-        src["trust_server_certificate"] = self.query_one("#trust", Checkbox).value
-        self.state.project.source = src
+            src.user = user
+        src.encrypt = self.query_one("#encrypt", Checkbox).value
+        src.trust_server_certificate = self.query_one("#trust", Checkbox).value
         self.state.secrets.source_password = self.query_one("#password", Input).value
 
 

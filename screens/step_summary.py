@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
@@ -14,7 +15,7 @@ from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.azure_ids import migration_id_for
 from tui.errors import DmsTuiError
-from tui.models import TargetKind
+from tui.models import MigrationService, TargetKind
 from widgets.confirm import ConfirmModal
 from widgets.preflight_view import PreflightView
 
@@ -30,19 +31,20 @@ class SummaryStep(WizardStep):
     ]
 
     @dataclass
-    class Checked(Message):
+    class Checked:
+        """The final checks' answer (a worker's)."""
+
         problems: list[str]
-        folders: list = field(default_factory=list)  # tui.preflight.FolderCheck per database
+        service: MigrationService | None = None
+        folders: list[Any] = field(default_factory=list)  # tui.preflight.FolderCheck each
         folders_note: str = ""  # what the backup-folder check did not look at, and why
 
     @dataclass
     class Created(Message):
+        """One migration created (while the others are still being sent)."""
+
         migration_id: str
         database: str
-
-    @dataclass
-    class Finished(Message):
-        error: DmsTuiError | None
 
     def __init__(self) -> None:
         super().__init__()
@@ -61,10 +63,9 @@ class SummaryStep(WizardStep):
         yield Static(
             f"Subscription {p.subscription_id}, resource group {p.resource_group}\n"
             f"DMS instance  {p.service_id.rsplit('/', 1)[-1]}\n"
-            f"Source        {src.get('server', '')},{src.get('port', 1433)} as "
-            f"{src.get('user', '') or src.get('authentication', '')} "
-            f"(encrypt {'on' if src.get('encrypt', True) else 'OFF'}"
-            f"{', trust certificate' if src.get('trust_server_certificate') else ''})\n"
+            f"Source        {src.server},{src.port} as {src.user or src.authentication} "
+            f"(encrypt {'on' if src.encrypt else 'OFF'}"
+            f"{', trust certificate' if src.trust_server_certificate else ''})\n"
             f"Target        {kind.label if kind else '?'} {p.target_id.rsplit('/', 1)[-1]}",
             id="summary-scope",
         )
@@ -78,44 +79,61 @@ class SummaryStep(WizardStep):
     def start(self) -> None:
         self.verify()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="summary-check")
     def verify(self) -> None:
         problems = list(self.state.problems())
         p = self.state.project
         controller = self.app.context.azure
-        try:
-            if p.service_id:
-                service = controller.get_migration_service(p.service_id)
-                self.state.service = service
-                if not service.ready:
-                    problems.append(
-                        f"DMS instance {service.name}: it is "
-                        f"{service.provisioning_state}, not ready — wait for it."
-                    )
-            if p.target_id:
-                existing = controller.target_databases(p.target_id)
-                created = {i.rsplit("/", 1)[-1].lower() for i in p.migration_ids}
-                names = {
-                    db: n for db, n in self.state.target_names().items() if n.lower() not in created
-                }
-                if self.state.kind != TargetKind.SQL_DB:
-                    existing = self._without_our_running(controller, p.target_id, names, existing)
-                error = v.target_names(
-                    names, existing, must_exist=self.state.kind == TargetKind.SQL_DB
-                )
-                if error:
-                    problems.append(error)
-        except DmsTuiError as exc:
-            problems.append(exc.full_text)
-        from tui.preflight.wizard import check_plan
+        kind = self.state.kind
+        created = {i.rsplit("/", 1)[-1].lower() for i in p.migration_ids}
+        names = {db: n for db, n in self.state.target_names().items() if n.lower() not in created}
 
-        folders, note = check_plan(self.app.context, self.state)
-        problems += [
-            f"{FOLDER_PROBLEM}{f.database}: {f.message} Fix: {f.fix}"
-            for check in folders
-            for f in check.blockers
-        ]
-        self.post_message(self.Checked(problems, folders, note))
+        context, state = self.app.context, self.state
+
+        def check() -> SummaryStep.Checked:
+            """Blocking: what Azure and the backup folders say against the plan; reads the
+            wizard's state, writes nothing shared."""
+            from tui.preflight.wizard import check_plan
+
+            found: list[str] = []
+            service = None
+            try:
+                if p.service_id:
+                    service = controller.get_migration_service(p.service_id)
+                    if not service.ready:
+                        found.append(
+                            f"DMS instance {service.name}: it is "
+                            f"{service.provisioning_state}, not ready — wait for it."
+                        )
+                if p.target_id:
+                    existing = controller.target_databases(p.target_id)
+                    if kind != TargetKind.SQL_DB:
+                        existing = self._without_our_running(
+                            controller, p.target_id, names, existing
+                        )
+                    error = v.target_names(names, existing, must_exist=kind == TargetKind.SQL_DB)
+                    if error:
+                        found.append(error)
+            except DmsTuiError as exc:
+                found.append(exc.full_text)
+            folders, note = check_plan(context, state)
+            found += [
+                f"{FOLDER_PROBLEM}{f.database}: {f.message} Fix: {f.fix}"
+                for c in folders
+                for f in c.blockers
+            ]
+            return self.Checked(problems + found, service, folders, note)
+
+        def checked(answer: SummaryStep.Checked) -> None:
+            if answer.service is not None:
+                self.state.service = answer.service
+            self.checked_done(answer)
+
+        self.run_blocking(
+            check,
+            on_done=checked,
+            on_error=lambda exc: self.checked_done(self.Checked([*problems, exc.full_text])),
+            group="summary-check",
+        )
 
     @staticmethod
     def _without_our_running(
@@ -123,8 +141,6 @@ class SummaryStep(WizardStep):
     ) -> list[str]:
         """A target database that exists because this project's migration of it already runs
         (its create answer was lost) is no clash: Start keeps that migration. Blocking."""
-        from tui.cutover import is_final
-
         taken = {e.lower() for e in existing}
         ours: set[str] = set()
         for source, target in names.items():
@@ -134,11 +150,10 @@ class SummaryStep(WizardStep):
                 d = controller.get_migration(migration_id_for(target_id, target))
             except DmsTuiError:
                 continue
-            if d.source_database.lower() == source.lower() and not is_final(d.status):
+            if d.source_database.lower() == source.lower() and not d.status.is_final:
                 ours.add(target.lower())
         return [e for e in existing if e.lower() not in ours]
 
-    @on(Checked)
     def checked_done(self, message: Checked) -> None:
         self.checked = message.problems
         box = self.query_one("#summary-checks", Static)
@@ -199,29 +214,35 @@ class SummaryStep(WizardStep):
         self.query_one("#summary-checks", Static).update("Creating the migrations…")
         self.create()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="summary-create")
     def create(self) -> None:
         controller = self.app.context.azure
         s = self.state.settings
-        try:
+        state = self.state
+        done = {i.lower() for i in state.project.migration_ids}
+
+        def send() -> None:
+            """Blocking: one create per database not created yet; each one created is
+            posted at once, so the project file names it even if a later one fails."""
             key = ""
             if (
-                self.state.kind != TargetKind.SQL_DB
-                and s.get("storage_account_id")
-                and (s.get("backup") == "share" or s.get("blob_auth") != "ManagedIdentity")
+                state.kind != TargetKind.SQL_DB
+                and s.storage_account_id
+                and (s.backup == "share" or not s.managed_identity)
             ):
-                key = controller.storage_account_key(s["storage_account_id"])
-            done = {i.lower() for i in self.state.project.migration_ids}
-            for spec in self.state.build_specs(account_key=key):
+                key = controller.storage_account_key(s.storage_account_id)
+            for spec in state.build_specs(account_key=key):
                 mid = migration_id_for(spec.target_id, spec.target_database)
                 if mid.lower() in done:
                     continue
                 controller.create_migration(spec, wait=False)
                 self.post_message(self.Created(mid, spec.source_database))
-        except DmsTuiError as exc:
-            self.post_message(self.Finished(exc))
-            return
-        self.post_message(self.Finished(None))
+
+        self.run_blocking(
+            send,
+            on_done=lambda _none: self.finished(None),
+            on_error=self.finished,
+            group="summary-create",
+        )
 
     @on(Created)
     def created(self, message: Created) -> None:
@@ -239,11 +260,10 @@ class SummaryStep(WizardStep):
             f"Created the migration of {message.database}…"
         )
 
-    @on(Finished)
-    def finished(self, message: Finished) -> None:
+    def finished(self, error: DmsTuiError | None) -> None:
         self.creating = False
-        if message.error is not None:
-            self.show_failure(message.error)
+        if error is not None:
+            self.show_failure(error)
             self.query_one("#summary-checks", Static).update(
                 f"{len(self.state.project.migration_ids)} of "
                 f"{len(self.state.project.databases)} created; press Ctrl+N to retry the "

@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import DataTable, Input, Select, Static
 
 from screens.wizard_step import WizardStep
-from tui.errors import DmsTuiError
 from tui.models import Target, TargetKind
 
 
 class TargetStep(WizardStep):
     STEP = 5
     BINDINGS = [Binding("ctrl+r", "refresh", "Refresh", id="target.refresh")]
-
-    @dataclass
-    class Targets(Message):
-        kind: TargetKind
-        items: list[Target]
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
 
     def __init__(self) -> None:
         super().__init__()
@@ -49,9 +36,7 @@ class TargetStep(WizardStep):
         yield Static("", id="target-chosen")
         with Vertical(id="sqldb-login"):
             yield Static("SQL login DMS uses on the target server", classes="label")
-            yield Input(
-                self.state.settings.get("target_user", ""), placeholder="sqladmin", id="target-user"
-            )
+            yield Input(self.state.settings.target_user, placeholder="sqladmin", id="target-user")
             yield Static("Its password (kept in memory only)", classes="label")
             yield Input(self.state.secrets.target_password, password=True, id="target-password")
 
@@ -77,25 +62,22 @@ class TargetStep(WizardStep):
         self.listed = self._kind()
         self.load(self.listed)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="targets")
     def load(self, kind: TargetKind) -> None:
-        try:
-            self.post_message(self.Targets(kind, self.app.context.azure.list_targets(kind)))
-        except DmsTuiError as exc:
-            self.post_message(self.Failed(exc))
+        self.run_blocking(
+            self.app.context.azure.list_targets,
+            kind,
+            on_done=lambda items: self.got_targets(kind, items),
+            on_error=self.show_failure,
+            group="targets",
+        )
 
-    @on(Failed)
-    def failed(self, message: Failed) -> None:
-        self.show_failure(message.error)
-
-    @on(Targets)
-    def got_targets(self, message: Targets) -> None:
-        if message.kind != self._kind():
+    def got_targets(self, kind: TargetKind, items: list[Target]) -> None:
+        if kind != self._kind():
             return
-        self.targets = message.items
+        self.targets = items
         table = self.query_one("#targets", DataTable)
         table.clear()
-        for t in message.items:
+        for t in items:
             table.add_row(
                 t.name,
                 t.resource_group,
@@ -104,13 +86,13 @@ class TargetStep(WizardStep):
                 "yes" if t.usable else "NO",
                 key=t.id,
             )
-        for index, t in enumerate(message.items):
+        for index, t in enumerate(items):
             if t.id == self.state.project.target_id:
                 table.move_cursor(row=index)
                 self._describe(t)
-        if not message.items:
+        if not items:
             self.query_one("#target-chosen", Static).update(
-                f"No {message.kind.label} in this subscription."
+                f"No {kind.label} in this subscription."
             )
 
     @on(DataTable.RowHighlighted, "#targets")
@@ -167,8 +149,8 @@ class TargetStep(WizardStep):
             return
         user = self.query_one("#target-user", Input).value.strip()
         if user:
-            self.state.settings["target_user"] = user
+            self.state.settings.target_user = user
         self.state.secrets.target_password = self.query_one("#target-password", Input).value
         if self.state.target is not None:
-            self.state.settings["target_fqdn"] = self.state.target.fqdn
-        self.state.settings["mode"] = "offline"
+            self.state.settings.target_fqdn = self.state.target.fqdn
+        self.state.settings.mode = "offline"

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
-from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Static
 
 from screens.base import BaseScreen
@@ -27,18 +25,6 @@ class ValidationScreen(BaseScreen):
         Binding("e", "export", "Export", id="validation.export"),
         Binding("escape", "back", "Back", id="validation.back"),
     ]
-
-    @dataclass
-    class Counted(Message):
-        report: ValidationReport
-
-    @dataclass
-    class Failed(Message):
-        error: DmsTuiError
-
-    @dataclass
-    class Exported(Message):
-        text: str
 
     def __init__(
         self,
@@ -91,17 +77,18 @@ class ValidationScreen(BaseScreen):
         self.query_one("#validation-summary", Static).update("Counting rows on both sides…")
         self._count()
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="validation")
     def _count(self) -> None:
         from tui.row_validation import validate
 
-        ctx = self.app.context
-        try:
+        ctx, detail = self.app.context, self.detail
+        source, login, counts = self.source_params, self.target_login, self.source_counts
+
+        def count() -> ValidationReport:
             fqdn = next(
                 (
                     t.fqdn
-                    for t in ctx.azure.list_targets(self.detail.kind)
-                    if t.id.lower() == self.detail.target_id.lower()
+                    for t in ctx.azure.list_targets(detail.kind)
+                    if t.id.lower() == detail.target_id.lower()
                 ),
                 "",
             )
@@ -111,20 +98,13 @@ class ValidationScreen(BaseScreen):
                     code="NoTargetAddress",
                     hint="Check the target still exists in Azure.",
                 )
-            target = replace(self.target_login or self.source_params, server=fqdn, port=1433)
-            report = validate(
-                ctx, self.detail, self.source_params, target, source_counts=self.source_counts
-            )
-        except Exception as exc:  # noqa: BLE001
-            from tui.azure_errors import translate
+            target = replace(login or source, server=fqdn, port=1433)
+            return validate(ctx, detail, source, target, source_counts=counts)
 
-            self.post_message(self.Failed(exc if isinstance(exc, DmsTuiError) else translate(exc)))
-        else:
-            self.post_message(self.Counted(report))
+        self.run_blocking(count, on_done=self._show, on_error=self._failed, group="validation")
 
-    @on(Counted)
-    def _show(self, message: Counted) -> None:
-        report = self.report = message.report
+    def _show(self, report: ValidationReport) -> None:
+        self.report = report
         if not report.compared:
             text = (
                 f"Source NOT counted, nothing compared: {report.source_error}\n"
@@ -155,36 +135,41 @@ class ValidationScreen(BaseScreen):
         with self.app.batch_update():
             self.query_one(KeyedTable).sync(rows)
 
-    @on(Failed)
-    def _failed(self, message: Failed) -> None:
+    def _failed(self, error: DmsTuiError) -> None:
         self.query_one("#validation-summary", Static).update(
-            "Could not count rows: " + message.error.full_text
+            "Could not count rows: " + error.full_text
         )
 
     def action_export(self) -> None:
         if self.report is None:
             self.notify("Nothing counted yet.")
             return
-        from tui.monitoring import default_clock
+        from tui.monitoring.clock import default_clock
 
         stamp = default_clock(getattr(self.app.context, "sandbox", None))()
         self._export(self.report, stamp.strftime("%Y%m%d-%H%M%S"))
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="validation-export")
     def _export(self, report: ValidationReport, stamp: str) -> None:
         from tui.export import export_migration
 
-        try:
-            paths = export_migration(self.detail, report, folder=self.export_folder, stamp=stamp)
-            self.post_message(
-                self.Exported(f"Exported to {paths[0].parent}: " + ", ".join(p.name for p in paths))
-            )
-        except OSError as exc:
-            self.post_message(self.Exported(f"Could not write the export: {exc}"))
+        def write() -> str:
+            try:
+                paths = export_migration(
+                    self.detail, report, folder=self.export_folder, stamp=stamp
+                )
+            except OSError as exc:
+                return f"Could not write the export: {exc}"
+            return f"Exported to {paths[0].parent}: " + ", ".join(p.name for p in paths)
 
-    @on(Exported)
-    def _exported(self, message: Exported) -> None:
-        self.query_one("#validation-summary", Static).update(message.text)
+        self.run_blocking(
+            write,
+            on_done=self._exported,
+            on_error=lambda error: self._exported(f"Could not export: {error.full_text}"),
+            group="validation-export",
+        )
+
+    def _exported(self, text: str) -> None:
+        self.query_one("#validation-summary", Static).update(text)
 
     def action_back(self) -> None:
         self.app.pop_screen()

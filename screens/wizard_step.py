@@ -69,8 +69,8 @@ class WizardStep(BaseScreen):
 
             src = self.state.project.source
             who = {
-                "source_password": f"{src.get('user', '')} on {src.get('server', '')}",
-                "target_password": self.state.settings.get("target_user", ""),
+                "source_password": f"{src.user} on {src.server}",
+                "target_password": self.state.settings.target_user,
             }
             self.app.push_screen(SecretsPrompt(missing, who), self._got_secrets)
         else:

@@ -13,7 +13,7 @@ from sandbox_migrations import (
 )
 
 from tui.controller import CutoverAlreadyRequested, CutoverNotReady
-from tui.cutover import is_final, restore_blockers
+from tui.cutover import restore_blockers
 from tui.errors import AzureError, DmsTuiError
 from tui.models import TargetKind
 from tui.sandbox import Fault
@@ -40,7 +40,7 @@ def test_sqlmi_online_reaches_succeeded_through_cutover(controller, sandbox):
     assert after.status in ("Completing", "Succeeded")
     assert cutover_posts(sandbox) == 1
     d = advance_until(controller, sandbox, d.id, lambda d: d.status == "Succeeded")
-    assert is_final(d.status)
+    assert d.status.is_final
     with pytest.raises(CutoverAlreadyRequested):
         controller.cutover(d.id, tail_log_file=tail)
     assert cutover_posts(sandbox) == 1
@@ -81,7 +81,7 @@ def test_sqlmi_offline_completes_by_itself(controller, sandbox):
     assert d.online is False
     with pytest.raises(CutoverNotReady):
         controller.cutover(d.id, tail_log_file=last)
-    d = advance_until(controller, sandbox, d.id, lambda d: is_final(d.status))
+    d = advance_until(controller, sandbox, d.id, lambda d: d.status.is_final)
     assert d.status == "Succeeded"
     assert cutover_posts(sandbox) == 0
 
@@ -108,7 +108,7 @@ def test_sqldb_every_table_moves_and_totals_add_up(controller, sandbox):
             if t.rows_copied > last.get(t.name, 0):
                 seen_moving.add(t.name)
             last[t.name] = t.rows_copied
-        if is_final(d.status):
+        if d.status.is_final:
             break
     assert d.status == "Succeeded", d.error
     assert d.tables and seen_moving == {t.name for t in d.tables if t.rows_read}
@@ -121,7 +121,7 @@ def test_cancel_then_delete(controller, sandbox):
         controller.delete_migration(d.id)
     assert info.value.code == "MigrationActive"
     controller.cancel_migration(d.id)
-    d = advance_until(controller, sandbox, d.id, lambda d: is_final(d.status))
+    d = advance_until(controller, sandbox, d.id, lambda d: d.status.is_final)
     assert d.status.lower() in ("canceled", "cancelled")
     with pytest.raises(AzureError):
         controller.cancel_migration(d.id)
@@ -201,5 +201,5 @@ def test_failed_sqldb_migration_can_be_retried(controller, sandbox):
     assert d.status == "Failed" and d.error is not None and d.error.hint
     after = controller.retry_migration(d.id)
     assert after.status != "Failed"
-    d = advance_until(controller, sandbox, d.id, lambda d: is_final(d.status))
+    d = advance_until(controller, sandbox, d.id, lambda d: d.status.is_final)
     assert d.status == "Succeeded"

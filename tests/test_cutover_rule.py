@@ -4,8 +4,6 @@ tail-log backup named for the cutover must be restored."""
 from tui.cutover import (
     cutover_blockers,
     file_name_of,
-    is_final,
-    is_ready_for_cutover,
     restore_blockers,
     route,
     waiting_text,
@@ -57,7 +55,6 @@ NOT_LISTED = dict(
 
 
 def test_ready_when_the_tail_log_is_the_last_restored_file():
-    assert is_ready_for_cutover(detail(), TAIL)
     assert cutover_blockers(detail(), TAIL) == []
 
 
@@ -154,8 +151,3 @@ def test_not_in_progress_blocks():
 
 def test_route_names_source_and_target():
     assert route(detail(target_name="mi1")) == "db → mi1/db"
-
-
-def test_final_states_case_insensitive_and_both_spellings():
-    assert all(is_final(s) for s in ("Succeeded", "failed", "Canceled", "CANCELLED"))
-    assert not is_final("InProgress")

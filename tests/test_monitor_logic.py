@@ -7,9 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tui import monitoring as mon
 from tui.errors import AzureError
-from tui.models import BackupFile, MigrationDetail, TableProgress, TargetKind
+from tui.models import BackupFile, MigrationDetail, MigrationState, TableProgress, TargetKind
+from tui.monitoring.actions import can_cancel, can_delete, can_open_cutover, can_retry
+from tui.monitoring.buckets import Bucket, bucket_of, count_buckets
+from tui.monitoring.fetch import FetchRequest, fetch_round
+from tui.monitoring.fmt import bar, fmt_bytes, fmt_duration
+from tui.monitoring.history import History
+from tui.monitoring.problem import problem_text
+from tui.monitoring.rows import duration_seconds
+from tui.monitoring.schedule import PollSchedule
+from tui.monitoring.tables import table_totals
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 MI = (
@@ -56,7 +64,7 @@ class FakeController:
 
 
 def test_schedule_backs_off_longer_when_throttled_and_recovers():
-    s = mon.PollSchedule(interval=5)
+    s = PollSchedule(interval=5)
     assert s.can_start()
     s.started()
     assert not s.can_start()  # one fetch in flight at most
@@ -75,17 +83,17 @@ def test_schedule_backs_off_longer_when_throttled_and_recovers():
 def test_fetch_round_fetches_detail_only_for_the_selected_and_skips_final():
     a, b, c = detail("a"), detail("b"), detail("c", status="Succeeded")
     ctl = FakeController([a, b, c])
-    req = mon.FetchRequest(
+    req = FetchRequest(
         migration_ids=(a.id, b.id, c.id), selected_id=a.id.lower(), final=frozenset({c.id.lower()})
     )
-    snap = mon.fetch_round(ctl, req)
+    snap = fetch_round(ctl, req)
     assert snap.detail == a
     assert [x for x in ctl.calls if x[1].endswith("/c")] == []
     assert {s.name for s in snap.summaries} == {"a", "b"}
     # with the service known: one list call, and one get for the selected detail
     ctl.calls.clear()
-    req = mon.FetchRequest(migration_ids=(a.id, b.id), service_id="svc", selected_id=b.id.lower())
-    snap = mon.fetch_round(ctl, req)
+    req = FetchRequest(migration_ids=(a.id, b.id), service_id="svc", selected_id=b.id.lower())
+    snap = fetch_round(ctl, req)
     assert ctl.calls == [("list", "svc"), ("get", b.id.lower())]
     assert {s.name for s in snap.summaries} == {"a", "b"}
 
@@ -94,7 +102,7 @@ def test_fetch_round_raises_only_when_nothing_could_be_read():
     ctl = FakeController([detail("a")])
     ctl.fail = AzureError("down", code="InternalServerError", status=500)
     with pytest.raises(AzureError):
-        mon.fetch_round(ctl, mon.FetchRequest(migration_ids=(MI + "a",)))
+        fetch_round(ctl, FetchRequest(migration_ids=(MI + "a",)))
 
 
 def test_buckets_and_counts():
@@ -104,17 +112,20 @@ def test_buckets_and_counts():
         last_restored_filename="f",
         current_restoring_filename="f",
     )
-    assert mon.bucket_of("InProgress", ready) == mon.Bucket.READY
-    assert mon.bucket_of("InProgress", detail(pending_log_backups=2)) == mon.Bucket.IN_PROGRESS
-    assert mon.bucket_of("Completing") == mon.Bucket.COMPLETING
-    assert mon.bucket_of("cancelled") == mon.Bucket.FAILED
-    assert mon.bucket_of("Weird") == mon.Bucket.OTHER
-    counts = mon.count_buckets([mon.Bucket.FAILED, mon.Bucket.FAILED, mon.Bucket.READY])
-    assert counts[mon.Bucket.FAILED] == 2 and counts[mon.Bucket.SUCCEEDED] == 0
+    state = MigrationState.parse
+    assert bucket_of(state("InProgress"), ready) == Bucket.READY
+    busy = detail(pending_log_backups=2)
+    assert bucket_of(state("InProgress"), busy) == Bucket.IN_PROGRESS
+    assert bucket_of(state("Completing")) == Bucket.COMPLETING
+    assert bucket_of(state("Canceling")) == Bucket.COMPLETING
+    assert bucket_of(state("cancelled")) == Bucket.FAILED
+    assert bucket_of(state("Weird")) == Bucket.OTHER
+    counts = count_buckets([Bucket.FAILED, Bucket.FAILED, Bucket.READY])
+    assert counts[Bucket.FAILED] == 2 and counts[Bucket.SUCCEEDED] == 0
 
 
 def test_history_pending_and_throughput():
-    h = mon.History()
+    h = History()
     f = lambda n: (BackupFile(name="x", data_written=n),)  # noqa: E731
     h.add(detail(pending_log_backups=2, backup_files=f(0)), 0)
     h.add(detail(pending_log_backups=1, backup_files=f(1000)), 10)
@@ -132,42 +143,42 @@ def test_table_totals_sum_the_tables():
         )
         for i in range(10)
     ]
-    t = mon.table_totals(tables)
+    t = table_totals(tables)
     assert t.rows_read == 1000 and t.rows_copied == sum(50 + i for i in range(10))
     assert dict(t.by_status) == {"Copying": 5, "Succeeded": 5}
 
 
 def test_allowed_actions_say_why_not():
-    assert mon.can_cancel(detail(status="Succeeded")).reason.startswith("The migration is already")
-    assert mon.can_cancel(detail()).ok
-    assert not mon.can_retry(detail()).ok
-    assert mon.can_retry(detail(kind=TargetKind.SQL_DB, status="Failed")).ok
-    assert not mon.can_delete(detail()).ok and mon.can_delete(detail(status="Canceled")).ok
-    assert not mon.can_open_cutover(detail(online=False)).ok
-    assert not mon.can_open_cutover(detail(kind=TargetKind.SQL_DB)).ok
+    assert can_cancel(detail(status="Succeeded")).reason.startswith("The migration is already")
+    assert can_cancel(detail()).ok
+    assert not can_retry(detail()).ok
+    assert can_retry(detail(kind=TargetKind.SQL_DB, status="Failed")).ok
+    assert not can_delete(detail()).ok and can_delete(detail(status="Canceled")).ok
+    assert not can_open_cutover(detail(online=False)).ok
+    assert not can_open_cutover(detail(kind=TargetKind.SQL_DB)).ok
 
 
 def test_retry_follows_azures_wait_for_retry_state():
     """The spec: retry only in migrationState WaitForRetry (MigrationRetryNotAllowed else)."""
     sqldb = dict(kind=TargetKind.SQL_DB, online=False)
-    assert mon.can_retry(detail(status="Failed", migration_state="WaitForRetry", **sqldb)).ok
-    assert mon.can_retry(detail(status="InProgress", migration_state="WaitForRetry", **sqldb)).ok
-    assert mon.can_retry(detail(status="Retriable", **sqldb)).ok
-    refused = mon.can_retry(detail(status="Failed", migration_state="Failed", **sqldb))
+    assert can_retry(detail(status="Failed", migration_state="WaitForRetry", **sqldb)).ok
+    assert can_retry(detail(status="InProgress", migration_state="WaitForRetry", **sqldb)).ok
+    assert can_retry(detail(status="Retriable", **sqldb)).ok
+    refused = can_retry(detail(status="Failed", migration_state="Failed", **sqldb))
     assert not refused.ok and "WaitForRetry" in refused.reason
-    assert not mon.can_retry(
+    assert not can_retry(
         detail(status="InProgress", migration_state="MonitorMigration", **sqldb)
     ).ok
 
 
 def test_problem_text_gives_the_fix():
     d = detail(blocking_reason="The LSN chain is broken: log backup missing")
-    assert "Fix:" in mon.problem_text(d) and "backup chain" in mon.problem_text(d)
-    assert mon.problem_text(detail()) == ""
+    assert "Fix:" in problem_text(d) and "backup chain" in problem_text(d)
+    assert problem_text(detail()) == ""
 
 
 def test_formatting():
-    assert mon.fmt_bytes(1536) == "1.5 KB" and mon.fmt_bytes(None) == "—"
-    assert mon.fmt_duration(3725) == "1h02m" and mon.fmt_duration(61) == "1m01s"
-    assert mon.bar(50, 4) == "██░░  50%"
-    assert mon.duration_seconds(T0, None, T0 + timedelta(seconds=90)) == 90
+    assert fmt_bytes(1536) == "1.5 KB" and fmt_bytes(None) == "—"
+    assert fmt_duration(3725) == "1h02m" and fmt_duration(61) == "1m01s"
+    assert bar(50, 4) == "██░░  50%"
+    assert duration_seconds(T0, None, T0 + timedelta(seconds=90)) == 90

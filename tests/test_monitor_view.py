@@ -61,6 +61,39 @@ async def test_filter_by_text_and_state_and_sort():
         assert order == sorted(order, key=str.lower)
 
 
+def _header(table) -> str:
+    return table.render_line(0).text
+
+
+async def test_the_sorted_column_shows_its_arrow():
+    app = DmsTuiApp(AppContext(controller=_fake()))
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await _monitor(pilot, app, None)
+        table = monitor.query_one("#migrations")
+        before = _header(table)
+        assert "▲" not in before and "▼" not in before
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Source db ▲" in _header(table)
+        await pilot.press("o")
+        await pilot.pause()
+        header = _header(table)
+        assert "Target ▲" in header and "Source db ▲" not in header
+        await pilot.click("#migrations", offset=(header.index("Target") + 1, 0))
+        await pilot.pause()
+        assert "Target ▼" in _header(table)  # a click on the header reverses it
+        order = [
+            table.coordinate_to_cell_key((r, 0)).row_key.value.rsplit("/", 1)[-1]
+            for r in range(table.row_count)
+        ]
+        targets = [f"mi1/{n}" if n != "SalesDB" else f"sql1/{n}" for n in order]
+        assert targets == sorted(targets, key=str.lower, reverse=True)
+        await pilot.press("o")  # Kind: a fixed width narrower than "Kind ▲" widens for it
+        await pilot.pause()
+        header = _header(table)
+        assert "Kind ▲" in header and "▼" not in header
+
+
 async def test_rows_are_updated_in_place_and_the_cursor_stays():
     ctl = _fake()
     app = DmsTuiApp(AppContext(controller=ctl))

@@ -21,7 +21,8 @@ def test_save_and_load_keep_every_choice(dms_home):
     assert path.parent == dms_home / "projects"
     loaded = load_project("payroll")
     assert loaded.step == 6 and loaded.databases == ["Payroll", "HR"]
-    assert loaded.settings["names"] == {"Payroll": "Payroll"}
+    assert loaded.settings.mode == "online" and loaded.source.server == "sql01"
+    assert loaded.settings.extra["names"] == {"Payroll": "Payroll"}  # unknown: kept
     assert [x.name for x in list_projects()] == ["payroll"]
 
 

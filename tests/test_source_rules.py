@@ -15,7 +15,7 @@ from test_source_fakes import FakeOdbc, FakeSqlServer, backup, db  # noqa: E402
 
 from tui.models import DatabaseFile, ServerInfo, Severity, TargetKind  # noqa: E402
 from tui.source import SqlServerSource  # noqa: E402
-from tui.source.rules import RULES, assess, is_ready  # noqa: E402
+from tui.source.rules import RULES, assess  # noqa: E402
 
 MI, VM, SQLDB = TargetKind.SQL_MI, TargetKind.SQL_VM, TargetKind.SQL_DB
 SERVER = ServerInfo(server="sqlprod01", version="16.0.4135.4", major_version=16)
@@ -210,11 +210,11 @@ def test_sql_database_is_offline_only_and_needs_the_schema():
     assert "no-full-backup" not in findings(db("Sales", 5, history=()), SQLDB, online=False)
 
 
-def test_blockers_come_first_and_is_ready():
+def test_blockers_come_first():
     found = assess(SERVER, replace(CLEAN, is_read_only=True, is_encrypted=True), MI)
     assert found[0].severity is Severity.BLOCKER
-    assert not is_ready(found)
-    assert is_ready(assess(SERVER, replace(CLEAN, is_read_only=True), MI))
+    clean = assess(SERVER, replace(CLEAN, is_read_only=True), MI)
+    assert all(f.severity is not Severity.BLOCKER for f in clean)
 
 
 def test_quoting_in_fix_text_is_safe_for_odd_names():

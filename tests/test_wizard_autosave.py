@@ -26,7 +26,7 @@ def step7_settings(ids) -> dict:
 
 def saved_settings() -> dict:
     try:
-        return load_project("payroll").settings
+        return load_project("payroll").settings.to_table()
     except Exception:  # noqa: BLE001 - mid-write on another thread is not expected, but be safe
         return {}
 
@@ -108,8 +108,8 @@ async def test_an_invalid_value_is_not_saved_and_the_valid_one_stays(context, sa
         await pilot.press("escape")
         await wait_for(pilot, lambda: step_is(app, 6))
     saved = load_project("payroll")
-    assert saved.settings["target_names"] == {"SalesDB": "SalesDB"}
-    assert saved.settings["last_backup"] == {"SalesDB": LAST_FILE}
+    assert saved.settings.target_names == {"SalesDB": "SalesDB"}
+    assert saved.settings.last_backup == {"SalesDB": LAST_FILE}
     assert saved.step == 7 and saved.resume_step == 6
 
 

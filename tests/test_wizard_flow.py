@@ -111,7 +111,7 @@ async def test_sql_database(context, sandbox):
         await summary_and_start(pilot)
     [migration] = created(context, "sales-sqldb")
     assert migration.kind == TargetKind.SQL_DB
-    tables = load_project("sales-sqldb").settings["tables"]["SalesDB"]
+    tables = load_project("sales-sqldb").settings.tables["SalesDB"]
     assert len(tables) == total - 1 and "Sales.Customer" not in tables
 
 
@@ -171,4 +171,4 @@ async def test_managed_instance_from_an_smb_share_needs_an_online_runtime(contex
     }
     saved = "".join(p.read_text() for p in projects_dir().iterdir())
     assert password not in saved and "share_password" not in saved
-    assert "\\\\sqlprod01\\SQLBackups" in load_project("payroll-share").settings["share_path"]
+    assert "\\\\sqlprod01\\SQLBackups" in load_project("payroll-share").settings.share_path

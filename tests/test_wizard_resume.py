@@ -59,7 +59,7 @@ async def test_saved_at_step_6_reopens_at_step_6_with_the_same_choices(context, 
         await wait_for(pilot, lambda: again.wizard.inventory, what="databases")
         selected = again.screen.query_one("#databases", SelectionList).selected
         assert sorted(selected) == ["InventoryHub", "SalesDB"]
-        assert again.wizard.project.source["server"] == "sqlprod01"
+        assert again.wizard.project.source.server == "sqlprod01"
         assert again.wizard.project.target_id.endswith("/sqlmi-contoso-prod")
 
     for path in files_under(dms_home):

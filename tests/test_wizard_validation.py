@@ -140,7 +140,7 @@ def test_blob_specs_one_per_database_with_a_folder_each():
 def test_offline_needs_a_last_backup_per_database():
     s = state(mode="offline", last_backup={"Sales": "Sales_log_9.trn"})
     assert any("Last backup file for HR" in p for p in s.problems())
-    s.settings["last_backup"]["HR"] = "HR_full.bak"
+    s.settings.last_backup["HR"] = "HR_full.bak"
     assert s.problems() == []
     assert [x.last_backup_name for x in s.build_specs("k")] == ["Sales_log_9.trn", "HR_full.bak"]
 
@@ -166,7 +166,7 @@ def test_missing_secrets_after_resume():
 
 def test_entra_source_is_refused_for_dms():
     s = state()
-    s.project.source["authentication"] = "entra"
+    s.project.source.authentication = "entra"
     assert any("Microsoft Entra" in p for p in s.problems())
 
 

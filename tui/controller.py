@@ -18,7 +18,7 @@ from tui import convert
 from tui import models as m
 from tui.azure_errors import azure_call
 from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
-from tui.cutover import cutover_blockers, file_name_of, is_final, route
+from tui.cutover import cutover_blockers, file_name_of, route
 from tui.errors import AzureError, DmsTuiError
 from tui.writes import WriteFailed, send_once
 
@@ -327,21 +327,6 @@ class Controller:
         )
 
     @azure_call
-    def delete_migration_service(self, service_id: str) -> None:
-        rid = parse_resource_id(service_id)
-        ops = self._client("dms").sql_migration_services
-        send_once(
-            f"the deletion of the DMS instance {rid.name}",
-            lambda: ops.begin_delete(rid.resource_group, rid.name, **self._lro()).result(),
-            lambda: self._service_or_none(service_id),
-            lambda svc, _err: svc is None or svc.provisioning_state.lower() == "deleting",
-            lambda svc: (
-                f"the DMS instance {rid.name} "
-                + ("no longer exists" if svc is None else f"is {svc.provisioning_state}")
-            ),
-        )
-
-    @azure_call
     def list_auth_keys(self, service_id: str) -> m.AuthKeys:
         rid = parse_resource_id(service_id)
         keys = self._client("dms").sql_migration_services.list_auth_keys(
@@ -350,37 +335,12 @@ class Controller:
         return m.AuthKeys(auth_key1=keys.auth_key1 or "", auth_key2=keys.auth_key2 or "")
 
     @azure_call
-    def regenerate_auth_key(self, service_id: str, key_name: str = "authKey1") -> m.AuthKeys:
-        from azure.mgmt.datamigration import models as dm
-
-        rid = parse_resource_id(service_id)
-        self._client("dms").sql_migration_services.regenerate_auth_keys(
-            rid.resource_group, rid.name, dm.RegenAuthKeys(key_name=key_name)
-        )
-        return self.list_auth_keys(service_id)
-
-    @azure_call
     def integration_runtime(self, service_id: str) -> m.IntegrationRuntime:
         rid = parse_resource_id(service_id)
         data = self._client("dms").sql_migration_services.list_monitoring_data(
             rid.resource_group, rid.name
         )
         return convert.integration_runtime(data)
-
-    @azure_call
-    def delete_integration_runtime_node(
-        self, service_id: str, node_name: str, integration_runtime_name: str = ""
-    ) -> None:
-        from azure.mgmt.datamigration import models as dm
-
-        rid = parse_resource_id(service_id)
-        self._client("dms").sql_migration_services.delete_node(
-            rid.resource_group,
-            rid.name,
-            dm.DeleteNode(
-                node_name=node_name, integration_runtime_name=integration_runtime_name or None
-            ),
-        )
 
     @azure_call
     def list_service_migrations(self, service_id: str) -> list[m.MigrationSummary]:
@@ -590,7 +550,7 @@ class Controller:
         ops = self._migration_ops(spec.kind)
         migration_id = migration_id_for(spec.target_id, spec.target_database)
         before = self._migration_or_none(migration_id)
-        if before is not None and _same_migration(before, spec) and not is_final(before.status):
+        if before is not None and _same_migration(before, spec) and not before.status.is_final:
             return before
 
         def send() -> None:
@@ -690,8 +650,10 @@ class Controller:
         return dm.MigrationOperationInput(migration_operation_id=detail.migration_operation_id)
 
     @staticmethod
-    def _status_is(*states: str) -> Callable[[m.MigrationDetail | None, DmsTuiError], bool]:
-        return lambda d, _err: d is not None and (d.status or "").lower() in states
+    def _status_is(
+        *states: m.MigrationState,
+    ) -> Callable[[m.MigrationDetail | None, DmsTuiError], bool]:
+        return lambda d, _err: d is not None and d.status in states
 
     @staticmethod
     def _describe(d: m.MigrationDetail | None) -> str:
@@ -716,7 +678,7 @@ class Controller:
         """Cancel (one request; after an error the migration is read again)."""
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
-        if is_final(detail.status):
+        if detail.status.is_final:
             raise AzureError(
                 f"The migration is already {detail.status}; there is nothing to cancel.",
                 code="MigrationFinished",
@@ -730,7 +692,7 @@ class Controller:
                 mid.resource_group, mid.target_name, mid.database, body, **self._lro()
             ).result(),
             lambda: self._migration_or_none(migration_id),
-            self._status_is("canceling", "cancelling", "canceled", "cancelled"),
+            self._status_is(m.MigrationState.CANCELING, m.MigrationState.CANCELED),
             self._describe,
         )
         return self._read_back(action, after)
@@ -753,7 +715,7 @@ class Controller:
         def took(d: m.MigrationDetail | None, _err: DmsTuiError) -> bool:
             return (
                 d is not None
-                and not is_final(d.status)
+                and not d.status.is_final
                 and (d.migration_state or "").lower() != "waitforretry"
             )
 
@@ -775,7 +737,7 @@ class Controller:
         again: gone means deleted)."""
         mid = self._parse(migration_id)
         detail = self.get_migration(migration_id)
-        if not is_final(detail.status):
+        if not detail.status.is_final:
             raise AzureError(
                 f"The migration is {detail.status}: cancel it (or let it finish) "
                 "before deleting it.",
@@ -842,7 +804,7 @@ class Controller:
                     mid.resource_group, mid.target_name, mid.database, body, **self._lro()
                 ).result(),
                 lambda: self._migration_or_none(migration_id),
-                self._status_is("completing", "succeeded"),
+                self._status_is(m.MigrationState.COMPLETING, m.MigrationState.SUCCEEDED),
                 self._describe,
             )
         except WriteFailed as exc:

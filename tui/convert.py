@@ -175,7 +175,7 @@ def migration_detail(res: Any) -> m.MigrationDetail:
         id=res.id or "",
         name=res.name or "",
         kind=kind,
-        status=props.migration_status or "",
+        status=m.MigrationState.parse(props.migration_status),
         source_database=props.source_database_name or "",
         target_database=res.name or "",
         migration_operation_id=props.migration_operation_id or "",

@@ -15,12 +15,6 @@ from dataclasses import dataclass
 
 from tui.models import BackupFile, MigrationDetail, TargetKind
 
-FINAL_STATES = {"succeeded", "failed", "canceled", "cancelled"}
-
-
-def is_final(status: str) -> bool:
-    return (status or "").lower() in FINAL_STATES
-
 
 @dataclass(frozen=True)
 class TailLog:
@@ -61,8 +55,7 @@ def restore_blockers(detail: MigrationDetail) -> list[str]:
             "This is an offline migration: it completes by itself after the last backup "
             "is restored; there is no cutover."
         ]
-    status = (detail.status or "").lower()
-    if status != "inprogress" and status != "readyforcutover":
+    if not detail.status.is_restoring_logs:
         reasons.append(
             f"The migration is {detail.status or 'in an unknown state'}, not in progress."
         )
@@ -77,11 +70,8 @@ def restore_blockers(detail: MigrationDetail) -> list[str]:
     elif pending > 0:
         word = "backup is" if pending == 1 else "backups are"
         reasons.append(f"{pending} log {word} still waiting to be restored.")
-    if (
-        detail.current_restoring_filename
-        and detail.current_restoring_filename != detail.last_restored_filename
-    ):
-        reasons.append(f"{detail.current_restoring_filename} is still being restored.")
+    if detail.restoring_now:
+        reasons.append(f"{detail.restoring_now} is still being restored.")
     if not detail.last_restored_filename:
         reasons.append("No backup file has been restored yet.")
     return reasons
@@ -135,21 +125,16 @@ def waiting_text(detail: MigrationDetail, tail_log_file: str) -> str:
 def cutover_blockers(detail: MigrationDetail, tail_log_file: str) -> list[str]:
     """Plain-words reasons the migration can't be cut over now; empty when it can."""
     reasons = restore_blockers(detail)
-    status = (detail.status or "").lower()
     if (
         detail.kind == TargetKind.SQL_DB
         or detail.online is False
-        or status not in ("inprogress", "readyforcutover")
+        or not detail.status.is_restoring_logs
     ):
         return reasons
     waiting = waiting_text(detail, tail_log_file)
     if waiting:
         reasons.append(waiting)
     return reasons
-
-
-def is_ready_for_cutover(detail: MigrationDetail, tail_log_file: str) -> bool:
-    return not cutover_blockers(detail, tail_log_file)
 
 
 def route(detail: object) -> str:

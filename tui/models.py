@@ -39,6 +39,96 @@ class TargetKind(str, enum.Enum):
         return None
 
 
+class MigrationState(str, enum.Enum):
+    """A migration's ``migrationStatus``: the value is Azure's spelling.
+
+    Parsed once, where an Azure answer becomes a model (``tui.convert``); everything above
+    asks the state's properties instead of comparing lower-cased strings. Matching is
+    case-insensitive, "Cancelled"/"Cancelling" are read as Canceled/Canceling, and a value
+    this version does not know is kept as written (``is_known`` False) — never refused.
+    """
+
+    CREATING = "Creating"
+    IN_PROGRESS = "InProgress"
+    READY_FOR_CUTOVER = "ReadyForCutover"
+    UPLOADING_FULL_BACKUP = "UploadingFullBackup"
+    UPLOADING_LOG_BACKUP = "UploadingLogBackup"
+    RESTORING = "Restoring"
+    COMPLETING = "Completing"
+    SUCCEEDED = "Succeeded"
+    FAILED = "Failed"
+    RETRIABLE = "Retriable"
+    CANCELING = "Canceling"
+    CANCELED = "Canceled"
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+    @classmethod
+    def parse(cls, value: str | None) -> MigrationState:
+        """``value`` (any case; ``None`` and "" are an unknown, empty state) as a state."""
+        if isinstance(value, cls):
+            return value
+        return cls(str(value or "").strip())
+
+    @classmethod
+    def _missing_(cls, value: object) -> MigrationState | None:
+        if not isinstance(value, str):
+            return None
+        low = value.lower()
+        low = {"cancelled": "canceled", "cancelling": "canceling"}.get(low, low)
+        for state in cls:
+            if state.value.lower() == low:
+                return state
+        unknown = str.__new__(cls, value)
+        unknown._name_ = "UNKNOWN"
+        unknown._value_ = value
+        return unknown
+
+    @property
+    def is_known(self) -> bool:
+        return self._name_ != "UNKNOWN"
+
+    @property
+    def is_final(self) -> bool:
+        """Nothing more happens: Succeeded, Failed or Canceled."""
+        return self in _FINAL
+
+    @property
+    def is_ending(self) -> bool:
+        """Completing or Canceling: on its way to a final state; no cancel, no cutover."""
+        return self in (MigrationState.COMPLETING, MigrationState.CANCELING)
+
+    @property
+    def is_active(self) -> bool:
+        """Running: creating, copying, restoring, or waiting for a retry or the cutover."""
+        return self in _ACTIVE
+
+    @property
+    def is_restoring_logs(self) -> bool:
+        """Online MI/VM restoring log backups: the only states a cutover is accepted in."""
+        return self in (MigrationState.IN_PROGRESS, MigrationState.READY_FOR_CUTOVER)
+
+    @property
+    def may_retry(self) -> bool:
+        """Failed or Retriable (Azure still checks ``migrationState`` is WaitForRetry)."""
+        return self in (MigrationState.FAILED, MigrationState.RETRIABLE)
+
+
+_FINAL = frozenset({MigrationState.SUCCEEDED, MigrationState.FAILED, MigrationState.CANCELED})
+_ACTIVE = frozenset(
+    {
+        MigrationState.CREATING,
+        MigrationState.IN_PROGRESS,
+        MigrationState.READY_FOR_CUTOVER,
+        MigrationState.UPLOADING_FULL_BACKUP,
+        MigrationState.UPLOADING_LOG_BACKUP,
+        MigrationState.RESTORING,
+        MigrationState.RETRIABLE,
+    }
+)
+
+
 # --------------------------------------------------------------------------- Azure scope
 
 
@@ -102,10 +192,6 @@ class IntegrationRuntimeNode:
 class IntegrationRuntime:
     name: str
     nodes: tuple[IntegrationRuntimeNode, ...] = ()
-
-    @property
-    def online_nodes(self) -> int:
-        return sum(1 for n in self.nodes if n.status.lower() == "online")
 
 
 @dataclass(frozen=True)
@@ -224,7 +310,6 @@ class MigrationSpec:
     last_backup_name: str = ""  # offline: DMS completes after restoring this file
     target_sql: TargetSqlConnection | None = None  # SQL DB only
     tables: tuple[str, ...] = ()  # SQL DB only; empty = all
-    migrate_schema: bool = False  # SQL DB only
 
 
 # --------------------------------------------------------------------------- migrations
@@ -292,6 +377,14 @@ class MigrationError:
     hint: str = ""
 
 
+def _as_state(model: MigrationSummary | MigrationDetail) -> None:
+    """Keep ``status`` a ``MigrationState`` whatever built the model (a copy with
+    ``dataclasses.replace``, a test) — ``tui.convert`` parses Azure's answers."""
+    status: object = model.status
+    if not isinstance(status, MigrationState):
+        object.__setattr__(model, "status", MigrationState.parse(str(status or "")))
+
+
 @dataclass(frozen=True)
 class MigrationSummary:
     """One row of the monitor: a ``databaseMigrations`` resource without its details."""
@@ -299,7 +392,7 @@ class MigrationSummary:
     id: str
     name: str
     kind: TargetKind
-    status: str
+    status: MigrationState
     provisioning_state: str = ""
     source_database: str = ""
     source_server: str = ""
@@ -312,6 +405,9 @@ class MigrationSummary:
     started_on: datetime | None = None
     ended_on: datetime | None = None
 
+    def __post_init__(self) -> None:
+        _as_state(self)
+
 
 @dataclass(frozen=True)
 class MigrationDetail:
@@ -320,7 +416,7 @@ class MigrationDetail:
     id: str
     name: str
     kind: TargetKind
-    status: str
+    status: MigrationState
     source_database: str
     target_database: str
     migration_operation_id: str
@@ -344,6 +440,16 @@ class MigrationDetail:
     tables: tuple[TableProgress, ...] = ()
     error: MigrationError | None = None
     last_backup_name: str = ""  # offline
+
+    def __post_init__(self) -> None:
+        _as_state(self)
+
+    @property
+    def restoring_now(self) -> str:
+        """The file DMS is restoring now, "" when none: DMS keeps repeating the last restored
+        file as ``currentRestoringFilename`` once nothing is restoring."""
+        current = self.current_restoring_filename
+        return "" if current == self.last_restored_filename else current
 
     @property
     def summary(self) -> MigrationSummary:

@@ -26,6 +26,7 @@ from tui import project_schema as schema
 from tui.errors import DmsTuiError
 from tui.private_files import private_dir, temp_prefix, write_atomically
 from tui.project_lock import ProjectLock, ProjectLocked, held_here, holder_of
+from tui.project_settings import MigrationSettings, SourceSettings
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 NAME_RULE = "use letters, digits, '.', '_' or '-' (up to 64, starting with a letter or digit)"
@@ -105,20 +106,33 @@ class Project:
     resource_group: str = ""
     location: str = ""
     service_id: str = ""  # the DMS instance (sqlMigrationServices id)
-    source: dict[str, Any] = field(
-        default_factory=dict
-    )  # server, port, authentication, user, encrypt, trust
+    source: SourceSettings = field(default_factory=SourceSettings)  # step 4
     target_kind: str = ""  # TargetKind value
     target_id: str = ""
     databases: list[str] = field(default_factory=list)  # source databases chosen
-    settings: dict[str, Any] = field(default_factory=dict)  # mode, backups, names, tables
+    settings: MigrationSettings = field(default_factory=MigrationSettings)  # steps 5 and 7
     migration_ids: list[str] = field(default_factory=list)  # databaseMigrations created
     created: str = ""
     updated: str = ""
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        # a file's (or any caller's) tables always become the typed settings
+        if name == "source":
+            value = SourceSettings.from_table(value)
+        elif name == "settings":
+            value = MigrationSettings.from_table(value)
+        super().__setattr__(name, value)
+
     @property
     def path(self) -> Path:
         return project_path(self.name)
+
+    def to_table(self) -> dict[str, Any]:
+        """What the project file holds (before secrets are stripped)."""
+        data = asdict(self)
+        data["source"] = self.source.to_table()
+        data["settings"] = self.settings.to_table()
+        return data
 
     @property
     def resume_at(self) -> int:
@@ -305,7 +319,7 @@ def _clean_leftovers(folder: Path) -> None:
 def _serialize(project: Project) -> bytes:
     import tomli_w
 
-    return tomli_w.dumps(_strip_secrets(asdict(project))).encode("utf-8")
+    return tomli_w.dumps(_strip_secrets(project.to_table())).encode("utf-8")
 
 
 _written: dict[Path, tuple[tuple, list[str]]] = {}  # file → (its stat when we wrote it, ids)

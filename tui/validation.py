@@ -4,6 +4,10 @@ naming the field and the fix. No Textual, no Azure: plain functions, easy to tes
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tui.project_settings import MigrationSettings
 
 # Microsoft.DataMigration/sqlMigrationServices path pattern (2025-06-30 spec), with the
 # portal's length limit.
@@ -201,3 +205,64 @@ def tenant(value: str) -> str | None:
             "domain, e.g. contoso.onmicrosoft.com."
         )
     return None
+
+
+# --------------------------------------------------------------------------- step 7, as a whole
+
+
+def migration_settings(
+    settings: MigrationSettings,
+    databases: list[str],
+    *,
+    share_password: bool,
+    runtime_state: str | None = None,
+) -> list[str]:
+    """Every reason the backup settings of a managed instance / SQL VM migration can't be
+    used yet, each naming the field and the fix — the one rule set step 7 checks before
+    Next and the summary checks before Start. ``share_password``: the share's password is
+    in memory; ``runtime_state``: the integration runtime's state, when known."""
+    out: list[str] = []
+    if settings.backup not in ("blob", "share"):
+        out.append("Backups: choose an Azure Blob container or an SMB share.")
+        return out
+    if not settings.storage_account_id:
+        out.append(
+            "Storage account: pick the storage account that holds the backups (for an SMB "
+            "share: the one DMS uploads them to)."
+        )
+    if settings.backup == "blob":
+        error = container(settings.container)
+        if error:
+            out.append(error)
+        out += [
+            f'Folder {db}: DMS rejects folder names with the word "backup" — use an SMB '
+            "share for this database, or rename the folder."
+            for db in databases
+            if "backup" in db.lower()
+        ]
+    else:
+        if runtime_state is not None and runtime_state.lower() != "online":
+            out.append(
+                f"Share: the integration runtime is {runtime_state or 'not set up'}, not "
+                "Online (DMS reads shares through it). Fix: install the self-hosted "
+                "integration runtime on a Windows host that reads the share and register "
+                "it with an auth key from step 2 (Ctrl+G), or use Azure Blob."
+            )
+        error = share_path(settings.share_path)
+        if error:
+            out.append(error)
+        if not settings.share_user.strip():
+            out.append(
+                "Share user: type the Windows account that can read the share, e.g. "
+                "CONTOSO\\svc-backup."
+            )
+        if not share_password:
+            out.append("Share password: type the account's password (kept in memory only).")
+    if not settings.online:
+        out += [
+            f"Last backup file for {db}: type the file name of the last backup DMS should "
+            f"restore, e.g. {db}_log_042.trn."
+            for db in databases
+            if not settings.last_backup.get(db, "").strip()
+        ]
+    return out

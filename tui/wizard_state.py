@@ -7,7 +7,7 @@ passwords and keys and is never written. The screens read and change a ``WizardS
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from tui import models as m
@@ -15,6 +15,7 @@ from tui import validation as v
 from tui.context import SourceParams
 from tui.errors import DmsTuiError
 from tui.project_lock import ProjectLock
+from tui.project_settings import MigrationSettings
 from tui.projects import (
     Project,
     ProjectExists,
@@ -87,7 +88,7 @@ class WizardState:
         return True
 
     def _content(self) -> dict:
-        data = asdict(self.project)
+        data = self.project.to_table()
         data.pop("updated", None)
         return data
 
@@ -131,59 +132,49 @@ class WizardState:
         return m.TargetKind.parse(self.project.target_kind)
 
     @property
-    def settings(self) -> dict[str, Any]:
+    def settings(self) -> MigrationSettings:
         return self.project.settings
 
     @property
     def online(self) -> bool:
-        if self.kind == m.TargetKind.SQL_DB:
-            return False
-        return self.settings.get("mode", "online") == "online"
+        return self.kind != m.TargetKind.SQL_DB and self.settings.online
 
     def source_params(self) -> SourceParams:
-        s = self.project.source
-        return SourceParams(
-            server=s.get("server", ""),
-            port=int(s.get("port", 1433) or 1433),
-            authentication=s.get("authentication", "sql"),
-            user=s.get("user", ""),
-            password=self.secrets.source_password,
-            encrypt=bool(s.get("encrypt", True)),
-            trust_server_certificate=bool(s.get("trust_server_certificate", False)),
-        )
+        return self.project.source.params(self.secrets.source_password)
 
     def target_names(self) -> dict[str, str]:
-        names = self.settings.get("target_names", {})
+        names = self.settings.target_names
         return {db: names.get(db, db) for db in self.project.databases}
 
     def missing_secrets(self, step: int) -> list[str]:
         """Which secrets the steps before ``step`` need but memory no longer holds."""
         missing = []
-        auth = self.project.source.get("authentication", "sql")
+        src = self.project.source
         if (
             step > 4
-            and self.project.source.get("server")
-            and auth in ("sql", "windows")
+            and src.server
+            and src.authentication in ("sql", "windows")
             and not self.secrets.source_password
         ):
             missing.append("source_password")
         if step > 5 and self.kind == m.TargetKind.SQL_DB and not self.secrets.target_password:
             missing.append("target_password")
-        if step > 7 and self.settings.get("backup") == "share" and not self.secrets.share_password:
+        if step > 7 and self.settings.backup == "share" and not self.secrets.share_password:
             missing.append("share_password")
         return missing
 
     # ---------------------------------------------------------------- final checks
 
     def problems(self) -> list[str]:
-        """Every reason the migrations can't be created yet, each naming the fix."""
+        """Every reason the migrations can't be created yet, each naming the fix. The
+        settings of step 7 are checked by the same rules as on step 7 itself."""
         p = self.project
         out: list[str] = []
         if not p.service_id:
             out.append("DMS instance: none chosen — go back to step 2 and pick or create one.")
-        if not p.source.get("server"):
+        if not p.source.server:
             out.append("Source: no server — go back to step 4.")
-        if p.source.get("authentication") == "entra":
+        if p.source.authentication == "entra":
             out.append(
                 "Source authentication: DMS signs in to the source with a SQL login or "
                 "a Windows account, not Microsoft Entra — go back to step 4 and choose "
@@ -193,42 +184,25 @@ class WizardState:
             out.append("Target: none chosen — go back to step 5.")
         if not p.databases:
             out.append("Databases: none selected — go back to step 6.")
-        for name in self.missing_secrets(9):
+        for name in self.missing_secrets(8):  # the share's password is a step-7 rule
             out.append(
                 {
                     "source_password": "Source password: not in memory — type it again.",
                     "target_password": "Target password: not in memory — type it again.",
-                    "share_password": "Share password: not in memory — type it again.",
                 }[name]
             )
         if self.kind == m.TargetKind.SQL_DB:
             return out
-        backup = self.settings.get("backup", "")
-        if backup == "blob":
-            if not self.settings.get("storage_account_id"):
-                out.append("Storage account: none chosen — go back to step 7.")
-            err = v.container(self.settings.get("container", ""))
-            if err:
-                out.append(err)
-        elif backup == "share":
-            err = v.share_path(self.settings.get("share_path", ""))
-            if err:
-                out.append(err)
-            if not self.settings.get("storage_account_id"):
-                out.append(
-                    "Storage account: DMS uploads share backups to a storage account — "
-                    "go back to step 7 and pick one."
-                )
-        else:
-            out.append("Backups: choose Azure Blob or an SMB share on step 7.")
-        if not self.online:
-            last = self.settings.get("last_backup", {})
-            for db in p.databases:
-                if not last.get(db):
-                    out.append(
-                        f"Last backup file for {db}: type the file name of the last "
-                        "backup DMS should restore (step 7)."
-                    )
+        runtime = self.service.integration_runtime_state if self.service is not None else None
+        out += [
+            f"Step 7 · {problem}"
+            for problem in v.migration_settings(
+                self.settings,
+                p.databases,
+                share_password=bool(self.secrets.share_password),
+                runtime_state=runtime,
+            )
+        ]
         return out
 
     # ---------------------------------------------------------------- what gets created
@@ -262,36 +236,36 @@ class WizardState:
                 source=source,
             )
             if kind == m.TargetKind.SQL_DB:
-                fqdn = self.target.fqdn if self.target else s.get("target_fqdn", "")
+                fqdn = self.target.fqdn if self.target else s.target_fqdn
                 target_sql = m.TargetSqlConnection(
                     data_source=fqdn,
-                    user_name=s.get("target_user", ""),
+                    user_name=s.target_user,
                     password=self.secrets.target_password,
                 )
-                tables = tuple(s.get("tables", {}).get(db, []))
+                tables = tuple(s.tables.get(db, []))
                 specs.append(
                     m.MigrationSpec(**common, online=False, target_sql=target_sql, tables=tables)
                 )
                 continue
             blob = share = None
-            if s.get("backup") == "blob":
-                managed = s.get("blob_auth", "AccountKey") == "ManagedIdentity"
+            if s.backup == "blob":
+                managed = s.managed_identity
                 blob = m.BlobBackupSource(
-                    storage_account_id=s["storage_account_id"],
-                    container=s["container"],
+                    storage_account_id=s.storage_account_id,
+                    container=s.container,
                     folder=db,
                     auth_type="ManagedIdentity" if managed else "AccountKey",
                     account_key="" if managed else account_key,
                 )
             else:
                 share = m.ShareBackupSource(
-                    path=s["share_path"],
-                    user_name=s.get("share_user", ""),
+                    path=s.share_path,
+                    user_name=s.share_user,
                     password=self.secrets.share_password,
-                    storage_account_id=s.get("storage_account_id", ""),
+                    storage_account_id=s.storage_account_id,
                     account_key=account_key,
                 )
-            last = "" if self.online else s.get("last_backup", {}).get(db, "")
+            last = "" if self.online else s.last_backup.get(db, "")
             specs.append(
                 m.MigrationSpec(
                     **common, online=self.online, blob=blob, share=share, last_backup_name=last
@@ -310,17 +284,14 @@ class WizardState:
         for db, tname in self.target_names().items():
             where = ""
             if kind == m.TargetKind.SQL_DB:
-                tables = s.get("tables", {}).get(db, [])
+                tables = s.tables.get(db, [])
                 where = f"tables: {len(tables) if tables else 'all'}"
-            elif s.get("backup") == "blob":
-                acct = s.get("storage_account_id", "").rsplit("/", 1)[-1]
-                where = (
-                    f"backups: blob {acct}/{s.get('container', '')}/{db}/ "
-                    f"({s.get('blob_auth', 'AccountKey')})"
-                )
+            elif s.backup == "blob":
+                acct = s.storage_account_id.rsplit("/", 1)[-1]
+                where = f"backups: blob {acct}/{s.container}/{db}/ ({s.blob_auth})"
             else:
-                where = f"backups: share {s.get('share_path', '')}"
+                where = f"backups: share {s.share_path}"
             if not self.online and kind != m.TargetKind.SQL_DB:
-                where += f", last file {s.get('last_backup', {}).get(db, '')}"
+                where += f", last file {s.last_backup.get(db, '')}"
             lines.append(f"{db} → {target}/{tname} · {mode} via {svc} · {where}")
         return lines

@@ -9,11 +9,12 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui.models import BackupFile, MigrationDetail
-from tui.monitoring import (
+from tui.monitoring.problem import problem_text
+from tui.monitoring.restore import (
     BACKUP_COLUMNS,
     BACKUP_WIDTHS,
     backup_cells,
-    problem_text,
+    backup_columns,
     restore_summary,
 )
 from widgets.progress_table import KeyedTable
@@ -93,6 +94,4 @@ class BackupPane(Vertical):
         self.query_one(KeyedTable).sync(rows)
 
     def set_width(self, width: int) -> None:
-        from tui.monitoring import backup_columns
-
         self.query_one(KeyedTable).show_columns(backup_columns(width))

@@ -5,6 +5,8 @@ are removed, new ones added, and only the cells whose text changed are updated �
 ``clear()`` and refill, so the cursor and the scroll position survive every refresh.
 Cells carry a sort value (a number for "1,234" or "52%"), so sorting is numeric where it
 should be. Sorting happens once per sync, and only when something it depends on changed.
+The sorted column's header carries ▲ (ascending) or ▼ (descending); that column widens to
+show it when its fixed width is too narrow.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 
 class SortableText(Text):
@@ -63,6 +67,7 @@ class KeyedTable(DataTable):
         self._cells: dict[str, tuple[str, ...]] = {}
         self.sort_column: int | None = None
         self.sort_reverse = False
+        self._arrow: tuple[Any, ...] = ()  # the sort the header labels show
         self.updates = 0  # cells written by the last sync (for tests and benchmarks)
         self.shown_columns: tuple[int, ...] = tuple(range(len(self.column_names)))
 
@@ -70,6 +75,9 @@ class KeyedTable(DataTable):
         if not self.columns:
             for i in self.shown_columns:
                 self.add_column(self.column_names[i], width=self.widths[i], key=f"c{i}")
+            self._arrow = ()
+            if self.sort_column is not None:
+                self._show_arrow()
 
     def show_columns(self, visible: Sequence[int]) -> None:
         """Show only the columns ``visible`` (indexes into ``column_names``), e.g. a compact
@@ -148,8 +156,9 @@ class KeyedTable(DataTable):
         self.sort_by(nxt, False)
 
     def _apply_sort(self) -> None:
-        if self.sort_column is None or not self.row_count:
+        if self.sort_column is None:
             return
+        self._show_arrow()
         keep = self.selected_key
         self.sort(f"c{self.sort_column}", key=_sort_key, reverse=self.sort_reverse)
         if keep is not None:
@@ -177,7 +186,27 @@ class KeyedTable(DataTable):
         self.sort_by(self.shown_columns[event.column_index])
 
     def header_label(self, column: int) -> str:
+        """The column's name, with ▲ or ▼ when the table is sorted by it."""
         name = self.column_names[column]
         if column == self.sort_column:
             return f"{name} {'▼' if self.sort_reverse else '▲'}"
         return name
+
+    def _show_arrow(self) -> None:
+        """Label every shown column; the sorted one gets room for its arrow. (``sort`` redraws
+        the header; a width change is measured when the table is next idle, the way
+        ``add_column`` has it measured.)"""
+        shown = (self.sort_column, self.sort_reverse, self.shown_columns)
+        if shown == self._arrow:
+            return
+        self._arrow = shown
+        for i in self.shown_columns:
+            column = self.columns[ColumnKey(f"c{i}")]
+            label = self.header_label(i)
+            column.label = Text(label)
+            if column.auto_width:
+                column.content_width = max(column.content_width, cell_len(label))
+            else:
+                column.width = max(self.widths[i] or 0, cell_len(label))
+        self._require_update_dimensions = True
+        self.check_idle()

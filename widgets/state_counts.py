@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.monitoring import COUNTED, Bucket
+from tui.monitoring.buckets import COUNTED, Bucket
 
 _STYLE = {Bucket.READY: "bold", Bucket.FAILED: "bold", Bucket.SUCCEEDED: ""}
 _LABEL = {

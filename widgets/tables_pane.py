@@ -10,10 +10,12 @@ from textual.containers import Vertical
 from textual.widgets import Static
 
 from tui.models import MigrationDetail, TableProgress
-from tui.monitoring import (
+from tui.monitoring.problem import problem_text
+from tui.monitoring.tables import (
     TABLE_COLUMNS,
     TableTotals,
     table_cells,
+    table_columns,
     table_sort_value,
     table_totals,
 )
@@ -56,8 +58,6 @@ class TablesPane(Vertical):
         )
 
     def set_width(self, width: int) -> None:
-        from tui.monitoring import table_columns
-
         self.query_one(KeyedTable).show_columns(table_columns(width))
 
     def _sort_value(self, key: str, col: int):
@@ -65,8 +65,6 @@ class TablesPane(Vertical):
         return None if t is None else table_sort_value(t, col)
 
     def show(self, detail: MigrationDetail) -> None:
-        from tui.monitoring import problem_text
-
         self._tables = {t.name: t for t in detail.tables}
         totals = self.totals = table_totals(detail.tables)
         states = "  ".join(f"{name} {n:,}" for name, n in totals.by_status) or "no tables yet"

@@ -3,26 +3,29 @@ the chosen container, before anything is created. Blocking: call from a worker."
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.errors import DmsTuiError
 from tui.models import TargetKind
 from tui.preflight.run import FolderCheck, check_folders, read_inventory
 
+if TYPE_CHECKING:
+    from tui.wizard_state import WizardState
 
-def check_plan(context: Any, state: Any) -> tuple[list[FolderCheck], str]:
+
+def check_plan(context: Any, state: WizardState) -> tuple[list[FolderCheck], str]:
     """The checks for ``state`` (a ``tui.wizard_state.WizardState``) and a note for what was
     not checked, and why ("" when everything was)."""
     s = state.settings
     kind = state.kind
     if kind is None or kind == TargetKind.SQL_DB:
         return [], ""
-    if s.get("backup") == "share":
+    if s.backup == "share":
         return [], (
             "Backup folders: backups on an SMB share are not checked from here (DMS reads "
             "them through the integration runtime)."
         )
-    if s.get("backup") != "blob" or not s.get("storage_account_id") or not s.get("container"):
+    if s.backup != "blob" or not s.storage_account_id or not s.container:
         return [], ""
     try:
         inventory = read_inventory(context, state.source_params())
@@ -35,12 +38,12 @@ def check_plan(context: Any, state: Any) -> tuple[list[FolderCheck], str]:
         checks = check_folders(
             context.controller,
             inventory,
-            storage_account_id=s["storage_account_id"],
-            container=s["container"],
+            storage_account_id=s.storage_account_id,
+            container=s.container,
             databases=list(state.project.databases),
             target=kind,
             online=state.online,
-            last_backups={} if state.online else dict(s.get("last_backup", {})),
+            last_backups={} if state.online else dict(s.last_backup),
         )
     except DmsTuiError as exc:
         return [], "Backup folders not checked: " + exc.full_text

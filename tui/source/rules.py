@@ -114,11 +114,6 @@ def assess(
     return sorted(found, key=lambda f: _SEVERITY_ORDER[f.severity])
 
 
-def is_ready(findings: Iterable[Finding]) -> bool:
-    """True when no finding blocks the migration."""
-    return not any(f.severity is BLOCKER for f in findings)
-
-
 # --------------------------------------------------------------------------- helpers
 
 

@@ -1,0 +1,13 @@
+"""What the monitor does between two frames, with no Textual in it — one module per concern:
+
+* ``schedule``: ``PollSchedule``, when the next refresh may start.
+* ``fetch``: ``fetch_round``, one refresh (blocking, for a thread worker).
+* ``buckets``: the state buckets and their counts at the top of the monitor.
+* ``rows``: one line of the migration list, its filters and sort keys.
+* ``history``: the session's samples and restore times per migration.
+* ``restore``: managed instance / SQL VM backup files and restore progress.
+* ``tables``: Azure SQL Database table-copy progress.
+* ``problem``: a migration's problem in plain words, with the fix.
+* ``actions``: which actions Azure allows now, and why not.
+* ``fmt`` and ``clock``: text formatting, and the clock the monitor shows.
+"""

@@ -1,0 +1,89 @@
+"""The session's samples per migration (pending log backups, throughput) for the small charts,
+and when this session first saw each backup file restoring and restored."""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from tui.models import MigrationDetail, TargetKind
+from tui.monitoring.clock import utc_from
+
+
+@dataclass
+class Sample:
+    t: float  # seconds (the injected clock)
+    pending: int | None
+    done: float  # bytes written (MI/VM) or rows copied (SQL DB), cumulative
+
+
+@dataclass
+class FileSeen:
+    """What this session saw of one backup file. DMS does not say when a file was restored,
+    so these are the refresh times at which the monitor first saw the change."""
+
+    restoring: float | None = None  # first refresh that showed it Restoring
+    restored: float | None = None  # first refresh that showed it Restored, after seeing it not
+    seen_unrestored: bool = False  # seen in any state other than Restored this session
+
+
+_RESTORED = {"restored"}
+
+
+@dataclass
+class History:
+    """Per-migration samples over the session, newest last, at most ``size`` each."""
+
+    size: int = 120
+    _samples: dict[str, deque[Sample]] = field(default_factory=dict)
+    _files: dict[tuple[str, str], FileSeen] = field(default_factory=dict)
+
+    def add(self, detail: MigrationDetail, t: float) -> None:
+        q = self._samples.setdefault(detail.id.lower(), deque(maxlen=self.size))
+        if q and q[-1].t == t:
+            q.pop()
+        q.append(Sample(t, detail.pending_log_backups, work_done(detail)))
+        for f in detail.backup_files:
+            seen = self._files.setdefault((detail.id.lower(), f.name.lower()), FileSeen())
+            status = (f.status or "").lower()
+            if status in _RESTORED:
+                # a file already Restored when first seen: the time is unknown, left blank
+                if seen.restored is None and seen.seen_unrestored:
+                    seen.restored = t
+                continue
+            seen.seen_unrestored = True
+            if status == "restoring" and seen.restoring is None:
+                seen.restoring = t
+
+    def restore_times(
+        self, migration_id: str
+    ) -> dict[str, tuple[datetime | None, datetime | None]]:
+        """``{file name: (first seen Restoring, first seen Restored)}`` (UTC, or None)."""
+        key = migration_id.lower()
+        out = {}
+        for (mid, name), seen in list(self._files.items()):
+            if mid == key:
+                out[name] = (
+                    utc_from(seen.restoring) if seen.restoring is not None else None,
+                    utc_from(seen.restored) if seen.restored is not None else None,
+                )
+        return out
+
+    def pending(self, migration_id: str) -> list[float]:
+        return [float(s.pending or 0) for s in self._samples.get(migration_id.lower(), ())]
+
+    def throughput(self, migration_id: str) -> list[float]:
+        """Work per second between consecutive samples (bytes/s or rows/s)."""
+        q = list(self._samples.get(migration_id.lower(), ()))
+        out = []
+        for a, b in zip(q, q[1:], strict=False):
+            dt = b.t - a.t
+            out.append(max(0.0, (b.done - a.done) / dt) if dt > 0 else 0.0)
+        return out
+
+
+def work_done(detail: MigrationDetail) -> float:
+    if detail.kind == TargetKind.SQL_DB:
+        return float(sum(t.rows_copied for t in detail.tables))
+    return float(sum((f.data_written or 0) for f in detail.backup_files))
