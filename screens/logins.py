@@ -80,6 +80,7 @@ class LoginsScreen(BaseScreen):
                 yield Input(placeholder="contoso.com — maps CONTOSO\\user", id="logins-domain")
         yield Static("Reading the logins on both servers…", id="logins-status", markup=False)
         yield SelectionList[int](id="logins-plan")
+        yield Static("", id="logins-detail", markup=False)
         with VerticalScroll(id="logins-results-box"):
             yield Static("", id="logins-results", markup=False)
 
@@ -178,6 +179,18 @@ class LoginsScreen(BaseScreen):
             f"{len(self.plan)} logins on the source; {creatable} can be created. Space picks; "
             "ctrl+a creates the chosen ones."
         )
+
+    @on(SelectionList.SelectionHighlighted, "#logins-plan")
+    def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
+        """The whole line for the highlighted login: the list cuts long ones at 80 columns."""
+        n = event.selection.value
+        if not isinstance(n, int) or n >= len(self.plan):
+            return
+        item = self.plan[n]
+        text = f"{item.login.name} → {item.target_name}: {item.what}"
+        if item.notes:
+            text += " Note: " + "; ".join(item.notes) + "."
+        self.query_one("#logins-detail", Static).update(text)
 
     def _chosen_names(self) -> list[str]:
         plan_list = self.query_one("#logins-plan", SelectionList)
