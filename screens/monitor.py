@@ -56,6 +56,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
         Binding("t", "retry", "Retry", id="monitor.retry", show=False),
         Binding("d", "delete", "Delete", id="monitor.delete", show=False),
         Binding("a", "toggle_all", "All", id="monitor.all", show=False),
+        Binding("g", "logins", "Logins", id="monitor.logins", show=False),
         Binding("escape", "back", "Back", id="monitor.back", show=False),
     ]
 

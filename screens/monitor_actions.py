@@ -237,7 +237,12 @@ class MonitorActions(_Base):
             self.with_source(d, count)
 
     def ask_target_login(
-        self, detail: MigrationDetail, source: SourceParams, then: Callable[[SourceParams], object]
+        self,
+        detail: MigrationDetail,
+        source: SourceParams,
+        then: Callable[[SourceParams], object],
+        *,
+        purpose: str = "Count rows on",
     ) -> None:
         """Ask which login counts rows on the target (Enter accepts what is shown: the
         login typed earlier this session, else the source's user); kept in memory only."""
@@ -254,14 +259,42 @@ class MonitorActions(_Base):
 
         def got(login: SourceParams | None) -> None:
             if login is None:
-                self.note("Validation not started: no target login.")
+                self.note(f"{purpose} the target: not started, no target login.")
                 return
             logins[key] = login
             then(login)
 
         self.app.push_screen(
-            TargetLoginScreen(detail.target_name or "the target", shown, entra=entra), got
+            TargetLoginScreen(
+                detail.target_name or "the target", shown, entra=entra, purpose=purpose
+            ),
+            got,
         )
+
+    def action_logins(self) -> None:
+        """Move the source's logins to the highlighted migration's target."""
+        d = self._need_selected()
+        if d is None:
+            return
+        if d.kind is TargetKind.SQL_DB:
+            self.note(
+                "Azure SQL Database has no server logins to move: create contained database "
+                "users there instead."
+            )
+            return
+        from screens.logins import LoginsScreen
+
+        def open_logins(params: SourceParams) -> None:
+            self.ask_target_login(
+                d,
+                params,
+                lambda login: self.app.push_screen(
+                    LoginsScreen(d, params, login, export_folder=self.export_folder)
+                ),
+                purpose="Create logins on",
+            )
+
+        self.with_source(d, open_logins)
 
     def action_export(self) -> None:
         d = self._need_selected()

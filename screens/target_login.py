@@ -25,18 +25,26 @@ class TargetLoginScreen(ModalScreen[SourceParams | None]):
     CSS_PATH = "target_login.tcss"
     BINDINGS = [Binding("escape", "back_out", "Back", id="target_login.back_out")]
 
-    def __init__(self, target: str, login: SourceParams, *, entra: bool = False) -> None:
+    def __init__(
+        self,
+        target: str,
+        login: SourceParams,
+        *,
+        entra: bool = False,
+        purpose: str = "Count rows on",
+    ) -> None:
         """``login``: what to show first (the session's last login for this target, or the
         source's); ``entra``: offer Microsoft Entra sign-in."""
         super().__init__()
         self.target = target
         self.login = login
         self.entra = entra
+        self.purpose = purpose
 
     def compose(self) -> ComposeResult:
         login = self.login
         with Vertical(id="target-login-dialog"):
-            yield Static(f"Count rows on {self.target} as:", id="target-login-title", markup=False)
+            yield Static(f"{self.purpose} {self.target} as:", id="target-login-title", markup=False)
             if self.entra:
                 yield Checkbox(
                     "Microsoft Entra (the account this tool signed in with)",
@@ -52,7 +60,7 @@ class TargetLoginScreen(ModalScreen[SourceParams | None]):
                     login.password, password=True, placeholder="(masked)", id="target-password"
                 )
             yield Static(
-                "Kept in memory for this session only. Enter: count rows · Esc: back",
+                "Kept in memory for this session only. Enter: go on · Esc: back",
                 id="target-login-help",
                 markup=False,
             )

@@ -11,6 +11,7 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from tui.models import (
     BackupRecord,
@@ -30,6 +31,11 @@ from tui.source.errors import (
 )
 
 from .clock import to_datetime
+
+if TYPE_CHECKING:
+    from tui.logins.models import DatabaseUser, PlanItem, PresentLogin, SourceLogin
+
+    from .logins import SimUser
 
 SYSTEM_DATABASES = ("master", "tempdb", "model", "msdb")
 
@@ -121,6 +127,7 @@ class SimDatabase:
     log_chain_lsn: int | None = None  # where the next log backup starts (last log backup's end)
     chain_gap: bool = False  # the next log backup finds an earlier one missing from its folder
     stray_backups: list[BackupRecord] = field(default_factory=list)
+    users: list[SimUser] = field(default_factory=list)  # database users (sys.database_principals)
 
     @property
     def tables(self) -> list[SimTable]:
@@ -241,6 +248,45 @@ class SimulatedSqlServer:
         self._dbs: dict[str, SimDatabase] = {}
         self.aliases: set[str] = {address.lower()}
         self.closed = False
+        from .logins import LoginStore
+
+        self.login_store = LoginStore(lock, managed_instance=False)
+
+    # ------------------------------------------------------------------ logins (LoginEndpoint)
+
+    def read_logins(self) -> list[SourceLogin]:
+        return self.login_store.read()
+
+    def present_logins(self) -> list[PresentLogin]:
+        return self.login_store.present()
+
+    def create_login(self, item: PlanItem) -> list[str]:
+        with self._lock:
+            return self.login_store.create(item, set(self._dbs))
+
+    def orphaned_users(self, database: str) -> list[DatabaseUser]:
+        from .logins import orphaned
+
+        db = self._db(database)
+        return orphaned(db.users, self.login_store, db.name)
+
+    def map_user(self, database: str, user: str, login: str) -> None:
+        with self._lock:
+            db = self._db(database)
+            found = self.login_store.find(login)
+            if found is None:
+                raise SqlError(
+                    f"'{login}' is not a valid login or you do not have permission.", code="15007"
+                )
+            for u in db.users:
+                if u.name.lower() == user.lower():
+                    u.sid = found.sid
+                    return
+            raise SqlError(
+                f"Cannot alter the user '{user}', because it does not exist or you do not "
+                "have permission.",
+                code="15151",
+            )
 
     # ------------------------------------------------------------------ catalogue
 
@@ -546,4 +592,5 @@ def copy_for_target(
         files=src.files,
     )
     copied.set_tables([replace(t) for t in (tables if tables is not None else src.tables)])
+    copied.users = [replace(u) for u in src.users]  # users keep their SIDs across a restore
     return copied

@@ -355,6 +355,12 @@ class World:
         mi.engine.aliases.add("sqlmi-contoso-prod")
         self.targets = [mi, mi_dev, logical, vm, vm2]
 
+        from .logins import seed_target_logins
+
+        for t in (mi, mi_dev):
+            t.engine.login_store.managed_instance = True
+            seed_target_logins(t.engine.login_store, rng, "miadmin")
+
         # databases already on the targets
         for t in (mi, mi_dev, vm, vm2):
             for i, n in enumerate(("master", "tempdb", "model", "msdb"), start=1):
@@ -510,6 +516,14 @@ class World:
         from .layouts import seed_layouts  # the awkward backup folders, each its own database
 
         seed_layouts(self, src, add)
+
+        from .logins import seed_source_logins, source_users
+
+        sids = seed_source_logins(src.login_store, rng, src.info.server_name)
+        for db_name, users in source_users(sids, rng).items():
+            found = src.get(db_name)
+            if found is not None:
+                found.users = users
 
         # SQL Database targets copy into databases the DBA created beforehand
         logical = next(t for t in self.targets if t.kind == TargetKind.SQL_DB)

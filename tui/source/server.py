@@ -204,6 +204,14 @@ class SqlServerSource:
                     self._drop()
                 raise err from None
 
+    def run_batch(
+        self, statement: str, result_count: int, *, action: str, database: str | None = None
+    ) -> list[list[dict]]:
+        """Run one batch built by the app's T-SQL modules (never text typed by a user) and
+        read ``result_count`` result sets as dicts keyed by lower-case column name. Sent
+        once: a failure is raised, never retried here."""
+        return self._run(statement, result_count, action=action, database=database)
+
     def _no_answer(self, action: str, seconds: int) -> deadline.TimedOut:
         return deadline.TimedOut(
             f"SQL Server at {self.address} did not answer within {seconds} seconds while {action}.",
