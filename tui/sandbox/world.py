@@ -359,7 +359,10 @@ class World:
 
         for t in (mi, mi_dev):
             t.engine.login_store.managed_instance = True
-            seed_target_logins(t.engine.login_store, rng, "miadmin")
+            # a stream of its own: the rest of the world stays as it was for this seed
+            seed_target_logins(
+                t.engine.login_store, random.Random(f"{self.seed}-logins-{t.name}"), "miadmin"
+            )
 
         # databases already on the targets
         for t in (mi, mi_dev, vm, vm2):
@@ -519,8 +522,9 @@ class World:
 
         from .logins import seed_source_logins, source_users
 
-        sids = seed_source_logins(src.login_store, rng, src.info.server_name)
-        for db_name, users in source_users(sids, rng).items():
+        logins_rng = random.Random(f"{self.seed}-logins")  # its own stream, as above
+        sids = seed_source_logins(src.login_store, logins_rng, src.info.server_name)
+        for db_name, users in source_users(sids, logins_rng).items():
             found = src.get(db_name)
             if found is not None:
                 found.users = users
