@@ -248,6 +248,8 @@ class SimulatedSqlServer:
         self._dbs: dict[str, SimDatabase] = {}
         self.aliases: set[str] = {address.lower()}
         self.closed = False
+        # called after each backup with what a replay needs to take it again (tui.sandbox.journal)
+        self.on_change: Callable[..., None] | None = None
         from .logins import LoginStore
 
         self.login_store = LoginStore(lock, managed_instance=False)
@@ -387,6 +389,7 @@ class SimulatedSqlServer:
         with self._lock:
             db = self._db(database)
             rec = self._log_backup(db, url, tail=tail)
+            self._changed(type="log", database=db.name, url=url, tail=tail)
         from tui.log_backup import statement as backup_statement  # the same T-SQL as real
 
         statement = backup_statement(db.name, url, tail=tail)
@@ -408,6 +411,7 @@ class SimulatedSqlServer:
             db = self._db(database)
             self._check_online(db, "BACKUP DATABASE")
             rec = db.record_full(url, self._now(), duration=duration)
+            self._changed(type="full", database=db.name, url=url, duration=duration)
         if self._on_backup:
             self._on_backup(self.address, rec)
         return rec
@@ -423,9 +427,14 @@ class SimulatedSqlServer:
                     code="3035",
                 )
             rec = db.record_diff(url, self._now(), duration=duration)
+            self._changed(type="diff", database=db.name, url=url, duration=duration)
         if self._on_backup:
             self._on_backup(self.address, rec)
         return rec
+
+    def _changed(self, **fields) -> None:
+        if self.on_change is not None:
+            self.on_change(server=self.address, **fields)
 
     def _check_online(self, db: SimDatabase, statement: str) -> None:
         if db.state != "ONLINE":
