@@ -14,12 +14,17 @@ if TYPE_CHECKING:
     from tui.app import DmsTuiApp
 
 
+HEADLESS_COMMANDS = ("status", "watch", "cutover")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dms-tui",
         description="Migrate SQL Server databases to Azure SQL Managed Instance, SQL Server on "
         "Azure VMs and Azure SQL Database with Azure Database Migration Service: "
         "a guided setup, a live monitor and a guarded cutover.",
+        epilog="Without a screen, for runbooks and cron: dms-tui status|watch|cutover "
+        "--project NAME [--sandbox] (dms-tui status --help for each).",
     )
     p.add_argument(
         "--sandbox",
@@ -94,6 +99,11 @@ def build_app(
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in HEADLESS_COMMANDS:  # status, watch, cutover: no screen, no Textual
+        from tui.headless import run
+
+        return run(argv)
     app = build_app(argv)
     if isinstance(app, int):
         return app

@@ -35,6 +35,7 @@ VERSION = 1
 # how far simulated time moves on while dms-tui is closed, at most: a day, so that a world left
 # for a weekend at 10x comes back one simulated day later, not three weeks
 MAX_CLOSED_SECONDS = 86_400.0
+DEFAULT_SPEED = 10.0
 
 Wall = Callable[[], float]
 
@@ -86,9 +87,10 @@ class SavedWorld:
 
 def open_world(
     seed: int = 0,
-    speed: float = 10.0,
+    speed: float | None = None,
     *,
     reset: bool = False,
+    keep: bool = True,
     wall: Wall = time.time,
     make_clock: Callable[[], Any] | None = None,
     path: Path | None = None,
@@ -97,13 +99,23 @@ def open_world(
     ``reset``, or when the file is damaged), kept in its file from now on; and a notice for the
     DBA: what was loaded, started afresh or set aside ("" for a first start).
 
+    ``speed``: how many times faster than real time simulated time runs (None: as fast as the
+    saved world ran). ``keep`` False only reads (the headless status and watch): nothing is
+    written, and a damaged file raises ``DamagedWorld`` instead of being set aside.
+
     ``make_clock`` makes the sandbox's clock (a ``RealClock`` at ``speed`` unless given: tests
     pass a ``ManualClock``); ``wall`` is the wall clock that measures how long dms-tui was
     closed."""
     path = path or world_path(seed)
-    new_clock = make_clock or (lambda: RealClock(speed))
+    if speed is None:
+        speed = _saved_speed(path)
+    run_at = speed
+
+    def new_clock() -> Any:
+        return make_clock() if make_clock is not None else RealClock(run_at)
+
     notice = ""
-    if reset and path.exists():
+    if reset and keep and path.exists():
         path.unlink()
         notice = f"Sandbox: started afresh; the saved world ({path}) was removed."
     sandbox: Sandbox | None = None
@@ -111,6 +123,8 @@ def open_world(
         try:
             sandbox, notice = _load(path, seed, new_clock(), wall)
         except DamagedWorld as e:
+            if not keep:
+                raise
             kept = _set_aside(path, wall)
             notice = (
                 f"Sandbox: the saved world could not be used ({e}), so a fresh world was "
@@ -118,11 +132,23 @@ def open_world(
             )
     if sandbox is None:
         sandbox = Sandbox(seed, clock=new_clock())
+    if not keep:
+        return sandbox, notice
     saver = SavedWorld(sandbox, path, speed, wall)
     saver.save()
     if saver.problem:
         notice = f"{notice} {saver.problem}".strip()
     return sandbox, notice
+
+
+def _saved_speed(path: Path) -> float:
+    """The speed the saved world ran at (the default when there is none to read)."""
+    try:
+        speed = json.loads(path.read_text(encoding="utf-8")).get("speed")
+    except (OSError, ValueError, AttributeError):
+        return DEFAULT_SPEED
+    ok = isinstance(speed, int | float) and not isinstance(speed, bool) and 0 < speed < math.inf
+    return float(speed) if ok else DEFAULT_SPEED
 
 
 def _set_aside(path: Path, wall: Wall) -> Path:
