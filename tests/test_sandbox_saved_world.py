@@ -189,3 +189,19 @@ def test_a_restored_world_keeps_recording():
     third, ctl3, _ = opened(wall)
     d = advance_until(ctl3, third, mig.id, lambda d: d.status == MigrationState.CANCELED)
     assert d.status == MigrationState.CANCELED
+
+
+def test_a_second_run_with_nothing_new_never_puts_an_older_world_back():
+    wall = Wall()
+    first, ctl, _ = opened(wall)
+    start_sales(first, ctl)
+    second, _, _ = opened(wall)  # a read-only monitor in another terminal
+    first.advance(60)
+    first.take_log_backup("SalesDB")  # the first run changes the world again
+    second.save()  # the second quits: it has nothing to add
+    kinds = [e["kind"] for e in json.loads(world_path(0).read_text())["events"]]
+    assert kinds[-1] == "backup"
+    third, _, _ = opened(wall)
+    assert len(third.sql_server(third.source_address).get("SalesDB").backups) == len(
+        first.sql_server(first.source_address).get("SalesDB").backups
+    )

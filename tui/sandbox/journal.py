@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 WRITE_METHODS = ("PUT", "POST", "PATCH", "DELETE")
 PASSWORD_PLACEHOLDER = "(not saved)"
+
 KEY_REF = "(storage account key #{})"
 KINDS = ("request", "backup", "break_chain", "repair_chain", "fail_migration", "register_node")
 
@@ -65,6 +66,15 @@ def _account_keys(sb: Sandbox, account_id: object) -> list[str]:
     return list(acct.keys) if acct is not None else []
 
 
+def is_secret(field: str) -> bool:
+    """A request field that holds a secret, by its (lower-case) name."""
+    return (
+        field.endswith(("password", "secret", "token", "key"))
+        or field.startswith("authkey")
+        or field in ("sas", "sasuri")
+    )
+
+
 def without_secrets(sb: Sandbox, value: Any) -> Any:
     """``value`` (a request body) with every password and account key replaced."""
     if isinstance(value, list):
@@ -77,7 +87,7 @@ def without_secrets(sb: Sandbox, value: Any) -> Any:
         if low == "accountkey" and isinstance(v, str):
             keys = _account_keys(sb, value.get("storageAccountResourceId"))
             out[k] = KEY_REF.format(keys.index(v) + 1) if v in keys else PASSWORD_PLACEHOLDER
-        elif low.endswith("password") and v:
+        elif v and is_secret(low):
             out[k] = PASSWORD_PLACEHOLDER
         else:
             out[k] = without_secrets(sb, v)

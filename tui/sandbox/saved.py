@@ -57,6 +57,10 @@ class SavedWorld:
         self.speed = speed
         self.wall = wall
         self.problem = ""  # why the last save failed ("" when it did not)
+        # what this run last wrote (or read): another dms-tui that opened the same world writes
+        # the file too, and a run with nothing new to add must not put an older world back
+        self._mark: tuple[int, int] | None = _stamp(path)
+        self._events_written = len(sandbox.journal.events)
         sandbox.persist = self.save
 
     def document(self) -> dict[str, Any]:
@@ -75,11 +79,20 @@ class SavedWorld:
 
     def save(self) -> None:
         """Write the world (atomically). A failure is remembered, never raised: the sandbox
-        keeps running, and the next save tries again."""
+        keeps running, and the next save tries again.
+
+        When another dms-tui wrote the file since this one last did and nothing has changed
+        here since, the file is left as it is: the other one's changes are newer."""
         try:
-            data = json.dumps(self.document(), separators=(",", ":")).encode("utf-8")
+            with self.sandbox.world.lock:
+                changed_here = len(self.sandbox.journal.events) != self._events_written
+                if not changed_here and _stamp(self.path) not in (self._mark, None):
+                    return
+                doc = self.document()
+            data = json.dumps(doc, separators=(",", ":")).encode("utf-8")
             private_dir(self.path.parent)
             write_atomically(self.path, data)
+            self._mark, self._events_written = _stamp(self.path), len(doc["events"])
             self.problem = ""
         except OSError as e:
             self.problem = f"The sandbox's world could not be saved to {self.path}: {e.strerror}"
@@ -116,7 +129,14 @@ def open_world(
 
     notice = ""
     if reset and keep and path.exists():
-        path.unlink()
+        try:
+            path.unlink()
+        except OSError as e:
+            sandbox = Sandbox(seed, clock=new_clock())
+            return sandbox, (
+                f"Sandbox: the saved world ({path}) could not be removed ({e.strerror}); a "
+                "fresh world runs, and it is not kept."
+            )
         notice = f"Sandbox: started afresh; the saved world ({path}) was removed."
     sandbox: Sandbox | None = None
     if path.exists():
@@ -125,7 +145,13 @@ def open_world(
         except DamagedWorld as e:
             if not keep:
                 raise
-            kept = _set_aside(path, wall)
+            try:
+                kept = _set_aside(path, wall)
+            except OSError as err:
+                return Sandbox(seed, clock=new_clock()), (
+                    f"Sandbox: the saved world could not be used ({e}), and it could not be "
+                    f"set aside ({err.strerror}): a fresh world runs, and it is not kept."
+                )
             notice = (
                 f"Sandbox: the saved world could not be used ({e}), so a fresh world was "
                 f"started. The damaged file was kept as {kept}."
@@ -139,6 +165,15 @@ def open_world(
     if saver.problem:
         notice = f"{notice} {saver.problem}".strip()
     return sandbox, notice
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Which version of the file is on disk (None: there is none)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
 
 
 def _saved_speed(path: Path) -> float:
