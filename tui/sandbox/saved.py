@@ -132,8 +132,7 @@ def open_world(
         try:
             path.unlink()
         except OSError as e:
-            sandbox = Sandbox(seed, clock=new_clock())
-            return sandbox, (
+            return Sandbox(seed, clock=new_clock()), (
                 f"Sandbox: the saved world ({path}) could not be removed ({e.strerror}); a "
                 "fresh world runs, and it is not kept."
             )
