@@ -205,3 +205,42 @@ def test_a_second_run_with_nothing_new_never_puts_an_older_world_back():
     assert len(third.sql_server(third.source_address).get("SalesDB").backups) == len(
         first.sql_server(first.source_address).get("SalesDB").backups
     )
+
+
+def test_logins_made_on_the_target_come_back_without_their_hash_on_disk():
+    from tests.sandbox_migrations import advance_until_tail_restored
+    from tui.logins.apply import apply_plan, fix_orphans
+    from tui.logins.endpoint import endpoint_for
+    from tui.logins.plan import make_plan
+
+    wall = Wall()
+    sb, ctl, _ = opened(wall)
+    mig = start_sales(sb, ctl)
+    tail = take_tail(sb, "SalesDB")
+    advance_until_tail_restored(ctl, sb, mig.id, tail)
+    ctl.cutover(mig.id, tail_log_file=tail)
+    advance_until(ctl, sb, mig.id, lambda d: d.status == MigrationState.SUCCEEDED)
+    source = sb.connect(sb.source_address)
+    mi = sb.sql_server(next(t.fqdn for t in sb.world.targets if t.name == "sqlmi-contoso-prod"))
+    target = endpoint_for(mi)
+    plan = make_plan(
+        endpoint_for(source).read_logins(),
+        target.present_logins(),
+        TargetKind.SQL_MI,
+        entra_domain="contoso.com",
+        target_databases=mi.names(),
+        source_machine=source.info.server_name,
+    )
+    apply_plan(target, [i for i in plan if i.selectable])
+    fix_orphans(target, ["SalesDB"], plan)
+    logins = {x.name: x for x in mi.read_logins()}
+    orphans = {u.name for u in mi.orphaned_users("SalesDB")}
+    sb.save()
+
+    again, _, _ = opened(wall)
+    mi2 = again.sql_server(mi.address)
+    assert {x.name: x for x in mi2.read_logins()} == logins  # same SIDs, same hashes
+    assert {u.name for u in mi2.orphaned_users("SalesDB")} == orphans
+    hashes = [x.password_hash.hex() for x in logins.values() if x.password_hash]
+    text = world_path(0).read_text().lower()
+    assert hashes and not any(h[:16] in text for h in hashes)

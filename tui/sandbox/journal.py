@@ -18,13 +18,25 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from tui.logins.models import PlanItem
+
     from .sandbox import Sandbox
+    from .sqlserver import SimulatedSqlServer
 
 WRITE_METHODS = ("PUT", "POST", "PATCH", "DELETE")
 PASSWORD_PLACEHOLDER = "(not saved)"
 
 KEY_REF = "(storage account key #{})"
-KINDS = ("request", "backup", "break_chain", "repair_chain", "fail_migration", "register_node")
+KINDS = (
+    "request",
+    "backup",
+    "create_login",
+    "map_user",
+    "break_chain",
+    "repair_chain",
+    "fail_migration",
+    "register_node",
+)
 
 
 class ReplayError(Exception):
@@ -161,9 +173,7 @@ def _apply(sb: Sandbox, e: dict[str, Any]) -> None:
         return
     sb.simulate()
     if kind == "backup":
-        srv = sb.world.server(str(e["server"]))
-        if srv is None:
-            raise ReplayError(f"no simulated server '{e['server']}'")
+        srv = _server(sb, e)
         backup_type, db, url = e["type"], str(e["database"]), str(e["url"])
         if backup_type == "log":
             srv.backup_log(db, url, tail=bool(e.get("tail")))
@@ -173,6 +183,10 @@ def _apply(sb: Sandbox, e: dict[str, Any]) -> None:
             srv.backup_diff(db, url, duration=float(e.get("duration", 0.0)))
         else:
             raise ReplayError(f"unknown backup type '{backup_type}'")
+    elif kind == "create_login":
+        _server(sb, e).create_login(_plan_item(sb, e))
+    elif kind == "map_user":
+        _server(sb, e).map_user(str(e["database"]), str(e["user"]), str(e["login"]))
     elif kind == "break_chain":
         sb.break_backup_chain(str(e["database"]))
     elif kind == "repair_chain":
@@ -185,3 +199,30 @@ def _apply(sb: Sandbox, e: dict[str, Any]) -> None:
         sb.register_integration_runtime_node(str(e["service"]), e.get("node") or None)
     else:
         raise ReplayError(f"unknown kind of change '{kind}'")
+
+
+def _server(sb: Sandbox, e: dict[str, Any]) -> SimulatedSqlServer:
+    srv = sb.world.server(str(e["server"]))
+    if srv is None:
+        raise ReplayError(f"no simulated server '{e['server']}'")
+    return srv
+
+
+def _plan_item(sb: Sandbox, e: dict[str, Any]) -> PlanItem:
+    """The plan item a login was created from, its login read again (hash and all) from the
+    server that has it: only its name and SID were recorded."""
+    from tui.logins.models import Action, PlanItem
+
+    name, sid = str(e["login"]), bytes.fromhex(str(e["sid"]))
+    for srv in sb.world.servers.values():
+        for login in srv.read_logins():
+            if login.name == name and login.sid == sid:
+                return PlanItem(
+                    login=login,
+                    action=Action.CREATE,
+                    target_name=str(e["target_name"]),
+                    what="",
+                    default_database=str(e.get("default_database") or "master"),
+                    external=bool(e.get("external")),
+                )
+    raise ReplayError(f"no simulated server has the login '{name}' any more")

@@ -91,7 +91,7 @@ class Sandbox:
         self.subscription_id = self.world.default_subscription
         self.source_address = self.world.source.address
         for srv in self.world.servers.values():
-            srv.on_change = self._backup_taken
+            srv.on_change = self._server_changed
         self.services.seed(
             self.subscription_id,
             "rg-dms-migration",
@@ -131,8 +131,8 @@ class Sandbox:
         if self.persist is not None:
             self.persist()
 
-    def _backup_taken(self, **fields: Any) -> None:
-        self.journal.record("backup", self.clock.now(), **fields)
+    def _server_changed(self, kind: str, **fields: Any) -> None:
+        self.journal.record(kind, self.clock.now(), **fields)
 
     # ------------------------------------------------------------------ the on-premises side
 
