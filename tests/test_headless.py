@@ -119,6 +119,22 @@ def test_status_text_names_state_pending_last_restored_and_readiness(world):
     assert "SalesDB not ready:" in out  # why, in plain words
 
 
+def test_a_sql_database_copy_counts_its_tables(world):
+    mig = world.start("StagingETL", TargetKind.SQL_DB)
+    advance_until(
+        world.controller, world.sandbox, mig.id, lambda d: d.status == MigrationState.SUCCEEDED
+    )
+    world.close()
+    code, doc = world.status()
+    assert code == 0
+    (m,) = doc["migrations"]
+    assert m["kind"] == "SqlDb" and m["mode"] == "offline" and m["state"] == "Succeeded"
+    assert m["tables"] == {"done": 3, "total": 3} and m["ready_for_cutover"] is False
+    code, out, _ = world.run("status", "--project", "payroll", "--sandbox")
+    assert "StagingETL -> sql-contoso-prod/StagingETL | Succeeded | tables 3/3 copied" in out
+    assert "not ready" not in out  # no cutover for SQL Database: nothing to be ready for
+
+
 def test_a_failed_migration_is_exit_1(world):
     world.start("SalesDB")
     world.sandbox.advance(60)
