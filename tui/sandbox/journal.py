@@ -6,8 +6,10 @@ on how often it was looked at, so making every change again at its moment rebuil
 it was: the same resources and ids, the same backups, the same restore and copy progress. Reads
 are not recorded.
 
-No secret is recorded: a password in a request becomes a placeholder (the sandbox only checks
-that there is one), and a storage account key becomes which of the account's keys it was.
+No secret is recorded: a password (or token, or key) in a request becomes a placeholder (the
+sandbox only checks that there is one), a storage account key becomes which of the account's
+keys it was, and a login created on a target is recorded by name and SID, never its password
+hash (a replay reads it again from the server it came from).
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ if TYPE_CHECKING:
 
 WRITE_METHODS = ("PUT", "POST", "PATCH", "DELETE")
 PASSWORD_PLACEHOLDER = "(not saved)"
-
 KEY_REF = "(storage account key #{})"
 KINDS = (
     "request",
