@@ -40,7 +40,7 @@ async def test_quit_with_a_migration_running_and_resume_it_in_the_monitor():
         await on_screen(pilot, "MonitorScreen")
         await wait_for(pilot, lambda: "Last restored:" in screen_text(app), timeout=30)
         await pilot.press("ctrl+q")
-        await wait_for(pilot, lambda: app._exit, what="the app quits", timeout=30)
+        await wait_for(pilot, lambda: app.return_code is not None, what="quit", timeout=30)
     left = controller.get_migration(mig.id)
     assert left.status.is_active
     assert left.last_restored_filename != LAST_LOG  # still restoring when the DBA quit
@@ -60,3 +60,16 @@ async def test_quit_with_a_migration_running_and_resume_it_in_the_monitor():
         assert "does not exist" not in screen_text(again)
         assert "60 min of simulated time passed" in notices(again)
         await pilot.press("ctrl+q")
+
+
+async def test_a_damaged_world_is_told_on_the_start_screen_and_a_fresh_one_runs():
+    from tui.sandbox.saved import world_path
+
+    world_path(0).parent.mkdir(parents=True)
+    world_path(0).write_text("not json at all")
+    app = build_app(["--sandbox"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, "StartScreen")
+        await wait_for(pilot, lambda: "could not be used" in notices(app))
+        assert "fresh world" in notices(app) and "damaged" in notices(app)
+        assert "SANDBOX" in app.sub_title
