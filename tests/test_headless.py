@@ -309,6 +309,18 @@ def test_cutover_typed_at_the_terminal_sends_one_request(world):
     assert world.saved_cutovers() == 1
 
 
+class CtrlC(Tty):
+    def readline(self, *a) -> str:
+        raise KeyboardInterrupt
+
+
+def test_ctrl_c_at_the_prompt_sends_nothing(world):
+    tail = tail_restored(world)
+    code, _, err = world.run(*CUT, "--tail-log", tail, stdin=CtrlC())
+    assert code == 1 and "interrupted at the prompt. Nothing was sent." in err
+    assert world.saved_cutovers() == 0
+
+
 def test_cutover_with_confirm_sends_once_and_never_twice(world):
     tail = tail_restored(world)
     code, out, _ = world.run(*CUT, "--tail-log", tail, "--confirm", "SalesDB")

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import Any, TextIO
 
 COMMANDS = ("status", "watch", "cutover")
+INTERRUPTED = 130  # as a shell reports a command ended by Ctrl+C
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -77,11 +78,29 @@ def run(
 ) -> int:
     """Run one headless command; the exit code. The keyword arguments are for tests: the
     streams, the wall clock and sandbox clock, and how ``watch`` waits and when it stops."""
-    from .session import EXIT_UNREACHABLE, CannotStart, open_session
-
     out = out or sys.stdout
     err = err or sys.stderr
     args = build_parser().parse_args(argv)
+    try:
+        return _run(args, out, err, stdin, wall, make_clock, sleep, rounds)
+    except KeyboardInterrupt:  # Ctrl+C before watch's own loop, or during status or cutover
+        if args.command == "watch":
+            return 0
+        err.write(
+            f"dms-tui {args.command}: interrupted. "
+            + (
+                "Whether the cutover reached Azure is not known: run dms-tui status before "
+                "anything else.\n"
+                if args.command == "cutover"
+                else "\n"
+            )
+        )
+        return INTERRUPTED
+
+
+def _run(args, out, err, stdin, wall, make_clock, sleep, rounds) -> int:
+    from .session import EXIT_UNREACHABLE, CannotStart, open_session
+
     if args.command == "watch" and args.interval <= 0:
         err.write("dms-tui watch: --interval must be greater than 0\n")
         return EXIT_UNREACHABLE

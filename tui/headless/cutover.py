@@ -108,7 +108,12 @@ def _confirmed(database: str, confirm: str | None, stdin: TextIO, say, err: Text
         return False
     err.write(f"Cut over {database}? Type the database name ({database}) to confirm: ")
     err.flush()
-    typed = stdin.readline().strip()
+    try:
+        typed = stdin.readline().strip()
+    except KeyboardInterrupt:
+        err.write("\n")
+        say("Refused: interrupted at the prompt. Nothing was sent.", err)
+        return False
     if typed == database:
         return True
     say(f"Refused: {typed!r} is not {database!r}. Nothing was sent.", err)
