@@ -19,3 +19,20 @@ def test_version_and_help_run_as_a_command():
 def test_monitor_without_project_is_refused(capsys):
     assert main(["--monitor"]) == 2
     assert "--monitor needs --project" in capsys.readouterr().err
+
+
+def test_sandbox_reset_needs_the_sandbox(capsys):
+    assert main(["--sandbox-reset"]) == 2
+    assert "--sandbox-reset goes with --sandbox" in capsys.readouterr().err
+
+
+def test_sandbox_reset_forgets_the_saved_world(dms_home):
+    from tui.cli import build_app
+    from tui.sandbox.saved import world_path
+
+    first = build_app(["--sandbox"])
+    first.context.sandbox.take_log_backup("SalesDB")
+    assert '"kind":"backup"' in world_path(0).read_text()
+    again = build_app(["--sandbox", "--sandbox-reset"])
+    assert "started afresh" in again.context.sandbox_notice
+    assert '"kind":"backup"' not in world_path(0).read_text()

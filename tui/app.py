@@ -136,6 +136,8 @@ class DmsTuiApp(App):
     # ------------------------------------------------------------------ routing
 
     def on_mount(self) -> None:
+        if self.context.sandbox_notice:
+            self.notify(self.context.sandbox_notice, severity="warning", timeout=20)
         if self.context.controller is None:
             from screens.signin import SignInScreen
 
@@ -367,6 +369,7 @@ class DmsTuiApp(App):
         alive)."""
         if self.project_lock is not None:
             self.project_lock.release()
+        self.context.keep_sandbox()  # the simulated clock as it is now, for the next run
         waits = sys.modules.get("tui.source.deadline")
         if waits is not None:
             waits.abandon_all()

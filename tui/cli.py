@@ -4,8 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from tui import __version__
+
+if TYPE_CHECKING:
+    from tui.app import DmsTuiApp
+
+
+HEADLESS_COMMANDS = ("status", "watch", "cutover")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Migrate SQL Server databases to Azure SQL Managed Instance, SQL Server on "
         "Azure VMs and Azure SQL Database with Azure Database Migration Service: "
         "a guided setup, a live monitor and a guarded cutover.",
+        epilog="Without a screen, for runbooks and cron: dms-tui status|watch|cutover "
+        "--project NAME [--sandbox] (dms-tui status --help for each).",
     )
     p.add_argument(
         "--sandbox",
@@ -28,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="X",
         help="how many times faster than real time the sandbox runs (default 10)",
     )
+    p.add_argument(
+        "--sandbox-reset",
+        action="store_true",
+        help="start the sandbox afresh: forget the simulated world it kept from earlier runs",
+    )
     p.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
     p.add_argument("--project", metavar="NAME", help="open a saved migration project")
     p.add_argument(
@@ -40,7 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_app(
+    argv: list[str] | None = None, *, wall: Callable[[], float] = time.time
+) -> DmsTuiApp | int:
+    """The app the command line asks for, or an exit code when the arguments are refused.
+
+    ``wall`` measures how long dms-tui was closed, for the sandbox's saved world (tests)."""
     args = build_parser().parse_args(argv)
     if args.monitor and not args.project:
         print("dms-tui: --monitor needs --project NAME", file=sys.stderr)
@@ -55,20 +76,39 @@ def main(argv: list[str] | None = None) -> int:
     if args.sandbox_speed <= 0:
         print("dms-tui: --sandbox-speed must be greater than 0", file=sys.stderr)
         return 2
+    if args.sandbox_reset and not args.sandbox:
+        print("dms-tui: --sandbox-reset goes with --sandbox", file=sys.stderr)
+        return 2
     from tui.context import AppContext
 
     if args.sandbox:
-        from tui.sandbox import Sandbox
+        from tui.sandbox.saved import open_world
 
-        context = AppContext.for_sandbox(Sandbox.realtime(seed=args.seed, speed=args.sandbox_speed))
+        sandbox, notice = open_world(
+            args.seed, args.sandbox_speed, reset=args.sandbox_reset, wall=wall
+        )
+        context = AppContext.for_sandbox(sandbox)
+        context.sandbox_notice = notice
     else:
         context = AppContext()
     from tui.app import DmsTuiApp
 
-    app = DmsTuiApp(
+    return DmsTuiApp(
         context, project=args.project, monitor=args.monitor, subscription_id=args.subscription
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in HEADLESS_COMMANDS:  # status, watch, cutover: no screen, no Textual
+        from tui.headless import run
+
+        return run(argv)
+    app = build_app(argv)
+    if isinstance(app, int):
+        return app
     app.run()
+    app.context.keep_sandbox()  # once more after the last change, whatever ended the app
     return app.return_code or 0
 
 

@@ -66,6 +66,7 @@ class NotSignedIn(DmsTuiError):
 class AppContext:
     controller: Controller | None = None  # None until signed in
     sandbox: Sandbox | None = None  # when running with --sandbox
+    sandbox_notice: str = ""  # what became of the sandbox's saved world at start, for the DBA
     credential: TokenCredential | None = None
     open_source_fn: SourceFactory | None = None
     credential_label: str = ""
@@ -89,6 +90,12 @@ class AppContext:
     @property
     def is_sandbox(self) -> bool:
         return self.sandbox is not None
+
+    def keep_sandbox(self) -> None:
+        """Write the sandbox's world where it is kept between runs (at exit; a no-op outside
+        the sandbox or when the world is kept nowhere)."""
+        if self.sandbox is not None:
+            self.sandbox.save()
 
     @property
     def azure(self) -> Controller:

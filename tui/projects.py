@@ -12,7 +12,6 @@ stale copy. Reading never trusts a file: a damaged one is reported, never raised
 
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -24,6 +23,7 @@ from typing import Any
 
 from tui import project_schema as schema
 from tui.errors import DmsTuiError
+from tui.home import home
 from tui.private_files import private_dir, temp_prefix, write_atomically
 from tui.project_lock import ProjectLock, ProjectLocked, held_here, holder_of
 from tui.project_settings import MigrationSettings, SourceSettings
@@ -48,15 +48,6 @@ SECRET_KEYS = {
 }
 
 _saving = threading.RLock()  # the UI thread and a monitor worker may both save
-
-
-def home() -> Path:
-    override = os.environ.get("DMS_TUI_HOME")
-    if override:
-        return Path(override)
-    from platformdirs import user_config_path
-
-    return user_config_path("dms-tui", appauthor=False)
 
 
 def projects_dir() -> Path:

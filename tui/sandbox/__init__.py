@@ -12,7 +12,9 @@ Public surface: ``transport``, ``credential``, ``subscription_id``, ``advance(se
 ``repair_backup_chain(db)``, ``fail_migration(target_db)``,
 ``register_integration_runtime_node(service)``, ``inject(Fault...)``, ``requests``,
 ``sql_server(address)``, ``connect(address, port)`` (an unknown address is unreachable, as
-with a real driver), ``source_address`` and ``Sandbox.realtime(seed, speed)``.
+with a real driver), ``source_address`` and ``Sandbox.realtime(seed, speed)``. Every change is
+recorded in ``journal`` (``tui.sandbox.journal``); ``tui.sandbox.saved.open_world(seed, speed)``
+is the sandbox whose world is kept under ``DMS_TUI_HOME`` between runs (``--sandbox``).
 
 The seeded world (names fixed; GUIDs, DNS zone and storage suffix follow the seed):
 

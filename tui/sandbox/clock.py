@@ -7,6 +7,9 @@ Two clocks share one interface: ``now()`` gives simulated seconds since the Unix
 * ``ManualClock``: time moves only with ``advance``. ``sleep`` waits a few real milliseconds
   whatever was asked (a poller re-checks quickly; it sees progress once the test advances time).
 * ``RealClock``: wall-clock time, optionally accelerated by ``speed``; ``sleep`` really sleeps.
+
+Both can be held at a given moment (``hold(t)``) and let go (``resume()``): a saved world is
+rebuilt by replaying what happened at the moments it happened (``tui.sandbox.journal``).
 """
 
 from __future__ import annotations
@@ -43,6 +46,14 @@ class ManualClock:
         if seconds > 0:
             time.sleep(min(float(seconds), MANUAL_POLL_SECONDS))
 
+    def hold(self, at: float) -> None:
+        """Simulated time is ``at`` (earlier or later) until time is advanced again."""
+        with self._lock:
+            self._now = float(at)
+
+    def resume(self) -> None:
+        """A manual clock moves only with ``advance``: nothing to let go."""
+
     def real_seconds(self, simulated: float) -> float:
         """How long a client should wait (``Retry-After``) for ``simulated`` seconds to pass."""
         return simulated
@@ -58,18 +69,37 @@ class RealClock:
         self._start = EPOCH if start is None else float(start)
         self._t0 = time.monotonic()
         self._offset = 0.0
+        self._held: float | None = None
         self._lock = threading.Lock()
 
     def now(self) -> float:
         with self._lock:
+            if self._held is not None:
+                return self._held
             return self._start + self._offset + (time.monotonic() - self._t0) * self.speed
+
+    def hold(self, at: float) -> None:
+        """Simulated time stands still at ``at`` until :meth:`resume`."""
+        with self._lock:
+            self._held = float(at)
+
+    def resume(self) -> None:
+        """Time runs on from where it was held."""
+        with self._lock:
+            if self._held is None:
+                return
+            self._start, self._offset, self._t0 = self._held, 0.0, time.monotonic()
+            self._held = None
 
     def advance(self, seconds: float) -> float:
         """Jump ahead (on top of the running wall clock)."""
         if seconds < 0:
             raise ValueError("time cannot go backwards")
         with self._lock:
-            self._offset += float(seconds)
+            if self._held is not None:
+                self._held += float(seconds)
+            else:
+                self._offset += float(seconds)
         return self.now()
 
     def sleep(self, seconds: float) -> None:

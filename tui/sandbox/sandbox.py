@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import ntpath
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -17,6 +18,7 @@ from .copy_migration import TableCopyMigration
 from .credential import SandboxCredential
 from .dms_services import ServiceRoutes
 from .faults import Fault, FaultSet
+from .journal import WRITE_METHODS, Journal, without_secrets
 from .migration_routes import MigrationRoutes
 from .operations import DMS_API, Operations
 from .resources import ResourceRoutes
@@ -51,6 +53,12 @@ class Sandbox:
     def __init__(self, seed: int = 0, *, clock: Any = None, auto_register_nodes: bool = True):
         self.seed = seed
         self.clock = clock if clock is not None else ManualClock()
+        self.created = self.clock.now()  # the simulated moment the seeded world begins
+        # every change, so that the same world can be built again (``tui.sandbox.saved``)
+        self.journal = Journal()
+        self.journal.listener = self.save
+        # writes the world where it is kept between runs; None: it is kept nowhere
+        self.persist: Callable[[], None] | None = None
         self._id_namespace = uuid.uuid5(uuid.NAMESPACE_DNS, f"seed-{seed}.sandbox.dms-tui")
         self._id_counters: dict[str, itertools.count] = {}
         self.auto_register_nodes = auto_register_nodes
@@ -82,6 +90,8 @@ class Sandbox:
         self.credential = SandboxCredential(self.world.tenant_id)
         self.subscription_id = self.world.default_subscription
         self.source_address = self.world.source.address
+        for srv in self.world.servers.values():
+            srv.on_change = self._server_changed
         self.services.seed(
             self.subscription_id,
             "rg-dms-migration",
@@ -113,6 +123,16 @@ class Sandbox:
     @property
     def now(self) -> float:
         return self.clock.now()
+
+    # ------------------------------------------------------------------ keeping the world
+
+    def save(self) -> None:
+        """Write the world where it is kept between runs (nothing when it is kept nowhere)."""
+        if self.persist is not None:
+            self.persist()
+
+    def _server_changed(self, kind: str, **fields: Any) -> None:
+        self.journal.record(kind, self.clock.now(), **fields)
 
     # ------------------------------------------------------------------ the on-premises side
 
@@ -198,6 +218,7 @@ class Sandbox:
         with self._lock:
             db = self._source_db(source_database)
             db.chain_gap = True
+            self.journal.record("break_chain", self.now, database=db.name)
 
     def repair_backup_chain(self, source_database: str) -> list[BackupRecord]:
         """Copy the log backups taken elsewhere into the database's backup folder."""
@@ -210,6 +231,7 @@ class Sandbox:
                 self.world._backup_written(self.source_address, copy)
                 moved.append(copy)
             db.stray_backups.clear()
+            self.journal.record("repair_chain", self.now, database=db.name)
             return moved
 
     def fail_migration(self, target_database: str, code: str = "", message: str = "") -> None:
@@ -219,6 +241,13 @@ class Sandbox:
             m = self.migrations.by_target_database(target_database)
             if m is None or not m.active:
                 raise KeyError(f"no running migration to '{target_database}'")
+            self.journal.record(
+                "fail_migration",
+                self.now,
+                target_database=target_database,
+                code=code,
+                message=message,
+            )
             if isinstance(m, TableCopyMigration):
                 running = [c for c in m.copies if c.copy_start <= self.now < c.rebuild_end]
                 table = (
@@ -257,7 +286,11 @@ class Sandbox:
         with self._lock:
             for svc in self.services.all():
                 if svc.name.lower() == service_name.lower():
-                    return self.services.register_node(svc, node_name).name
+                    name = self.services.register_node(svc, node_name).name
+                    self.journal.record(
+                        "register_node", self.now, service=service_name, node=node_name
+                    )
+                    return name
         raise KeyError(f"no migration service '{service_name}'")
 
     def jump_box_name(self, index: int) -> str:
@@ -357,11 +390,21 @@ class Sandbox:
             ).answer()
         req = Req(method, path, query, body, headers=headers)
         with self._lock:
+            at = self.clock.now()
             self.simulate()
             try:
                 answer = self.router.route(req)
             except ArmError as e:
                 answer = e.answer()
+            if method in WRITE_METHODS and answer.status < 400:
+                self.journal.record(
+                    "request",
+                    at,
+                    method=method,
+                    path=path,
+                    query=dict(query),
+                    body=without_secrets(self, body),
+                )
             if method == "HEAD":
                 answer = Answer(
                     answer.status if answer.status >= 300 else 204, None, answer.headers

@@ -248,6 +248,9 @@ class SimulatedSqlServer:
         self._dbs: dict[str, SimDatabase] = {}
         self.aliases: set[str] = {address.lower()}
         self.closed = False
+        # called after each change (a backup, a login created, a user mapped) with what a
+        # replay needs to make it again (tui.sandbox.journal)
+        self.on_change: Callable[..., None] | None = None
         from .logins import LoginStore
 
         self.login_store = LoginStore(lock, managed_instance=False)
@@ -262,7 +265,18 @@ class SimulatedSqlServer:
 
     def create_login(self, item: PlanItem) -> list[str]:
         with self._lock:
-            return self.login_store.create(item, set(self._dbs))
+            problems = self.login_store.create(item, set(self._dbs))
+            # the login by name and SID (a replay reads it from the server it came from
+            # again): its password hash is never recorded
+            self._changed(
+                "create_login",
+                login=item.login.name,
+                sid=item.login.sid.hex(),
+                target_name=item.target_name,
+                default_database=item.default_database,
+                external=item.external,
+            )
+            return problems
 
     def orphaned_users(self, database: str) -> list[DatabaseUser]:
         from .logins import orphaned
@@ -281,6 +295,7 @@ class SimulatedSqlServer:
             for u in db.users:
                 if u.name.lower() == user.lower():
                     u.sid = found.sid
+                    self._changed("map_user", database=db.name, user=user, login=login)
                     return
             raise SqlError(
                 f"Cannot alter the user '{user}', because it does not exist or you do not "
@@ -387,6 +402,7 @@ class SimulatedSqlServer:
         with self._lock:
             db = self._db(database)
             rec = self._log_backup(db, url, tail=tail)
+            self._changed("backup", type="log", database=db.name, url=url, tail=tail)
         from tui.log_backup import statement as backup_statement  # the same T-SQL as real
 
         statement = backup_statement(db.name, url, tail=tail)
@@ -408,6 +424,7 @@ class SimulatedSqlServer:
             db = self._db(database)
             self._check_online(db, "BACKUP DATABASE")
             rec = db.record_full(url, self._now(), duration=duration)
+            self._changed("backup", type="full", database=db.name, url=url, duration=duration)
         if self._on_backup:
             self._on_backup(self.address, rec)
         return rec
@@ -423,9 +440,14 @@ class SimulatedSqlServer:
                     code="3035",
                 )
             rec = db.record_diff(url, self._now(), duration=duration)
+            self._changed("backup", type="diff", database=db.name, url=url, duration=duration)
         if self._on_backup:
             self._on_backup(self.address, rec)
         return rec
+
+    def _changed(self, kind: str, **fields) -> None:
+        if self.on_change is not None:
+            self.on_change(kind, server=self.address, **fields)
 
     def _check_online(self, db: SimDatabase, statement: str) -> None:
         if db.state != "ONLINE":
