@@ -57,8 +57,9 @@ class DatabasesStep(WizardStep):
             classes="table-head",
         )
         yield SelectionList[str](id="databases")
-        yield Static("Reading the databases…", id="databases-status", classes="hint")
-        yield Static("Selected: none", id="databases-selected")
+        # markup off: database and server names ("Stage[Q1]") show as written
+        yield Static("Reading the databases…", id="databases-status", classes="hint", markup=False)
+        yield Static("Selected: none", id="databases-selected", markup=False)
         yield FindingsView(id="findings")
 
     def start(self) -> None:

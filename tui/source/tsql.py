@@ -346,6 +346,16 @@ def set_recovery_full_tsql(db: str) -> str:
     return f"ALTER DATABASE {quote_name(db, 'database name')} SET RECOVERY FULL;"
 
 
+def set_online_tsql(db: str) -> str:
+    """Bring an OFFLINE database back online."""
+    return f"ALTER DATABASE {quote_name(db, 'database name')} SET ONLINE;"
+
+
+def recover_database_tsql(db: str) -> str:
+    """End a restore sequence: a RESTORING database comes online (no more backups apply)."""
+    return f"RESTORE DATABASE {quote_name(db, 'database name')} WITH RECOVERY;"
+
+
 def set_multi_user_tsql(db: str) -> str:
     return f"ALTER DATABASE {quote_name(db, 'database name')} SET MULTI_USER;"
 
