@@ -14,7 +14,7 @@ from textual.widgets.selection_list import Selection
 from screens.wizard_step import WizardStep
 from tui.errors import DmsTuiError
 from tui.models import DatabaseInventory, TargetKind
-from tui.readiness import Readiness, assess_both, blockers
+from tui.readiness import TDE_RULE, Readiness, assess_both, blockers
 from widgets.findings import FindingsView
 
 
@@ -33,6 +33,7 @@ class DatabasesStep(WizardStep):
     BINDINGS = [
         Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh"),
         Binding("m", "mode", "Online/offline", id="databases.mode"),
+        Binding("t", "tde", "TDE certificate", id="databases.tde"),
     ]
 
     @dataclass
@@ -167,6 +168,34 @@ class DatabasesStep(WizardStep):
 
     def _show(self, name: str) -> None:
         self.query_one("#findings", FindingsView).show(name, self.state.findings(name))
+
+    # ---------------------------------------------------------------- TDE certificate
+
+    def action_tde(self) -> None:
+        """Move the highlighted database's TDE certificate to the target."""
+        from screens.tde_certificate import TdeCertificateScreen
+
+        sel = self.query_one("#databases", SelectionList)
+        if sel.highlighted is None:
+            return
+        name = str(sel.get_option_at_index(sel.highlighted).value)
+        kind = self.state.kind
+        if not any(f.rule_id == TDE_RULE for f in self.state.findings(name)) or kind is None:
+            self.show_error(
+                f"TDE: {name} is not encrypted with TDE for this target; there is no "
+                "certificate to move."
+            )
+            return
+        p = self.state.project
+        target = self.state.target.name if self.state.target else p.target_id.rsplit("/", 1)[-1]
+
+        def done(moved: bool | None) -> None:
+            if moved:
+                self.state.certificate_on_target(name)
+                self.save_now(at=self.STEP)
+                self.refresh_readiness()
+
+        self.app.push_screen(TdeCertificateScreen(name, kind, target, p.target_id), done)
 
     def _selected(self) -> list[str]:
         return list(self.query_one("#databases", SelectionList).selected)
