@@ -121,7 +121,7 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
                     yield from self._compose_vm()
                 else:
                     yield from self._compose_mi()
-            yield Static("", id="tde-result", markup=False)
+                yield Static("", id="tde-result", markup=False)
         yield Footer()
 
     def _compose_mi(self) -> ComposeResult:
@@ -205,4 +205,6 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
         self.dismiss(False)
 
     def _say(self, text: str) -> None:
+        """Say ``text`` below the fields, scrolled into view (never cut off)."""
         self.query_one("#tde-result", Static).update(text)
+        self.call_after_refresh(self.query_one("#tde-body").scroll_end, animate=False)

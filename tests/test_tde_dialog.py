@@ -98,3 +98,32 @@ async def test_a_lost_upload_answer_is_one_request_told_as_unknown(
         assert "BLOCKER: HRPayroll is encrypted with TDE" in text_of(app, "#findings")
         assert app.wizard.settings.tde_certificates == {}
     assert files_holding(dms_home, PASSWORD) == []
+
+
+async def test_on_a_sql_vm_the_dbas_word_clears_the_blocker_and_nothing_is_sent(
+    context, sandbox, ids
+):
+    vm = ids["targets"]["sqlvm-contoso-01"].id
+    async with opened_at(
+        context, sandbox, ids, 6, databases=[], target_kind="SqlVm", target_id=vm
+    ) as (app, pilot):
+        await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
+        names = list(app.wizard.inventory)
+        await pilot.press(*(["down"] * names.index("HRPayroll")), "t")
+        await on_screen(pilot, "TdeCertificateScreen")
+        assert "CREATE CERTIFICATE [<certificate>]" in str(
+            app.screen.query(".tsql").last().render()
+        )
+        await pilot.press("escape")  # backing out changes nothing
+        await wait_for(pilot, lambda: step_is(app, 6), what="back on step 6")
+        assert "BLOCKER: HRPayroll is encrypted with TDE" in text_of(app, "#findings")
+        await pilot.press("t")
+        await on_screen(pilot, "TdeCertificateScreen")
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: step_is(app, 6), what="back on step 6")
+        await wait_for(
+            pilot,
+            lambda: "certificate was restored on sqlvm-contoso-01" in text_of(app, "#findings"),
+        )
+        assert app.wizard.settings.tde_certificates == {"HRPayroll": vm}
+    assert uploads(sandbox) == []
