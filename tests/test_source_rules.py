@@ -131,8 +131,9 @@ def test_tde_blocks_until_the_certificate_is_moved(target):
     f = findings(replace(CLEAN, is_encrypted=True), target)["tde"]
     assert f.severity is Severity.BLOCKER
     assert "BACKUP CERTIFICATE" in f.fix
+    assert "Press t on step 6" in f.fix  # the way to move it, from this tool
     if target is MI:
-        assert "Add-AzSqlManagedInstanceTransparentDataEncryptionCertificate" in f.fix
+        assert "uploads that file to the managed instance" in f.fix
     else:
         assert "CREATE CERTIFICATE" in f.fix
     assert "tde" not in findings(replace(CLEAN, is_encrypted=True), SQLDB, online=False)

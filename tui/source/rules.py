@@ -382,23 +382,18 @@ def tde(f: Facts):
         return None
     if f.target is MI:
         steps = (
-            "1) On the source, back up the certificate that protects the database "
-            "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
-            "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
-            "2) convert the pair to a .pfx (pvk2pfx); "
-            "3) upload it to the managed instance with Add-AzSqlManagedInstanceTransparent"
-            "DataEncryptionCertificate (PowerShell) or az sql mi tde-cert; "
-            "4) start the migration."
+            "Press t on step 6: it shows the T-SQL that exports the certificate protecting "
+            "the database encryption key as a PFX on the source (BACKUP CERTIFICATE ... "
+            "WITH FORMAT = 'PFX', SQL Server 2022 or later), then uploads that file to the "
+            "managed instance with its password. The blocker clears once it is uploaded."
         )
     else:
         steps = (
-            "1) On the source, back up the certificate that protects the database "
-            "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
-            "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
-            "2) copy the files to the VM; 3) there, in master, create a master key if none "
-            "exists and CREATE CERTIFICATE [<cert>] FROM FILE = '<cert>.cer' WITH PRIVATE KEY "
-            "(FILE = '<cert>.pvk', DECRYPTION BY PASSWORD = '<password>'); "
-            "4) start the migration."
+            "Press t on step 6: it shows the T-SQL that exports the certificate protecting "
+            "the database encryption key as a PFX on the source (BACKUP CERTIFICATE ... "
+            "WITH FORMAT = 'PFX'), and the T-SQL that creates it on the VM (CREATE "
+            "CERTIFICATE ... FROM FILE ... WITH FORMAT = 'PFX'). Once it has run on the VM, "
+            "confirm there and the blocker clears."
         )
     return Hit(
         BLOCKER,
