@@ -73,6 +73,7 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
     BINDINGS = [
         Binding("ctrl+o", "done", "Done", id="tde.done", priority=True),
         Binding("escape", "back_out", "Back", id="tde.back_out"),
+        Binding("f5", "sandbox_export", "Export (sandbox)", id="tde.sandbox_export"),
     ]
     if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
         app = getters.app(DmsTuiApp)
@@ -136,6 +137,13 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
         with Horizontal(classes="tde-row"):
             yield Static("Password", classes="tde-label")
             yield Input(password=True, placeholder="(masked)", id="tde-password")
+        if self.app.context.is_sandbox:
+            yield Static(
+                "Sandbox: type a password, then F5 exports the certificate from the "
+                "simulated source and fills in the file.",
+                classes="hint",
+                markup=False,
+            )
 
     def _compose_vm(self) -> ComposeResult:
         yield Static(
@@ -146,6 +154,12 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
             "3) Ctrl+O once it has run without error: the blocker on step 6 clears.",
             markup=False,
         )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The sandbox's stand-in for the export on the source: only in the sandbox."""
+        if action == "sandbox_export":
+            return self.app.context.is_sandbox and not self.is_vm
+        return True
 
     def on_mount(self) -> None:
         if self.is_vm:
@@ -186,6 +200,31 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
             azure.upload_tde_certificate(target_id, read_pfx(path), password)
 
         self.run_blocking(upload, on_done=self._uploaded, on_error=self._failed, group="tde")
+
+    def action_sandbox_export(self) -> None:
+        """Sandbox: the simulated source exports the certificate under the password typed
+        (as the DBA's BACKUP CERTIFICATE would) and the file's path is filled in."""
+        password = self.query_one("#tde-password", Input).value
+        if not password:
+            self._say(
+                "Sandbox export: type a password first; the simulated source protects the "
+                "PFX with it (as ENCRYPTION BY PASSWORD does)."
+            )
+            return
+        context, db = self.app.context, self.database
+
+        def exported(path: str) -> None:
+            self.query_one("#tde-file", Input).value = path
+            self._say(f"Sandbox: the simulated source exported the certificate to {path}.")
+
+        self.run_blocking(
+            context.sandbox_export_tde,
+            db,
+            password,
+            on_done=exported,
+            on_error=lambda error: self._say(error.full_text),
+            group="tde-export",
+        )
 
     def _uploaded(self, _result: object) -> None:
         self.uploading = False

@@ -127,3 +127,23 @@ async def test_on_a_sql_vm_the_dbas_word_clears_the_blocker_and_nothing_is_sent(
         )
         assert app.wizard.settings.tde_certificates == {"HRPayroll": vm}
     assert uploads(sandbox) == []
+
+
+async def test_in_the_sandbox_f5_exports_the_pfx_the_upload_then_takes(
+    context, sandbox, ids, dms_home
+):
+    async with opened_at(context, sandbox, ids, 6, databases=[]) as (app, pilot):
+        await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
+        names = list(app.wizard.inventory)
+        await pilot.press(*(["down"] * names.index("HRPayroll")), "t")
+        await on_screen(pilot, "TdeCertificateScreen")
+        await pilot.press("f5")
+        await wait_for(pilot, lambda: "type a password first" in text_of(app, "#tde-result"))
+        await pilot.press("tab", *PASSWORD, "f5")
+        await wait_for(pilot, lambda: "exported the certificate" in text_of(app, "#tde-result"))
+        pfx = Path(app.screen.query_one("#tde-file").value)
+        assert pfx.is_relative_to(dms_home) and pfx.stat().st_mode & 0o077 == 0
+        await pilot.press("ctrl+o")
+        await wait_for(pilot, lambda: step_is(app, 6), what="back on step 6")
+        await wait_for(pilot, lambda: "uploaded to sqlmi-contoso-prod" in text_of(app, "#findings"))
+    assert files_holding(dms_home, PASSWORD) == []
