@@ -32,8 +32,8 @@ class DatabasesStep(WizardStep):
     STEP = 6
     BINDINGS = [
         Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh"),
-        Binding("m", "mode", "Online/offline", id="databases.mode"),
-        Binding("t", "tde", "TDE certificate", id="databases.tde"),
+        Binding("m", "mode", "Mode", id="databases.mode"),
+        Binding("t", "tde", "TDE cert", id="databases.tde"),
     ]
 
     @dataclass
