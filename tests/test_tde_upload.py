@@ -4,6 +4,8 @@ database then finds the certificate. A lost answer is never resent and is told a
 
 from __future__ import annotations
 
+import base64
+
 import pytest
 from test_sandbox_support import MI, TARGET_RG
 
@@ -86,3 +88,30 @@ def test_a_lost_answer_is_sent_once_and_told_as_unknown_with_what_azure_holds(sb
         lost.value.message
     )
     assert "sqlmi-contoso-prod is Ready" in lost.value.message
+
+
+def test_the_world_kept_between_runs_holds_the_upload_and_no_secret(tmp_path):
+    from test_sandbox_saved_world import Wall, controller_for
+
+    from tui.sandbox.clock import ManualClock
+    from tui.sandbox.saved import open_world, world_path
+
+    wall = Wall()
+    first, _ = open_world(0, 10.0, make_clock=ManualClock, wall=wall)
+    ctl = controller_for(first)
+    mi = next(t for t in ctl.list_targets(TargetKind.SQL_MI) if t.name == MI)
+    pfx = first.export_tde_certificate("HRPayroll", PASSWORD)
+    ctl.upload_tde_certificate(mi.id, pfx, PASSWORD)
+    first.save()
+    kept = world_path(0).read_bytes()
+    assert PASSWORD.encode() not in kept
+    assert base64.b64encode(pfx)[:40] not in kept
+
+    again, _ = open_world(0, 10.0, make_clock=ManualClock, wall=wall)
+    from tui.sandbox.tde import database_certificate
+
+    thumb = database_certificate(first.world.source, "HRPayroll").thumbprint
+    # the source's certificate is the same in every run, and the instance still holds it
+    assert database_certificate(again.world.source, "HRPayroll").thumbprint == thumb
+    target = next(t for t in again.world.targets if t.name == MI)
+    assert thumb in target.engine.certificates

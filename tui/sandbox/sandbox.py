@@ -418,7 +418,9 @@ class Sandbox:
                 answer = self.router.route(req)
             except ArmError as e:
                 answer = e.answer()
-            if method in WRITE_METHODS and answer.status < 400:
+            # an upload is kept by its thumbprint (tui.sandbox.tde), never its PFX
+            upload = TdeRoutes.is_upload(method, path)
+            if method in WRITE_METHODS and answer.status < 400 and not upload:
                 self.journal.record(
                     "request",
                     at,

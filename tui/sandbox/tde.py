@@ -2,14 +2,16 @@
 
 A database encrypted with TDE can be restored only where the certificate that protects its
 encryption key is present. The simulated source holds one real X.509 certificate (with its
-RSA key) per encrypted database, made on first use; exporting it gives a real PFX protected
-by a password. ``POST .../managedInstances/{mi}/tdeCertificates`` (Microsoft.Sql, as
+key) per encrypted database, made on first use and the same in every run (so a world kept
+between runs keeps its thumbprints); exporting it gives a real PFX protected by a password.
+``POST .../managedInstances/{mi}/tdeCertificates`` (Microsoft.Sql, as
 ``azure-mgmt-sql``'s ``managed_instance_tde_certificates.begin_create`` sends it) opens the
 PFX with the password it carries, refuses an empty blob or a wrong password as Azure does
 (400), and otherwise answers 202 with an operation to poll; the instance then holds the
 certificate's thumbprint, and a restore of that database there no longer fails with
 "Cannot find server certificate with thumbprint". Only the thumbprint is kept: never the
-PFX or the password.
+PFX or the password, in memory and in the world kept between runs (the journal records
+the upload as the instance and the thumbprint).
 """
 
 from __future__ import annotations
@@ -41,13 +43,16 @@ class SimCertificate:
     key_pem: bytes = field(default=b"", repr=False)  # the private key; the source's only
 
 
-def make_certificate(name: str) -> SimCertificate:
+def make_certificate(name: str, seed: str) -> SimCertificate:
+    """A self-signed certificate and its key, the same for the same ``seed`` (Ed25519 signs
+    deterministically), so a world rebuilt from its seed holds the same thumbprints."""
     from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ed25519
     from cryptography.x509.oid import NameOID
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    digest = hashlib.sha256(f"tde-certificate:{seed}".encode()).digest()
+    key = ed25519.Ed25519PrivateKey.from_private_bytes(digest)
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
     start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
     cert = (
@@ -55,10 +60,10 @@ def make_certificate(name: str) -> SimCertificate:
         .subject_name(subject)
         .issuer_name(subject)
         .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
+        .serial_number(int.from_bytes(digest[:16], "big") >> 1 or 1)
         .not_valid_before(start)
         .not_valid_after(start + dt.timedelta(days=3650))
-        .sign(key, hashes.SHA256())
+        .sign(key, None)
     )
     der = cert.public_bytes(serialization.Encoding.DER)
     pem = key.private_bytes(
@@ -74,7 +79,7 @@ def database_certificate(server: SimulatedSqlServer, database: str) -> SimCertif
     key = database.lower()
     thumb = server.encryptors.get(key)
     if thumb is None:
-        cert = make_certificate(f"TDE_{database}")
+        cert = make_certificate(f"TDE_{database}", f"{server.address.lower()}/{key}")
         server.certificates[cert.thumbprint] = cert
         server.encryptors[key] = thumb = cert.thumbprint
     return server.certificates[thumb]
@@ -84,11 +89,11 @@ def export_pfx(cert: SimCertificate, password: str) -> bytes:
     """``BACKUP CERTIFICATE ... WITH FORMAT = 'PFX', PRIVATE KEY (ENCRYPTION BY PASSWORD)``."""
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric import ed25519
     from cryptography.hazmat.primitives.serialization import pkcs12
 
     key = serialization.load_pem_private_key(cert.key_pem, password=None)
-    if not isinstance(key, rsa.RSAPrivateKey):
+    if not isinstance(key, ed25519.Ed25519PrivateKey):
         raise ValueError(f"{cert.name} has no private key here")
     return pkcs12.serialize_key_and_certificates(
         cert.name.encode(),
@@ -158,7 +163,11 @@ class TdeRoutes:
                 "with a private key, or the password (certPassword) is not the one it was "
                 "exported with."
             ) from None
-        target.engine.certificates[thumb] = SimCertificate(f"uploaded-{thumb[:8]}", thumb, b"")
+        self.hold(target, thumb)
+        # kept between runs as the thumbprint alone: never the PFX or its password
+        self.sb.journal.record(
+            "tde_certificate", self.sb.clock.now(), target=target.id, thumbprint=thumb
+        )
         op, headers = self.sb.operations.start(
             target.subscription_id,
             target.location,
@@ -167,6 +176,17 @@ class TdeRoutes:
             collection="tdeCertAzureAsyncOperation",
         )
         return Answer(202, None, headers)
+
+    @staticmethod
+    def hold(target, thumbprint: str) -> None:
+        """``target`` holds the certificate with ``thumbprint`` (uploaded)."""
+        target.engine.certificates[thumbprint] = SimCertificate(
+            f"uploaded-{thumbprint[:8]}", thumbprint, b""
+        )
+
+    @staticmethod
+    def is_upload(method: str, path: str) -> bool:
+        return method == "POST" and path.lower().endswith("/tdecertificates")
 
     def status(self, req: Req) -> Answer:
         return self.sb.operations.answer(req.params["sub"], req.params["loc"], req.params["op"])
