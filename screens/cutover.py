@@ -298,7 +298,7 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
 
         db = self.detail.source_database
         if self.backup_taken:
-            self.notify(f"The tail-log backup was already taken: {self.tail_file}.")
+            self.notify(f"The tail-log backup was already taken: {self.tail_file}.", markup=False)
             return
         if not self.stopped:
             self._warn(
@@ -328,7 +328,7 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
         w = self.query_one("#cutover-why", Static)
         w.update(text)
         w.add_class("-blocked")
-        self.notify(text, severity="warning")
+        self.notify(text, severity="warning", markup=False)
 
     def _tail_confirmed(self, yes: bool | None) -> None:
         if not yes or self.backup_taken or self.backup_running:

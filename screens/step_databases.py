@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import SelectionList, Static
+from textual.widgets import RadioButton, RadioSet, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from screens.wizard_step import WizardStep
 from tui.errors import DmsTuiError
-from tui.models import DatabaseInventory, Finding, Severity, TargetKind
+from tui.models import DatabaseInventory, TargetKind
+from tui.readiness import TDE_RULE, Readiness, assess_both, blockers
 from widgets.findings import FindingsView
 
 
@@ -29,19 +30,22 @@ def _when(record) -> str:
 
 class DatabasesStep(WizardStep):
     STEP = 6
-    BINDINGS = [Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh")]
+    BINDINGS = [
+        Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh"),
+        Binding("m", "mode", "Mode", id="databases.mode"),
+        Binding("t", "tde", "TDE cert", id="databases.tde"),
+    ]
 
     @dataclass
     class Loaded:
-        """The source's databases and their findings (a worker's answer)."""
+        """The source's databases and their findings in both modes (a worker's answer)."""
 
         source: object
         databases: list[DatabaseInventory]
-        findings: dict[str, list[Finding]]
+        readiness: dict[str, Readiness]
 
     def __init__(self) -> None:
         super().__init__()
-        self.findings: dict[str, list[Finding]] = {}
         self.listed = False  # the list shows the source's databases (read at least once)
 
     def compose_step(self) -> ComposeResult:
@@ -51,14 +55,25 @@ class DatabasesStep(WizardStep):
             "System databases are never migrated and are not listed.",
             classes="lead",
         )
+        if kind is not TargetKind.SQL_DB:
+            # the findings depend on it (a SIMPLE-recovery database is fine offline only);
+            # the same choice as on step 7, which shows it again
+            with RadioSet(id="db-mode"):
+                yield RadioButton(
+                    "Online (log backups until cutover)", self.state.online, id="db-mode-online"
+                )
+                yield RadioButton(
+                    "Offline (up to a last backup)", not self.state.online, id="db-mode-offline"
+                )
         yield Static(
             f"   {'Database':<16} {'Size':>8} {'State':<7} {'Recovery':<8} "
             f"{'Last full':<10} {'Last log':<10}",
             classes="table-head",
         )
         yield SelectionList[str](id="databases")
-        yield Static("Reading the databases…", id="databases-status", classes="hint")
-        yield Static("Selected: none", id="databases-selected")
+        # markup off: database and server names ("Stage[Q1]") show as written
+        yield Static("Reading the databases…", id="databases-status", classes="hint", markup=False)
+        yield Static("Selected: none", id="databases-selected", markup=False)
         yield FindingsView(id="findings")
 
     def start(self) -> None:
@@ -70,13 +85,13 @@ class DatabasesStep(WizardStep):
 
     def load(self, source) -> None:
         kind = self.state.kind or TargetKind.SQL_MI
-        online, params, context = self.state.online, self.state.source_params(), self.app.context
+        params, context = self.state.source_params(), self.app.context
 
         def read() -> DatabasesStep.Loaded:
             opened = source if source is not None else context.open_source(params)
             dbs = [d for d in opened.databases() if not d.is_system]
-            findings = {d.name: opened.assess(d, kind, online=online) for d in dbs}
-            return self.Loaded(opened, dbs, findings)
+            readiness = {d.name: assess_both(opened, d, kind) for d in dbs}
+            return self.Loaded(opened, dbs, readiness)
 
         self.run_blocking(read, on_done=self.loaded, on_error=self.failed, group="databases")
 
@@ -87,20 +102,12 @@ class DatabasesStep(WizardStep):
     def loaded(self, message: Loaded) -> None:
         self.state.source = message.source
         self.state.inventory = {d.name: d for d in message.databases}
-        self.findings = message.findings
+        self.state.readiness = dict(message.readiness)
         chosen = set(self.state.project.databases)
         sel = self.query_one("#databases", SelectionList)
         sel.clear_options()
         for d in message.databases:
-            blockers = sum(1 for f in message.findings[d.name] if f.severity == Severity.BLOCKER)
-            label = Text(
-                f"{d.name[:16]:<16} {_size(d.size_mb):>8} {d.state[:7]:<7} "
-                f"{d.recovery_model[:8]:<8} {_when(d.last_full):<10} "
-                f"{_when(d.last_log):<10}"
-            )
-            if blockers:
-                label.append(" BLOCKED", style="bold red")
-            sel.add_option(Selection(label, d.name, d.name in chosen))
+            sel.add_option(Selection(self._label(d), d.name, d.name in chosen))
         self.listed = True
         self.query_one("#databases-status", Static).update(
             f"{len(message.databases)} user databases on "
@@ -110,6 +117,43 @@ class DatabasesStep(WizardStep):
         if message.databases:
             sel.highlighted = 0
             self._show(message.databases[0].name)
+
+    def _label(self, d: DatabaseInventory) -> Text:
+        label = Text(
+            f"{d.name[:16]:<16} {_size(d.size_mb):>8} {d.state[:7]:<7} "
+            f"{d.recovery_model[:8]:<8} {_when(d.last_full):<10} "
+            f"{_when(d.last_log):<10}"
+        )
+        if blockers(self.state.findings(d.name)):
+            label.append(" BLOCKED", style="bold red")
+        return label
+
+    def refresh_readiness(self) -> None:
+        """Show the findings again (the mode changed, or a certificate reached the target)."""
+        sel = self.query_one("#databases", SelectionList)
+        for index in range(sel.option_count):
+            name = sel.get_option_at_index(index).value
+            inventory = self.state.inventory.get(name)
+            if inventory is not None:
+                sel.replace_option_prompt_at_index(index, self._label(inventory))
+        if sel.highlighted is not None:
+            self._show(sel.get_option_at_index(sel.highlighted).value)
+        self.show_error("")
+
+    # ---------------------------------------------------------------- mode
+
+    @on(RadioSet.Changed, "#db-mode")
+    def mode_changed(self) -> None:
+        offline = self.query_one("#db-mode-offline", RadioButton).value
+        self.state.settings.mode = "offline" if offline else "online"
+        self.refresh_readiness()
+
+    def action_mode(self) -> None:
+        if self.state.kind is TargetKind.SQL_DB:
+            self.show_error("Mode: Azure SQL Database migrations are offline only.")
+            return
+        other = "#db-mode-online" if not self.state.online else "#db-mode-offline"
+        self.query_one(other, RadioButton).value = True
 
     @on(SelectionList.SelectedChanged, "#databases")
     def selection_changed(self) -> None:
@@ -123,7 +167,35 @@ class DatabasesStep(WizardStep):
         self._show(event.selection.value)
 
     def _show(self, name: str) -> None:
-        self.query_one("#findings", FindingsView).show(name, self.findings.get(name, []))
+        self.query_one("#findings", FindingsView).show(name, self.state.findings(name))
+
+    # ---------------------------------------------------------------- TDE certificate
+
+    def action_tde(self) -> None:
+        """Move the highlighted database's TDE certificate to the target."""
+        from screens.tde_certificate import TdeCertificateScreen
+
+        sel = self.query_one("#databases", SelectionList)
+        if sel.highlighted is None:
+            return
+        name = str(sel.get_option_at_index(sel.highlighted).value)
+        kind = self.state.kind
+        if not any(f.rule_id == TDE_RULE for f in self.state.findings(name)) or kind is None:
+            self.show_error(
+                f"TDE: {name} is not encrypted with TDE for this target; there is no "
+                "certificate to move."
+            )
+            return
+        p = self.state.project
+        target = self.state.target.name if self.state.target else p.target_id.rsplit("/", 1)[-1]
+
+        def done(moved: bool | None) -> None:
+            if moved:
+                self.state.certificate_on_target(name)
+                self.save_now(at=self.STEP)
+                self.refresh_readiness()
+
+        self.app.push_screen(TdeCertificateScreen(name, kind, target, p.target_id), done)
 
     def _selected(self) -> list[str]:
         return list(self.query_one("#databases", SelectionList).selected)
@@ -146,13 +218,13 @@ class DatabasesStep(WizardStep):
             return "Databases: they have not been read from the source yet (Ctrl+R to retry)."
         if not chosen:
             return "Databases: select at least one database with Space."
+        mode = "online" if self.state.online else "offline"
         for name in chosen:
-            for f in self.findings.get(name, []):
-                if f.severity == Severity.BLOCKER:
-                    return (
-                        f"Databases: {name} can't be migrated — {f.message} "
-                        f"Fix: {f.fix or 'see the findings'} Or unselect it (Space)."
-                    )
+            for f in blockers(self.state.findings(name)):
+                return (
+                    f"Databases: {name} can't be migrated {mode} — {f.message} "
+                    f"Fix: {f.fix or 'see the findings'} Or unselect it (Space)."
+                )
         return None
 
     def commit(self) -> None:
@@ -162,9 +234,5 @@ class DatabasesStep(WizardStep):
             return
         order = list(self.state.inventory)
         chosen = set(self._selected())
-        blocked = {
-            name
-            for name, found in self.findings.items()
-            if any(f.severity == Severity.BLOCKER for f in found)
-        }
+        blocked = {name for name in order if blockers(self.state.findings(name))}
         self.state.project.databases = [n for n in order if n in chosen and n not in blocked]

@@ -128,7 +128,7 @@ class SettingsStep(WizardStep):
         for i, db in enumerate(self.dbs):
             with Vertical(classes="db-settings"):
                 with Horizontal(classes="form-row"):
-                    yield Static(f"{db[:18]:<18} →", classes="db-label")
+                    yield Static(f"{db[:18]:<18} →", classes="db-label", markup=False)
                     yield Input(names[db], id=f"name-{i}", classes="target-name")
                 if not self.is_sqldb:
                     with Horizontal(classes="form-row last-backup"):
@@ -144,7 +144,7 @@ class SettingsStep(WizardStep):
                     )
                     yield SelectionList[str](id=f"tables-{i}", classes="tables")
                     yield Static("", id=f"tcount-{i}", classes="hint")
-        yield Static("", id="settings-status", classes="hint")
+        yield Static("", id="settings-status", classes="hint", markup=False)
 
     def start(self) -> None:
         self._toggle()

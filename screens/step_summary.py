@@ -71,7 +71,9 @@ class SummaryStep(WizardStep):
         )
         yield Static("Will create:", classes="label")
         yield Static(
-            "\n".join(f"• {line}" for line in self.state.describe()), id="summary-migrations"
+            "\n".join(f"• {line}" for line in self.state.describe()),
+            id="summary-migrations",
+            markup=False,
         )
         yield Static("Checking…", id="summary-checks", markup=False)
         yield PreflightView(id="summary-preflight")

@@ -131,8 +131,9 @@ def test_tde_blocks_until_the_certificate_is_moved(target):
     f = findings(replace(CLEAN, is_encrypted=True), target)["tde"]
     assert f.severity is Severity.BLOCKER
     assert "BACKUP CERTIFICATE" in f.fix
+    assert "Press t on step 6" in f.fix  # the way to move it, from this tool
     if target is MI:
-        assert "Add-AzSqlManagedInstanceTransparentDataEncryptionCertificate" in f.fix
+        assert "uploads that file to the managed instance" in f.fix
     else:
         assert "CREATE CERTIFICATE" in f.fix
     assert "tde" not in findings(replace(CLEAN, is_encrypted=True), SQLDB, online=False)
@@ -180,6 +181,24 @@ def test_database_not_online_blocks(state):
     assert f.severity is Severity.BLOCKER and state in f.message
 
 
+def test_each_state_gets_its_own_fix():
+    restoring = findings(replace(CLEAN, state="RESTORING"))["database-state"].fix
+    assert "RESTORE DATABASE [Sales] WITH RECOVERY;" in restoring
+    assert "SET ONLINE" not in restoring
+    offline = findings(replace(CLEAN, state="OFFLINE"))["database-state"].fix
+    assert "ALTER DATABASE [Sales] SET ONLINE;" in offline
+    assert "WITH RECOVERY" not in offline
+    suspect = findings(replace(CLEAN, state="SUSPECT"))["database-state"].fix
+    assert "error log" in suspect
+
+
+def test_a_name_with_brackets_is_kept_quoted_in_the_fix():
+    odd = db("Stage]Q1[", 5, state="RESTORING", recovery_model="SIMPLE")
+    found = findings(odd)
+    assert "RESTORE DATABASE [Stage]]Q1[] WITH RECOVERY;" in found["database-state"].fix
+    assert "ALTER DATABASE [Stage]]Q1[] SET RECOVERY FULL;" in found["recovery-model"].fix
+
+
 def test_read_only_and_user_access():
     assert findings(replace(CLEAN, is_read_only=True))["read-only"].severity is Severity.WARNING
     single = findings(replace(CLEAN, user_access="SINGLE_USER"))["user-access"]
@@ -206,6 +225,9 @@ def test_sql_database_is_offline_only_and_needs_the_schema():
     offline = findings(CLEAN, SQLDB, online=False)
     assert "sqldb-offline-only" not in offline
     assert offline["sqldb-schema"].severity is Severity.INFO
+    # the fix names tools that exist, not a step this tool does not have
+    assert "SqlPackage" in offline["sqldb-schema"].fix
+    assert "configuration step" not in offline["sqldb-schema"].fix
     # backup rules do not apply: SQL Database copies tables, it restores no backups
     assert "no-full-backup" not in findings(db("Sales", 5, history=()), SQLDB, online=False)
 

@@ -97,6 +97,21 @@ class AppContext:
         if self.sandbox is not None:
             self.sandbox.save()
 
+    def sandbox_export_tde(self, database: str, password: str) -> str:
+        """Sandbox only: what the DBA's BACKUP CERTIFICATE ... WITH FORMAT = 'PFX' on the
+        source and the copy to this machine would leave here — the simulated source's
+        certificate of ``database``, protected by ``password`` (not kept), in a 0600 file
+        under the app's home. Returns its path."""
+        if self.sandbox is None:
+            raise DmsTuiError("Only the sandbox exports certificates itself.", code="NotSandbox")
+        from tui.private_files import private_dir, write_atomically
+        from tui.projects import home
+        from tui.source.tsql import tde_pfx_file
+
+        path = private_dir(home() / "sandbox-exports") / tde_pfx_file(database)
+        write_atomically(path, self.sandbox.export_tde_certificate(database, password))
+        return str(path)
+
     @property
     def azure(self) -> Controller:
         """The Controller, for code that runs only after sign-in (every screen past the

@@ -20,7 +20,7 @@ from tui.azure_errors import azure_call
 from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
 from tui.cutover import cutover_blockers, file_name_of, route
 from tui.errors import AzureError, DmsTuiError
-from tui.writes import WriteFailed, send_once
+from tui.writes import WriteFailed, send_once, send_unconfirmed
 
 if TYPE_CHECKING:  # the SDK is imported when the first client is made
     from azure.core.credentials import TokenCredential
@@ -408,6 +408,40 @@ class Controller:
             reason=reason,
             sku=str(sku),
         )
+
+    @azure_call
+    def upload_tde_certificate(self, target_id: str, pfx: bytes, password: str) -> None:
+        """Upload a PFX (a TDE certificate with its private key) to the managed instance
+        ``target_id``, so it can restore backups of the databases that certificate protects.
+        One request per call, never resent; Azure keeps no list of uploaded certificates,
+        so after a lost answer the instance is read and the outcome said to be unknown."""
+        import base64
+
+        rid = parse_resource_id(target_id)
+        if not pfx:
+            raise DmsTuiError(
+                "Certificate file: it is empty.",
+                code="EmptyCertificate",
+                hint="Export the certificate again (BACKUP CERTIFICATE ... WITH FORMAT = "
+                "'PFX') and copy the whole file to this machine.",
+            )
+        body = {
+            "properties": {
+                "privateBlob": base64.b64encode(pfx).decode("ascii"),
+                "certPassword": password,
+            }
+        }
+        sql = self._client("sql")
+
+        def send() -> None:
+            ops = sql.managed_instance_tde_certificates
+            ops.begin_create(rid.resource_group, rid.name, body, **self._lro()).result()
+
+        def read() -> str:
+            mi = sql.managed_instances.get(rid.resource_group, rid.name)
+            return f"{rid.name} is {getattr(mi, 'state', None) or 'there'}"
+
+        send_unconfirmed(f"the TDE certificate upload to {rid.name}", send, read)
 
     @azure_call
     def target_databases(self, target_id: str) -> list[str]:

@@ -53,6 +53,7 @@ SETTINGS: dict[str, type | tuple] = {
     "target_names": (dict, str),
     "last_backup": (dict, str),
     "tables": (dict, (list, str)),
+    "tde_certificates": (dict, str),
 }
 
 _WORDS: dict[type, str] = {

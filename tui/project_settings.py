@@ -88,6 +88,9 @@ class MigrationSettings(_Table):
     target_names: dict[str, str] = field(default_factory=dict)  # source db -> target db
     last_backup: dict[str, str] = field(default_factory=dict)  # offline: source db -> file
     tables: dict[str, list[str]] = field(default_factory=dict)  # SQL DB: [] = all tables
+    # TDE: source db -> the target id its certificate was uploaded to (or, for a SQL VM,
+    # restored on, as the DBA confirmed); no certificate or password is ever kept
+    tde_certificates: dict[str, str] = field(default_factory=dict)
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui import models as m
+from tui import readiness as r
 from tui import validation as v
 from tui.context import SourceParams
 from tui.errors import DmsTuiError
@@ -61,6 +62,7 @@ class WizardState:
     service: m.MigrationService | None = None
     target: m.Target | None = None
     inventory: dict[str, m.DatabaseInventory] = field(default_factory=dict)
+    readiness: dict[str, r.Readiness] = field(default_factory=dict)  # read on step 6
     named: bool = False  # the project has been named (step 3) and is saved
     waits: dict[str, float] = field(default_factory=dict)  # long operation → started (clock)
     lock: ProjectLock | None = None  # this instance's hold on the project file
@@ -139,6 +141,21 @@ class WizardState:
     def online(self) -> bool:
         return self.kind != m.TargetKind.SQL_DB and self.settings.online
 
+    def findings(self, database: str) -> list[m.Finding]:
+        """Step 6's findings for ``database`` in the mode now chosen, the TDE blocker
+        cleared once its certificate is on this target; [] when step 6 has not read it."""
+        return r.findings(
+            self.readiness.get(database),
+            online=self.online,
+            kind=self.kind,
+            target_id=self.project.target_id,
+            certified_for=self.settings.tde_certificates.get(database, ""),
+        )
+
+    def certificate_on_target(self, database: str) -> None:
+        """Record that ``database``'s TDE certificate is on the chosen target."""
+        self.settings.tde_certificates[database] = self.project.target_id
+
     def source_params(self) -> SourceParams:
         return self.project.source.params(self.secrets.source_password)
 
@@ -184,6 +201,8 @@ class WizardState:
             out.append("Target: none chosen — go back to step 5.")
         if not p.databases:
             out.append("Databases: none selected — go back to step 6.")
+        for name in p.databases:
+            out += self._readiness_problems(name)
         for name in self.missing_secrets(8):  # the share's password is a step-7 rule
             out.append(
                 {
@@ -203,6 +222,24 @@ class WizardState:
                 runtime_state=runtime,
             )
         ]
+        return out
+
+    def _readiness_problems(self, name: str) -> list[str]:
+        """The blockers of ``name`` in the chosen mode, each with its fix — and, when the
+        other mode has no such blocker, that choosing it is a way out."""
+        mode, other = ("online", "offline") if self.online else ("offline", "online")
+        readiness = self.readiness.get(name)
+        out = []
+        for f in r.blockers(self.findings(name)):
+            way_out = "Or leave it out on step 6."
+            if readiness is not None and self.kind != m.TargetKind.SQL_DB:
+                there = readiness.for_mode(not self.online)
+                if not any(g.rule_id == f.rule_id and g.severity is f.severity for g in there):
+                    way_out = f"Or choose {other} on step 7, or leave it out on step 6."
+            out.append(
+                f"Databases: {name} can't be migrated {mode} — {f.message} "
+                f"Fix: {f.fix or 'see step 6'} {way_out}"
+            )
         return out
 
     # ---------------------------------------------------------------- what gets created

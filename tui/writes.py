@@ -106,3 +106,37 @@ def send_once(
             status=lost.status,
             hint="Do not send it again: follow it on the monitor.",
         ) from exc
+
+
+def send_unconfirmed(action: str, send: Callable[[], Any], read: Callable[[], str]) -> None:
+    """Run ``send`` once, for a change Azure keeps no readable trace of (a certificate
+    uploaded to a managed instance). A refusal is said as Azure said it (nothing changed).
+    Any other failure leaves the outcome unknown: ``read()`` says what Azure does hold
+    around it (the instance and its state) and the DBA is told that, never that it failed."""
+    try:
+        send()
+    except Exception as exc:  # noqa: BLE001 - every failure is told as it is
+        err = translate(exc)
+        if _refusal(err):
+            raise WriteFailed(
+                f"Azure refused {action}: {err.message}",
+                accepted=False,
+                code=err.code,
+                status=err.status,
+                hint=err.hint,
+            ) from exc
+        try:
+            held = read()
+        except Exception as again:  # noqa: BLE001
+            held = f"reading Azure again failed too ({translate(again).message})"
+        raise WriteFailed(
+            f"The outcome of {action} is unknown: {err.message} It was sent once and not "
+            f"repeated. Azure keeps no list of uploaded certificates to read back; {held}.",
+            accepted=None,
+            code=err.code,
+            status=err.status,
+            state=held,
+            hint="Upload the same file again, deliberately, when Azure answers normally. A "
+            "restore that fails with 'Cannot find server certificate with thumbprint' means "
+            "it is not on the instance.",
+        ) from exc

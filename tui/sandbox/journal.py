@@ -37,6 +37,7 @@ KINDS = (
     "repair_chain",
     "fail_migration",
     "register_node",
+    "tde_certificate",
 )
 
 
@@ -198,6 +199,15 @@ def _apply(sb: Sandbox, e: dict[str, Any]) -> None:
         )
     elif kind == "register_node":
         sb.register_integration_runtime_node(str(e["service"]), e.get("node") or None)
+    elif kind == "tde_certificate":
+        from .tde import TdeRoutes
+
+        target = next(
+            (t for t in sb.world.targets if t.id.lower() == str(e["target"]).lower()), None
+        )
+        if target is None:
+            raise ReplayError(f"no managed instance '{e['target']}'")
+        TdeRoutes.hold(target, str(e["thumbprint"]))
     else:
         raise ReplayError(f"unknown kind of change '{kind}'")
 

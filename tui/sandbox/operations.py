@@ -27,13 +27,18 @@ class AsyncOperation:
     status: str = "InProgress"
     error: dict | None = None
     ended: float | None = None
+    collection: str = "operationStatuses"  # Microsoft.Sql names its own per operation
+
+    @property
+    def path(self) -> str:
+        return (
+            f"/subscriptions/{self.subscription}/providers/{self.namespace}"
+            f"/locations/{self.location}/{self.collection}/{self.id}"
+        )
 
     @property
     def url(self) -> str:
-        return (
-            f"https://management.azure.com/subscriptions/{self.subscription}/providers/{self.namespace}"
-            f"/locations/{self.location}/operationStatuses/{self.id}?api-version={DMS_API}"
-        )
+        return f"https://management.azure.com{self.path}?api-version={DMS_API}"
 
 
 class Operations:
@@ -56,9 +61,16 @@ class Operations:
         location: str,
         check: Check,
         namespace: str = "Microsoft.DataMigration",
+        collection: str = "operationStatuses",
     ) -> tuple[AsyncOperation, dict[str, str]]:
         op = AsyncOperation(
-            self._new_id("async-operation"), subscription, location, namespace, self._now(), check
+            self._new_id("async-operation"),
+            subscription,
+            location,
+            namespace,
+            self._now(),
+            check,
+            collection=collection,
         )
         self._ops[op.id.lower()] = op
         self._refresh(op)
@@ -95,8 +107,7 @@ class Operations:
             raise ArmError(404, "OperationNotFound", f"The operation '{op_id}' could not be found.")
         eta = self._refresh(op)
         body: dict[str, Any] = {
-            "id": f"/subscriptions/{op.subscription}/providers/{op.namespace}"
-            f"/locations/{op.location}/operationStatuses/{op.id}",
+            "id": op.path,
             "name": op.id,
             "status": op.status,
             "startTime": iso(op.started),

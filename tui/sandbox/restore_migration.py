@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from .clock import iso
 from .migrations import COMPLETE_SECONDS, Migration
 from .sqlserver import SimDatabase, copy_for_target
+from .tde import database_certificate
 from .world import BlobFile
 
 SCAN_SECONDS = 8.0  # DMS first scans the backup location this long after the migration starts
@@ -287,11 +288,14 @@ class BackupRestoreMigration(Migration):
             )
         src = self._source_db()
         if f.blob.backup_type == "full" and src is not None and src.is_encrypted:
-            thumb = "0x" + uuid.uuid5(uuid.NAMESPACE_OID, src.name).hex[:40].upper()
+            assert self.source is not None  # src was found there
+            thumb = database_certificate(self.source, src.name).thumbprint
+            if thumb in self.target.engine.certificates:
+                return None
             return (
                 "RestoreFailed",
                 "Msg 33111, Level 16, State 3: Cannot find server certificate with thumbprint "
-                f"'{thumb}'. RESTORE DATABASE is terminating abnormally. "
+                f"'0x{thumb}'. RESTORE DATABASE is terminating abnormally. "
                 f"Migrate the TDE certificate of '{src.name}' to the target "
                 "before migrating the database.",
             )

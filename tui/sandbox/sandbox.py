@@ -25,6 +25,7 @@ from .resources import ResourceRoutes
 from .restore_migration import BackupRestoreMigration
 from .router import Req, Router
 from .sqlserver import SimulatedSqlServer, unreachable
+from .tde import TdeRoutes, database_certificate, export_pfx
 from .transport import RecordedRequest, SandboxTransport
 from .world import World
 
@@ -85,6 +86,8 @@ class Sandbox:
         self.services.register(self.router)
         self.migrations.register(self.router)
         self.resources.register(self.router)
+        self.tde = TdeRoutes(self)
+        self.tde.register(self.router)
         self.blob_service = BlobService(self)
         self.transport = SandboxTransport(self)
         self.credential = SandboxCredential(self.world.tenant_id)
@@ -311,6 +314,25 @@ class Sandbox:
         with self._lock:
             self.requests.append(rec)
 
+    # ------------------------------------------------------------------ TDE certificates
+
+    def export_tde_certificate(self, source_database: str, password: str) -> bytes:
+        """The PFX a DBA exports on the source (BACKUP CERTIFICATE ... WITH FORMAT = 'PFX')
+        for the certificate protecting ``source_database``'s encryption key."""
+        with self._lock:
+            db = self._source_db(source_database)
+            if not db.is_encrypted:
+                raise ValueError(f"{source_database} is not encrypted with TDE")
+            cert = database_certificate(self.world.source, db.name)
+        return export_pfx(cert, password)
+
+    def install_tde_certificate(self, target_name: str, source_database: str) -> None:
+        """What the DBA does on a SQL VM by hand (CREATE CERTIFICATE ... FROM FILE)."""
+        with self._lock:
+            cert = database_certificate(self.world.source, self._source_db(source_database).name)
+            target = next(t for t in self.world.targets if t.name.lower() == target_name.lower())
+            target.engine.certificates[cert.thumbprint] = cert
+
     def new_id(self, purpose: str) -> str:
         """A GUID that depends only on the seed and how many were made for ``purpose`` before."""
         with self._lock:
@@ -396,7 +418,9 @@ class Sandbox:
                 answer = self.router.route(req)
             except ArmError as e:
                 answer = e.answer()
-            if method in WRITE_METHODS and answer.status < 400:
+            # an upload is kept by its thumbprint (tui.sandbox.tde), never its PFX
+            upload = TdeRoutes.is_upload(method, path)
+            if method in WRITE_METHODS and answer.status < 400 and not upload:
                 self.journal.record(
                     "request",
                     at,

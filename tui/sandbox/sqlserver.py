@@ -11,7 +11,7 @@ import random
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.models import (
     BackupRecord,
@@ -251,6 +251,10 @@ class SimulatedSqlServer:
         # called after each change (a backup, a login created, a user mapped) with what a
         # replay needs to make it again (tui.sandbox.journal)
         self.on_change: Callable[..., None] | None = None
+        # master's certificates by thumbprint (tui.sandbox.tde.SimCertificate), and which one
+        # protects each encrypted database's key (database name, lower-case -> thumbprint)
+        self.certificates: dict[str, Any] = {}
+        self.encryptors: dict[str, str] = {}
         from .logins import LoginStore
 
         self.login_store = LoginStore(lock, managed_instance=False)

@@ -28,6 +28,7 @@ from requests.structures import CaseInsensitiveDict
 
 from .arm import Answer
 from .blob_service import is_blob_host
+from .tde import redact
 
 if TYPE_CHECKING:
     from .sandbox import Sandbox
@@ -99,7 +100,10 @@ class SandboxTransport(HttpTransport):
         method = request.method.upper()
         auth = next((v for k, v in request.headers.items() if k.lower() == "authorization"), "")
         self._sandbox._record(
-            RecordedRequest(method, url, path, body, query, auth=auth.partition(" ")[0])
+            # the log keeps no certificate or certificate password
+            RecordedRequest(
+                method, url, path, redact(path, body), query, auth=auth.partition(" ")[0]
+            )
         )
         if is_blob_host(parts.hostname or ""):
             return self._send_blob(request, parts, query, method, kwargs)

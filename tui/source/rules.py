@@ -227,13 +227,26 @@ def source_version(f: Facts):
 @rule("database-state")
 def database_state(f: Facts):
     state = (f.db.state or "").upper()
-    if state and state != "ONLINE":
-        return Hit(
-            BLOCKER,
-            f"{f.name} is {state}, not ONLINE; it cannot be backed up or migrated.",
-            f"Bring it online first (ALTER DATABASE {f.q} SET ONLINE;) or, if it is "
-            "RECOVERY_PENDING or SUSPECT, repair it before migrating.",
+    if not state or state == "ONLINE":
+        return None
+    if state == "RESTORING":
+        fix = (
+            "If a tail-log backup (WITH NORECOVERY) left it RESTORING for a cutover, it is "
+            "already being migrated: leave it. Otherwise end the restore sequence and bring "
+            f"it online: {tsql.recover_database_tsql(f.db.name)} (no further backups can be "
+            "restored onto it afterwards), then take a new full backup."
         )
+    elif state == "OFFLINE":
+        fix = f"Bring it online: {tsql.set_online_tsql(f.db.name)}"
+    else:
+        fix = (
+            f"A {state} database needs repair before it can be backed up: find the cause in "
+            "the SQL Server error log, fix it (missing files, a full disk), then "
+            f"{tsql.set_online_tsql(f.db.name)} If it stays {state}, restore it from backup."
+        )
+    return Hit(
+        BLOCKER, f"{f.name} is {state}, not ONLINE; it cannot be backed up or migrated.", fix
+    )
 
 
 @rule("read-only")
@@ -288,8 +301,10 @@ def sqldb_schema(f: Facts):
         INFO,
         f"{f.name}: the tables must already exist in the target Azure SQL Database; "
         "only data is copied, and tables with no rows are skipped.",
-        "Deploy the schema first (a DACPAC from SqlPackage or the schema scripts), "
-        "or choose schema migration in the configuration step.",
+        "Deploy the schema to the target before starting: extract a DACPAC from the source "
+        "and publish it to the target with SqlPackage (/Action:Extract, then "
+        "/Action:Publish), or run the source's schema scripts there. This tool copies "
+        "data only.",
     )
 
 
@@ -367,23 +382,18 @@ def tde(f: Facts):
         return None
     if f.target is MI:
         steps = (
-            "1) On the source, back up the certificate that protects the database "
-            "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
-            "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
-            "2) convert the pair to a .pfx (pvk2pfx); "
-            "3) upload it to the managed instance with Add-AzSqlManagedInstanceTransparent"
-            "DataEncryptionCertificate (PowerShell) or az sql mi tde-cert; "
-            "4) start the migration."
+            "Press t on step 6: it shows the T-SQL that exports the certificate protecting "
+            "the database encryption key as a PFX on the source (BACKUP CERTIFICATE ... "
+            "WITH FORMAT = 'PFX', SQL Server 2022 or later), then uploads that file to the "
+            "managed instance with its password. The blocker clears once it is uploaded."
         )
     else:
         steps = (
-            "1) On the source, back up the certificate that protects the database "
-            "encryption key: in master, BACKUP CERTIFICATE [<cert>] TO FILE = '<cert>.cer' "
-            "WITH PRIVATE KEY (FILE = '<cert>.pvk', ENCRYPTION BY PASSWORD = '<password>'); "
-            "2) copy the files to the VM; 3) there, in master, create a master key if none "
-            "exists and CREATE CERTIFICATE [<cert>] FROM FILE = '<cert>.cer' WITH PRIVATE KEY "
-            "(FILE = '<cert>.pvk', DECRYPTION BY PASSWORD = '<password>'); "
-            "4) start the migration."
+            "Press t on step 6: it shows the T-SQL that exports the certificate protecting "
+            "the database encryption key as a PFX on the source (BACKUP CERTIFICATE ... "
+            "WITH FORMAT = 'PFX'), and the T-SQL that creates it on the VM (CREATE "
+            "CERTIFICATE ... FROM FILE ... WITH FORMAT = 'PFX'). Once it has run on the VM, "
+            "confirm there and the blocker clears."
         )
     return Hit(
         BLOCKER,

@@ -346,6 +346,63 @@ def set_recovery_full_tsql(db: str) -> str:
     return f"ALTER DATABASE {quote_name(db, 'database name')} SET RECOVERY FULL;"
 
 
+def set_online_tsql(db: str) -> str:
+    """Bring an OFFLINE database back online."""
+    return f"ALTER DATABASE {quote_name(db, 'database name')} SET ONLINE;"
+
+
+def recover_database_tsql(db: str) -> str:
+    """End a restore sequence: a RESTORING database comes online (no more backups apply)."""
+    return f"RESTORE DATABASE {quote_name(db, 'database name')} WITH RECOVERY;"
+
+
+def tde_pfx_file(db: str) -> str:
+    """The file name a database's exported TDE certificate is given: its name, made safe."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in db).strip("_")
+    return f"{cleaned or 'database'}_tde.pfx"
+
+
+def find_tde_certificate_tsql(db: str) -> str:
+    """Which certificate in master protects ``db``'s database encryption key."""
+    return (
+        "SELECT c.name, c.thumbprint\n"
+        "FROM master.sys.certificates AS c\n"
+        "JOIN sys.dm_database_encryption_keys AS k\n"
+        "  ON k.encryptor_thumbprint = c.thumbprint\n"
+        f"WHERE k.database_id = DB_ID({quote_string(db, 'database name')});"
+    )
+
+
+def export_tde_certificate_tsql(db: str, certificate: str = "") -> str:
+    """Export the certificate with its private key as one PFX file (SQL Server 2022 and
+    later), in master. ``certificate`` unknown: a placeholder the DBA replaces with the
+    name ``find_tde_certificate_tsql`` shows. The password stays a placeholder: the DBA
+    types it on the source and again in this app, never into a file."""
+    name = quote_name(certificate, "certificate name") if certificate else "[<certificate>]"
+    return (
+        f"BACKUP CERTIFICATE {name}\n"
+        f"    TO FILE = {quote_string(tde_pfx_file(db), 'file name')}\n"
+        "    WITH FORMAT = 'PFX',\n"
+        "    PRIVATE KEY (ENCRYPTION BY PASSWORD = '<password>',\n"
+        "                 ALGORITHM = 'AES_256');"
+    )
+
+
+def restore_tde_certificate_tsql(db: str, certificate: str = "") -> str:
+    """On a SQL Server VM (2022 or later), in master: create the certificate from the PFX."""
+    name = quote_name(certificate, "certificate name") if certificate else "[<certificate>]"
+    return (
+        "IF NOT EXISTS (SELECT 1 FROM sys.symmetric_keys\n"
+        "               WHERE name = '##MS_DatabaseMasterKey##')\n"
+        "    CREATE MASTER KEY\n"
+        "        ENCRYPTION BY PASSWORD = '<a new strong password>';\n"
+        f"CREATE CERTIFICATE {name}\n"
+        f"    FROM FILE = {quote_string(tde_pfx_file(db), 'file name')}\n"
+        "    WITH FORMAT = 'PFX',\n"
+        "    PRIVATE KEY (DECRYPTION BY PASSWORD = '<password>');"
+    )
+
+
 def set_multi_user_tsql(db: str) -> str:
     return f"ALTER DATABASE {quote_name(db, 'database name')} SET MULTI_USER;"
 
