@@ -213,7 +213,17 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
             return
         sqldb = d.kind == TargetKind.SQL_DB
         ready = self._readiness(d) if not sqldb and d.online and not d.status.is_final else ""
-        view.show(d, self.history, ready)
+        view.show(d, self.history, ready + self._days_left(d))
+
+    def _days_left(self, d: MigrationDetail) -> str:
+        """ " · 27 days left of 30": a migration to a managed instance runs 30 days at most
+        (a warning from day 25; ``tui.limits``)."""
+        from tui.limits import countdown
+
+        if d.kind != TargetKind.SQL_MI or d.status.is_final:
+            return ""
+        left = countdown(d.started_on, self.now())
+        return "" if left is None else f" · {'⚠ ' if left.warning else ''}{left.text}"
 
     def _readiness(self, d: MigrationDetail) -> str:
         """ " · READY" once the known tail-log is restored; " · caught up" when every file DMS
