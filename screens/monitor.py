@@ -24,6 +24,7 @@ from screens.base import BaseScreen
 from screens.monitor_actions import MonitorActions
 from screens.monitor_polling import MonitorPolling
 from screens.monitor_preflight import MonitorPreflight
+from screens.monitor_waves import MonitorWaves
 from tui.models import MigrationDetail, TargetKind
 from tui.monitoring.buckets import COUNTED, Bucket, count_buckets
 from tui.monitoring.clock import default_clock
@@ -39,7 +40,7 @@ from widgets.state_counts import StateCounts
 _STATE_CYCLE = (None, *COUNTED)
 
 
-class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen):
+class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWaves, BaseScreen):
     CSS_PATH = "monitor.tcss"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="monitor.refresh"),
@@ -48,6 +49,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
         Binding("f", "cycle_state", "State", id="monitor.state", show=False),
         Binding("o", "sort", "Sort", id="monitor.sort", show=False),
         Binding("c", "cutover", "Cutover", id="monitor.cutover"),
+        *MonitorWaves.WAVE_BINDINGS,
         Binding("l", "log_backup", "Log", id="monitor.log_backup"),
         Binding("v", "validate", "Verify", id="monitor.validate"),
         Binding("e", "export", "Export", id="monitor.export"),
@@ -97,6 +99,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
         self._busy: set[str] = set()  # actions in flight, one of each at most
         self._stale: set[str] = set()  # final migrations to read again (retried)
         self._source_password = ""  # typed for this session only, never saved
+        self.marked: set[str] = set()  # rows marked for a wave (space)
 
     # ------------------------------------------------------------------ layout
 
@@ -161,7 +164,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
             if row_matches(r, self.filter_text, self.state_filter)
         }
         self._visible = set(visible)
-        table.sync({k: r.cells(now) for k, r in visible.items()})
+        table.sync({k: self.marked_cells(k, r.cells(now)) for k, r in visible.items()})
         counts = count_buckets(r.bucket for r in self.rows.values())
         self.query_one(StateCounts).show(counts, self.state_filter)
         if self.selected_id and self.selected_id not in visible:
