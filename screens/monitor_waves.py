@@ -27,7 +27,7 @@ class MonitorWaves(_Base):
 
     WAVE_BINDINGS = [
         Binding("space", "mark", "Mark", id="monitor.mark", show=False),
-        Binding("w", "wave", "Wave", id="monitor.wave"),
+        Binding("w", "wave", "Wave", id="monitor.wave", show=False),  # the 80-column footer is full
     ]
 
     project: Any

@@ -255,7 +255,7 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
             return f"no tail-log backup yet for {', '.join(missing)} (ctrl+t or ctrl+r)."
         return (
             f"waiting for {', '.join(m.database for m in waiting)} "
-            "(see why below; ctrl+l leaves the unready ones out)."
+            "(why: above; ctrl+l leaves the unready ones out)."
         )
 
     def render_wave(self) -> None:
