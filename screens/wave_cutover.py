@@ -68,6 +68,7 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
         Binding("ctrl+r", "read_history", "From history", id="wave.tail_history"),
         Binding("ctrl+l", "leave_out", "Leave out", id="wave.leave_out"),
         Binding("ctrl+o", "export", "Export", id="wave.export"),
+        Binding("ctrl+g", "validate", "Validate", id="wave.validate"),
     ]
 
     def __init__(
@@ -93,6 +94,8 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
         self._reading = False
         self._reads_done = 0
         self._read_event: asyncio.Event | None = None
+        self.validating: set[str] = set()
+        self.validation_started = False
 
     def _now(self) -> datetime:
         return self._clock() if self._clock else datetime.now().astimezone()
@@ -196,6 +199,7 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
         self.render_wave()
         if self.is_mounted:
             self._timer = self.set_timer(self.interval, self._read)
+            self._maybe_validate()
 
     async def refresh_once(self) -> None:
         """Read every database's migration now and wait until it is shown (tests; ``r``)."""
@@ -268,6 +272,8 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
             if m.outcome:
                 if m.reason:
                     lines.append(f"• {m.database}: {m.outcome} — {m.reason}")
+                if m.validation:
+                    lines.append(f"• {m.database}: rows — {m.validation}")
                 continue
             blockers = m.blockers
             if m.tail is None:
@@ -542,6 +548,77 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
             accepted = err.accepted if isinstance(err, WriteFailed) else False
             maybe = isinstance(err, CutoverAlreadyRequested) or accepted is not False
             self.wave.failed(key, err.full_text, now, maybe_sent=maybe)
+        self.render_wave()
+
+    # ------------------------------------------------------------------ row counts
+
+    def _maybe_validate(self) -> None:
+        """Once every cutover sent has Succeeded: the row counts of them all."""
+        w = self.wave
+        if not self.validation_started and w.succeeded and w.wave_downtime is not None:
+            self.validation_started = True
+            self.action_validate()
+
+    def action_validate(self) -> None:
+        done = self.wave.succeeded
+        if not done:
+            self.notify("Row counts come once a cutover of the wave has Succeeded.")
+            return
+        from screens.target_login import TargetLoginScreen
+        from tui.context import SourceParams
+
+        first = done[0].detail
+        source = self._source(first.id.lower())
+        logins = self.app.context.target_logins
+        key = (first.target_id or first.target_name).lower()
+        shown = logins.get(key) or SourceParams(
+            server="",
+            user=getattr(source, "user", ""),
+            authentication="entra" if getattr(source, "authentication", "") == "entra" else "sql",
+        )
+
+        def got(login: SourceParams | None) -> None:
+            if login is None:
+                self._note("Row counts not taken: no target login (ctrl+g asks again).")
+                return
+            logins[key] = login
+            self._count_all(login)
+
+        entra = getattr(self.app.context, "credential", None) is not None
+        self.app.push_screen(
+            TargetLoginScreen(first.target_name or "the target", shown, entra=entra), got
+        )
+
+    def _count_all(self, login: Any) -> None:
+        from tui.row_validation import validate_on_target
+
+        ctx = self.app.context
+        for m in self.wave.succeeded:
+            if m.key in self.validating:
+                continue
+            self.validating.add(m.key)
+            self._note(f"Counting the rows of {m.database}, source against target…")
+            self.run_blocking(
+                validate_on_target,
+                ctx,
+                m.detail,
+                self._source(m.key),
+                login,
+                source_counts=ctx.source_counts.get(m.key),
+                on_done=partial(self._counted, m.key),
+                on_error=partial(self._not_counted, m.key),
+                group=f"wave-rows-{m.key}",
+                exclusive=False,
+            )
+
+    def _counted(self, key: str, report: Any) -> None:
+        self.validating.discard(key)
+        self.wave.validated(key, report, self._now())
+        self.render_wave()
+
+    def _not_counted(self, key: str, error: DmsTuiError) -> None:
+        self.validating.discard(key)
+        self.wave.validation_failed(key, error.full_text, self._now())
         self.render_wave()
 
     # ------------------------------------------------------------------ export

@@ -14,8 +14,9 @@ from sandbox_migrations import (
     text_of,
 )
 from textual.widgets import Button, Checkbox
-from wave_pilot import APP_DATABASES, open_wave, start_application
+from wave_pilot import APP_DATABASES, open_wave, start_application, wait_until
 
+from screens.target_login import TargetLoginScreen
 from tui.app import DmsTuiApp
 from tui.wave import FAILED, REFUSED
 
@@ -98,6 +99,15 @@ async def test_a_wave_of_three_cuts_over_once_each_after_the_last_tail_log(
         assert [m.detail.status for m in dialog.wave.members.values()] == ["Succeeded"] * 3
         assert all(row[-1] == "Succeeded ✓" for row in dialog.wave.rows().values())
         assert "Downtime of the wave" in text_of(dialog, "#wave-timeline")
+
+        # then the row counts of them all: the target's login asked once (Enter accepts it)
+        await wait_until(pilot, lambda: isinstance(app.screen, TargetLoginScreen), "login")
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is dialog
+        verdicts = [m.validation for m in dialog.wave.members.values()]
+        assert all(v.startswith("all ") and "tables match" in v for v in verdicts), verdicts
+        assert "SalesDB: rows — all" in text_of(dialog, "#wave-blockers")
 
         await pilot.press("ctrl+o")
         await settle(app, pilot)

@@ -226,6 +226,7 @@ def wave_dict(wave: Any) -> dict[str, Any]:
                 "status": str(m.detail.status),
                 "downtime": fmt_duration(wave.downtime(m.key)),
                 "downtime_seconds": _seconds(wave.downtime(m.key)),
+                "validation": m.validation,
             }
             for m in wave.members.values()
         ],
@@ -242,8 +243,8 @@ def wave_markdown(wave: Any) -> str:
         f"- Traffic stopped: {_iso(wave.stopped_at) or '—'}",
         f"- Downtime of the wave: {fmt_duration(wave.wave_downtime)}",
         "",
-        "| Database | Tail-log | LSN | Outcome | Downtime |",
-        "|---|---|---|---|---|",
+        "| Database | Tail-log | LSN | Outcome | Downtime | Row counts |",
+        "|---|---|---|---|---|---|",
     ]
     for m in wave.members.values():
         outcome = m.outcome or "not sent"
@@ -251,7 +252,8 @@ def wave_markdown(wave: Any) -> str:
             outcome = "Succeeded"
         lines.append(
             f"| {_cell(m.database)} | {_cell(m.tail_file) or '—'} | {m.tail_lsn or '—'} | "
-            f"{_cell(outcome)} | {fmt_duration(wave.downtime(m.key))} |"
+            f"{_cell(outcome)} | {fmt_duration(wave.downtime(m.key))} | "
+            f"{_cell(m.validation) or '—'} |"
         )
     lines += ["", "## Timeline", "", "| Time | Database | Event | File | LSN | Detail |"]
     lines.append("|---|---|---|---|---|---|")

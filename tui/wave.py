@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from tui.cutover import TailLog, cutover_blockers, listed_file, route, tail_log_restored
 from tui.models import MigrationDetail, MigrationState
@@ -32,6 +33,7 @@ REFUSED = "cutover refused"
 FAILED = "cutover failed"
 SUCCEEDED = "cutover succeeded"
 LEFT_OUT = "left out of the wave"
+VALIDATED = "rows validated"
 SENDING = "sending"
 
 COLUMNS = ("Database", "Pending", "Restoring", "Last restored", "State")
@@ -60,6 +62,7 @@ class WaveMember:
     succeeded_at: datetime | None = None
     outcome: str = ""  # "", SENT, REFUSED, FAILED, LEFT_OUT
     reason: str = ""  # why refused or failed, in plain words
+    validation: str = ""  # the row-count verdict after the cutover
 
     @property
     def key(self) -> str:
@@ -200,6 +203,26 @@ class Wave:
             m = self.member(key)
             m.outcome, m.reason = LEFT_OUT, m.blockers[0] if m.blockers else "left out"
             self.events.append(WaveEvent(now, LEFT_OUT, m.database, text=m.reason))
+
+    def validated(self, key: str, report: Any, now: datetime) -> None:
+        """The row counts, source against target, after the cutover (a ``ValidationReport``)."""
+        m = self.member(key)
+        if not report.compared:
+            m.validation = f"source not counted: {report.source_error}"
+        elif report.mismatches:
+            m.validation = f"{report.mismatches} of {len(report.rows)} tables DIFFER"
+        else:
+            m.validation = f"all {len(report.rows)} tables match ({report.target_total:,} rows)"
+        self.events.append(WaveEvent(now, VALIDATED, m.database, text=m.validation))
+
+    def validation_failed(self, key: str, text: str, now: datetime) -> None:
+        m = self.member(key)
+        m.validation = f"not validated: {text}"
+        self.events.append(WaveEvent(now, VALIDATED, m.database, text=m.validation))
+
+    @property
+    def succeeded(self) -> list[WaveMember]:
+        return [m for m in self.members.values() if m.succeeded_at is not None]
 
     # ------------------------------------------------------------------ downtime
 
