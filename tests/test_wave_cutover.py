@@ -223,3 +223,41 @@ async def test_a_refusal_at_the_re_read_sends_nothing_for_that_one_and_the_other
         assert "BillingDB: cutover refused" in text_of(dialog, "#wave-blockers")
         states = {m.database: m.outcome for m in dialog.wave.members.values()}
         assert states["SalesDB"] == states["OrdersDB"] == "cutover sent"
+
+
+async def test_a_wave_is_saved_in_the_project_and_opened_again_from_it(context, sandbox):
+    from screens.monitor import MonitorScreen
+    from screens.wave_cutover import WaveCutoverScreen
+    from tui.projects import Project, load_project, save_project
+
+    migs = start_application(context, sandbox)
+    project = Project(
+        name="sales",
+        sandbox=True,
+        service_id=migs[0].migration_service_id,
+        migration_ids=[m.id for m in migs],
+    )
+    save_project(project)
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        _monitor, dialog = await open_wave(app, pilot, migs[:2], "sales-core", project=project)
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert load_project("sales").waves == {"sales-core": ["SalesDB", "OrdersDB"]}
+
+    project = load_project("sales")
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = MonitorScreen(project=project, interval=3600)
+        await app.push_screen(monitor)
+        await pilot.pause()
+        await monitor.refresh_once()
+        await pilot.press("w")  # nothing marked: the saved waves
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "WavePickScreen", "picker")
+        assert "sales-core: SalesDB, OrdersDB" in str(
+            app.screen.query_one("#wave-pick-saved").get_option_at_index(0).prompt
+        )
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, WaveCutoverScreen), "wave")
+        assert app.screen.wave.databases == ["SalesDB", "OrdersDB"]
+        assert app.screen.wave.name == "sales-core"
