@@ -107,6 +107,18 @@ def runtime_problem(nodes: int, migrations: int) -> str:
     )
 
 
+def runtime_capacity_text(nodes: int) -> str:
+    """How many migrations a self-hosted integration runtime of ``nodes`` runs at once."""
+    if nodes <= 0:
+        return ""
+    room = min(nodes, RUNTIME_NODES_MAX) * MIGRATIONS_PER_RUNTIME_NODE
+    return (
+        f"  at most {MIGRATIONS_PER_RUNTIME_NODE} migrations from a share run at once on each "
+        f"node: {room} with {'this node' if nodes == 1 else f'these {nodes} nodes'} "
+        f"(up to {RUNTIME_NODES_MAX} nodes)."
+    )
+
+
 def vm_batch_note(migrations: int) -> str:
     """What happens when more than a batch of databases go to one SQL VM ("" when fine)."""
     if migrations <= SQL_VM_BATCH:
