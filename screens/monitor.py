@@ -2,7 +2,8 @@
 one's detail and charts, and the keys. The screen holds the state and the view keys; the
 fetch loop is ``MonitorPolling`` (screens/monitor_polling.py), the actions on a migration
 ``MonitorActions`` (screens/monitor_actions.py), the backup-folder check
-``MonitorPreflight`` (screens/monitor_preflight.py), the detail's rendering the
+``MonitorPreflight`` (screens/monitor_preflight.py), the cutover waves ``MonitorWaves``
+(screens/monitor_waves.py), the detail's rendering the
 ``MigrationDetailView`` widget. Rows are keyed and updated in place.
 """
 
