@@ -212,11 +212,6 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
             assert event is not None
             await event.wait()
 
-    def show_detail(self, detail: MigrationDetail) -> None:
-        """A migration as the monitor (or Azure's answer) has it now."""
-        self.wave.observe(detail, self._now())
-        self.render_wave()
-
     # ------------------------------------------------------------------ rendering
 
     @property

@@ -155,27 +155,6 @@ class Wave:
     def blocked(self) -> list[WaveMember]:
         return [m for m in self.members.values() if not m.outcome and m.blockers]
 
-    @property
-    def all_ready(self) -> bool:
-        return self.stopped_at is not None and bool(self.members) and not self.blocked
-
-    @property
-    def started(self) -> bool:
-        return any(m.outcome for m in self.members.values())
-
-    def why_not_ready(self) -> str:
-        """Why the wave's button is disabled, in plain words ("" when it is not)."""
-        if self.stopped_at is None:
-            return "Tick step 1 when application traffic is stopped."
-        missing = [m.database for m in self.members.values() if m.tail is None]
-        if missing:
-            return f"Step 2: no tail-log backup yet for {', '.join(missing)} (ctrl+t takes them)."
-        waiting = self.blocked
-        if waiting:
-            first = waiting[0]
-            return f"Waiting for {', '.join(m.database for m in waiting)}: {first.blockers[0]}"
-        return ""
-
     # ------------------------------------------------------------------ the requests
 
     def sent(self, key: str, detail: MigrationDetail, now: datetime) -> None:
@@ -240,14 +219,6 @@ class Wave:
         if self.stopped_at is None or not sent or any(m.succeeded_at is None for m in sent):
             return None
         return max(m.succeeded_at for m in sent if m.succeeded_at) - self.stopped_at
-
-    @property
-    def finished(self) -> bool:
-        """Every member has an outcome and every one sent has Succeeded or failed."""
-        return all(
-            m.outcome and (m.outcome != SENT or m.succeeded_at or m.detail.status.is_final)
-            for m in self.members.values()
-        )
 
     # ------------------------------------------------------------------ rows
 
