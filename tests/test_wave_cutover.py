@@ -261,3 +261,46 @@ async def test_a_wave_is_saved_in_the_project_and_opened_again_from_it(context, 
         await wait_until(pilot, lambda: isinstance(app.screen, WaveCutoverScreen), "wave")
         assert app.screen.wave.databases == ["SalesDB", "OrdersDB"]
         assert app.screen.wave.name == "sales-core"
+
+
+async def test_only_online_mi_or_vm_migrations_are_marked_and_a_wave_needs_a_usable_name(
+    context, sandbox
+):
+    from sandbox_migrations import start
+
+    from screens.monitor import MonitorScreen
+    from tui.models import TargetKind
+    from widgets.progress_table import KeyedTable
+
+    c = context.controller
+    mi = start(c, sandbox, TargetKind.SQL_MI, "SalesDB")
+    sqldb = start(c, sandbox, TargetKind.SQL_DB, "StagingETL", online=False)
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = MonitorScreen(
+            migration_ids=[mi.id, sqldb.id], service_id=mi.migration_service_id, interval=3600
+        )
+        await app.push_screen(monitor)
+        await monitor.refresh_once()
+        table = monitor.query_one("#migrations", KeyedTable)
+        table.select_key(sqldb.id.lower())
+        await pilot.pause()
+        await pilot.press("space")
+        assert monitor.marked == set()
+        assert "Not marked for a wave: Azure SQL Database migrations are offline" in (
+            monitor.last_note
+        )
+        await pilot.press("w")
+        assert "No wave: mark the migrations" in monitor.last_note
+
+        table.select_key(mi.id.lower())
+        await pilot.pause()
+        await pilot.press("space")
+        assert monitor.marked == {mi.id.lower()}
+        assert "• SalesDB" in str(table.get_row(mi.id.lower())[0])
+        await pilot.press("w")
+        await wait_until(pilot, lambda: type(app.screen).__name__ == "WavePickScreen", "picker")
+        await pilot.press("ctrl+u", *"night of", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "WavePickScreen"
+        assert "Wave name: use letters, digits" in text_of(app.screen, "#wave-pick-why")
