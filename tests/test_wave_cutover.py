@@ -91,6 +91,7 @@ async def test_a_wave_of_three_cuts_over_once_each_after_the_last_tail_log(
         await pilot.press("enter")  # a second Enter sends nothing more
         await settle(app, pilot)
         assert cutover_posts_for(sandbox) == {db: 1 for db in APP_DATABASES}
+        assert {row[-1] for row in dialog.wave.rows().values()} == {"Completing"}
 
         for _ in range(100):
             if all(m.succeeded_at for m in dialog.wave.members.values()):
