@@ -32,10 +32,11 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Static
 
+from screens.wave_row_counts import WaveRowCounts
+from screens.wave_tail_logs import WaveTailLogs
 from screens.workers import Workers
-from tui.cutover import TailLog, file_name_of
 from tui.errors import DmsTuiError
-from tui.models import BackupRecord, MigrationDetail
+from tui.models import MigrationDetail
 from tui.wave import COLUMNS, SENDING, SENT, WIDTHS, Wave, fmt_duration
 from widgets.progress_table import KeyedTable
 
@@ -43,10 +44,7 @@ if TYPE_CHECKING:
     from textual import getters
 
     from tui.app import DmsTuiApp
-    from tui.tail_backup import TailBackup
 
-TAKEN_HERE = "taken here"
-FROM_HISTORY = "from the source's backup history"
 TIMELINE_LINES = 40
 
 
@@ -57,7 +55,7 @@ class WaveOutcome:
     text: str = ""
 
 
-class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
+class WaveCutoverScreen(WaveTailLogs, WaveRowCounts, Workers, ModalScreen[WaveOutcome]):
     if TYPE_CHECKING:
         app = getters.app(DmsTuiApp)
 
@@ -335,126 +333,13 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
 
     # ------------------------------------------------------------------ tail-logs
 
-    def _source(self, key: str) -> Any:
-        return self.sources.get(key)
-
     @on(Button.Pressed, "#wave-tail")
-    def action_tail_backups(self) -> None:
-        from tui.cutover import route
-        from tui.log_backup import new_file_name
-
-        w = self.wave
-        if w.stopped_at is None:
-            self._warn(
-                "Tick step 1 first: a tail-log backup leaves its source database RESTORING, "
-                "so application traffic must be stopped before it."
-            )
-            return
-        todo = [
-            m for m in w.members.values() if m.tail is None and m.key not in self.backups_running
-        ]
-        if not todo:
-            self.notify("Every database of the wave has its tail-log backup.", markup=False)
-            return
-        plans = self.app.context.tail_log_plans
-        names = {}
-        for m in todo:
-            names[m.key] = plans.get(m.key) or new_file_name(m.database, self._now(), tail=True)
-            plans[m.key] = names[m.key]
-        from widgets.confirm import ConfirmModal
-
-        listing = "\n".join(f"• {route(m.detail)}: {names[m.key]}" for m in todo)
-        self.app.push_screen(
-            ConfirmModal(
-                f"Take the tail-log backups of {', '.join(m.database for m in todo)} now, for "
-                f"the wave {w.name}?\n\n{listing}\n\nBACKUP LOG … WITH NORECOVERY leaves each "
-                "database RESTORING: no application can use it any more.",
-                yes="Take tail-logs",
-                no="Not now",
-            ),
-            lambda yes: self._take(todo, names) if yes else None,
-        )
-
-    def _take(self, todo: list[Any], names: dict[str, str]) -> None:
-        from tui.tail_backup import take_tail_backup
-
-        for m in todo:
-            if m.tail is not None or m.key in self.backups_running:
-                continue
-            self.backups_running.add(m.key)
-            self._note(f"Taking the tail-log backup of {m.database} ({names[m.key]})…")
-            self.run_blocking(
-                take_tail_backup,
-                self.app.context,
-                m.detail,
-                self._source(m.key),
-                names[m.key],
-                self._now(),
-                on_done=partial(self._tail_done, m.key),
-                on_error=partial(self._tail_failed, m.key),
-                group=f"wave-tail-{m.key}",
-                exclusive=False,
-            )
-
-    def _tail_done(self, key: str, result: TailBackup) -> None:
-        self.backups_running.discard(key)
-        ctx = self.app.context
-        if result.counts is not None:
-            ctx.source_counts[key] = result.counts  # the validation's source side
-        m = self.wave.member(key)
-        if result.ok:
-            ctx.tail_log_plans.pop(key, None)
-            tail = TailLog(result.file, TAKEN_HERE)
-            ctx.tail_logs[key] = tail
-            self.wave.set_tail(key, tail, self._now(), result.last_lsn)
-            self._note(f"{m.database}: {result.text.splitlines()[0]}")
-        else:
-            self._note(
-                f"{m.database}: {result.text}\nRun it yourself, then ctrl+r:\n{result.statement}"
-            )
-        self.render_wave()
-
-    def _tail_failed(self, key: str, error: DmsTuiError) -> None:
-        self.backups_running.discard(key)
-        self._note(f"{self.wave.member(key).database}: {error.full_text}")
-        self.render_wave()
+    def _tail_pressed(self) -> None:
+        self.action_tail_backups()
 
     @on(Button.Pressed, "#wave-history")
-    def action_read_history(self) -> None:
-        from tui.log_backup import newest_log_backup
-
-        todo = [m for m in self.wave.members.values() if m.tail is None]
-        if not todo:
-            self.notify("Every database of the wave has its tail-log backup.", markup=False)
-            return
-        for m in todo:
-            if m.key in self.backups_running:
-                continue
-            self.run_blocking(
-                newest_log_backup,
-                self.app.context,
-                self._source(m.key),
-                m.database,
-                on_done=partial(self._history_read, m.key),
-                on_error=partial(self._tail_failed, m.key),
-                group=f"wave-history-{m.key}",
-                exclusive=False,
-            )
-
-    def _history_read(self, key: str, answer: tuple[BackupRecord, str]) -> None:
-        rec, state = answer
-        m = self.wave.member(key)
-        name = file_name_of(rec.device)
-        when = f", finished {rec.finish:%H:%M:%S}" if rec.finish else ""
-        tail = TailLog(name, f"{FROM_HISTORY}{when}")
-        self.app.context.tail_logs[key] = tail
-        self.wave.set_tail(key, tail, self._now(), rec.last_lsn)
-        if (state or "").upper() != "RESTORING":
-            self._note(
-                f"{m.database} is still {state or 'not RESTORING'} on the source: {name} is not "
-                "a tail-log (WITH NORECOVERY). Transactions written after it are lost at cutover."
-            )
-        self.render_wave()
+    def _history_pressed(self) -> None:
+        self.action_read_history()
 
     # ------------------------------------------------------------------ a partial wave
 
@@ -543,77 +428,6 @@ class WaveCutoverScreen(Workers, ModalScreen[WaveOutcome]):
             accepted = err.accepted if isinstance(err, WriteFailed) else False
             maybe = isinstance(err, CutoverAlreadyRequested) or accepted is not False
             self.wave.failed(key, err.full_text, now, maybe_sent=maybe)
-        self.render_wave()
-
-    # ------------------------------------------------------------------ row counts
-
-    def _maybe_validate(self) -> None:
-        """Once every cutover sent has Succeeded: the row counts of them all."""
-        w = self.wave
-        if not self.validation_started and w.succeeded and w.wave_downtime is not None:
-            self.validation_started = True
-            self.action_validate()
-
-    def action_validate(self) -> None:
-        done = self.wave.succeeded
-        if not done:
-            self.notify("Row counts come once a cutover of the wave has Succeeded.")
-            return
-        from screens.target_login import TargetLoginScreen
-        from tui.context import SourceParams
-
-        first = done[0].detail
-        source = self._source(first.id.lower())
-        logins = self.app.context.target_logins
-        key = (first.target_id or first.target_name).lower()
-        shown = logins.get(key) or SourceParams(
-            server="",
-            user=getattr(source, "user", ""),
-            authentication="entra" if getattr(source, "authentication", "") == "entra" else "sql",
-        )
-
-        def got(login: SourceParams | None) -> None:
-            if login is None:
-                self._note("Row counts not taken: no target login (ctrl+g asks again).")
-                return
-            logins[key] = login
-            self._count_all(login)
-
-        entra = getattr(self.app.context, "credential", None) is not None
-        self.app.push_screen(
-            TargetLoginScreen(first.target_name or "the target", shown, entra=entra), got
-        )
-
-    def _count_all(self, login: Any) -> None:
-        from tui.row_validation import validate_on_target
-
-        ctx = self.app.context
-        for m in self.wave.succeeded:
-            if m.key in self.validating:
-                continue
-            self.validating.add(m.key)
-            self._note(f"Counting the rows of {m.database}, source against target…")
-            self.run_blocking(
-                validate_on_target,
-                ctx,
-                m.detail,
-                self._source(m.key),
-                login,
-                source_counts=ctx.source_counts.get(m.key),
-                on_done=partial(self._counted, m.key),
-                on_error=partial(self._not_counted, m.key),
-                group=f"wave-rows-{m.key}",
-                exclusive=False,
-            )
-
-    def _counted(self, key: str, report: Any) -> None:
-        self.validating.discard(key)
-        self.wave.validated(key, report, self._now())
-        self.render_wave()
-
-    def _not_counted(self, key: str, error: DmsTuiError) -> None:
-        self.validating.discard(key)
-        self.wave.validation_failed(key, error.full_text, self._now())
         self.render_wave()
 
     # ------------------------------------------------------------------ export
