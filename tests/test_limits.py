@@ -95,8 +95,12 @@ async def test_step_6_refuses_a_plan_that_overfills_the_managed_instance(context
 
     from tests.wizard_pilot import text_of as step_text
     from tests.wizard_pilot import wait_for
+    from tui.sandbox.sqlserver import SimDatabase
 
-    sandbox.add_application_databases("OrdersDB", "BillingDB")
+    sandbox.add_application_databases("OrdersDB", "BillingDB", "HrDB")
+    # SalesDB's migration was created earlier: the instance lists it, it does not count twice
+    mi = next(t for t in sandbox.world.targets if t.name == "sqlmi-contoso-prod")
+    mi.engine.add(SimDatabase("SalesDB", mi.engine.next_database_id()))
     assert sandbox.fill_managed_instance("sqlmi-contoso-prod", 99) == 99
     async with opened_at(context, sandbox, ids, 6, databases=[]) as (app, pilot):
         await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
@@ -107,7 +111,7 @@ async def test_step_6_refuses_a_plan_that_overfills_the_managed_instance(context
             lambda: "99 of 100 user databases" in step_text(app, "#databases-limit"),
             what="the instance's database count",
         )
-        for name in ("SalesDB", "OrdersDB", "BillingDB"):
+        for name in ("SalesDB", "OrdersDB", "BillingDB", "HrDB"):
             screen.query_one("#databases").select(name)
         await wait_for(pilot, lambda: "limit is 100" in step_text(app, "#databases-limit"))
         await refused(
@@ -118,6 +122,6 @@ async def test_step_6_refuses_a_plan_that_overfills_the_managed_instance(context
             "select at most 1",
         )
         assert names  # the source was read
-        for name in ("OrdersDB", "BillingDB"):
+        for name in ("BillingDB", "HrDB"):
             screen.query_one("#databases").deselect(name)
         await wait_for(pilot, lambda: "+1 selected → 100" in step_text(app, "#databases-limit"))
