@@ -118,8 +118,7 @@ class DatabasesStep(WizardStep):
         self.capacity = message.capacity
         if message.capacity_error:
             self.query_one("#databases-limit", Static).update(
-                f"The managed instance's database count could not be read: "
-                f"{message.capacity_error}"
+                f"The managed instance's database count could not be read: {message.capacity_error}"
             )
         chosen = set(self.state.project.databases)
         sel = self.query_one("#databases", SelectionList)
