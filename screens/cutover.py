@@ -27,7 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
-from screens.workers import Workers, as_error
+from screens.workers import Workers
 from tui.cutover import (
     TailLog,
     cutover_blockers,
@@ -38,6 +38,7 @@ from tui.cutover import (
 )
 from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
+from tui.tail_backup import TailBackup as BackupDone
 
 if TYPE_CHECKING:
     from textual import getters
@@ -59,17 +60,6 @@ class CutoverOutcome:
 
     text: str = ""
     detail: MigrationDetail | None = None  # the migration as Azure answered the cutover
-
-
-@dataclass
-class BackupDone:
-    """The tail-log backup's result (a worker's answer)."""
-
-    text: str
-    ok: bool
-    statement: str = ""
-    counts: Any = None  # tui.row_validation.SourceCounts taken just before the backup
-    file: str = ""
 
 
 class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
@@ -341,46 +331,15 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
         self._tail_backup(self.planned_name)
 
     def _tail_backup(self, name: str) -> None:
-        from tui.log_backup import manual_statement, take_log_backup
-        from tui.row_validation import SourceCounts, count_rows, source_error_text
-
-        when = self._now()
-        ctx, d, source = self.app.context, self.detail, self.source
-
-        def backup() -> BackupDone:
-            # Traffic is stopped, so these counts are final; after the tail-log backup the
-            # source is RESTORING and can't be counted any more.
-            counts = None
-            try:
-                counts = SourceCounts(
-                    d.id, d.source_database, count_rows(ctx, source, d.source_database), when
-                )
-                counted = (
-                    f"Source rows counted at {when:%H:%M:%S} ({len(counts.counts)} tables), "
-                    "for the validation after cutover."
-                )
-            except Exception as exc:  # noqa: BLE001 - the backup matters more than the count
-                counted = f"Source rows NOT counted: {source_error_text(exc)}"
-            try:
-                result = take_log_backup(ctx, d, source, name, tail=True)
-            except Exception as exc:  # noqa: BLE001 - said in the dialog, with the T-SQL
-                return BackupDone(
-                    f"{as_error(exc).full_text}\n{counted}",
-                    False,
-                    manual_statement(ctx, d, name, tail=True),
-                    counts=counts,
-                )
-            return BackupDone(
-                f"Tail-log backup taken ({file_name_of(result.url)}); the source database "
-                f"is now RESTORING.\n{counted}",
-                True,
-                result.statement,
-                counts=counts,
-                file=file_name_of(result.url),
-            )
+        from tui.tail_backup import take_tail_backup
 
         self.run_blocking(
-            backup,
+            take_tail_backup,
+            self.app.context,
+            self.detail,
+            self.source,
+            name,
+            self._now(),
             on_done=self._backup_done,
             on_error=lambda error: self._backup_done(BackupDone(error.full_text, False)),
             group="cutover-backup",

@@ -2,7 +2,8 @@
 one's detail and charts, and the keys. The screen holds the state and the view keys; the
 fetch loop is ``MonitorPolling`` (screens/monitor_polling.py), the actions on a migration
 ``MonitorActions`` (screens/monitor_actions.py), the backup-folder check
-``MonitorPreflight`` (screens/monitor_preflight.py), the detail's rendering the
+``MonitorPreflight`` (screens/monitor_preflight.py), the cutover waves ``MonitorWaves``
+(screens/monitor_waves.py), the detail's rendering the
 ``MigrationDetailView`` widget. Rows are keyed and updated in place.
 """
 
@@ -24,6 +25,7 @@ from screens.base import BaseScreen
 from screens.monitor_actions import MonitorActions
 from screens.monitor_polling import MonitorPolling
 from screens.monitor_preflight import MonitorPreflight
+from screens.monitor_waves import MonitorWaves
 from tui.models import MigrationDetail, TargetKind
 from tui.monitoring.buckets import COUNTED, Bucket, count_buckets
 from tui.monitoring.clock import default_clock
@@ -39,7 +41,7 @@ from widgets.state_counts import StateCounts
 _STATE_CYCLE = (None, *COUNTED)
 
 
-class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen):
+class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWaves, BaseScreen):
     CSS_PATH = "monitor.tcss"
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", id="monitor.refresh"),
@@ -48,6 +50,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
         Binding("f", "cycle_state", "State", id="monitor.state", show=False),
         Binding("o", "sort", "Sort", id="monitor.sort", show=False),
         Binding("c", "cutover", "Cutover", id="monitor.cutover"),
+        *MonitorWaves.WAVE_BINDINGS,
         Binding("l", "log_backup", "Log", id="monitor.log_backup"),
         Binding("v", "validate", "Verify", id="monitor.validate"),
         Binding("e", "export", "Export", id="monitor.export"),
@@ -97,6 +100,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
         self._busy: set[str] = set()  # actions in flight, one of each at most
         self._stale: set[str] = set()  # final migrations to read again (retried)
         self._source_password = ""  # typed for this session only, never saved
+        self.marked: set[str] = set()  # rows marked for a wave (space)
 
     # ------------------------------------------------------------------ layout
 
@@ -161,7 +165,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
             if row_matches(r, self.filter_text, self.state_filter)
         }
         self._visible = set(visible)
-        table.sync({k: r.cells(now) for k, r in visible.items()})
+        table.sync({k: self.marked_cells(k, r.cells(now)) for k, r in visible.items()})
         counts = count_buckets(r.bucket for r in self.rows.values())
         self.query_one(StateCounts).show(counts, self.state_filter)
         if self.selected_id and self.selected_id not in visible:
@@ -213,7 +217,17 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, BaseScreen
             return
         sqldb = d.kind == TargetKind.SQL_DB
         ready = self._readiness(d) if not sqldb and d.online and not d.status.is_final else ""
-        view.show(d, self.history, ready)
+        view.show(d, self.history, ready + self._days_left(d))
+
+    def _days_left(self, d: MigrationDetail) -> str:
+        """ " · 27 days left of 30": a migration to a managed instance runs 30 days at most
+        (a warning from day 25; ``tui.limits``)."""
+        from tui.limits import countdown
+
+        if d.kind != TargetKind.SQL_MI or d.status.is_final:
+            return ""
+        left = countdown(d.started_on, self.now())
+        return "" if left is None else f" · {'⚠ ' if left.warning else ''}{left.text}"
 
     def _readiness(self, d: MigrationDetail) -> str:
         """ " · READY" once the known tail-log is restored; " · caught up" when every file DMS

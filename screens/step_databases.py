@@ -13,6 +13,7 @@ from textual.widgets.selection_list import Selection
 
 from screens.wizard_step import WizardStep
 from tui.errors import DmsTuiError
+from tui.limits import InstanceCapacity, capacity_problem, capacity_text, vm_batch_note
 from tui.models import DatabaseInventory, TargetKind
 from tui.readiness import TDE_RULE, Readiness, assess_both, blockers
 from widgets.findings import FindingsView
@@ -43,10 +44,13 @@ class DatabasesStep(WizardStep):
         source: object
         databases: list[DatabaseInventory]
         readiness: dict[str, Readiness]
+        capacity: InstanceCapacity | None = None  # the managed instance's, when it is one
+        capacity_error: str = ""
 
     def __init__(self) -> None:
         super().__init__()
         self.listed = False  # the list shows the source's databases (read at least once)
+        self.capacity: InstanceCapacity | None = None
 
     def compose_step(self) -> ComposeResult:
         kind = self.state.kind or TargetKind.SQL_MI
@@ -74,6 +78,7 @@ class DatabasesStep(WizardStep):
         # markup off: database and server names ("Stage[Q1]") show as written
         yield Static("Reading the databases…", id="databases-status", classes="hint", markup=False)
         yield Static("Selected: none", id="databases-selected", markup=False)
+        yield Static("", id="databases-limit", markup=False)
         yield FindingsView(id="findings")
 
     def start(self) -> None:
@@ -86,12 +91,19 @@ class DatabasesStep(WizardStep):
     def load(self, source) -> None:
         kind = self.state.kind or TargetKind.SQL_MI
         params, context = self.state.source_params(), self.app.context
+        target_id = self.state.project.target_id
 
         def read() -> DatabasesStep.Loaded:
             opened = source if source is not None else context.open_source(params)
             dbs = [d for d in opened.databases() if not d.is_system]
             readiness = {d.name: assess_both(opened, d, kind) for d in dbs}
-            return self.Loaded(opened, dbs, readiness)
+            loaded = self.Loaded(opened, dbs, readiness)
+            if kind == TargetKind.SQL_MI and target_id:
+                try:
+                    loaded.capacity = context.azure.instance_capacity(target_id)
+                except DmsTuiError as exc:
+                    loaded.capacity_error = exc.full_text
+            return loaded
 
         self.run_blocking(read, on_done=self.loaded, on_error=self.failed, group="databases")
 
@@ -103,12 +115,19 @@ class DatabasesStep(WizardStep):
         self.state.source = message.source
         self.state.inventory = {d.name: d for d in message.databases}
         self.state.readiness = dict(message.readiness)
+        self.capacity = message.capacity
+        if message.capacity_error:
+            self.query_one("#databases-limit", Static).update(
+                f"The managed instance's database count could not be read: {message.capacity_error}"
+            )
         chosen = set(self.state.project.databases)
         sel = self.query_one("#databases", SelectionList)
         sel.clear_options()
         for d in message.databases:
             sel.add_option(Selection(self._label(d), d.name, d.name in chosen))
         self.listed = True
+        if not message.capacity_error:
+            self._show_limit(self._selected())
         self.query_one("#databases-status", Static).update(
             f"{len(message.databases)} user databases on "
             f"{self.state.project.source.server}. Highlight one to see its "
@@ -161,6 +180,29 @@ class DatabasesStep(WizardStep):
         self.query_one("#databases-selected", Static).update(
             "Selected: " + (", ".join(chosen) if chosen else "none — Space selects")
         )
+        self._show_limit(chosen)
+
+    def _show_limit(self, chosen: list[str]) -> None:
+        """The target's limit against the selection: a managed instance's user databases,
+        a SQL VM's batch."""
+        kind = self.state.kind or TargetKind.SQL_MI
+        line = self.query_one("#databases-limit", Static)
+        if kind == TargetKind.SQL_VM:
+            line.update(vm_batch_note(len(chosen)))
+        elif self.capacity is not None:
+            adding = self._adding(chosen)
+            problem = capacity_problem(self.capacity, adding)
+            line.update(problem or capacity_text(self.capacity, adding))
+            line.set_class(bool(problem), "-blocked")
+
+    def _adding(self, chosen: list[str]) -> int:
+        """The chosen databases not on the managed instance yet (a migration already
+        created restores into a database the instance lists)."""
+        if self.capacity is None:
+            return len(chosen)
+        there = {d.lower() for d in self.capacity.databases}
+        names = self.state.settings.target_names
+        return sum(1 for n in chosen if names.get(n, n).lower() not in there)
 
     @on(SelectionList.SelectionHighlighted, "#databases")
     def highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
@@ -218,6 +260,10 @@ class DatabasesStep(WizardStep):
             return "Databases: they have not been read from the source yet (Ctrl+R to retry)."
         if not chosen:
             return "Databases: select at least one database with Space."
+        if self.capacity is not None:
+            problem = capacity_problem(self.capacity, self._adding(chosen))
+            if problem:
+                return f"Databases: {problem}"
         mode = "online" if self.state.online else "offline"
         for name in chosen:
             for f in blockers(self.state.findings(name)):

@@ -203,6 +203,10 @@ class ServiceStep(WizardStep):
         ]
         for node in runtime.nodes:
             lines.append("  " + node_summary(node))
+        if runtime.nodes:
+            from tui.limits import runtime_capacity_text
+
+            lines.append(runtime_capacity_text(len(runtime.nodes)))
         if not runtime.nodes:
             lines.append(
                 "  no nodes — needed only for backups on an SMB share (or SQL "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from textual.app import ComposeResult
@@ -78,30 +77,19 @@ class ValidationScreen(BaseScreen):
         self._count()
 
     def _count(self) -> None:
-        from tui.row_validation import validate
+        from tui.row_validation import validate_on_target
 
-        ctx, detail = self.app.context, self.detail
-        source, login, counts = self.source_params, self.target_login, self.source_counts
-
-        def count() -> ValidationReport:
-            fqdn = next(
-                (
-                    t.fqdn
-                    for t in ctx.azure.list_targets(detail.kind)
-                    if t.id.lower() == detail.target_id.lower()
-                ),
-                "",
-            )
-            if not fqdn:
-                raise DmsTuiError(
-                    "The target server's address is not known.",
-                    code="NoTargetAddress",
-                    hint="Check the target still exists in Azure.",
-                )
-            target = replace(login or source, server=fqdn, port=1433)
-            return validate(ctx, detail, source, target, source_counts=counts)
-
-        self.run_blocking(count, on_done=self._show, on_error=self._failed, group="validation")
+        self.run_blocking(
+            validate_on_target,
+            self.app.context,
+            self.detail,
+            self.source_params,
+            self.target_login,
+            source_counts=self.source_counts,
+            on_done=self._show,
+            on_error=self._failed,
+            group="validation",
+        )
 
     def _show(self, report: ValidationReport) -> None:
         self.report = report

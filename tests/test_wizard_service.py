@@ -19,6 +19,9 @@ async def test_runtime_nodes_show_what_azure_reports(context, sandbox, ids):  # 
         text = text_of(app, "#service-runtime")
     assert "status not reported" not in text
     assert "JUMPBOX01 — CPU 7%, 12.0 GB free, jobs 0 of 10" in text
+    assert "at most 10 migrations from a share run at once on each node: 10 with this node" in (
+        text
+    )
 
 
 def test_node_status_shown_only_when_azure_reports_one():

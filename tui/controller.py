@@ -20,6 +20,7 @@ from tui.azure_errors import azure_call
 from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
 from tui.cutover import cutover_blockers, file_name_of, route
 from tui.errors import AzureError, DmsTuiError
+from tui.limits import InstanceCapacity
 from tui.writes import WriteFailed, send_once, send_unconfirmed
 
 if TYPE_CHECKING:  # the SDK is imported when the first client is made
@@ -455,6 +456,21 @@ class Controller:
         else:
             return []  # a SQL VM's databases are not listed by Azure; DMS checks on create
         return sorted(d.name for d in items if d.name)
+
+    @azure_call
+    def instance_capacity(self, target_id: str) -> InstanceCapacity:
+        """A managed instance's tier and the user databases it holds, for its limit."""
+        rid = parse_resource_id(target_id)
+        sql = self._client("sql")
+        mi = sql.managed_instances.get(rid.resource_group, rid.name)
+        props = getattr(mi, "properties", None) or mi
+        names = self.target_databases(target_id)
+        return InstanceCapacity(
+            name=mi.name or rid.name,
+            tier=str(getattr(getattr(mi, "sku", None), "tier", "") or ""),
+            next_gen=bool(getattr(props, "is_general_purpose_v2", False)),
+            databases=tuple(names),
+        )
 
     @azure_call
     def list_storage_accounts(self) -> list[m.StorageAccount]:

@@ -199,3 +199,87 @@ def write_validation_csv(report: Any, path: Path) -> Path:
 
 def _iso(value: datetime | None) -> str:
     return value.isoformat() if value else ""
+
+
+def wave_dict(wave: Any) -> dict[str, Any]:
+    """A cutover wave's timeline and outcome (``tui.wave.Wave``), for the change ticket."""
+    from tui.wave import fmt_duration
+
+    return {
+        "wave": wave.name,
+        "traffic_stopped_at": _iso(wave.stopped_at),
+        "wave_downtime": fmt_duration(wave.wave_downtime),
+        "wave_downtime_seconds": _seconds(wave.wave_downtime),
+        "databases": [
+            {
+                "database": m.database,
+                "target_database": m.detail.target_database,
+                "migration_id": m.detail.id,
+                "tail_log": m.tail_file,
+                "tail_log_origin": m.tail.origin if m.tail else "",
+                "tail_log_last_lsn": m.tail_lsn,
+                "restored_seen_at": _iso(m.restored_at),
+                "cutover_sent_at": _iso(m.sent_at),
+                "succeeded_at": _iso(m.succeeded_at),
+                "outcome": m.outcome or "not sent",
+                "reason": m.reason,
+                "status": str(m.detail.status),
+                "downtime": fmt_duration(wave.downtime(m.key)),
+                "downtime_seconds": _seconds(wave.downtime(m.key)),
+                "validation": m.validation,
+            }
+            for m in wave.members.values()
+        ],
+        "timeline": [_plain(e) for e in wave.events],
+    }
+
+
+def wave_markdown(wave: Any) -> str:
+    from tui.wave import fmt_duration
+
+    lines = [
+        f"# Cutover wave {wave.name}",
+        "",
+        f"- Traffic stopped: {_iso(wave.stopped_at) or '—'}",
+        f"- Downtime of the wave: {fmt_duration(wave.wave_downtime)}",
+        "",
+        "| Database | Tail-log | LSN | Outcome | Downtime | Row counts |",
+        "|---|---|---|---|---|---|",
+    ]
+    for m in wave.members.values():
+        outcome = m.outcome or "not sent"
+        if m.succeeded_at is not None:
+            outcome = "Succeeded"
+        lines.append(
+            f"| {_cell(m.database)} | {_cell(m.tail_file) or '—'} | {m.tail_lsn or '—'} | "
+            f"{_cell(outcome)} | {fmt_duration(wave.downtime(m.key))} | "
+            f"{_cell(m.validation) or '—'} |"
+        )
+    lines += ["", "## Timeline", "", "| Time | Database | Event | File | LSN | Detail |"]
+    lines.append("|---|---|---|---|---|---|")
+    for e in wave.events:
+        lines.append(
+            f"| {_iso(e.at)} | {_cell(e.database) or '(wave)'} | {e.what} | "
+            f"{_cell(e.file) or ''} | {e.lsn} | {_cell(e.text)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def export_wave(wave: Any, *, folder: Path | None = None, stamp: str = "") -> list[Path]:
+    """Write ``wave-<name>-<stamp>.md`` and ``.json`` (0600). Returns the paths."""
+    out = private_dir(export_dir(folder), tighten=folder is None)
+    base = f"wave-{_safe(wave.name)}" + (f"-{stamp}" if stamp else "")
+    md, js = out / f"{base}.md", out / f"{base}.json"
+    with open_private(md, encoding="utf-8") as fh:
+        fh.write(wave_markdown(wave))
+    with open_private(js, encoding="utf-8") as fh:
+        fh.write(json.dumps(wave_dict(wave), indent=2) + "\n")
+    return [md, js]
+
+
+def _cell(text: str) -> str:
+    return (text or "").replace("|", "\\|").replace("\n", " ")
+
+
+def _seconds(delta: Any) -> float | None:
+    return None if delta is None else delta.total_seconds()

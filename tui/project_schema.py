@@ -29,6 +29,7 @@ TOP: dict[str, type | tuple] = {
     "databases": (list, str),
     "settings": dict,
     "migration_ids": (list, str),
+    "waves": (dict, (list, str)),
     "created": str,
     "updated": str,
 }

@@ -103,6 +103,8 @@ class Project:
     databases: list[str] = field(default_factory=list)  # source databases chosen
     settings: MigrationSettings = field(default_factory=MigrationSettings)  # steps 5 and 7
     migration_ids: list[str] = field(default_factory=list)  # databaseMigrations created
+    # cutover waves: a name → the source databases cut over together
+    waves: dict[str, list[str]] = field(default_factory=dict)
     created: str = ""
     updated: str = ""
 

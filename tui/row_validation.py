@@ -159,6 +159,38 @@ def validate(
     )
 
 
+def validate_on_target(
+    context: AppContext,
+    detail: MigrationDetail,
+    source_params: SourceParams,
+    login: SourceParams | None,
+    *,
+    source_counts: SourceCounts | None = None,
+) -> ValidationReport:
+    """``validate`` with the target's address read from Azure and ``login`` (the source's
+    login when None) for the target. Blocking."""
+    from dataclasses import replace
+
+    from tui.errors import DmsTuiError
+
+    fqdn = next(
+        (
+            t.fqdn
+            for t in context.azure.list_targets(detail.kind)
+            if t.id.lower() == detail.target_id.lower()
+        ),
+        "",
+    )
+    if not fqdn:
+        raise DmsTuiError(
+            "The target server's address is not known.",
+            code="NoTargetAddress",
+            hint="Check the target still exists in Azure.",
+        )
+    target = replace(login or source_params, server=fqdn, port=1433)
+    return validate(context, detail, source_params, target, source_counts=source_counts)
+
+
 def _close(source: Source) -> None:
     try:
         source.close()

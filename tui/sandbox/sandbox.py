@@ -190,6 +190,19 @@ class Sandbox:
             src.backup_log(db.name, url, tail=tail)
             return db.backups[-1]
 
+    def add_application_databases(self, *names: str) -> None:
+        """More on-premises databases shaped like SalesDB, each with its backups in its own
+        folder of the migration container."""
+        from .estate import add_application_databases
+
+        add_application_databases(self.world, names)
+
+    def fill_managed_instance(self, name: str, user_databases: int) -> int:
+        """Let the managed instance ``name`` hold ``user_databases`` user databases."""
+        from .estate import fill_managed_instance
+
+        return fill_managed_instance(self.world, name, user_databases)
+
     def take_full_backup(self, source_database: str, url: str | None = None) -> BackupRecord:
         with self._lock:
             self.simulate()

@@ -271,6 +271,7 @@ class World:
             props={
                 "vCores": 8,
                 "storageSizeInGB": 1024,
+                "isGeneralPurposeV2": False,
                 "licenseType": "BasePrice",
                 "administratorLogin": "miadmin",
                 "dnsZone": dns_zone,
