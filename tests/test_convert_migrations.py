@@ -257,3 +257,35 @@ def test_the_reads_build_no_sdk_model_and_go_through_the_clients_pipeline(
     sent = sandbox.requests[mark:]
     assert len(sent) == 4  # each read once throttled, then retried by the pipeline
     assert all(r.method.upper() == "GET" for r in sent)
+
+
+def test_a_list_in_pages_is_read_to_its_last_page(controller, sandbox, monkeypatch):
+    """ARM sends a long list in pages linked by ``nextLink``: every page is read, and the
+    api-version goes with each request."""
+    from tui.sandbox.arm import Answer
+
+    made = [start(controller, sandbox, TargetKind.SQL_MI, db) for db in ("SalesDB", "HRPayroll")]
+    made.append(start(controller, sandbox, TargetKind.SQL_DB, "StagingETL"))
+    real_route = sandbox.router.route
+
+    def one_row_a_page(req):
+        answer = real_route(req)
+        if not req.path.lower().endswith("/listmigrations") or answer.status != 200:
+            return answer
+        rows = answer.body["value"]
+        at = int(req.q("$skiptoken") or 0)
+        body = {"value": rows[at : at + 1]}
+        if at + 1 < len(rows):
+            body["nextLink"] = (
+                f"https://management.azure.com{req.path}?api-version=2025-06-30&$skiptoken={at + 1}"
+            )
+        return Answer(200, body, answer.headers)
+
+    monkeypatch.setattr(sandbox.router, "route", one_row_a_page)
+    mark = len(sandbox.requests)
+    rows = controller.list_service_migrations(made[0].migration_service_id)
+    assert sorted(r.id.lower() for r in rows) == sorted(m.id.lower() for m in made)
+    sent = sandbox.requests[mark:]
+    assert len(sent) == 3
+    assert all(r.query.get("api-version") == "2025-06-30" for r in sent)
+    assert [r.query.get("$skiptoken") for r in sent] == [None, "1", "2"]

@@ -409,12 +409,16 @@ class Controller:
             )
         return body
 
+    def _dms_api(self) -> str:
+        """The api-version the DMS client's own operations send (2025-06-30 for 10.x)."""
+        return str(self._client("dms")._config.api_version)
+
     def _read_pages(self, path: str, params: dict[str, str] | None = None):
         """Each page of a list, following ``nextLink`` (which carries its own query; the
         api-version is added when it does not)."""
         from urllib.parse import parse_qs, urlparse
 
-        api = {"api-version": self._client("dms")._config.api_version}
+        api = {"api-version": self._dms_api()}
         page = self._read(path, {**api, **(params or {})})
         yield page
         seen: set[str] = set()
@@ -730,9 +734,8 @@ class Controller:
             f"{_seg(mid.resource_group)}/providers/{ns}/{rtype}/{_seg(mid.target_name)}"
             f"/providers/{DMS_NAMESPACE}/databaseMigrations/{_seg(mid.database)}"
         )
-        api = self._client("dms")._config.api_version
         return convert.migration_detail(
-            self._read(path, {"$expand": EXPAND_DETAILS, "api-version": api})
+            self._read(path, {"$expand": EXPAND_DETAILS, "api-version": self._dms_api()})
         )
 
     @azure_call
