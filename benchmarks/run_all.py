@@ -20,6 +20,7 @@ SCRIPTS = (
     "startup.py",
     "monitor_refresh.py",
     "monitor_tables.py",
+    "migration_read.py",
     "monitor_keys.py",
     "terminal_bytes.py",
     "monitor_requests.py",

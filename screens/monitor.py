@@ -29,7 +29,7 @@ from screens.monitor_waves import MonitorWaves
 from tui.models import MigrationDetail, TargetKind
 from tui.monitoring.buckets import COUNTED, Bucket, count_buckets
 from tui.monitoring.clock import default_clock
-from tui.monitoring.fetch import Snapshot
+from tui.monitoring.fetch import Instances, Snapshot
 from tui.monitoring.history import History
 from tui.monitoring.rows import COLUMN_WIDTHS, COLUMNS, MigrationRow, list_columns, row_matches
 from tui.monitoring.rows import sort_value as row_sort_value
@@ -81,6 +81,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self.show_all = not self.migration_ids  # no project: the whole DMS instance
         self.schedule = PollSchedule(interval=interval)
         self.history = History()
+        self.instances = Instances()  # every instance's migrations: the instances, as listed
         self._clock = clock
         self.export_folder = export_folder
         self.rows: dict[str, MigrationRow] = {}
@@ -275,6 +276,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
     # ------------------------------------------------------------------ keys: view
 
     def action_refresh_now(self) -> None:
+        self.instances.expire()  # a DMS instance made or deleted meanwhile shows now
         if self.schedule.in_flight:
             self._again = True
         else:

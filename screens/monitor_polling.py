@@ -18,7 +18,7 @@ from textual.timer import Timer
 from tui.errors import DmsTuiError
 from tui.models import MigrationDetail
 from tui.monitoring.buckets import bucket_of
-from tui.monitoring.fetch import FetchRequest, Snapshot, fetch_round
+from tui.monitoring.fetch import FetchRequest, Instances, Snapshot, fetch_round
 from tui.monitoring.history import History
 from tui.monitoring.rows import MigrationRow
 from tui.monitoring.schedule import PollSchedule
@@ -37,6 +37,7 @@ class MonitorPolling(_Base):
     show_all: bool
     schedule: PollSchedule
     history: History
+    instances: Instances
     rows: dict[str, MigrationRow]
     details: dict[str, MigrationDetail]
     selected_id: str
@@ -104,6 +105,7 @@ class MonitorPolling(_Base):
             selected_cached_final=cached is not None
             and cached.status.is_final
             and sel.lower() not in self._stale,
+            instances=self.instances,
         )
 
     def _start_fetch(self, *, force: bool = False) -> bool:

@@ -15,8 +15,7 @@ from textual.widgets.option_list import Option
 
 from screens.base import BaseScreen
 from tui.projects import ProjectFile, holder_of, scan_projects
-from tui.wizard_state import step_label
-from widgets.compact import compact_all
+from tui.steps import step_label
 
 
 class StartScreen(BaseScreen):
@@ -36,13 +35,13 @@ class StartScreen(BaseScreen):
             Option("o  Open a saved project", id="open"),
             Option("m  Monitor existing migrations", id="monitor"),
             id="start-menu",
+            compact=True,
         )
         yield Static("Saved projects", classes="section-title")
-        yield OptionList(id="projects")
+        yield OptionList(id="projects", compact=True)
         yield Static("", id="projects-hint", classes="hint")
 
     def on_mount(self) -> None:
-        compact_all(self)
         self.refresh_projects()
 
     def on_screen_resume(self) -> None:

@@ -2,7 +2,29 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
+
+THREADS_END_WITHIN = 10.0  # seconds a thread may take to finish once its test is over
+
+
+@pytest.fixture(autouse=True)
+def no_thread_left_behind():
+    """Every thread a test started — the app's workers, the SDK's long-running-operation
+    pollers, the sandbox's — has ended once the test is over (waited for, with a generous
+    bound, never a fixed sleep). A poller left polling a resource that is gone used to slow
+    every later test down."""
+    before = set(threading.enumerate())
+    yield
+    deadline = time.monotonic() + THREADS_END_WITHIN
+    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
+    for t in left:
+        t.join(max(0.0, deadline - time.monotonic()))
+    alive = sorted(t.name for t in left if t.is_alive())
+    if alive:
+        pytest.fail(f"threads still running after the test: {', '.join(alive)}")
 
 
 @pytest.fixture(autouse=True)

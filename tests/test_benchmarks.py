@@ -38,6 +38,10 @@ FIGURES = {
     ],
     "terminal_bytes": ["bytes per minute, idle", "bytes per minute, active"],
     "monitor_requests": ["every migration of 2 DMS instances", "a project's 3 migrations"],
+    "migration_read": [
+        "list of the instance's migrations",
+        "the migration's detail (every table)",
+    ],
 }
 
 

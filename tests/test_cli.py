@@ -31,8 +31,10 @@ def test_sandbox_reset_forgets_the_saved_world(dms_home):
     from tui.sandbox.saved import world_path
 
     first = build_app(["--sandbox"])
+    first.context.prepare()  # the app does it once its first screen is drawn
     first.context.sandbox.take_log_backup("SalesDB")
     assert '"kind":"backup"' in world_path(0).read_text()
     again = build_app(["--sandbox", "--sandbox-reset"])
+    again.context.prepare()
     assert "started afresh" in again.context.sandbox_notice
     assert '"kind":"backup"' not in world_path(0).read_text()

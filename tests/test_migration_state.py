@@ -4,11 +4,10 @@ of "canceled", unknown values kept as written, and one set of questions asked of
 from __future__ import annotations
 
 from dataclasses import replace
-from types import SimpleNamespace
 
 import pytest
 
-from tui.convert import migration_detail
+from tui.convert import migration_detail, migration_summary
 from tui.models import MigrationDetail, MigrationState, TargetKind
 
 S = MigrationState
@@ -63,28 +62,28 @@ def test_each_state_answers_the_questions_the_screens_ask():
         assert [s.is_active, s.is_ending, s.is_final].count(True) == 1, s
 
 
-def _sdk_migration(status: str) -> SimpleNamespace:
-    props = SimpleNamespace(
-        migration_status=status,
-        source_database_name="db1",
-        migration_operation_id="op",
-        provisioning_state="Succeeded",
-        source_server_name="src",
-        migration_service="/dms",
-        started_on=None,
-        ended_on=None,
-        offline_configuration=None,
-        migration_status_details=None,
-        migration_failure_error=None,
-        provisioning_error=None,
-    )
-    return SimpleNamespace(id=MI, name="db1", properties=props)
+def _azure_migration(status: str) -> dict:
+    """A migration as Azure answers it (the JSON ``convert`` reads)."""
+    return {
+        "id": MI,
+        "name": "db1",
+        "properties": {
+            "kind": "SqlMi",
+            "migrationStatus": status,
+            "sourceDatabaseName": "db1",
+            "migrationOperationId": "op",
+            "provisioningState": "Succeeded",
+            "sourceServerName": "src",
+            "migrationService": "/dms",
+        },
+    }
 
 
 def test_convert_parses_azures_status_once():
-    d = migration_detail(_sdk_migration("cancelled"))
+    d = migration_detail(_azure_migration("cancelled"))
     assert d.status is S.CANCELED and d.summary.status is S.CANCELED
-    assert migration_detail(_sdk_migration("Whatever")).status == "Whatever"
+    assert migration_summary(_azure_migration("cancelled")).status is S.CANCELED
+    assert migration_detail(_azure_migration("Whatever")).status == "Whatever"
 
 
 def test_a_model_built_from_text_still_holds_a_state():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sandbox_migrations import open_monitor, start
 from textual.widgets import Static
+from wizard_pilot import wait_for
 
 from screens.monitor import MonitorScreen
 from tui.app import DmsTuiApp
@@ -63,19 +64,17 @@ async def test_pause_key_and_leaving_the_screen_stop_polling(context, sandbox):
             migration_ids=[mig.id], service_id=mig.migration_service_id, interval=0.05
         )
         await app.push_screen(monitor)
-        await pilot.pause(0.3)
-        assert monitor._gen_done >= 2  # it refreshes on its own
+        await wait_for(pilot, lambda: monitor._gen_done >= 2, what="refreshes on its own")
         assert monitor._gen_started - monitor._gen_done <= 1  # never two in flight
         await pilot.press("p")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert "PAUSED" in status(monitor)
         done = monitor._gen_done
-        await pilot.pause(0.3)
-        assert monitor._gen_done == done and monitor._timer is None
+        await pilot.pause()
+        assert monitor._gen_done == done and monitor._timer is None  # nothing armed
         await pilot.press("p")
-        await pilot.pause(0.3)
-        assert monitor._gen_done > done
+        await wait_for(pilot, lambda: monitor._gen_done > done, what="polling again")
         await pilot.press("escape")
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -21,7 +21,8 @@ def notices(app) -> str:
 async def test_quit_with_a_migration_running_and_resume_it_in_the_monitor():
     wall = Wall()
     app = build_app(ARGV, wall=wall)
-    sandbox, controller = app.context.sandbox, app.context.azure
+    controller = app.context.azure  # the sandbox's world is opened on first use
+    sandbox = app.context.sandbox
     mig = start(controller, sandbox, TargetKind.SQL_MI, "SalesDB")  # as the wizard starts it
     save_project(
         Project(
@@ -47,6 +48,7 @@ async def test_quit_with_a_migration_running_and_resume_it_in_the_monitor():
 
     wall.now += 3600  # an hour later, on the jump box
     again = build_app(ARGV, wall=wall)
+    again.context.prepare()
     assert again.context.sandbox is not sandbox
     async with again.run_test(size=(80, 24)) as pilot:
         await on_screen(pilot, "MonitorScreen")

@@ -63,7 +63,7 @@ class WizardCommands(Provider):
 
     def _commands(self) -> list[tuple[str, Callable[[], None], str]]:
         from tui.projects import list_projects
-        from tui.wizard_state import step_label
+        from tui.steps import step_label
 
         app = self.app
         assert isinstance(app, DmsTuiApp)
@@ -138,12 +138,26 @@ class DmsTuiApp(App):
     def on_mount(self) -> None:
         if self.context.sandbox_notice:
             self.notify(self.context.sandbox_notice, severity="warning", timeout=20)
-        if self.context.controller is None:
+        if self.context.pending:
+            # --sandbox: the first screen first, then the sandbox, in a worker (what needs it
+            # before it is ready waits for it: ``AppContext.prepare``)
+            self._route()
+            self.call_after_refresh(self._prepare_context)
+        elif self.context.controller is None:
             from screens.signin import SignInScreen
 
             self.push_screen(SignInScreen(), self._signed_in)
         else:
             self._route()
+
+    def _prepare_context(self) -> None:
+        self.run_worker(
+            self.context.prepare,
+            thread=True,
+            group="prepare",
+            name="prepare the sandbox",
+            exit_on_error=False,
+        )
 
     def _signed_in(self, ok: bool | None) -> None:
         if ok:
@@ -269,9 +283,8 @@ class DmsTuiApp(App):
         return True
 
     def _flush_step(self) -> None:
-        from screens.wizard_step import WizardStep
-
-        if isinstance(self.screen, WizardStep):
+        wizard_step = sys.modules.get("screens.wizard_step")  # not loaded: no step is shown
+        if wizard_step is not None and isinstance(self.screen, wizard_step.WizardStep):
             self.screen.save_now()
 
     def goto_step(self, step: int) -> None:
@@ -397,6 +410,11 @@ class DmsTuiApp(App):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """One place where a failed worker becomes a message the DBA can act on."""
+        if event.state == WorkerState.SUCCESS and event.worker.group == "prepare":
+            notice = self.context.sandbox_notice  # what became of the sandbox's saved world
+            if notice:
+                self.notify(notice, severity="warning", timeout=20)
+            return
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error

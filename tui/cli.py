@@ -6,12 +6,14 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING
 
 from tui import __version__
 
 if TYPE_CHECKING:
     from tui.app import DmsTuiApp
+    from tui.sandbox import Sandbox
 
 
 HEADLESS_COMMANDS = ("status", "watch", "cutover")
@@ -61,7 +63,9 @@ def build_app(
 ) -> DmsTuiApp | int:
     """The app the command line asks for, or an exit code when the arguments are refused.
 
-    ``wall`` measures how long dms-tui was closed, for the sandbox's saved world (tests)."""
+    Nothing of Azure is imported here: with ``--sandbox`` the app opens the sandbox's world
+    once its first screen is drawn (``AppContext.sandbox_factory``). ``wall`` measures how
+    long dms-tui was closed, for the sandbox's saved world (tests)."""
     args = build_parser().parse_args(argv)
     if args.monitor and not args.project:
         print("dms-tui: --monitor needs --project NAME", file=sys.stderr)
@@ -79,23 +83,30 @@ def build_app(
     if args.sandbox_reset and not args.sandbox:
         print("dms-tui: --sandbox-reset goes with --sandbox", file=sys.stderr)
         return 2
+    from tui.app import DmsTuiApp
     from tui.context import AppContext
 
     if args.sandbox:
-        from tui.sandbox.saved import open_world
-
-        sandbox, notice = open_world(
-            args.seed, args.sandbox_speed, reset=args.sandbox_reset, wall=wall
+        context = AppContext(
+            sandbox_factory=partial(
+                saved_sandbox, args.seed, args.sandbox_speed, args.sandbox_reset, wall
+            )
         )
-        context = AppContext.for_sandbox(sandbox)
-        context.sandbox_notice = notice
     else:
         context = AppContext()
-    from tui.app import DmsTuiApp
 
     return DmsTuiApp(
         context, project=args.project, monitor=args.monitor, subscription_id=args.subscription
     )
+
+
+def saved_sandbox(
+    seed: int, speed: float, reset: bool, wall: Callable[[], float]
+) -> tuple[Sandbox, str]:
+    """The sandbox with its saved world, and what became of that world (``open_world``)."""
+    from tui.sandbox.saved import open_world
+
+    return open_world(seed, speed, reset=reset, wall=wall)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,9 @@
 """What the running app works with: the Controller, the source factory, where files go.
 
 Built once by the CLI (sandbox or real Azure) and handed to the App; screens reach it as
-``self.app.context``. Nothing here imports Textual.
+``self.app.context``. Nothing here imports Textual, nor the Controller or the sandbox before
+they are needed: with ``--sandbox`` the CLI gives a ``sandbox_factory`` and the app builds the
+sandbox once its first screen is drawn.
 
 What the core needs from outside is typed by what it does, not by where it comes from: a
 ``SourceFactory`` opens a source SQL Server (pyodbc, the sandbox's simulated server, or a
@@ -10,16 +12,17 @@ test's fake), and a ``TokenCredential`` signs the Controller's requests.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from tui.controller import Controller
 from tui.errors import DmsTuiError
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the Controller (and through it the SDK) is imported when first needed
     from azure.core.credentials import TokenCredential
 
+    from tui.controller import Controller
     from tui.cutover import TailLog
     from tui.row_validation import SourceCounts
     from tui.sandbox import Sandbox
@@ -86,10 +89,53 @@ class AppContext:
     # for running by hand names the same file).
     tail_logs: dict[str, TailLog] = field(default_factory=dict, repr=False)
     tail_log_plans: dict[str, str] = field(default_factory=dict, repr=False)
+    # --sandbox: how the sandbox is made, with its notice (``tui.sandbox.saved.open_world``).
+    # It is made after the first screen is drawn (by ``prepare``, which the app runs in a
+    # worker), so start-up loads nothing of Azure.
+    sandbox_factory: Callable[[], tuple[Sandbox, str]] | None = field(default=None, repr=False)
+    _prepare_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+    _state_lock: threading.Lock = field(
+        default_factory=threading.Lock, init=False, repr=False, compare=False
+    )
+    _subscription: str = field(default="", init=False, repr=False, compare=False)
 
     @property
     def is_sandbox(self) -> bool:
-        return self.sandbox is not None
+        return self.sandbox is not None or self.sandbox_factory is not None
+
+    @property
+    def pending(self) -> bool:
+        """The sandbox (and its Controller) is still to be built."""
+        return self.sandbox is None and self.sandbox_factory is not None
+
+    def prepare(self) -> None:
+        """Build the sandbox and its Controller if they are still to be built (blocking:
+        the app calls it from a worker just after the first screen is drawn). Whatever
+        needs them first waits here for them, so calling it again is harmless."""
+        if not self.pending:
+            return
+        with self._prepare_lock:
+            if self.sandbox is None and self.sandbox_factory is not None:
+                self._use_sandbox(*self.sandbox_factory())
+
+    def _use_sandbox(self, sandbox: Sandbox, notice: str = "") -> None:
+        from tui.controller import Controller
+
+        controller = Controller(
+            sandbox.credential,
+            sandbox.subscription_id,
+            transport=sandbox.transport,
+            polling_interval=0.2,
+        )
+        with self._state_lock:  # a subscription chosen meanwhile is taken up, never lost
+            if self._subscription and self._subscription != controller.subscription_id:
+                controller = controller.for_subscription(self._subscription)
+            self.controller = controller
+            self.credential = sandbox.credential
+            self.sandbox_notice = notice or self.sandbox_notice
+            self.sandbox = sandbox  # last: from here on nothing is pending
 
     def keep_sandbox(self) -> None:
         """Write the sandbox's world where it is kept between runs (at exit; a no-op outside
@@ -115,7 +161,9 @@ class AppContext:
     @property
     def azure(self) -> Controller:
         """The Controller, for code that runs only after sign-in (every screen past the
-        sign-in screen); ``controller`` is None before it."""
+        sign-in screen); ``controller`` is None before it. In the sandbox, the first use
+        waits for the sandbox if the app has not finished building it yet."""
+        self.prepare()
         if self.controller is None:
             raise NotSignedIn(
                 "Not signed in to Azure yet.",
@@ -126,6 +174,7 @@ class AppContext:
 
     def open_source(self, params: SourceParams) -> Source:
         """A source SQL Server for ``params`` (blocking: call from a worker)."""
+        self.prepare()
         if self.open_source_fn is not None:
             return self.open_source_fn(params)
         if self.sandbox is not None:
@@ -150,6 +199,8 @@ class AppContext:
     def make_controller(self, credential: TokenCredential, subscription_id: str) -> Controller:
         if self.controller_factory is not None:
             return self.controller_factory(credential, subscription_id)
+        from tui.controller import Controller
+
         return Controller(credential, subscription_id)
 
     def needs_credential_for(self, tenant_id: str) -> bool:
@@ -185,15 +236,15 @@ class AppContext:
         self.controller = controller
 
     def use_subscription(self, subscription_id: str) -> None:
+        with self._state_lock:
+            if self.pending:  # taken up when the sandbox is ready; nothing waits for it here
+                self._subscription = subscription_id
+                return
         if self.controller is not None and self.controller.subscription_id != subscription_id:
             self.controller = self.controller.for_subscription(subscription_id)
 
     @classmethod
     def for_sandbox(cls, sandbox: Sandbox) -> AppContext:
-        controller = Controller(
-            sandbox.credential,
-            sandbox.subscription_id,
-            transport=sandbox.transport,
-            polling_interval=0.2,
-        )
-        return cls(controller=controller, sandbox=sandbox, credential=sandbox.credential)
+        context = cls()
+        context._use_sandbox(sandbox)
+        return context

@@ -26,23 +26,8 @@ from tui.projects import (
     save_project,
     validate_name,
 )
-
-STEPS = (
-    "Provider",
-    "DMS instance",
-    "Project",
-    "Source",
-    "Target",
-    "Databases",
-    "Settings",
-    "Summary",
-    "Run",
-)
-TOTAL = len(STEPS)
-
-
-def step_label(step: int) -> str:
-    return f"{step}/{TOTAL} {STEPS[step - 1]}"
+from tui.steps import STEPS as STEPS  # the names widgets and tests know them by
+from tui.steps import step_label as step_label
 
 
 @dataclass

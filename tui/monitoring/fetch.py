@@ -1,16 +1,62 @@
 """One refresh (blocking, for a thread worker): the list of migrations, and the full detail of
-the selected one only. Migrations already in a final state are not fetched again."""
+the selected one only. Migrations already in a final state are not fetched again; in "every
+migration of the DMS instances" mode the instances are listed once, then again only when
+asked (``Instances.expire``, the monitor's ``r``), every few minutes, or after one is gone."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from tui.errors import DmsTuiError
+from tui.errors import AzureError, DmsTuiError
 from tui.models import MigrationDetail, MigrationSummary
 
 if TYPE_CHECKING:
     from tui.controller import Controller
+
+
+RELIST_INSTANCES_EVERY = 300.0  # seconds: an instance made or deleted elsewhere shows by then
+
+
+class Instances:
+    """The DMS instances the account can see, as last listed: what "every migration of the
+    DMS instances" refreshes from, so a refresh costs one request per instance and no more.
+
+    Listed on first use, then again once ``every`` seconds have passed or after ``expire``
+    (asked for from the UI thread while a fetch may be running on a worker: an expiry that
+    arrives during a listing is kept for the next one)."""
+
+    def __init__(
+        self, every: float = RELIST_INSTANCES_EVERY, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.every = every
+        self._clock = clock
+        self._ids: tuple[str, ...] | None = None
+        self._listed_at = 0.0
+        self._asked = 0  # expiries asked for
+        self._listed_for = 0  # the expiries the current list answers
+
+    def expire(self) -> None:
+        """List the instances again at the next refresh."""
+        self._asked += 1
+
+    def due(self) -> bool:
+        return (
+            self._ids is None
+            or self._listed_for != self._asked
+            or self._clock() - self._listed_at >= self.every
+        )
+
+    def ids(self, controller: Controller) -> tuple[tuple[str, ...], bool]:
+        """The instances' ids, and whether they were listed just now (blocking)."""
+        if not self.due() and self._ids is not None:
+            return self._ids, False
+        asked = self._asked
+        self._ids = tuple(s.id for s in controller.list_migration_services())
+        self._listed_at, self._listed_for = self._clock(), asked
+        return self._ids, True
 
 
 @dataclass(frozen=True)
@@ -23,6 +69,8 @@ class FetchRequest:
     selected_id: str = ""  # the one whose detail is shown
     final: frozenset[str] = frozenset()  # ids already final: their cached rows stay
     selected_cached_final: bool = False  # the selected one is final and its detail is cached
+    # every migration of the DMS instances: the instances as last listed (None: list them)
+    instances: Instances | None = None
 
 
 @dataclass(frozen=True)
@@ -43,13 +91,22 @@ def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
     wanted = {i.lower(): i for i in req.migration_ids}
     final = {i.lower() for i in req.final}
     services = [req.service_id] if req.service_id else []
+    instances = None
     if not services and not wanted:
         # neither a project nor an instance: every DMS instance the account can see
-        calls += 1
-        services = [s.id for s in controller.list_migration_services()]
+        instances = req.instances or Instances()
+        ids, listed = instances.ids(controller)
+        services, calls = list(ids), calls + listed
     for service_id in services:
         calls += 1
-        for s in controller.list_service_migrations(service_id):
+        try:
+            listed_migrations = controller.list_service_migrations(service_id)
+        except AzureError as exc:
+            if instances is None or exc.status != 404:
+                raise
+            instances.expire()  # deleted since it was listed: so are its migrations
+            continue
+        for s in listed_migrations:
             if req.show_all or s.id.lower() in wanted:
                 summaries[s.id.lower()] = s
     missing = [i for k, i in wanted.items() if k not in summaries and k not in final]

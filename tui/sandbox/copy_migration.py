@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .clock import iso
 from .migrations import Migration
@@ -31,6 +31,7 @@ class TableCopy:
     used_parallel: int = 1
     stopped_at: float | None = None  # canceled / failed at
     stop_status: str = ""
+    _answer: tuple[tuple, dict] | None = field(default=None, repr=False, compare=False)
 
     def status(self, now: float) -> str:
         if self.stopped_at is not None and now >= self.stopped_at:
@@ -53,6 +54,28 @@ class TableCopy:
         return (t - self.copy_start) / max(self.copy_end - self.copy_start, 1e-6)
 
     def json(self, now: float) -> dict:
+        """The table's ``CopyProgressDetails`` at ``now``. A table waiting for its copy, done,
+        or stopped says the same on every read: that answer is made once (DMS reports up to
+        100,000 tables, and every read of the migration reports them all)."""
+        key = self._settled(now)
+        if key is not None and self._answer is not None and self._answer[0] == key:
+            return self._answer[1]
+        answer = self._json(now)
+        self._answer = (key, answer) if key is not None else None
+        return answer
+
+    def _settled(self, now: float) -> tuple | None:
+        """What the answer depends on while the table is not being copied; None while it is."""
+        fixed = (self.table.rows, self.table.data_bytes, self.stopped_at, self.stop_status)
+        if self.stopped_at is not None and now >= self.stopped_at:
+            return ("stopped", *fixed)
+        if now >= self.rebuild_end:
+            return ("done", *fixed)
+        if now < self.copy_start:
+            return ("waiting", *fixed)
+        return None
+
+    def _json(self, now: float) -> dict:
         frac = self.progress(now)
         t = now if self.stopped_at is None else min(now, self.stopped_at)
         rows, size = self.table.rows, self.table.data_bytes
