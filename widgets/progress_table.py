@@ -16,8 +16,9 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import CellKey, ColumnKey, RowKey
 
 
 class SortableText(Text):
@@ -109,7 +110,10 @@ class KeyedTable(DataTable):
         return list(self._cells)
 
     def sync(self, rows: Mapping[str, Sequence[str]]) -> bool:
-        """Make the table show ``rows``; ``True`` when anything changed."""
+        """Make the table show ``rows``; ``True`` when anything changed.
+
+        Changed cells are written in one batch: the widget is repainted once, and only where
+        a changed row is on screen (a row that changed out of sight costs no frame)."""
         if not self.columns:
             self.on_mount()
         changed_sort = False
@@ -119,27 +123,61 @@ class KeyedTable(DataTable):
             self.remove_row(k)
             del self._cells[k]
         sc = self.sort_column
+        shown = self.shown_columns
+        changed_rows: list[str] = []
+        measure = False
         for key, cells in rows.items():
-            cells = tuple(cells)
             old = self._cells.get(key)
             if old is None:
-                self.add_row(*(self._cell(key, i, cells[i]) for i in self.shown_columns), key=key)
-                writes += len(self.shown_columns)
+                cells = tuple(cells)
+                self.add_row(*(self._cell(key, i, cells[i]) for i in shown), key=key)
+                writes += len(shown)
                 changed_sort = True
             elif old != cells:
-                for i, (a, b) in enumerate(zip(old, cells, strict=False)):
-                    if a != b and i in self.shown_columns:
-                        self.update_cell(
-                            key, f"c{i}", self._cell(key, i, b), update_width=self.widths[i] is None
-                        )
-                        writes += 1
-                        if i == sc:
-                            changed_sort = True
+                cells = tuple(cells)
+                if old == cells:
+                    continue
+                data = self._data[RowKey(key)]
+                for i in shown:
+                    b = cells[i]
+                    if old[i] == b:
+                        continue
+                    data[ColumnKey(f"c{i}")] = self._cell(key, i, b)
+                    writes += 1
+                    if self.widths[i] is None:
+                        self._updated_cells.add(CellKey(RowKey(key), ColumnKey(f"c{i}")))
+                        measure = True
+                    if i == sc:
+                        changed_sort = True
+                changed_rows.append(key)
+            else:
+                continue
             self._cells[key] = cells
         self.updates = writes
+        if changed_rows:
+            self._repaint_rows(changed_rows, measure)
         if changed_sort and sc is not None:
             self._apply_sort()
         return bool(stale or writes)
+
+    def _repaint_rows(self, keys: list[str], measure: bool) -> None:
+        """One repaint for the cells ``sync`` wrote: the row caches are dropped once, and
+        only the changed rows that are on screen are redrawn. (``DataTable.update_cell``
+        would repaint the whole widget for each cell.)"""
+        self._update_count += 1
+        if measure:
+            self._require_update_dimensions = True
+            self.refresh()
+            return
+        top = self.scroll_offset.y
+        visible = max(0, self.scrollable_content_region.height - self.header_height)
+        header = self.header_height if self.show_header else 0
+        width = self.size.width
+        for key in keys:
+            index = self._row_locations.get(RowKey(key))
+            if index is None or not top <= index < top + visible:
+                continue
+            self.refresh(Region(0, header + index - top, width, 1))
 
     def sort_by(self, column: int, reverse: bool | None = None) -> None:
         if reverse is None:
