@@ -37,6 +37,7 @@ from tui.monitoring.schedule import PollSchedule
 from widgets.migration_detail import MigrationDetailView
 from widgets.progress_table import KeyedTable
 from widgets.state_counts import StateCounts
+from widgets.virtual_table import VirtualTable
 
 _STATE_CYCLE = (None, *COUNTED)
 
@@ -315,9 +316,9 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
 
     def action_sort(self) -> None:
         focused = self.focused
-        table = (
+        table: KeyedTable | VirtualTable = (
             focused
-            if isinstance(focused, KeyedTable)
+            if isinstance(focused, (KeyedTable, VirtualTable))
             else self.query_one("#migrations", KeyedTable)
         )
         table.cycle_sort()

@@ -37,13 +37,22 @@ class SparklinePanel(Horizontal):
         super().__init__(**kwargs)
         self.caption = caption
         self.fmt = fmt
+        self._shown: tuple[list[float], bool, Callable[[float], str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(self.caption, classes="spark-caption")
         yield Sparkline([], summary_function=max)
         yield Label("—", classes="spark-value")
 
-    def show(self, values: Sequence[float]) -> None:
+    def show(self, values: Sequence[float], *, current: bool = True) -> None:
+        """The last 60 ``values``; the latest as text only while ``current`` (a finished
+        migration's last rate is history, not a rate). Untouched when nothing changed."""
         data = list(values)[-60:]
+        shown = (data, current, self.fmt)
+        if shown == self._shown:
+            return
+        self._shown = shown
         self.query_one(Sparkline).data = data or [0.0]
-        self.query_one(".spark-value", Label).update(self.fmt(data[-1]) if data else "—")
+        self.query_one(".spark-value", Label).update(
+            self.fmt(data[-1]) if data and current else "—"
+        )
