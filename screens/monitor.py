@@ -102,6 +102,8 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self._stale: set[str] = set()  # final migrations to read again (retried)
         self._source_password = ""  # typed for this session only, never saved
         self.marked: set[str] = set()  # rows marked for a wave (space)
+        self._status_text: str | None = None  # the status line as written
+        self._slow: Timer | None = None  # shows "refreshing…" when a refresh is slow
 
     # ------------------------------------------------------------------ layout
 
@@ -267,7 +269,9 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
             text += f" · filter: {self.filter_text}"
         if self.last_note:
             text += f"\n{self.last_note}"
-        self.query_one("#monitor-status", Static).update(text)
+        if text != self._status_text:  # the same line again costs a layout and bytes
+            self._status_text = text
+            self.query_one("#monitor-status", Static).update(text)
 
     def note(self, text: str) -> None:
         self.last_note = text

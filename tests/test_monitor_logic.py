@@ -75,7 +75,7 @@ def test_schedule_backs_off_longer_when_throttled_and_recovers():
     assert "throttling" in s.status_text() and "backing off" in s.status_text()
     s.started()
     assert s.succeeded(T0) == 5
-    assert "backing off" not in s.status_text() and "08:00:00" in s.status_text()
+    assert "backing off" not in s.status_text() and "Last refresh 08:00" in s.status_text()
     s.paused = True
     assert not s.can_start() and "PAUSED" in s.status_text()
 
