@@ -34,8 +34,8 @@ from tui.monitoring.tables import (
 from widgets.virtual_table import VirtualTable
 
 
-def _failed(cells: tuple[str, ...]) -> bool:
-    return table_rank(cells[1]) == RANK_FAILED
+def _failed(t: TableProgress) -> bool:
+    return table_rank(t.status) == RANK_FAILED
 
 
 class TablesPane(Vertical):
@@ -93,6 +93,7 @@ class TablesPane(Vertical):
         )
         yield VirtualTable(
             TABLE_COLUMNS,
+            cells=table_cells,
             widths=TABLE_WIDTHS,
             on_sort=self._reorder,
             alert=_failed,
@@ -129,7 +130,7 @@ class TablesPane(Vertical):
 
     def _sync(self, tables: tuple[TableProgress, ...]) -> None:
         known, index = self._tables, self._index
-        changed: dict[str, tuple[str, ...]] = {}
+        changed: dict[str, TableProgress] = {}
         reorder = False
         sc = self.table.sort_column
         for i, t in enumerate(tables):
@@ -152,8 +153,7 @@ class TablesPane(Vertical):
                 reorder = True
             elif sc is not None or old.status != t.status:
                 reorder = True
-            if not self._words or table_matches(t, self._words):
-                changed[name] = table_cells(t)
+            changed[name] = t  # shown or not: its text is made only when drawn
         removed: list[str] = []
         if len(known) != len(tables):
             names = {t.name for t in tables}
@@ -217,13 +217,7 @@ class TablesPane(Vertical):
         if words == self._words:
             return
         self._words = words
-        cells = {
-            t.name: table_cells(t)
-            for t in self._tables.values()
-            if not words or table_matches(t, words)
-        }
-        # rows hidden by the filter were not kept up to date: write what is shown now
-        self.table.show(cells, self._order())
+        self.table.show({}, self._order())
         self.table.move_cursor(0)
 
     @property

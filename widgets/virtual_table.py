@@ -1,17 +1,20 @@
 """A table that draws only the rows on screen, for lists of tens of thousands of rows.
 
-The owner gives the rows' text by key and the order to show them in (``show``); the table
-keeps them, draws the header and the rows in its window line by line, and repaints only
-the rows on screen that changed. Adding 20,000 rows costs storing them; a refresh that
-changes rows out of sight costs no frame. The cursor stays on its line when the order
-changes underneath (the DBA watches the top of a list that moves).
+The owner gives the rows by key (any object; ``cells`` turns one into its text) and the order
+to show them in (``show``); the table keeps them, makes the text of the rows in its window
+only, line by line, and repaints only the rows on screen that changed. Adding 20,000 rows
+costs storing them; a refresh that changes rows out of sight costs no text and no frame.
+The cursor stays on its line when the order changes underneath (the DBA watches the top of
+a list that moves).
 
-Columns have fixed widths, but for the first, which takes the room left.
+Columns have fixed widths, but for the first, which shows the key and takes what it needs
+of the room left.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -69,9 +72,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self,
         columns: Sequence[str],
         *,
+        cells: Callable[[Any], tuple[str, ...]],
         widths: Sequence[int | None] = (),
         on_sort: Callable[[], None] | None = None,
-        alert: Callable[[tuple[str, ...]], bool] | None = None,
+        alert: Callable[[Any], bool] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
@@ -84,7 +88,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.updates = 0  # rows written by the last ``show`` (tests and benchmarks)
         self._on_sort = on_sort
         self._alert = alert  # rows drawn in the alert style (a failed table)
-        self._cells: dict[str, tuple[str, ...]] = {}
+        self._make_cells = cells
+        self._rows: dict[str, Any] = {}
         self._order: list[str] = []
         self._first_width = max((cell_len(c) for c in self.column_names[:1]), default=0)
         self._cache: dict[str, Strip] = {}  # key -> drawn row (not the cursor's)
@@ -104,7 +109,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return self._order[index] if 0 <= index < len(self._order) else None
 
     def cell_text(self, key: str, column: int) -> str:
-        return self._cells[key][column]
+        return self._make_cells(self._rows[key])[column]
 
     @property
     def selected_key(self) -> str | None:
@@ -112,22 +117,23 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def show(
         self,
-        changed: Mapping[str, tuple[str, ...]],
+        changed: Mapping[str, Any],
         order: Sequence[str] | None = None,
         removed: Iterable[str] = (),
     ) -> bool:
         """Store ``changed`` rows, forget ``removed`` ones, and show the rows in ``order``
         (None: the order stays). Repaints what is on screen and changed; ``True`` when
         anything did."""
+        rows, cache = self._rows, self._cache
         for key in removed:
-            self._cells.pop(key, None)
-            self._cache.pop(key, None)
+            rows.pop(key, None)
+            cache.pop(key, None)
         widest = self._first_width
-        for key, cells in changed.items():
-            self._cells[key] = cells
-            self._cache.pop(key, None)
-            if cells:
-                widest = max(widest, cell_len(cells[0]))
+        for key, row in changed.items():
+            if key not in rows:
+                widest = max(widest, len(key) if key.isascii() else cell_len(key))
+            rows[key] = row
+            cache.pop(key, None)
         self.updates = len(changed)
         relayout = widest != self._first_width
         self._first_width = widest
@@ -214,13 +220,14 @@ class VirtualTable(ScrollView, can_focus=True):
         key = self.key_at(index)
         if key is None:
             return Strip.blank(self.scrollable_content_region.width, base)
-        cells = self._cells[key]
+        row = self._rows[key]
         if index == self.cursor_row:
             style = base + self.get_component_rich_style("virtual-table--cursor")
-            return self._line(cells, widths, style)
+            return self._line(self._make_cells(row), widths, style)
         strip = self._cache.get(key)
         if strip is None:
-            if self._alert is not None and self._alert(cells):
+            cells = self._make_cells(row)
+            if self._alert is not None and self._alert(row):
                 base = base + self.get_component_rich_style("virtual-table--failed")
             strip = self._cache[key] = self._line(cells, widths, base)
         return strip
