@@ -36,6 +36,7 @@ from tui.monitoring.rows import sort_value as row_sort_value
 from tui.monitoring.schedule import PollSchedule
 from widgets.migration_detail import MigrationDetailView
 from widgets.progress_table import KeyedTable
+from widgets.quiet_text import write_text
 from widgets.state_counts import StateCounts
 from widgets.virtual_table import VirtualTable
 
@@ -103,6 +104,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self._source_password = ""  # typed for this session only, never saved
         self.marked: set[str] = set()  # rows marked for a wave (space)
         self._status_text: str | None = None  # the status line as written
+        self._list_now: datetime | None = None  # the time the list was last drawn for
         self._slow: Timer | None = None  # shows "refreshing…" when a refresh is slow
 
     # ------------------------------------------------------------------ layout
@@ -157,10 +159,10 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
 
     def _row_sort_value(self, key: str, col: int) -> Any:
         row = self.rows.get(key)
-        return None if row is None else row_sort_value(row, col, self.now())
+        return None if row is None else row_sort_value(row, col, self._list_now or self.now())
 
     def _render_list(self, now: datetime | None = None) -> None:
-        now = now or self.now()
+        now = self._list_now = now or self.now()
         table = self.query_one("#migrations", KeyedTable)
         visible = {
             k: r
@@ -270,8 +272,8 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         if self.last_note:
             text += f"\n{self.last_note}"
         if text != self._status_text:  # the same line again costs a layout and bytes
+            write_text(self.query_one("#monitor-status", Static), self._status_text, text)
             self._status_text = text
-            self.query_one("#monitor-status", Static).update(text)
 
     def note(self, text: str) -> None:
         self.last_note = text

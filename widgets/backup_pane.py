@@ -18,6 +18,7 @@ from tui.monitoring.restore import (
     restore_summary,
 )
 from widgets.progress_table import KeyedTable
+from widgets.quiet_text import write_text
 
 
 class BackupPane(Vertical):
@@ -95,9 +96,10 @@ class BackupPane(Vertical):
 
     def _text(self, selector: str, text: str) -> None:
         """Write ``text`` only when it differs (a rewrite costs a layout and a frame)."""
-        if self._texts.get(selector) != text:
+        old = self._texts.get(selector)
+        if old != text:
             self._texts[selector] = text
-            self.query_one(selector, Static).update(text)
+            write_text(self.query_one(selector, Static), old, text)
 
     def set_width(self, width: int) -> None:
         self.query_one(KeyedTable).show_columns(backup_columns(width))

@@ -16,6 +16,7 @@ from tui.monitoring.history import History
 from tui.monitoring.restore import restore_percent
 from tui.monitoring.tables import progress_bar, totals_of
 from widgets.backup_pane import BackupPane
+from widgets.quiet_text import write_text
 from widgets.sparkline_panel import SparklinePanel
 from widgets.tables_pane import TablesPane
 
@@ -55,8 +56,8 @@ class MigrationDetailView(Vertical):
     def _title(self, text: str) -> None:
         """Write the title only when it changed (a rewrite costs a layout and a frame)."""
         if text != self._title_text:
+            write_text(self.query_one("#detail-title", Static), self._title_text, text)
             self._title_text = text
-            self.query_one("#detail-title", Static).update(text)
 
     def show_nothing(self, why: str) -> None:
         """No detail to show, and why (loading, filtered out, nothing yet)."""

@@ -3,8 +3,9 @@
 ``sync(rows)`` takes ``{row key: (cell text, ...)}`` in any order: rows no longer present
 are removed, new ones added, and only the cells whose text changed are updated — never
 ``clear()`` and refill, so the cursor and the scroll position survive every refresh.
-Cells carry a sort value (a number for "1,234" or "52%"), so sorting is numeric where it
-should be. Sorting happens once per sync, and only when something it depends on changed.
+Cells carry a sort value (a number for "1,234" or "52%"), worked out for the sorted column
+only, when sorting, so sorting is numeric where it should be. Sorting happens once per
+sync, and only when something it depends on changed.
 The sorted column's header carries ▲ (ascending) or ▼ (descending); that column widens to
 show it when its fixed width is too narrow.
 """
@@ -101,9 +102,9 @@ class KeyedTable(DataTable):
             self.select_key(keep)
 
     def _cell(self, key: str, col: int, text: str) -> SortableText:
-        value = self._sort_value(key, col) if self._sort_value else text
+        # the sort value is worked out when the table is sorted by this column, not per cell
         style = self._styler(key, col, text) if self._styler else ""
-        return SortableText(text, value, style=style)
+        return SortableText(text, text, style=style)
 
     @property
     def keys(self) -> list[str]:
@@ -198,7 +199,13 @@ class KeyedTable(DataTable):
             return
         self._show_arrow()
         keep = self.selected_key
-        self.sort(f"c{self.sort_column}", key=_sort_key, reverse=self.sort_reverse)
+        column = ColumnKey(f"c{self.sort_column}")
+        if self._sort_value is not None:
+            for key, row in self._data.items():
+                cell = row.get(column)
+                if isinstance(cell, SortableText):
+                    cell.value = self._sort_value(key.value or "", self.sort_column)
+        self.sort(column, key=_sort_key, reverse=self.sort_reverse)
         if keep is not None:
             self.select_key(keep)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Sparkline
@@ -38,6 +39,7 @@ class SparklinePanel(Horizontal):
         self.caption = caption
         self.fmt = fmt
         self._shown: tuple[tuple, str] | None = None
+        self._value = "—"
 
     def compose(self) -> ComposeResult:
         yield Label(self.caption, classes="spark-caption")
@@ -59,7 +61,10 @@ class SparklinePanel(Horizontal):
             return
         self._shown = shown
         spark.data = line
-        self.query_one(".spark-value", Label).update(value)
+        # the value's width sets the chart's: a layout only when that changes
+        label = self.query_one(".spark-value", Label)
+        label.update(value, layout=cell_len(value) != cell_len(self._value))
+        self._value = value
 
 
 def _looks(data: Sequence[float], width: int) -> tuple:

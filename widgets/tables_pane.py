@@ -31,6 +31,7 @@ from tui.monitoring.tables import (
     table_sort_value,
     totals_of,
 )
+from widgets.quiet_text import write_text
 from widgets.virtual_table import VirtualTable
 
 
@@ -109,9 +110,10 @@ class TablesPane(Vertical):
 
     def _text(self, selector: str, text: str) -> None:
         """Write ``text`` to the Static only when it differs (a rewrite costs a layout)."""
-        if self._texts.get(selector) != text:
+        old = self._texts.get(selector)
+        if old != text:
             self._texts[selector] = text
-            self.query_one(selector, Static).update(text)
+            write_text(self.query_one(selector, Static), old, text)
 
     def show(self, detail: MigrationDetail, tables_per_second: float | None = None) -> None:
         """Show ``detail``'s tables; ``tables_per_second``: the rate at which this session saw
