@@ -4,13 +4,17 @@ written once, and the status line is written once per refresh."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
+import threading
 from pathlib import Path
 
+from monitor_fakes import T0, FakeController, mi_detail
 from textual.widgets import Static
 
 from screens.monitor import MonitorScreen
 from tui.app import DmsTuiApp
+from tui.context import AppContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
@@ -77,3 +81,49 @@ async def test_idle_refreshes_write_nothing_and_the_minute_once(context, sandbox
         minute, n, sent = ticked[0]
         assert f"Last refresh {minute}" in sent  # the new time did reach the screen
         assert n < 2048
+
+
+class SlowReads(FakeController):
+    """Reads that wait until the test lets them through."""
+
+    def __init__(self, *details) -> None:
+        super().__init__(*details)
+        self.hold = threading.Event()
+        self.hold.set()
+
+    def list_service_migrations(self, service_id):
+        self.hold.wait(30)
+        return super().list_service_migrations(service_id)
+
+
+async def test_a_slow_refresh_says_refreshing_and_a_quick_one_does_not():
+    ctl = SlowReads(mi_detail("Payroll", pending=1))
+    app = DmsTuiApp(AppContext(controller=ctl))
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = MonitorScreen(service_id="svc", interval=3600, clock=lambda: T0)
+        await app.push_screen(monitor)
+        await monitor.refresh_once()
+        await monitor.refresh_once()
+        status = monitor.query_one("#monitor-status", Static)
+        shown: list[str] = []
+        update = status.update
+        status.update = lambda text="", **kw: (shown.append(str(text)), update(text, **kw))
+        await monitor.refresh_once()  # quick: the line is not rewritten for it
+        assert not any("refreshing" in s for s in shown)
+        ctl.hold.clear()
+        try:
+            monitor.action_refresh_now()
+            for _ in range(2000):  # the read is held: "refreshing…" once it is slow
+                if "refreshing…" in str(status.render()):
+                    break
+                await asyncio.sleep(0.01)
+            assert "refreshing…" in str(status.render())
+        finally:
+            ctl.hold.set()
+        for _ in range(2000):
+            if not monitor.schedule.in_flight:
+                break
+            await asyncio.sleep(0.01)
+        await pilot.pause()
+        assert "refreshing…" not in str(status.render())
+        assert "Last refresh 08:00" in str(status.render())

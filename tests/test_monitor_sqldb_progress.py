@@ -4,9 +4,14 @@ a table, and nothing claims a rate once the migration is over."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from monitor_fakes import T0, FakeController, db_detail
 from sandbox_migrations import open_monitor, start, text_of
 
+from screens.monitor import MonitorScreen
 from tui.app import DmsTuiApp
+from tui.context import AppContext
 from tui.models import TargetKind
 from tui.monitoring.tables import RANK_IN_FLIGHT, RANK_WAITING, table_rank
 
@@ -101,3 +106,30 @@ async def test_thousands_of_tables_true_fraction_filter_and_no_rate_after_succes
         assert "Estimate" not in shown and "not read yet" not in shown
         rate = str(monitor.query_one("#spark-rate .spark-value").render())
         assert rate == "—" and "rows/s" not in rate
+
+
+async def test_20000_tables_by_keyboard_end_sort_and_a_failed_table_first():
+    detail = db_detail("InventoryHub", tables=20_000, copied=0.5)
+    tables = list(detail.tables)
+    tables[12_345] = replace(tables[12_345], status="Failed")
+    ctl = FakeController(replace(detail, tables=tuple(tables)))
+    app = DmsTuiApp(AppContext(controller=ctl))
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = MonitorScreen(service_id="svc", interval=3600, clock=lambda: T0)
+        await app.push_screen(monitor)
+        await monitor.refresh_once()
+        await monitor.refresh_once()
+        table = monitor.query_one("#table-progress")
+        await _until(pilot, lambda: table.row_count == 20_000, "every table listed")
+        # the failed table needs attention: it comes first, drawn as failed
+        assert table.key_at(0) == "dbo.T12345"
+        assert "Failed" in _rows_on_screen(table)[1]
+        table.focus()
+        await pilot.press("end")
+        await _until(pilot, lambda: table.cursor_row == 19_999, "cursor on the last table")
+        await pilot.pause()
+        assert table.key_at(19_999) in _rows_on_screen(table)[-1]
+        await pilot.press("o")  # sort the focused tables: by name
+        await _until(pilot, lambda: table.key_at(0) == "dbo.T00000", "sorted by name")
+        assert "Table ▲" in _rows_on_screen(table)[0]
+        assert "Sorted by Table" in monitor.last_note
