@@ -36,7 +36,9 @@ from tui.monitoring.rows import sort_value as row_sort_value
 from tui.monitoring.schedule import PollSchedule
 from widgets.migration_detail import MigrationDetailView
 from widgets.progress_table import KeyedTable
+from widgets.quiet_text import write_text
 from widgets.state_counts import StateCounts
+from widgets.virtual_table import VirtualTable
 
 _STATE_CYCLE = (None, *COUNTED)
 
@@ -102,6 +104,9 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self._stale: set[str] = set()  # final migrations to read again (retried)
         self._source_password = ""  # typed for this session only, never saved
         self.marked: set[str] = set()  # rows marked for a wave (space)
+        self._status_text: str | None = None  # the status line as written
+        self._list_now: datetime | None = None  # the time the list was last drawn for
+        self._slow: Timer | None = None  # shows "refreshing…" when a refresh is slow
 
     # ------------------------------------------------------------------ layout
 
@@ -155,10 +160,10 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
 
     def _row_sort_value(self, key: str, col: int) -> Any:
         row = self.rows.get(key)
-        return None if row is None else row_sort_value(row, col, self.now())
+        return None if row is None else row_sort_value(row, col, self._list_now or self.now())
 
     def _render_list(self, now: datetime | None = None) -> None:
-        now = now or self.now()
+        now = self._list_now = now or self.now()
         table = self.query_one("#migrations", KeyedTable)
         visible = {
             k: r
@@ -267,7 +272,9 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
             text += f" · filter: {self.filter_text}"
         if self.last_note:
             text += f"\n{self.last_note}"
-        self.query_one("#monitor-status", Static).update(text)
+        if text != self._status_text:  # the same line again costs a layout and bytes
+            write_text(self.query_one("#monitor-status", Static), self._status_text, text)
+            self._status_text = text
 
     def note(self, text: str) -> None:
         self.last_note = text
@@ -317,9 +324,9 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
 
     def action_sort(self) -> None:
         focused = self.focused
-        table = (
+        table: KeyedTable | VirtualTable = (
             focused
-            if isinstance(focused, KeyedTable)
+            if isinstance(focused, (KeyedTable, VirtualTable))
             else self.query_one("#migrations", KeyedTable)
         )
         table.cycle_sort()

@@ -23,6 +23,9 @@ from tui.monitoring.history import History
 from tui.monitoring.rows import MigrationRow
 from tui.monitoring.schedule import PollSchedule
 
+# A refresh that takes longer than this (seconds) says so on the status line.
+SLOW_REFRESH = 1.0
+
 if TYPE_CHECKING:
     from screens.base import BaseScreen as _Base
 else:
@@ -49,6 +52,7 @@ class MonitorPolling(_Base):
     _gen_done: int
     _done_event: asyncio.Event | None
     _stale: set[str]
+    _slow: Timer | None
 
     if TYPE_CHECKING:  # the screen's own (and MonitorActions')
 
@@ -114,7 +118,11 @@ class MonitorPolling(_Base):
             return False
         self.schedule.started()
         self._gen_started += 1
-        self._render_status()
+        # "refreshing…" only when a refresh is slow: otherwise the line is written once, with
+        # its result, not twice per refresh
+        if self._slow is not None:
+            self._slow.stop()
+        self._slow = self.set_timer(SLOW_REFRESH, self._render_status)
         self.run_blocking(
             fetch_round,
             self.context.azure,
@@ -143,6 +151,9 @@ class MonitorPolling(_Base):
         self._finished(delay)
 
     def _finished(self, delay: float) -> None:
+        if self._slow is not None:
+            self._slow.stop()
+            self._slow = None
         self._gen_done += 1
         if self._done_event is not None:
             self._done_event.set()
@@ -184,7 +195,9 @@ class MonitorPolling(_Base):
                 self._stale.discard(d.id.lower())  # the retry took: polled as usual again
         for s in snap.summaries:
             key = s.id.lower()
-            self.rows[key] = MigrationRow(s, bucket_of(s.status, self.details.get(key)))
+            row = MigrationRow(s, bucket_of(s.status, self.details.get(key)))
+            if self.rows.get(key) != row:  # an unchanged row keeps its cells, made once
+                self.rows[key] = row
         if not self.show_all:
             wanted = {i.lower() for i in self.migration_ids}
             for k in [k for k in self.rows if k not in wanted]:

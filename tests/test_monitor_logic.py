@@ -17,7 +17,7 @@ from tui.monitoring.history import History
 from tui.monitoring.problem import problem_text
 from tui.monitoring.rows import duration_seconds
 from tui.monitoring.schedule import PollSchedule
-from tui.monitoring.tables import table_totals
+from tui.monitoring.tables import estimate_text, table_totals
 
 T0 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 MI = (
@@ -75,7 +75,7 @@ def test_schedule_backs_off_longer_when_throttled_and_recovers():
     assert "throttling" in s.status_text() and "backing off" in s.status_text()
     s.started()
     assert s.succeeded(T0) == 5
-    assert "backing off" not in s.status_text() and "08:00:00" in s.status_text()
+    assert "backing off" not in s.status_text() and "Last refresh 08:00" in s.status_text()
     s.paused = True
     assert not s.can_start() and "PAUSED" in s.status_text()
 
@@ -146,6 +146,27 @@ def test_table_totals_sum_the_tables():
     t = table_totals(tables)
     assert t.rows_read == 1000 and t.rows_copied == sum(50 + i for i in range(10))
     assert dict(t.by_status) == {"Copying": 5, "Succeeded": 5}
+
+
+def test_table_totals_count_waiting_tables_as_not_copied_and_progress_by_tables():
+    tables = [
+        TableProgress("dbo.Done", "Succeeded", rows_read=100, rows_copied=100),
+        TableProgress("dbo.Now", "Copying", rows_read=100, rows_copied=40),
+        TableProgress("dbo.Broken", "Failed", rows_read=10, rows_copied=5),
+        # a stale answer may carry rows for a table not started: none of them count
+        TableProgress("dbo.Later", "PreparingForCopy", rows_read=0, rows_copied=7),
+        *(TableProgress(f"dbo.Wait{i}", "PreparingForCopy") for i in range(6)),
+    ]
+    t = table_totals(tables)
+    assert (t.tables, t.done, t.in_flight, t.failed, t.waiting) == (10, 1, 1, 1, 7)
+    assert t.rows_copied == 145 and t.rows_read == 210
+    assert t.percent == 10.0  # 1 of 10 tables, not 145 of 210 rows
+    tables_line, rows_line = t.lines()
+    assert tables_line.startswith("Tables 1 of 10 done")
+    assert rows_line == "Rows 145 copied of 210 read so far; 7 tables not read yet"
+    assert "left" in estimate_text(t, 1 / 60, final=False)  # 1 table a minute
+    assert "about 8m00s left" in estimate_text(t, 1 / 60, final=False)
+    assert estimate_text(t, 1 / 60, final=True) == ""
 
 
 def test_allowed_actions_say_why_not():

@@ -10,7 +10,9 @@ from tui.models import TargetKind
 
 
 def _labels(table) -> list[str]:
-    return [str(c.label) for c in table.columns.values()]
+    if hasattr(table, "columns"):  # a DataTable
+        return [str(c.label) for c in table.columns.values()]
+    return [table.header_label(i) for i in table.shown_columns]
 
 
 def _fits(table) -> bool:

@@ -16,7 +16,7 @@ from tui.models import TargetKind
 SIZES = [(80, 24), (120, 40)]
 
 
-def _runner(context, sandbox, kind, database, *, log_backups=0, open_cutover=False):
+def _runner(context, sandbox, kind, database, *, log_backups=0, open_cutover=False, seconds=30):
     mig = start(context.controller, sandbox, kind, database)
 
     async def run_before(pilot):
@@ -29,7 +29,7 @@ def _runner(context, sandbox, kind, database, *, log_backups=0, open_cutover=Fal
         await pilot.pause()
         await monitor.refresh_once()
         for _ in range(4):
-            sandbox.advance(30)
+            sandbox.advance(seconds)
             await monitor.refresh_once()
         for _ in range(log_backups):
             sandbox.take_log_backup(database)
@@ -55,6 +55,14 @@ def test_monitor_mi_detail(snap_compare, context, sandbox, size):
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_monitor_sqldb_detail(snap_compare, context, sandbox, size):
     run_before = _runner(context, sandbox, TargetKind.SQL_DB, "SalesDB")
+    assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_monitor_sqldb_copying_thousands_of_tables(snap_compare, context, sandbox, size):
+    """10,000 tables, most still waiting: tables done of all, rows copied of rows read,
+    the estimate, the tables being copied listed first."""
+    run_before = _runner(context, sandbox, TargetKind.SQL_DB, "InventoryHub", seconds=60)
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
 
 

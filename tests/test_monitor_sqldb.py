@@ -28,7 +28,7 @@ async def test_sqldb_10000_tables_move_and_totals_equal_the_sum(context, sandbox
             await pilot.pause()
             d = monitor.selected
             for t in d.tables[::97]:
-                copied_seen.setdefault(t.name, set()).add(table.get_cell(t.name, "c3").plain)
+                copied_seen.setdefault(t.name, set()).add(table.cell_text(t.name, 3))
             if d.status in ("Succeeded", "Failed"):
                 break
         d = monitor.selected
@@ -53,7 +53,7 @@ async def test_sqldb_10000_tables_move_and_totals_equal_the_sum(context, sandbox
         # sortable: by rows read, descending
         monitor.query_one("#table-progress").sort_by(2, reverse=True)
         await pilot.pause()
-        first = table.coordinate_to_cell_key((0, 0)).row_key.value
+        first = table.key_at(0)
         assert next(t for t in d.tables if t.name == first).rows_read == max(
             t.rows_read for t in d.tables
         )

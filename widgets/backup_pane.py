@@ -18,6 +18,7 @@ from tui.monitoring.restore import (
     restore_summary,
 )
 from widgets.progress_table import KeyedTable
+from widgets.quiet_text import write_text
 
 
 class BackupPane(Vertical):
@@ -44,6 +45,7 @@ class BackupPane(Vertical):
         super().__init__(**kwargs)
         self._files: dict[str, BackupFile] = {}
         self._restored: dict[str, datetime | None] = {}
+        self._texts: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="facts", markup=False)
@@ -75,11 +77,10 @@ class BackupPane(Vertical):
     ) -> None:
         """``restore_times``: ``{file name (lower case): (seen Restoring, seen Restored)}``
         as this session observed them."""
-        self.query_one(".facts", Static).update("\n".join(restore_summary(detail)))
+        self._text(".facts", "\n".join(restore_summary(detail)))
         problem = problem_text(detail)
-        p = self.query_one(".problem", Static)
-        p.update(problem)
-        p.set_class(not problem, "-empty")
+        self._text(".problem", problem)
+        self.query_one(".problem", Static).set_class(not problem, "-empty")
         times = restore_times or {}
         rows: dict[str, tuple[str, ...]] = {}
         self._files = {}
@@ -92,6 +93,13 @@ class BackupPane(Vertical):
                 self._restored[key] = restored
                 rows[key] = backup_cells(f, restored)
         self.query_one(KeyedTable).sync(rows)
+
+    def _text(self, selector: str, text: str) -> None:
+        """Write ``text`` only when it differs (a rewrite costs a layout and a frame)."""
+        old = self._texts.get(selector)
+        if old != text:
+            self._texts[selector] = text
+            write_text(self.query_one(selector, Static), old, text)
 
     def set_width(self, width: int) -> None:
         self.query_one(KeyedTable).show_columns(backup_columns(width))

@@ -14,8 +14,9 @@ from tui.models import MigrationDetail, TargetKind
 from tui.monitoring.fmt import bar, fmt_bytes
 from tui.monitoring.history import History
 from tui.monitoring.restore import restore_percent
-from tui.monitoring.tables import table_totals
+from tui.monitoring.tables import progress_bar, totals_of
 from widgets.backup_pane import BackupPane
+from widgets.quiet_text import write_text
 from widgets.sparkline_panel import SparklinePanel
 from widgets.tables_pane import TablesPane
 
@@ -35,6 +36,10 @@ class MigrationDetailView(Vertical):
     }
     """
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._title_text = "Select a migration to see its detail."
+
     def compose(self) -> ComposeResult:
         yield Static("Select a migration to see its detail.", id="detail-title", markup=False)
         yield BackupPane(id="backup-pane", classes="-hidden")
@@ -48,11 +53,17 @@ class MigrationDetailView(Vertical):
         self.query_one(BackupPane).set_width(width)
         self.query_one(TablesPane).set_width(width)
 
+    def _title(self, text: str) -> None:
+        """Write the title only when it changed (a rewrite costs a layout and a frame)."""
+        if text != self._title_text:
+            write_text(self.query_one("#detail-title", Static), self._title_text, text)
+            self._title_text = text
+
     def show_nothing(self, why: str) -> None:
         """No detail to show, and why (loading, filtered out, nothing yet)."""
         self.query_one(BackupPane).add_class("-hidden")
         self.query_one(TablesPane).add_class("-hidden")
-        self.query_one("#detail-title", Static).update(why)
+        self._title(why)
 
     def show(self, d: MigrationDetail, history: History, readiness: str = "") -> None:
         """``readiness``: what the title adds after the state (" · READY", ...)."""
@@ -62,19 +73,21 @@ class MigrationDetailView(Vertical):
         backup_pane.set_class(sqldb, "-hidden")
         tables_pane.set_class(not sqldb, "-hidden")
         mode = "offline" if not d.online else "online"
-        pct = table_totals(d.tables).percent if sqldb else restore_percent(d)
-        self.query_one("#detail-title", Static).update(
+        progress = progress_bar(totals_of(d)) if sqldb else bar(restore_percent(d), 30)
+        self._title(
             f"{d.source_database} → {d.target_name}/{d.target_database} · "
-            f"{d.kind.value} {mode} · {d.status}{readiness}\n{bar(pct, 30)}"
+            f"{d.kind.value} {mode} · {d.status}{readiness}\n{progress}"
         )
         if sqldb:
-            tables_pane.show(d)
+            tables_pane.show(d, history.tables_rate(d.id))
         else:
             backup_pane.show(d, history.restore_times(d.id))
         pending = self.query_one("#spark-pending", SparklinePanel)
         pending.set_class(sqldb, "-hidden")
-        pending.show(history.pending(d.id))
+        if not sqldb:
+            pending.show(history.pending(d.id))
         rate = self.query_one("#spark-rate", SparklinePanel)
         fmt: Callable[[float], str] = _rows_per_second if sqldb else _bytes_per_second
         rate.fmt = fmt
-        rate.show(history.throughput(d.id))
+        # a finished migration copies nothing more: its last rate is not shown as current
+        rate.show(history.throughput(d.id), current=not d.status.is_final)

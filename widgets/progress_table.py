@@ -3,8 +3,9 @@
 ``sync(rows)`` takes ``{row key: (cell text, ...)}`` in any order: rows no longer present
 are removed, new ones added, and only the cells whose text changed are updated — never
 ``clear()`` and refill, so the cursor and the scroll position survive every refresh.
-Cells carry a sort value (a number for "1,234" or "52%"), so sorting is numeric where it
-should be. Sorting happens once per sync, and only when something it depends on changed.
+Cells carry a sort value (a number for "1,234" or "52%"), worked out for the sorted column
+only, when sorting, so sorting is numeric where it should be. Sorting happens once per
+sync, and only when something it depends on changed.
 The sorted column's header carries ▲ (ascending) or ▼ (descending); that column widens to
 show it when its fixed width is too narrow.
 """
@@ -16,8 +17,9 @@ from typing import Any
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual.geometry import Region
 from textual.widgets import DataTable
-from textual.widgets.data_table import ColumnKey
+from textual.widgets.data_table import CellKey, ColumnKey, RowKey
 
 
 class SortableText(Text):
@@ -100,16 +102,19 @@ class KeyedTable(DataTable):
             self.select_key(keep)
 
     def _cell(self, key: str, col: int, text: str) -> SortableText:
-        value = self._sort_value(key, col) if self._sort_value else text
+        # the sort value is worked out when the table is sorted by this column, not per cell
         style = self._styler(key, col, text) if self._styler else ""
-        return SortableText(text, value, style=style)
+        return SortableText(text, text, style=style)
 
     @property
     def keys(self) -> list[str]:
         return list(self._cells)
 
     def sync(self, rows: Mapping[str, Sequence[str]]) -> bool:
-        """Make the table show ``rows``; ``True`` when anything changed."""
+        """Make the table show ``rows``; ``True`` when anything changed.
+
+        Changed cells are written in one batch: the widget is repainted once, and only where
+        a changed row is on screen (a row that changed out of sight costs no frame)."""
         if not self.columns:
             self.on_mount()
         changed_sort = False
@@ -119,27 +124,61 @@ class KeyedTable(DataTable):
             self.remove_row(k)
             del self._cells[k]
         sc = self.sort_column
+        shown = self.shown_columns
+        changed_rows: list[str] = []
+        measure = False
         for key, cells in rows.items():
-            cells = tuple(cells)
             old = self._cells.get(key)
             if old is None:
-                self.add_row(*(self._cell(key, i, cells[i]) for i in self.shown_columns), key=key)
-                writes += len(self.shown_columns)
+                cells = tuple(cells)
+                self.add_row(*(self._cell(key, i, cells[i]) for i in shown), key=key)
+                writes += len(shown)
                 changed_sort = True
             elif old != cells:
-                for i, (a, b) in enumerate(zip(old, cells, strict=False)):
-                    if a != b and i in self.shown_columns:
-                        self.update_cell(
-                            key, f"c{i}", self._cell(key, i, b), update_width=self.widths[i] is None
-                        )
-                        writes += 1
-                        if i == sc:
-                            changed_sort = True
+                cells = tuple(cells)
+                if old == cells:
+                    continue
+                data = self._data[RowKey(key)]
+                for i in shown:
+                    b = cells[i]
+                    if old[i] == b:
+                        continue
+                    data[ColumnKey(f"c{i}")] = self._cell(key, i, b)
+                    writes += 1
+                    if self.widths[i] is None:
+                        self._updated_cells.add(CellKey(RowKey(key), ColumnKey(f"c{i}")))
+                        measure = True
+                    if i == sc:
+                        changed_sort = True
+                changed_rows.append(key)
+            else:
+                continue
             self._cells[key] = cells
         self.updates = writes
+        if changed_rows:
+            self._repaint_rows(changed_rows, measure)
         if changed_sort and sc is not None:
             self._apply_sort()
         return bool(stale or writes)
+
+    def _repaint_rows(self, keys: list[str], measure: bool) -> None:
+        """One repaint for the cells ``sync`` wrote: the row caches are dropped once, and
+        only the changed rows that are on screen are redrawn. (``DataTable.update_cell``
+        would repaint the whole widget for each cell.)"""
+        self._update_count += 1
+        if measure:
+            self._require_update_dimensions = True
+            self.refresh()
+            return
+        top = self.scroll_offset.y
+        visible = max(0, self.scrollable_content_region.height - self.header_height)
+        header = self.header_height if self.show_header else 0
+        width = self.size.width
+        for key in keys:
+            index = self._row_locations.get(RowKey(key))
+            if index is None or not top <= index < top + visible:
+                continue
+            self.refresh(Region(0, header + index - top, width, 1))
 
     def sort_by(self, column: int, reverse: bool | None = None) -> None:
         if reverse is None:
@@ -160,7 +199,13 @@ class KeyedTable(DataTable):
             return
         self._show_arrow()
         keep = self.selected_key
-        self.sort(f"c{self.sort_column}", key=_sort_key, reverse=self.sort_reverse)
+        column = ColumnKey(f"c{self.sort_column}")
+        if self._sort_value is not None:
+            for key, row in self._data.items():
+                cell = row.get(column)
+                if isinstance(cell, SortableText):
+                    cell.value = self._sort_value(key.value or "", self.sort_column)
+        self.sort(column, key=_sort_key, reverse=self.sort_reverse)
         if keep is not None:
             self.select_key(keep)
 

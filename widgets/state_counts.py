@@ -25,7 +25,14 @@ class StateCounts(Static):
     }
     """
 
+    _shown: tuple[dict[Bucket, int], Bucket | None] | None = None
+
     def show(self, counts: dict[Bucket, int], active: Bucket | None = None) -> None:
+        """Write the counts; nothing at all when they and the filter are as shown (a rewrite
+        costs a layout and bytes on a slow link)."""
+        if self._shown == (counts, active):
+            return
+        self._shown = (dict(counts), active)
         text = Text()
         for i, b in enumerate(COUNTED):
             if i:

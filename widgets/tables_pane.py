@@ -1,25 +1,42 @@
-"""The Azure SQL Database detail: totals, counts by table state, and every table's progress.
+"""The Azure SQL Database detail: tables done of all tables, rows copied of rows read, what is
+left, and every table's progress — failed and in-flight tables first, a filter over them.
 
-Made for 10,000 tables: rows are keyed by table name and only changed cells are written.
+Made for 20,000 tables: a refresh compares each table with what it showed and rewrites only
+the rows that changed; the rows are drawn only where they are seen (``VirtualTable``); the
+order is worked out again only when a table changed state (or the sorted column changed).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from tui.models import MigrationDetail, TableProgress
 from tui.monitoring.problem import problem_text
 from tui.monitoring.tables import (
+    RANK_FAILED,
     TABLE_COLUMNS,
+    TABLE_WIDTHS,
     TableTotals,
+    estimate_text,
     table_cells,
     table_columns,
+    table_matches,
+    table_rank,
     table_sort_value,
-    table_totals,
+    totals_of,
 )
-from widgets.progress_table import KeyedTable
+from widgets.quiet_text import write_text
+from widgets.virtual_table import VirtualTable
+
+
+def _failed(t: TableProgress) -> bool:
+    return table_rank(t.status) == RANK_FAILED
 
 
 class TablesPane(Vertical):
@@ -40,40 +57,171 @@ class TablesPane(Vertical):
     TablesPane > .problem.-empty {
         display: none;
     }
+    TablesPane > #table-filter {
+        height: 1;
+        border: none;
+        padding: 0 1;
+        margin: 0 1;
+        background: $boost;
+    }
+    TablesPane > #table-filter.-hidden {
+        display: none;
+    }
     """
+
+    BINDINGS = [
+        Binding("slash", "filter_tables", "Find table", id="monitor.tables_filter"),
+        Binding("escape", "close_filter", "Clear filter", show=False),
+    ]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._tables: dict[str, TableProgress] = {}
+        self._tables: dict[str, TableProgress] = {}  # by name, as last shown
+        self._index: dict[str, int] = {}  # where Azure lists each table
+        self._words: tuple[str, ...] = ()
+        self._shown: MigrationDetail | None = None
+        self._texts: dict[str, str] = {}
         self.totals: TableTotals | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="totals", markup=False)
         yield Static("", classes="problem -empty", markup=False)
-        yield KeyedTable(
+        yield Input(
+            placeholder="find tables: text in the name or state (Enter: keep, Esc: clear)",
+            id="table-filter",
+            classes="-hidden",
+            disabled=True,
+        )
+        yield VirtualTable(
             TABLE_COLUMNS,
-            widths=(None, 17, 12, 12, 13, 8, 7),
-            sort_value=self._sort_value,
+            cells=table_cells,
+            widths=TABLE_WIDTHS,
+            on_sort=self._reorder,
+            alert=_failed,
             id="table-progress",
         )
 
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one(VirtualTable)
+
     def set_width(self, width: int) -> None:
-        self.query_one(KeyedTable).show_columns(table_columns(width))
+        self.table.show_columns(table_columns(width))
 
-    def _sort_value(self, key: str, col: int):
-        t = self._tables.get(key)
-        return None if t is None else table_sort_value(t, col)
+    def _text(self, selector: str, text: str) -> None:
+        """Write ``text`` to the Static only when it differs (a rewrite costs a layout)."""
+        old = self._texts.get(selector)
+        if old != text:
+            self._texts[selector] = text
+            write_text(self.query_one(selector, Static), old, text)
 
-    def show(self, detail: MigrationDetail) -> None:
-        self._tables = {t.name: t for t in detail.tables}
-        totals = self.totals = table_totals(detail.tables)
-        states = "  ".join(f"{name} {n:,}" for name, n in totals.by_status) or "no tables yet"
-        self.query_one(".totals", Static).update(
-            f"Rows {totals.rows_copied:,} of {totals.rows_read:,} ({totals.percent:.0f}%), "
-            f"{totals.tables:,} tables\n{states}"
-        )
+    def show(self, detail: MigrationDetail, tables_per_second: float | None = None) -> None:
+        """Show ``detail``'s tables; ``tables_per_second``: the rate at which this session saw
+        tables finish (for the estimate)."""
+        totals = self.totals = totals_of(detail)
+        estimate = estimate_text(totals, tables_per_second, detail.status.is_final)
+        self._text(".totals", "\n".join((*totals.lines(), *([estimate] if estimate else []))))
         problem = problem_text(detail)
-        p = self.query_one(".problem", Static)
-        p.update(problem)
-        p.set_class(not problem, "-empty")
-        self.query_one(KeyedTable).sync({t.name: table_cells(t) for t in detail.tables})
+        self._text(".problem", problem)
+        self.query_one(".problem", Static).set_class(not problem, "-empty")
+        if detail is self._shown:
+            self.table.updates = 0  # the same answer again: nothing written
+            return
+        self._shown = detail
+        self._sync(detail.tables)
+
+    def _sync(self, tables: tuple[TableProgress, ...]) -> None:
+        known, index = self._tables, self._index
+        changed: dict[str, TableProgress] = {}
+        reorder = False
+        sc = self.table.sort_column
+        for i, t in enumerate(tables):
+            name = t.name
+            old = known.get(name)
+            if old is not None and (
+                old is t
+                or (
+                    old.rows_copied == t.rows_copied
+                    and old.status == t.status
+                    and old.rows_read == t.rows_read
+                    and old.copy_duration == t.copy_duration
+                    and old.throughput == t.throughput
+                )
+            ):
+                continue
+            known[name] = t
+            if old is None:
+                index[name] = i
+                reorder = True
+            elif sc is not None or old.status != t.status:
+                reorder = True
+            changed[name] = t  # shown or not: its text is made only when drawn
+        removed: list[str] = []
+        if len(known) != len(tables):
+            names = {t.name for t in tables}
+            removed = [k for k in known if k not in names]
+            for k in removed:
+                del known[k]
+                index.pop(k, None)
+            reorder = True
+        self.table.show(changed, self._order() if reorder else None, removed)
+
+    def _order(self) -> list[str]:
+        """The names shown, in order: the DBA's sort, or failed, in flight, waiting, done,
+        each as Azure lists them. Sort values are worked out only here."""
+        tables: Iterable[TableProgress] = self._tables.values()
+        if self._words:
+            tables = [t for t in tables if table_matches(t, self._words)]
+        sc = self.table.sort_column
+        if sc is None:
+            index = self._index
+            ranked = sorted(tables, key=lambda t: (table_rank(t.status), index[t.name]))
+        else:
+            ranked = sorted(
+                tables, key=lambda t: table_sort_value(t, sc), reverse=self.table.sort_reverse
+            )
+        return [t.name for t in ranked]
+
+    def _reorder(self) -> None:
+        self.table.show({}, self._order())
+
+    # ------------------------------------------------------------------ the filter
+
+    def action_filter_tables(self) -> None:
+        box = self.query_one("#table-filter", Input)
+        box.disabled = False
+        box.remove_class("-hidden")
+        box.focus()
+
+    def action_close_filter(self) -> None:
+        box = self.query_one("#table-filter", Input)
+        if box.has_class("-hidden"):
+            raise SkipAction()  # nothing to close: Esc means what the screen says
+        box.value = ""
+        self._filter("")
+        box.add_class("-hidden")
+        box.disabled = True
+        self.table.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.table.focus()
+        if not event.value.strip():
+            event.input.add_class("-hidden")
+            event.input.disabled = True
+
+    def _filter(self, text: str) -> None:
+        words = tuple(text.lower().split())
+        if words == self._words:
+            return
+        self._words = words
+        self.table.show({}, self._order())
+        self.table.move_cursor(0)
+
+    @property
+    def filter_text(self) -> str:
+        return " ".join(self._words)

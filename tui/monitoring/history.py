@@ -9,6 +9,7 @@ from datetime import datetime
 
 from tui.models import MigrationDetail, TargetKind
 from tui.monitoring.clock import utc_from
+from tui.monitoring.tables import totals_of
 
 
 @dataclass
@@ -16,6 +17,7 @@ class Sample:
     t: float  # seconds (the injected clock)
     pending: int | None
     done: float  # bytes written (MI/VM) or rows copied (SQL DB), cumulative
+    tables_done: int = 0  # SQL DB: tables Succeeded
 
 
 @dataclass
@@ -43,7 +45,8 @@ class History:
         q = self._samples.setdefault(detail.id.lower(), deque(maxlen=self.size))
         if q and q[-1].t == t:
             q.pop()
-        q.append(Sample(t, detail.pending_log_backups, work_done(detail)))
+        tables = totals_of(detail).done if detail.kind == TargetKind.SQL_DB else 0
+        q.append(Sample(t, detail.pending_log_backups, work_done(detail), tables))
         for f in detail.backup_files:
             seen = self._files.setdefault((detail.id.lower(), f.name.lower()), FileSeen())
             status = (f.status or "").lower()
@@ -82,8 +85,20 @@ class History:
             out.append(max(0.0, (b.done - a.done) / dt) if dt > 0 else 0.0)
         return out
 
+    def tables_rate(self, migration_id: str, window: int = 12) -> float | None:
+        """SQL DB: tables finished per second over the last ``window`` samples (a minute at
+        the default interval); None until some were seen finishing."""
+        q = list(self._samples.get(migration_id.lower(), ()))[-window:]
+        if len(q) < 2:
+            return None
+        first, last = q[0], q[-1]
+        dt = last.t - first.t
+        if dt <= 0 or last.tables_done <= first.tables_done:
+            return None
+        return (last.tables_done - first.tables_done) / dt
+
 
 def work_done(detail: MigrationDetail) -> float:
     if detail.kind == TargetKind.SQL_DB:
-        return float(sum(t.rows_copied for t in detail.tables))
+        return float(totals_of(detail).rows_copied)
     return float(sum((f.data_written or 0) for f in detail.backup_files))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import Any
 
 from tui.models import MigrationSummary, TargetKind
@@ -34,7 +35,9 @@ class MigrationRow:
         s = self.summary
         return f"{s.target_name}/{s.target_database}" if s.target_name else s.target_database
 
-    def cells(self, now: datetime) -> tuple[str, ...]:
+    @cached_property
+    def fixed_cells(self) -> tuple[str, ...]:
+        """The cells that do not move with the clock, made once per row."""
         s = self.summary
         return (
             s.source_database or s.name,
@@ -43,8 +46,12 @@ class MigrationRow:
             self.mode(),
             s.status or "?",
             fmt_time(s.started_on),
-            fmt_duration(duration_seconds(s.started_on, s.ended_on, now)),
         )
+
+    def cells(self, now: datetime) -> tuple[str, ...]:
+        s = self.summary
+        duration = fmt_duration(duration_seconds(s.started_on, s.ended_on, now))
+        return (*self.fixed_cells, duration)
 
 
 COLUMNS = ("Source db", "Target", "Kind", "Mode", "Status", "Started", "Duration")

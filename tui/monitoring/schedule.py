@@ -52,7 +52,9 @@ class PollSchedule:
     def status_text(self) -> str:
         parts = []
         if self.last_ok is not None:
-            parts.append(f"Last refresh {self.last_ok:%H:%M:%S}")
+            # to the minute: a time in seconds would rewrite the line every refresh, bytes on
+            # a slow link for nothing when nothing else changed
+            parts.append(f"Last refresh {self.last_ok:%H:%M}")
         else:
             parts.append("Not refreshed yet")
         if self.paused:
