@@ -68,9 +68,27 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
 
     CSS_PATH = "cutover.tcss"
     BINDINGS = [
-        Binding("escape", "close", "Close", id="cutover.close"),
-        Binding("ctrl+t", "tail_backup", "Tail-log backup", id="cutover.tail_backup"),
-        Binding("ctrl+r", "read_history", "Tail-log from history", id="cutover.tail_history"),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="cutover.close",
+            tooltip="Close the dialog; nothing is sent",
+        ),
+        Binding(
+            "ctrl+t",
+            "tail_backup",
+            "Tail-log backup",
+            id="cutover.tail_backup",
+            tooltip="Take the tail-log backup on the source (the last one before cutover)",
+        ),
+        Binding(
+            "ctrl+r",
+            "read_history",
+            "Tail-log from history",
+            id="cutover.tail_history",
+            tooltip="Read the tail-log file's name from the source's backup history",
+        ),
     ]
 
     def __init__(

@@ -29,8 +29,21 @@ if TYPE_CHECKING:
 
 class ScopeScreen(BaseScreen):
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
-        Binding("escape", "back", "Back", id="wizard.back"),
+        Binding(
+            "ctrl+n",
+            "next",
+            "Next",
+            id="wizard.next",
+            tooltip="Check this step and go on to the next one",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="wizard.back",
+            tooltip="Go back a step; every valid choice here is kept",
+        ),
     ]
 
     @dataclass

@@ -32,9 +32,27 @@ def _when(record) -> str:
 class DatabasesStep(WizardStep):
     STEP = 6
     BINDINGS = [
-        Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh"),
-        Binding("m", "mode", "Mode", id="databases.mode"),
-        Binding("t", "tde", "TDE cert", id="databases.tde"),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="databases.refresh",
+            tooltip="Read the source's databases and their readiness again",
+        ),
+        Binding(
+            "m",
+            "mode",
+            "Mode",
+            id="databases.mode",
+            tooltip="Judge readiness for online or offline (the mode step 7 will start with)",
+        ),
+        Binding(
+            "t",
+            "tde",
+            "TDE cert",
+            id="databases.tde",
+            tooltip="Move the highlighted database's TDE certificate to the target",
+        ),
     ]
 
     @dataclass

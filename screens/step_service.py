@@ -43,11 +43,42 @@ def node_summary(node: IntegrationRuntimeNode) -> str:
 class ServiceStep(WizardStep):
     STEP = 2
     BINDINGS = [
-        Binding("ctrl+o", "create", "Create", id="service.create"),
-        Binding("ctrl+r", "refresh", "Refresh", id="service.refresh"),
-        Binding("ctrl+g", "keys", "Keys", id="service.keys"),
-        Binding("ctrl+y", "copy_key(1)", "Copy key 1", id="service.copy"),
-        Binding("ctrl+l", "copy_key(2)", "Copy key 2", show=False, id="service.copy2"),
+        Binding(
+            "ctrl+o",
+            "create",
+            "Create",
+            id="service.create",
+            tooltip="Create the DMS instance named in the field",
+        ),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="service.refresh",
+            tooltip="Read the DMS instances and their runtime state again",
+        ),
+        Binding(
+            "ctrl+g",
+            "keys",
+            "Keys",
+            id="service.keys",
+            tooltip="Show the integration runtime's auth keys (needed for SMB shares only)",
+        ),
+        Binding(
+            "ctrl+y",
+            "copy_key(1)",
+            "Copy key 1",
+            id="service.copy",
+            tooltip="Copy auth key 1 to the clipboard (and show it whole to select)",
+        ),
+        Binding(
+            "ctrl+l",
+            "copy_key(2)",
+            "Copy key 2",
+            show=False,
+            id="service.copy2",
+            tooltip="Copy auth key 2 to the clipboard (and show it whole to select)",
+        ),
     ]
 
     def __init__(self) -> None:

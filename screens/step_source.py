@@ -27,7 +27,15 @@ AUTH = [("SQL login", "sql"), ("Windows / Kerberos", "windows"), ("Microsoft Ent
 
 class SourceStep(WizardStep):
     STEP = 4
-    BINDINGS = [Binding("ctrl+t", "test", "Test connection", id="source.test")]
+    BINDINGS = [
+        Binding(
+            "ctrl+t",
+            "test",
+            "Test connection",
+            id="source.test",
+            tooltip="Connect to the source with these details and say what answered",
+        )
+    ]
 
     @dataclass
     class Connected:

@@ -25,9 +25,29 @@ FOLDER_PROBLEM = "Backup folder of "
 class SummaryStep(WizardStep):
     STEP = 8
     BINDINGS = [
-        Binding("ctrl+n", "start_migrations", "Start", id="wizard.next", priority=True),
-        Binding("s", "start_migrations", "Start", show=False, id="summary.start"),
-        Binding("ctrl+r", "recheck", "Check again", id="summary.recheck"),
+        Binding(
+            "ctrl+n",
+            "start_migrations",
+            "Start",
+            id="wizard.next",
+            tooltip="Start the migrations listed (asks first)",
+            priority=True,
+        ),
+        Binding(
+            "s",
+            "start_migrations",
+            "Start",
+            show=False,
+            id="summary.start",
+            tooltip="Start the migrations listed (asks first)",
+        ),
+        Binding(
+            "ctrl+r",
+            "recheck",
+            "Check again",
+            id="summary.recheck",
+            tooltip="Check the backup folders and the settings again",
+        ),
     ]
 
     @dataclass

@@ -14,7 +14,15 @@ from tui.models import Target, TargetKind
 
 class TargetStep(WizardStep):
     STEP = 5
-    BINDINGS = [Binding("ctrl+r", "refresh", "Refresh", id="target.refresh")]
+    BINDINGS = [
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="target.refresh",
+            tooltip="Read the targets of this kind again",
+        )
+    ]
 
     def __init__(self) -> None:
         super().__init__()

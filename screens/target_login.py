@@ -23,7 +23,15 @@ from tui.context import SourceParams
 
 class TargetLoginScreen(ModalScreen[SourceParams | None]):
     CSS_PATH = "target_login.tcss"
-    BINDINGS = [Binding("escape", "back_out", "Back", id="target_login.back_out")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "back_out",
+            "Back",
+            id="target_login.back_out",
+            tooltip="Close without signing in to the target",
+        )
+    ]
 
     def __init__(
         self,

@@ -20,9 +20,21 @@ COLUMNS = ("Table", "Source rows", "Target rows", "Difference", "Match")
 class ValidationScreen(BaseScreen):
     CSS_PATH = "validation.tcss"
     BINDINGS = [
-        Binding("r", "run", "Count again", id="validation.run"),
-        Binding("e", "export", "Export", id="validation.export"),
-        Binding("escape", "back", "Back", id="validation.back"),
+        Binding(
+            "r",
+            "run",
+            "Count again",
+            id="validation.run",
+            tooltip="Count the rows again, source against target",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="validation.export",
+            tooltip="Export the row counts to a CSV file",
+        ),
+        Binding("escape", "back", "Back", id="validation.back", tooltip="Back to the monitor"),
     ]
 
     def __init__(

@@ -30,8 +30,21 @@ class WizardStep(BaseScreen):
     SAVE_DELAY = 0.3
     _save_timer: Timer | None  # a save armed by the first change (set on first use)
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
-        Binding("escape", "back", "Back", id="wizard.back"),
+        Binding(
+            "ctrl+n",
+            "next",
+            "Next",
+            id="wizard.next",
+            tooltip="Check this step and go on to the next one",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="wizard.back",
+            tooltip="Go back a step; every valid choice here is kept",
+        ),
     ]
 
     @property
