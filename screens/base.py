@@ -9,6 +9,7 @@ from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
+from screens.screen_commands import ScreenActions
 from screens.workers import Workers
 from widgets.sandbox_banner import SandboxBanner
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
 
 class BaseScreen(Workers, Screen[None]):
     """Subclasses implement ``compose_body``; header, banner and footer come from here."""
+
+    COMMANDS = {ScreenActions}  # the palette offers every action of the screen by name
 
     if TYPE_CHECKING:
         # ``self.app`` is the dms-tui app, as Textual itself declares ``app`` for checkers.

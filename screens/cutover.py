@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from screens.screen_commands import ScreenActions
 from screens.workers import Workers
 from tui.cutover import (
     TailLog,
@@ -63,6 +64,7 @@ class CutoverOutcome:
 
 
 class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
+    COMMANDS = {ScreenActions}
     if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
         app = getters.app(DmsTuiApp)
 
