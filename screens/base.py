@@ -36,7 +36,8 @@ class BaseScreen(Workers, Screen[None]):
         if self.app.context.is_sandbox:
             yield SandboxBanner()
         yield from self.compose_body()
-        yield Footer()
+        # compact: the screen's chosen keys fit an 80-column jump-box terminal; F1 lists all
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,6 +18,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
+
+from widgets.more_cue import MoreCue
 
 # what the focused field is called in a group title
 _FIELD_NAMES = {
@@ -33,12 +37,34 @@ _FIELD_NAMES = {
 }
 
 
+_SCREEN_NAMES = {
+    "MonitorScreen": "the monitor",
+    "StartScreen": "start",
+    "ScopeScreen": "sign-in and scope",
+    "SignInScreen": "sign-in",
+    "ValidationScreen": "row validation",
+    "CutoverScreen": "the cutover dialog",
+    "PreflightScreen": "the backup-folder findings",
+    "CancelMigrationScreen": "cancel a migration",
+}
+
+
+def screen_name(screen: Screen) -> str:
+    step = getattr(screen, "STEP", 0)
+    if step:
+        from tui.wizard_state import step_label
+
+        return f"step {step_label(step)}"
+    return _SCREEN_NAMES.get(type(screen).__name__, type(screen).__name__)
+
+
 @dataclass(frozen=True)
 class KeyLine:
     keys: str  # "c" or "f1 ?"
     name: str  # the binding's short description, as in the footer
     words: str  # what it does, in a sentence
     shown: bool  # in the footer
+    ours: bool  # a dms-tui key (Textual's generic keys come after)
 
 
 @dataclass(frozen=True)
@@ -77,29 +103,41 @@ def key_groups(screen: Screen) -> list[KeyGroup]:
             order.append(title)
         name = binding.description or binding.action.replace("_", " ")
         words = binding.tooltip or name
-        groups[title].append(KeyLine(" ".join(keys), name, words, binding.show))
+        line = KeyLine(" ".join(keys), name, words, binding.show, binding.id is not None)
+        groups[title].append(line)
     rank = {"This screen": 0, "The screen behind": 2, "Everywhere": 3}
     order.sort(key=lambda t: rank.get(t, 1))
     return [
-        KeyGroup(title, tuple(sorted(groups[title], key=lambda line: not line.shown)))
+        KeyGroup(title, tuple(sorted(groups[title], key=lambda k: (not k.ours, not k.shown))))
         for title in order
     ]
 
 
-def render_groups(groups: list[KeyGroup]) -> Text:
-    text = Text()
-    width = max((len(line.keys) for g in groups for line in g.lines), default=3) + 2
+def render_groups(groups: list[KeyGroup]) -> RenderableType:
+    """A title per group; under it the keys in one column and, beside them, what each does
+    (wrapped in its own column, so the keys stay readable on 80 columns)."""
+    width = max((len(line.keys) for g in groups for line in g.lines), default=3)
+    parts: list[RenderableType] = []
     for number, group in enumerate(groups):
-        if number:
-            text.append("\n")
-        text.append(group.title + "\n", style="bold underline")
+        parts.append(Text(("\n" if number else "") + group.title, style="bold underline"))
+        table = Table.grid(padding=(0, 1))
+        table.add_column(width=width + 1, no_wrap=True)
+        table.add_column(ratio=1)
         for line in group.lines:
-            text.append(f"  {line.keys:<{width}}", style="bold")
-            text.append(line.name, style="bold" if line.shown else "")
+            what = Text(line.name, style="bold" if line.shown else "")
             if line.words != line.name:
-                text.append(f" — {line.words}")
-            text.append("\n")
-    return text
+                what.append(f" — {line.words}")
+            table.add_row(Text(" " + line.keys, style="bold"), what)
+        parts.append(table)
+    return Group(*parts)
+
+
+def plain_text(groups: list[KeyGroup]) -> str:
+    """The help as plain lines (key, name, words), one line a key: what tests read."""
+    return "\n".join(
+        f"{g.title}\n" + "\n".join(f"  {k.keys}  {k.name} — {k.words}" for k in g.lines)
+        for g in groups
+    )
 
 
 class HelpScreen(ModalScreen[None]):
@@ -115,16 +153,18 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, screen: Screen) -> None:
         super().__init__()
         self.groups = key_groups(screen)
-        self.screen_name = getattr(screen, "HELP_TITLE", "") or type(screen).__name__
+        self.screen_name = screen_name(screen)
+        self.text = plain_text(self.groups)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog"):
             yield Static(f"Keys — {self.screen_name}", id="help-title", markup=False)
-            with VerticalScroll(id="help-body"):
+            body = VerticalScroll(id="help-body")
+            with body:
                 yield Static(render_groups(self.groups), id="help-keys")
+            yield MoreCue(body, keys="↓ PgDn", id="help-more")
             yield Static(
-                "Bold: in the footer. ↑↓ PgUp PgDn scroll · Ctrl+P finds any action by name "
-                "· Esc closes",
+                "Bold: in the footer · Ctrl+P runs any action by name · Esc closes",
                 id="help-cue",
             )
 

@@ -52,6 +52,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
             "Refresh",
             id="monitor.refresh",
             tooltip="Read every migration from Azure now, without waiting for the next poll",
+            show=False,  # it refreshes by itself; the footer keeps room for the actions
         ),
         Binding(
             "p",
@@ -160,6 +161,15 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
             tooltip="Close the filter, or leave the monitor",
             show=False,
         ),
+        # Ctrl+Q works as everywhere; out of the footer here to leave room for the actions
+        Binding(
+            "ctrl+q",
+            "app.quit",
+            "Quit",
+            id="monitor.quit",
+            tooltip="Leave dms-tui; asks first if something is in flight (Azure carries on)",
+            show=False,
+        ),
     ]
 
     def __init__(
@@ -227,10 +237,6 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self._fit(self.app.size.width)
         self._render_status()
         self.query_one("#migrations", KeyedTable).focus()
-        from textual.widgets import Footer
-
-        for footer in self.query(Footer):
-            footer.compact = True  # every key fits on an 80-column jump-box terminal
         self._arm(0)
 
     def on_resize(self, event: Any) -> None:

@@ -65,7 +65,7 @@ class SignInScreen(Workers, Screen[bool]):
         yield OptionList(*options, id="methods")
         yield Static("", id="device-code")
         yield Static("", id="step-error", classes="step-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         compact_all(self)

@@ -56,6 +56,7 @@ class ServiceStep(WizardStep):
             "Refresh",
             id="service.refresh",
             tooltip="Read the DMS instances and their runtime state again",
+            show=False,  # the footer keeps room for Create, Keys and Copy at 80 columns
         ),
         Binding(
             "ctrl+g",

@@ -3,12 +3,14 @@ opens the same list, the screen's own keys before a table's generic cursor keys.
 
 from __future__ import annotations
 
+import pytest
 from sandbox_migrations import open_monitor, start
 from textual.binding import Binding
 from textual.widgets import Static
 
 from screens.help import HelpScreen
 from screens.monitor import MonitorScreen
+from tests.test_monitor_snapshots import SIZES, _runner
 from tests.test_wizard_steps import opened_at
 from tests.wizard_pilot import on_screen, wait_for
 from tui.app import DmsTuiApp
@@ -16,7 +18,8 @@ from tui.models import TargetKind
 
 
 def help_text(app) -> str:
-    return str(app.screen.query_one("#help-keys", Static).render())
+    assert app.screen.query_one("#help-keys", Static).display
+    return app.screen.text
 
 
 def every_binding(screen_class) -> list[Binding]:
@@ -103,3 +106,16 @@ def _first_hit(app) -> str:
     if not hits.option_count:
         return ""
     return str(hits.get_option_at_index(0).prompt).strip()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_help_on_the_monitor_snapshot(snap_compare, context, sandbox, size):
+    before = _runner(context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2)
+
+    async def run_before(pilot):
+        await before(pilot)
+        await pilot.press("f1")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), what="help")
+        await pilot.pause()
+
+    assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
