@@ -6,11 +6,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Header
 
 from screens.screen_commands import ScreenActions
 from screens.workers import Workers
+from widgets.message_pane import MessagePane
 from widgets.sandbox_banner import SandboxBanner
 
 if TYPE_CHECKING:
@@ -24,6 +26,16 @@ class BaseScreen(Workers, Screen[None]):
     """Subclasses implement ``compose_body``; header, banner and footer come from here."""
 
     COMMANDS = {ScreenActions}  # the palette offers every action of the screen by name
+    BINDINGS = [
+        Binding(
+            "f2",
+            "read_message",
+            "Read message",
+            id="screen.read_message",
+            tooltip="Move into a message longer than its room, to scroll it (Esc comes back)",
+            show=False,
+        ),
+    ]
 
     if TYPE_CHECKING:
         # ``self.app`` is the dms-tui app, as Textual itself declares ``app`` for checkers.
@@ -41,6 +53,14 @@ class BaseScreen(Workers, Screen[None]):
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def action_read_message(self) -> None:
+        """F2: into the first message that runs past its room (the cue under it says so)."""
+        for pane in self.query(MessagePane):
+            if pane.display and pane.overflows:
+                pane.enter()
+                return
+        self.notify("Every message on this screen is shown whole.", timeout=4)
 
     @property
     def context(self) -> AppContext:

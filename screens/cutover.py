@@ -40,6 +40,7 @@ from tui.cutover import (
 from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 from tui.tail_backup import TailBackup as BackupDone
+from widgets.more_cue import MoreCue
 
 if TYPE_CHECKING:
     from textual import getters
@@ -91,6 +92,22 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
             id="cutover.tail_history",
             tooltip="Read the tail-log file's name from the source's backup history",
         ),
+        Binding(
+            "pagedown",
+            "scroll_steps(1)",
+            "Scroll down",
+            id="cutover.page_down",
+            tooltip="Scroll the steps, the warning and the tail-log T-SQL down a page",
+            show=False,
+        ),
+        Binding(
+            "pageup",
+            "scroll_steps(-1)",
+            "Scroll up",
+            id="cutover.page_up",
+            tooltip="Scroll the steps, the warning and the tail-log T-SQL up a page",
+            show=False,
+        ),
     ]
 
     def __init__(
@@ -126,7 +143,8 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
         d = self.detail
         with Vertical(id="cutover-dialog"):
             yield Static(f"Cut over {route(d)}", id="cutover-title", markup=False)
-            with VerticalScroll(id="cutover-steps"):
+            steps = VerticalScroll(id="cutover-steps")
+            with steps:
                 yield Checkbox("1. Application traffic to the source is stopped", id="stopped")
                 yield Static("", id="step-tail", markup=False)
                 yield Input(
@@ -136,6 +154,7 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
                 yield Static("", id="cutover-blockers", markup=False)
                 yield Static(WARNING, id="cutover-warning", markup=False)
                 yield Static("", id="tail-tsql", markup=False)
+            yield MoreCue(steps, keys="PgDn", back="PgUp", id="cutover-more")
             yield Static(
                 f"4. Type the target database name ({d.target_database}) to confirm, then Enter:",
                 id="step-type",
@@ -291,6 +310,11 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
     # ------------------------------------------------------------------ close
 
     @on(Button.Pressed, "#cutover-cancel")
+    def action_scroll_steps(self, pages: int) -> None:
+        """PgDn/PgUp from the name field: the steps above it scroll (the cue says when)."""
+        steps = self.query_one("#cutover-steps", VerticalScroll)
+        (steps.scroll_page_down if pages > 0 else steps.scroll_page_up)(animate=False)
+
     def action_close(self) -> None:
         """Always closes, also while the request is on its way."""
         if self.sending and not self.sent and not self.outcome:

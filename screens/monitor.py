@@ -34,7 +34,9 @@ from tui.monitoring.history import History
 from tui.monitoring.rows import COLUMN_WIDTHS, COLUMNS, MigrationRow, list_columns, row_matches
 from tui.monitoring.rows import sort_value as row_sort_value
 from tui.monitoring.schedule import PollSchedule
+from widgets.message_pane import READ_KEYS, MessagePane
 from widgets.migration_detail import MigrationDetailView
+from widgets.more_cue import MoreCue
 from widgets.progress_table import KeyedTable
 from widgets.quiet_text import write_text
 from widgets.state_counts import StateCounts
@@ -230,7 +232,11 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
                 COLUMNS, widths=COLUMN_WIDTHS, sort_value=self._row_sort_value, id="migrations"
             )
             yield MigrationDetailView(id="detail")
-            yield Static("", id="monitor-status", markup=False)
+            # the status line and the last note: a long error scrolls, the cue says so
+            pane = MessagePane(id="monitor-status-pane")
+            with pane:
+                yield Static("", id="monitor-status", markup=False)
+            yield MoreCue(pane, keys=READ_KEYS, back="F2, then ↑ PgUp", id="monitor-more")
 
     def on_mount(self) -> None:
         self._done_event = asyncio.Event()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
 from screens.wizard_step import WizardStep
@@ -254,6 +254,9 @@ class ServiceStep(WizardStep):
             "Register the self-hosted integration runtime with either one. Ctrl+Y copies "
             "key 1, Ctrl+L key 2. They are never saved."
         )
+        # asked for: bring them (the last thing on the step) into view on a short terminal
+        body = self.query_one("#step-body", VerticalScroll)
+        self.call_after_refresh(body.scroll_end, animate=False)
 
     # ---------------------------------------------------------------- actions
 
