@@ -3,10 +3,12 @@ monitor's status (3 lines) scroll, a cue says more lies below, and F2 reaches th
 
 from __future__ import annotations
 
+import pytest
 from sandbox_migrations import open_monitor, start
 from textual.widgets import Static
 
-from tests.test_wizard_steps import opened_at
+from tests.test_wizard_snapshots import SIZES, fixed_home, focus_settled  # noqa: F401
+from tests.test_wizard_steps import app_for, opened, opened_at, project_at
 from tests.wizard_pilot import wait_for
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -143,3 +145,23 @@ async def test_cutover_tsql_below_the_fold_has_a_cue_and_pgdn_reaches_it(context
             await pilot.press("pagedown")
         await wait_for(pilot, tsql_seen, what="the T-SQL on screen")
         assert dialog.query_one("#confirm-name").has_focus  # typing the name is not disturbed
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_step6_long_findings_snapshot(snap_compare, context, sandbox, ids, fixed_home, size):  # noqa: F811
+    """SSISDB selected and highlighted: its findings below the list, the refusal under them,
+    each with its cue when it runs past its room."""
+    project_at(6, sandbox, ids)
+    app = app_for(context)
+
+    async def ready(pilot):
+        await opened(pilot, 6)
+        await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
+        order = list(app.wizard.inventory)
+        await pilot.press(*(["down"] * order.index("SSISDB")), "space", "ctrl+n")
+        await wait_for(pilot, lambda: "SSISDB" in str(app.screen.query_one("#step-error").render()))
+        await wait_for(pilot, lambda: focus_settled(app), what="focus drawn")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
