@@ -41,6 +41,7 @@ from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 from tui.tail_backup import TailBackup as BackupDone
 from widgets.more_cue import MoreCue
+from widgets.token_line import TokenLine
 
 if TYPE_CHECKING:
     from textual import getters
@@ -108,6 +109,13 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
             tooltip="Scroll the steps, the warning and the tail-log T-SQL up a page",
             show=False,
         ),
+        Binding(
+            "ctrl+y",
+            "copy_tsql",
+            "Copy T-SQL",
+            id="cutover.copy_tsql",
+            tooltip="Copy the tail-log T-SQL to the clipboard and write it whole to a file",
+        ),
     ]
 
     def __init__(
@@ -153,7 +161,9 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
                 yield Static("", id="step-wait", markup=False)
                 yield Static("", id="cutover-blockers", markup=False)
                 yield Static(WARNING, id="cutover-warning", markup=False)
-                yield Static("", id="tail-tsql", markup=False)
+                yield Static("", id="tail-tsql-head", markup=False)
+                # the statement's own lines, never wrapped inside its URL: scrolls sideways
+                yield TokenLine(text_id="tail-tsql", id="tail-tsql-line")
             yield MoreCue(steps, keys="PgDn", back="PgUp", id="cutover-more")
             yield Static(
                 f"4. Type the target database name ({d.target_database}) to confirm, then Enter:",
@@ -198,9 +208,22 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
         )
 
     def _show_tsql(self, text: str) -> None:
-        self.query_one("#tail-tsql", Static).update(
-            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r):\n" + text
+        self.tsql = text
+        self.query_one("#tail-tsql-head", Static).update(
+            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r); ctrl+y "
+            "copies it whole:"
         )
+        self.query_one(TokenLine).show(text)
+
+    def action_copy_tsql(self) -> None:
+        """Ctrl+Y: the tail-log T-SQL to the clipboard and to a file, whole."""
+        text = getattr(self, "tsql", "")
+        if not text:
+            self.notify("The T-SQL is still being written; press Ctrl+Y again.", timeout=5)
+            return
+        from screens.copying import copy_out
+
+        copy_out(self, "Tail-log T-SQL", text, file_name=f"{self.planned_name}.sql")
 
     # ------------------------------------------------------------------ state
 

@@ -12,6 +12,7 @@ from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.models import AuthKeys, IntegrationRuntime, IntegrationRuntimeNode, MigrationService
 from widgets.elapsed import elapsed_text
+from widgets.token_line import TokenLine
 
 
 def node_summary(node: IntegrationRuntimeNode) -> str:
@@ -111,6 +112,9 @@ class ServiceStep(WizardStep):
         yield Static("", id="service-wait", classes="hint")
         yield Static("", id="service-runtime")
         yield Static("", id="service-keys")
+        # each key whole on its own line, never wrapped inside it: scrolls sideways
+        yield TokenLine(id="auth-key-1", classes="-hidden")
+        yield TokenLine(id="auth-key-2", classes="-hidden")
 
     def start(self) -> None:
         self.action_refresh()
@@ -196,6 +200,9 @@ class ServiceStep(WizardStep):
         if service.id != self.state.project.service_id:
             self.keys = None
             self.query_one("#service-keys", Static).update("")
+            for line in self.query(TokenLine):
+                line.show("")
+                line.add_class("-hidden")
             self.show_error("")
         self.state.project.service_id = service.id
         self.state.service = service
@@ -250,10 +257,13 @@ class ServiceStep(WizardStep):
     def got_keys(self, keys: AuthKeys) -> None:
         self.keys = keys
         self.query_one("#service-keys", Static).update(
-            f"Auth key 1: {keys.auth_key1}\nAuth key 2: {keys.auth_key2}\n"
-            "Register the self-hosted integration runtime with either one. Ctrl+Y copies "
-            "key 1, Ctrl+L key 2. They are never saved."
+            "Auth keys 1 and 2 (never saved): register the self-hosted integration runtime "
+            "with either one. Ctrl+Y copies key 1, Ctrl+L key 2."
         )
+        for number, key in ((1, keys.auth_key1), (2, keys.auth_key2)):
+            line = self.query_one(f"#auth-key-{number}", TokenLine)
+            line.show(key)
+            line.remove_class("-hidden")
         # asked for: bring them (the last thing on the step) into view on a short terminal
         body = self.query_one("#step-body", VerticalScroll)
         self.call_after_refresh(body.scroll_end, animate=False)
@@ -291,8 +301,9 @@ class ServiceStep(WizardStep):
                 "to read the keys again."
             )
             return
-        self.app.copy_to_clipboard(key)
-        self.notify(f"Auth key {which} copied to the clipboard (terminals with OSC 52).")
+        from screens.copying import copy_out
+
+        copy_out(self, f"Auth key {which}", key)  # a secret: the clipboard only, no file
 
     def problem(self) -> str | None:
         svc = self.state.service

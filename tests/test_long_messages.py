@@ -85,20 +85,24 @@ async def test_auth_keys_asked_for_are_brought_into_view(context, sandbox, ids):
     async with opened_at(context, sandbox, ids, 2) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.services, what="services")
         body = app.screen.query_one("#step-body")
-        keys = app.screen.query_one("#service-keys", Static)
         await pilot.press("ctrl+g")
         await wait_for(pilot, lambda: app.screen.keys is not None, what="keys read")
+        lines = [app.screen.query_one(f"#auth-key-{n}") for n in (1, 2)]
 
         def seen() -> bool:
             view = body.scrollable_content_region
-            shown = keys.region
-            return (
-                "Auth key 1" in str(keys.render())
-                and view.y <= shown.y
-                and shown.bottom <= view.bottom
+            return all(
+                line.display and view.y <= line.region.y and line.region.bottom <= view.bottom
+                for line in lines
             )
 
         await wait_for(pilot, seen, what="the keys on screen")
+        # each key on one line of its own, whole (never wrapped inside it)
+        keys = (app.screen.keys.auth_key1, app.screen.keys.auth_key2)
+        for line, key in zip(lines, keys, strict=True):
+            text = line.query_one(Static)
+            assert text.region.height == 1 and text.virtual_region.width >= len(key)
+            assert str(text.render()) == key
 
 
 async def test_a_step_longer_than_the_screen_says_so_and_f3_scrolls_it(context, sandbox, ids):
