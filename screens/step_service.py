@@ -35,7 +35,10 @@ def node_summary(node: IntegrationRuntimeNode) -> str:
     elif limit:
         facts.append(f"up to {limit} jobs")
     if node.sent_bytes is not None or node.received_bytes is not None:
-        facts.append(f"network in {node.received_bytes or 0:.2f}, out {node.sent_bytes or 0:.2f}")
+        # the spec's receivedBytes / sentBytes, in the unit it names
+        facts.append(
+            f"network in {node.received_bytes or 0:.2f} bytes, out {node.sent_bytes or 0:.2f} bytes"
+        )
     if node.version:
         facts.append(f"version {node.version}")
     return f"{node.node_name} — " + (", ".join(facts) if facts else "no details reported")
