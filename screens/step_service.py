@@ -212,6 +212,7 @@ class ServiceStep(WizardStep):
 
     def got_service(self, service: MigrationService) -> None:
         self._choose(service)
+        self.recheck_refusal()  # "it is Provisioning" goes once Azure says Succeeded
         chosen = self.query_one("#service-chosen", Static)
         chosen.update(
             f"Chosen: {service.name} ({service.resource_group}, {service.location}) "

@@ -128,6 +128,19 @@ class WizardStep(BaseScreen):
         self.query_one("#step-error", Static).set_class(bool(message), "-shown")
         self.query_one("#step-error-pane", MessagePane).scroll_home(animate=False)
 
+    def recheck_refusal(self) -> None:
+        """The message Next showed goes when its cause does (a database unselected, the
+        instance ready); a different remaining problem replaces it. Other messages stay."""
+        refusal = getattr(self, "_refusal", "")
+        shown = str(self.query_one("#step-error", Static).render())
+        if not refusal or shown != refusal:
+            self._refusal = ""
+            return
+        now = self.problem() or ""
+        if now != refusal:
+            self.show_error(now)
+            self._refusal = now
+
     def show_failure(self, error: BaseException | None) -> None:
         text = getattr(error, "full_text", None) or str(error)
         self.show_error(text)
@@ -158,8 +171,11 @@ class WizardStep(BaseScreen):
     @on(SelectionList.SelectedChanged)
     @on(DataTable.RowSelected)
     def changed(self) -> None:
-        """Something on the step changed: save it soon."""
+        """Something on the step changed: save it soon, and check Next's refusal again once
+        every handler of the change has run."""
         self._dirty = True
+        if getattr(self, "_refusal", ""):
+            self.call_after_refresh(self.recheck_refusal)
         state = self.bound_state()
         if getattr(self, "_save_timer", None) is None and state is not None and state.named:
             self._save_timer = self.set_timer(self.SAVE_DELAY, self.save_now)
@@ -205,6 +221,7 @@ class WizardStep(BaseScreen):
         message = self.problem()
         if message:
             self.show_error(message)
+            self._refusal = message
             return
         self.show_error("")
         if self.save_now(at=self.STEP + 1):
