@@ -41,6 +41,7 @@ from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 from tui.tail_backup import TailBackup as BackupDone
 from widgets.more_cue import MoreCue
+from widgets.toggles import MarkedCheckbox
 from widgets.token_line import TokenLine
 
 if TYPE_CHECKING:
@@ -153,7 +154,9 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
             yield Static(f"Cut over {route(d)}", id="cutover-title", markup=False)
             steps = VerticalScroll(id="cutover-steps")
             with steps:
-                yield Checkbox("1. Application traffic to the source is stopped", id="stopped")
+                yield MarkedCheckbox(
+                    "1. Application traffic to the source is stopped", id="stopped"
+                )
                 yield Static("", id="step-tail", markup=False)
                 yield Input(
                     placeholder="tail-log file name, if you took it yourself", id="tail-file"

@@ -17,6 +17,7 @@ from tui.limits import InstanceCapacity, capacity_problem, capacity_text, vm_bat
 from tui.models import DatabaseInventory, TargetKind
 from tui.readiness import TDE_RULE, Readiness, assess_both, blockers
 from widgets.findings import FindingsView
+from widgets.toggles import MarkedSelectionList
 
 
 def _size(mb: float) -> str:
@@ -92,7 +93,7 @@ class DatabasesStep(WizardStep):
             f"{'Last full':<10} {'Last log':<10}",
             classes="table-head",
         )
-        yield SelectionList[str](id="databases")
+        yield MarkedSelectionList[str](id="databases")
         # markup off: database and server names ("Stage[Q1]") show as written
         yield Static("Reading the databases…", id="databases-status", classes="hint", markup=False)
         yield Static("Selected: none", id="databases-selected", markup=False)
