@@ -87,6 +87,14 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
             show=False,
         ),
         Binding(
+            "O",
+            "reverse_sort",
+            "Reverse",
+            id="monitor.reverse_sort",
+            tooltip="Reverse the focused list's order (▲ ascending, ▼ descending)",
+            show=False,
+        ),
+        Binding(
             "c",
             "cutover",
             "Cutover",
@@ -431,17 +439,27 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self._render_list()
         self._render_status()
 
-    def action_sort(self) -> None:
+    def _sorted_table(self) -> KeyedTable | VirtualTable:
         focused = self.focused
-        table: KeyedTable | VirtualTable = (
-            focused
-            if isinstance(focused, (KeyedTable, VirtualTable))
-            else self.query_one("#migrations", KeyedTable)
-        )
+        if isinstance(focused, (KeyedTable, VirtualTable)):
+            return focused
+        return self.query_one("#migrations", KeyedTable)
+
+    def action_sort(self) -> None:
+        table = self._sorted_table()
         table.cycle_sort()
+        self._say_sort(table)
+
+    def action_reverse_sort(self) -> None:
+        table = self._sorted_table()
+        table.sort_by(table.sort_column or 0, not table.sort_reverse)
+        self._say_sort(table)
+
+    def _say_sort(self, table: KeyedTable | VirtualTable) -> None:
+        order = "descending ▼" if table.sort_reverse else "ascending ▲"
         self.note(
-            f"Sorted by {table.column_names[table.sort_column or 0]} "
-            "(o: next column, click a header to reverse)"
+            f"Sorted by {table.column_names[table.sort_column or 0]}, {order} "
+            "(o: next column, O: reverse)"
         )
 
     def action_toggle_all(self) -> None:
