@@ -160,7 +160,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
             "logins",
             "Logins",
             id="monitor.logins",
-            tooltip="Move the source's logins to the target (the plan first, then one confirmation)",
+            tooltip="Move the source's logins to the target (the plan, then one confirmation)",
             show=False,
         ),
         Binding(

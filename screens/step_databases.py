@@ -17,7 +17,7 @@ from tui.limits import InstanceCapacity, capacity_problem, capacity_text, vm_bat
 from tui.models import DatabaseInventory, TargetKind
 from tui.readiness import TDE_RULE, Readiness, assess_both, blockers
 from widgets.findings import FindingsView
-from widgets.toggles import MarkedSelectionList
+from widgets.toggles import MarkedRadioButton, MarkedSelectionList
 
 
 def _size(mb: float) -> str:
@@ -82,10 +82,10 @@ class DatabasesStep(WizardStep):
             # the findings depend on it (a SIMPLE-recovery database is fine offline only);
             # the same choice as on step 7, which shows it again
             with RadioSet(id="db-mode"):
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "Online (log backups until cutover)", self.state.online, id="db-mode-online"
                 )
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "Offline (up to a last backup)", not self.state.online, id="db-mode-offline"
                 )
         yield Static(

@@ -20,7 +20,7 @@ CHOSEN = {
     3: ["^n", "esc", "^r", *COMMON],
     4: ["^n", "esc", "^t", *COMMON],
     5: ["^n", "esc", "^r", *COMMON],
-    6: ["^n", "esc", "^r", *COMMON],
+    6: ["^n", "esc", "^r", "m", "t", *COMMON],
     7: ["^n", "esc", *COMMON],
     8: ["^n", "esc", "^r", *COMMON],
 }

@@ -48,6 +48,10 @@ async def test_the_database_list_marks_selected_rows(context, sandbox, ids):
                 found[name] = text[text.index("▐") + 1]
             return found
 
+        online = app.screen.query_one("#db-mode-online", RadioButton)
+        offline = app.screen.query_one("#db-mode-offline", RadioButton)
+        assert {glyph(online), glyph(offline)} == {"●", "○"}
+        assert glyph(online if online.value else offline) == "●"
         chosen = set(app.wizard.project.databases)
         assert chosen and all((m == "X") == (n in chosen) for n, m in marks().items())
         assert " " in marks().values()
