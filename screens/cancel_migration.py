@@ -16,7 +16,15 @@ from textual.widgets import Button, Input, Static
 
 class CancelMigrationScreen(ModalScreen[str | None]):
     CSS_PATH = "cancel_migration.tcss"
-    BINDINGS = [Binding("escape", "back_out", "Keep running", id="cancel.back_out")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "back_out",
+            "Keep running",
+            id="cancel.back_out",
+            tooltip="Keep the migration running; nothing is sent",
+        )
+    ]
 
     def __init__(self, what: str) -> None:
         """``what`` names the migration: ``source db → target server/database``."""

@@ -27,6 +27,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from screens.screen_commands import ScreenActions
 from screens.workers import Workers
 from tui.cutover import (
     TailLog,
@@ -39,6 +40,9 @@ from tui.cutover import (
 from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 from tui.tail_backup import TailBackup as BackupDone
+from widgets.more_cue import MoreCue
+from widgets.toggles import MarkedCheckbox
+from widgets.token_line import TokenLine
 
 if TYPE_CHECKING:
     from textual import getters
@@ -63,14 +67,56 @@ class CutoverOutcome:
 
 
 class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
+    COMMANDS = {ScreenActions}
     if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
         app = getters.app(DmsTuiApp)
 
     CSS_PATH = "cutover.tcss"
     BINDINGS = [
-        Binding("escape", "close", "Close", id="cutover.close"),
-        Binding("ctrl+t", "tail_backup", "Tail-log backup", id="cutover.tail_backup"),
-        Binding("ctrl+r", "read_history", "Tail-log from history", id="cutover.tail_history"),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="cutover.close",
+            tooltip="Close the dialog; nothing is sent",
+        ),
+        Binding(
+            "ctrl+t",
+            "tail_backup",
+            "Tail-log backup",
+            id="cutover.tail_backup",
+            tooltip="Take the tail-log backup on the source (the last one before cutover)",
+        ),
+        Binding(
+            "ctrl+r",
+            "read_history",
+            "Tail-log from history",
+            id="cutover.tail_history",
+            tooltip="Read the tail-log file's name from the source's backup history",
+        ),
+        Binding(
+            "pagedown",
+            "scroll_steps(1)",
+            "Scroll down",
+            id="cutover.page_down",
+            tooltip="Scroll the steps, the warning and the tail-log T-SQL down a page",
+            show=False,
+        ),
+        Binding(
+            "pageup",
+            "scroll_steps(-1)",
+            "Scroll up",
+            id="cutover.page_up",
+            tooltip="Scroll the steps, the warning and the tail-log T-SQL up a page",
+            show=False,
+        ),
+        Binding(
+            "ctrl+y",
+            "copy_tsql",
+            "Copy T-SQL",
+            id="cutover.copy_tsql",
+            tooltip="Copy the tail-log T-SQL to the clipboard and write it whole to a file",
+        ),
     ]
 
     def __init__(
@@ -106,8 +152,11 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
         d = self.detail
         with Vertical(id="cutover-dialog"):
             yield Static(f"Cut over {route(d)}", id="cutover-title", markup=False)
-            with VerticalScroll(id="cutover-steps"):
-                yield Checkbox("1. Application traffic to the source is stopped", id="stopped")
+            steps = VerticalScroll(id="cutover-steps")
+            with steps:
+                yield MarkedCheckbox(
+                    "1. Application traffic to the source is stopped", id="stopped"
+                )
                 yield Static("", id="step-tail", markup=False)
                 yield Input(
                     placeholder="tail-log file name, if you took it yourself", id="tail-file"
@@ -115,7 +164,10 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
                 yield Static("", id="step-wait", markup=False)
                 yield Static("", id="cutover-blockers", markup=False)
                 yield Static(WARNING, id="cutover-warning", markup=False)
-                yield Static("", id="tail-tsql", markup=False)
+                yield Static("", id="tail-tsql-head", markup=False)
+                # the statement's own lines, never wrapped inside its URL: scrolls sideways
+                yield TokenLine(text_id="tail-tsql", id="tail-tsql-line")
+            yield MoreCue(steps, keys="PgDn", back="PgUp", id="cutover-more")
             yield Static(
                 f"4. Type the target database name ({d.target_database}) to confirm, then Enter:",
                 id="step-type",
@@ -159,9 +211,22 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
         )
 
     def _show_tsql(self, text: str) -> None:
-        self.query_one("#tail-tsql", Static).update(
-            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r):\n" + text
+        self.tsql = text
+        self.query_one("#tail-tsql-head", Static).update(
+            "Tail-log backup T-SQL (to run on the source yourself, then ctrl+r); ctrl+y "
+            "copies it whole:"
         )
+        self.query_one(TokenLine).show(text)
+
+    def action_copy_tsql(self) -> None:
+        """Ctrl+Y: the tail-log T-SQL to the clipboard and to a file, whole."""
+        text = getattr(self, "tsql", "")
+        if not text:
+            self.notify("The T-SQL is still being written; press Ctrl+Y again.", timeout=5)
+            return
+        from screens.copying import copy_out
+
+        copy_out(self, "Tail-log T-SQL", text, file_name=f"{self.planned_name}.sql")
 
     # ------------------------------------------------------------------ state
 
@@ -271,6 +336,11 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
     # ------------------------------------------------------------------ close
 
     @on(Button.Pressed, "#cutover-cancel")
+    def action_scroll_steps(self, pages: int) -> None:
+        """PgDn/PgUp from the name field: the steps above it scroll (the cue says when)."""
+        steps = self.query_one("#cutover-steps", VerticalScroll)
+        (steps.scroll_page_down if pages > 0 else steps.scroll_page_up)(animate=False)
+
     def action_close(self) -> None:
         """Always closes, also while the request is on its way."""
         if self.sending and not self.sent and not self.outcome:

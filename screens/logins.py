@@ -36,11 +36,39 @@ MARKS = {
 class LoginsScreen(BaseScreen):
     CSS_PATH = "logins.tcss"
     BINDINGS = [
-        Binding("ctrl+a", "apply", "Create chosen", id="logins.apply", priority=True),
-        Binding("ctrl+u", "orphans", "Map users", id="logins.orphans", priority=True),
-        Binding("ctrl+e", "export", "Export T-SQL", id="logins.export", priority=True),
-        Binding("ctrl+r", "read", "Read again", id="logins.read", show=False),
-        Binding("escape", "back", "Back", id="logins.back"),
+        Binding(
+            "ctrl+a",
+            "apply",
+            "Create chosen",
+            id="logins.apply",
+            tooltip="Create the chosen logins on the target (asks first, naming how many)",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+u",
+            "orphans",
+            "Map users",
+            id="logins.orphans",
+            tooltip="Map the migrated database's orphaned users to their logins",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+e",
+            "export",
+            "Export T-SQL",
+            id="logins.export",
+            tooltip="Write the logins' T-SQL to a 0600 file, to review or run by hand",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+r",
+            "read",
+            "Read again",
+            id="logins.read",
+            tooltip="Read the logins on the source and the target again",
+            show=False,
+        ),
+        Binding("escape", "back", "Back", id="logins.back", tooltip="Back to the monitor"),
     ]
 
     def __init__(

@@ -34,7 +34,9 @@ from tui.monitoring.history import History
 from tui.monitoring.rows import COLUMN_WIDTHS, COLUMNS, MigrationRow, list_columns, row_matches
 from tui.monitoring.rows import sort_value as row_sort_value
 from tui.monitoring.schedule import PollSchedule
+from widgets.message_pane import READ_KEYS, MessagePane
 from widgets.migration_detail import MigrationDetailView
+from widgets.more_cue import MoreCue
 from widgets.progress_table import KeyedTable
 from widgets.quiet_text import write_text
 from widgets.state_counts import StateCounts
@@ -46,23 +48,138 @@ _STATE_CYCLE = (None, *COUNTED)
 class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWaves, BaseScreen):
     CSS_PATH = "monitor.tcss"
     BINDINGS = [
-        Binding("r", "refresh_now", "Refresh", id="monitor.refresh"),
-        Binding("p", "toggle_pause", "Pause", id="monitor.pause"),
-        Binding("slash", "filter", "Find", id="monitor.filter"),
-        Binding("f", "cycle_state", "State", id="monitor.state", show=False),
-        Binding("o", "sort", "Sort", id="monitor.sort", show=False),
-        Binding("c", "cutover", "Cutover", id="monitor.cutover"),
+        Binding(
+            "r",
+            "refresh_now",
+            "Refresh",
+            id="monitor.refresh",
+            tooltip="Read every migration from Azure now, without waiting for the next poll",
+            show=False,  # it refreshes by itself; the footer keeps room for the actions
+        ),
+        Binding(
+            "p",
+            "toggle_pause",
+            "Pause",
+            id="monitor.pause",
+            tooltip="Stop or restart the automatic refresh (the screen says when it is paused)",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Find",
+            id="monitor.filter",
+            tooltip="Show only the migrations whose row contains the text typed",
+        ),
+        Binding(
+            "f",
+            "cycle_state",
+            "State",
+            id="monitor.state",
+            tooltip="Show only one state (in progress, ready, failed…); again for the next",
+            show=False,
+        ),
+        Binding(
+            "o",
+            "sort",
+            "Sort",
+            id="monitor.sort",
+            tooltip="Sort the focused list by its next column",
+            show=False,
+        ),
+        Binding(
+            "O",
+            "reverse_sort",
+            "Reverse",
+            id="monitor.reverse_sort",
+            tooltip="Reverse the focused list's order (▲ ascending, ▼ descending)",
+            show=False,
+        ),
+        Binding(
+            "c",
+            "cutover",
+            "Cutover",
+            id="monitor.cutover",
+            tooltip="Cut over the selected migration: opens the guarded cutover dialog",
+        ),
         *MonitorWaves.WAVE_BINDINGS,
-        Binding("l", "log_backup", "Log", id="monitor.log_backup"),
-        Binding("v", "validate", "Verify", id="monitor.validate"),
-        Binding("e", "export", "Export", id="monitor.export"),
+        Binding(
+            "l",
+            "log_backup",
+            "Log",
+            id="monitor.log_backup",
+            tooltip="Take a log backup of the selected database on the source into its folder",
+        ),
+        Binding(
+            "v",
+            "validate",
+            "Verify",
+            id="monitor.validate",
+            tooltip="Validate: count the rows of every table, source against target",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="monitor.export",
+            tooltip="Export the selected migration's detail, files and notes to CSV/JSON",
+        ),
         MonitorPreflight.PREFLIGHT_BINDING,
-        Binding("x", "cancel_migration", "Cancel", id="monitor.cancel"),
-        Binding("t", "retry", "Retry", id="monitor.retry", show=False),
-        Binding("d", "delete", "Delete", id="monitor.delete", show=False),
-        Binding("a", "toggle_all", "All", id="monitor.all", show=False),
-        Binding("g", "logins", "Logins", id="monitor.logins", show=False),
-        Binding("escape", "back", "Back", id="monitor.back", show=False),
+        Binding(
+            "x",
+            "cancel_migration",
+            "Cancel",
+            id="monitor.cancel",
+            tooltip="Cancel the selected migration (asks first; the target database is left)",
+        ),
+        Binding(
+            "t",
+            "retry",
+            "Retry",
+            id="monitor.retry",
+            tooltip="Retry a failed migration with the same settings",
+            show=False,
+        ),
+        Binding(
+            "d",
+            "delete",
+            "Delete",
+            id="monitor.delete",
+            tooltip="Delete a finished migration's record from Azure (asks first)",
+            show=False,
+        ),
+        Binding(
+            "a",
+            "toggle_all",
+            "All",
+            id="monitor.all",
+            tooltip="Switch between this project's migrations and all of the DMS instance",
+            show=False,
+        ),
+        Binding(
+            "g",
+            "logins",
+            "Logins",
+            id="monitor.logins",
+            tooltip="Move the source's logins to the target (the plan, then one confirmation)",
+            show=False,
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="monitor.back",
+            tooltip="Close the filter, or leave the monitor",
+            show=False,
+        ),
+        # Ctrl+Q works as everywhere; out of the footer here to leave room for the actions
+        Binding(
+            "ctrl+q",
+            "app.quit",
+            "Quit",
+            id="monitor.quit",
+            tooltip="Leave dms-tui; asks first if something is in flight (Azure carries on)",
+            show=False,
+        ),
     ]
 
     def __init__(
@@ -123,17 +240,17 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
                 COLUMNS, widths=COLUMN_WIDTHS, sort_value=self._row_sort_value, id="migrations"
             )
             yield MigrationDetailView(id="detail")
-            yield Static("", id="monitor-status", markup=False)
+            # the status line and the last note: a long error scrolls, the cue says so
+            pane = MessagePane(id="monitor-status-pane")
+            with pane:
+                yield Static("", id="monitor-status", markup=False)
+            yield MoreCue(pane, keys=READ_KEYS, back="F2, then ↑ PgUp", id="monitor-more")
 
     def on_mount(self) -> None:
         self._done_event = asyncio.Event()
         self._fit(self.app.size.width)
         self._render_status()
         self.query_one("#migrations", KeyedTable).focus()
-        from textual.widgets import Footer
-
-        for footer in self.query(Footer):
-            footer.compact = True  # every key fits on an 80-column jump-box terminal
         self._arm(0)
 
     def on_resize(self, event: Any) -> None:
@@ -322,17 +439,27 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self._render_list()
         self._render_status()
 
-    def action_sort(self) -> None:
+    def _sorted_table(self) -> KeyedTable | VirtualTable:
         focused = self.focused
-        table: KeyedTable | VirtualTable = (
-            focused
-            if isinstance(focused, (KeyedTable, VirtualTable))
-            else self.query_one("#migrations", KeyedTable)
-        )
+        if isinstance(focused, (KeyedTable, VirtualTable)):
+            return focused
+        return self.query_one("#migrations", KeyedTable)
+
+    def action_sort(self) -> None:
+        table = self._sorted_table()
         table.cycle_sort()
+        self._say_sort(table)
+
+    def action_reverse_sort(self) -> None:
+        table = self._sorted_table()
+        table.sort_by(table.sort_column or 0, not table.sort_reverse)
+        self._say_sort(table)
+
+    def _say_sort(self, table: KeyedTable | VirtualTable) -> None:
+        order = "descending ▼" if table.sort_reverse else "ascending ▲"
         self.note(
-            f"Sorted by {table.column_names[table.sort_column or 0]} "
-            "(o: next column, click a header to reverse)"
+            f"Sorted by {table.column_names[table.sort_column or 0]}, {order} "
+            "(o: next column, O: reverse)"
         )
 
     def action_toggle_all(self) -> None:

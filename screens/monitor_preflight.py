@@ -20,7 +20,12 @@ class MonitorPreflight:
 
     # not in the footer: on an 80-column terminal it would push Cancel out of sight
     PREFLIGHT_BINDING = Binding(
-        "b", "backup_preflight", "Folder", id="monitor.preflight", show=False
+        "b",
+        "backup_preflight",
+        "Folder",
+        id="monitor.preflight",
+        tooltip="Preflight the backup folder: check the selected migration's folder now",
+        show=False,
     )
 
     def action_backup_preflight(self: Any) -> None:

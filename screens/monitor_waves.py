@@ -26,8 +26,22 @@ class MonitorWaves(_Base):
     """Mixed into ``MonitorScreen``."""
 
     WAVE_BINDINGS = [
-        Binding("space", "mark", "Mark", id="monitor.mark", show=False),
-        Binding("w", "wave", "Wave", id="monitor.wave", show=False),  # the 80-column footer is full
+        Binding(
+            "space",
+            "mark",
+            "Mark",
+            id="monitor.mark",
+            tooltip="Mark or unmark the highlighted migration for a cutover wave",
+            show=False,
+        ),
+        Binding(
+            "w",
+            "wave",
+            "Wave",
+            id="monitor.wave",
+            tooltip="Cut over the marked migrations (or a saved wave) together, each gated",
+            show=False,
+        ),  # the 80-column footer is full
     ]
 
     project: Any

@@ -18,7 +18,9 @@ from widgets.preflight_view import PreflightView
 class PreflightScreen(ModalScreen[None]):
     CSS_PATH = "preflight_findings.tcss"
     BINDINGS = [
-        Binding("escape,enter,b", "close", "Close", id="preflight.close"),
+        Binding(
+            "escape,enter,b", "close", "Close", id="preflight.close", tooltip="Close the findings"
+        ),
     ]
 
     def __init__(self, check: FolderCheck, route: str = "") -> None:

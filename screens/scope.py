@@ -18,6 +18,8 @@ from tui.errors import DmsTuiError
 from tui.models import ResourceGroup, Subscription, Tenant
 from widgets.compact import compact_all
 from widgets.filter_list import FilterList
+from widgets.message_pane import READ_KEYS, MessagePane
+from widgets.more_cue import MoreCue
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -29,8 +31,21 @@ if TYPE_CHECKING:
 
 class ScopeScreen(BaseScreen):
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
-        Binding("escape", "back", "Back", id="wizard.back"),
+        Binding(
+            "ctrl+n",
+            "next",
+            "Next",
+            id="wizard.next",
+            tooltip="Check this step and go on to the next one",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="wizard.back",
+            tooltip="Go back a step; every valid choice here is kept",
+        ),
     ]
 
     @dataclass
@@ -78,7 +93,11 @@ class ScopeScreen(BaseScreen):
             yield FilterList("filter subscriptions", id="subscriptions")
             yield Static("Resource group (where the DMS instance lives)", classes="label")
             yield FilterList("filter resource groups", id="groups")
-        yield Static("", id="step-error", classes="step-error")
+        pane = MessagePane(id="step-error-pane")
+        with pane:
+            # markup off: error codes ("[KeyError]") show as written
+            yield Static("", id="step-error", classes="step-error", markup=False)
+        yield MoreCue(pane, keys=READ_KEYS, back="F2, then ↑ PgUp", id="step-error-more")
 
     @property
     def project(self) -> Project:

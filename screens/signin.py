@@ -31,7 +31,9 @@ class SignInScreen(Workers, Screen[bool]):
     if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
         app = getters.app(DmsTuiApp)
 
-    BINDINGS = [Binding("escape", "cancel", "Quit", id="signin.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Quit", id="signin.cancel", tooltip="Leave without signing in")
+    ]
 
     @dataclass
     class CodeShown(Message):
@@ -63,7 +65,7 @@ class SignInScreen(Workers, Screen[bool]):
         yield OptionList(*options, id="methods")
         yield Static("", id="device-code")
         yield Static("", id="step-error", classes="step-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         compact_all(self)

@@ -20,10 +20,28 @@ from tui.steps import step_label
 
 class StartScreen(BaseScreen):
     BINDINGS = [
-        Binding("n", "new", "New project", id="start.new"),
-        Binding("o", "open", "Open project", id="start.open"),
-        Binding("m", "monitor", "Monitor", id="start.monitor"),
-        Binding("q", "app.quit", "Quit", show=False, id="start.quit"),
+        Binding(
+            "n",
+            "new",
+            "New project",
+            id="start.new",
+            tooltip="Start the setup wizard for a new migration project",
+        ),
+        Binding(
+            "o",
+            "open",
+            "Open project",
+            id="start.open",
+            tooltip="Open a saved project where it was left",
+        ),
+        Binding(
+            "m",
+            "monitor",
+            "Monitor",
+            id="start.monitor",
+            tooltip="Monitor every migration of a DMS instance",
+        ),
+        Binding("q", "app.quit", "Quit", show=False, id="start.quit", tooltip="Leave dms-tui"),
     ]
 
     def compose_body(self) -> ComposeResult:

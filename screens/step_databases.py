@@ -17,6 +17,7 @@ from tui.limits import InstanceCapacity, capacity_problem, capacity_text, vm_bat
 from tui.models import DatabaseInventory, TargetKind
 from tui.readiness import TDE_RULE, Readiness, assess_both, blockers
 from widgets.findings import FindingsView
+from widgets.toggles import MarkedRadioButton, MarkedSelectionList
 
 
 def _size(mb: float) -> str:
@@ -32,9 +33,27 @@ def _when(record) -> str:
 class DatabasesStep(WizardStep):
     STEP = 6
     BINDINGS = [
-        Binding("ctrl+r", "refresh", "Refresh", id="databases.refresh"),
-        Binding("m", "mode", "Mode", id="databases.mode"),
-        Binding("t", "tde", "TDE cert", id="databases.tde"),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="databases.refresh",
+            tooltip="Read the source's databases and their readiness again",
+        ),
+        Binding(
+            "m",
+            "mode",
+            "Mode",
+            id="databases.mode",
+            tooltip="Judge readiness for online or offline (the mode step 7 will start with)",
+        ),
+        Binding(
+            "t",
+            "tde",
+            "TDE cert",
+            id="databases.tde",
+            tooltip="Move the highlighted database's TDE certificate to the target",
+        ),
     ]
 
     @dataclass
@@ -63,10 +82,10 @@ class DatabasesStep(WizardStep):
             # the findings depend on it (a SIMPLE-recovery database is fine offline only);
             # the same choice as on step 7, which shows it again
             with RadioSet(id="db-mode"):
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "Online (log backups until cutover)", self.state.online, id="db-mode-online"
                 )
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "Offline (up to a last backup)", not self.state.online, id="db-mode-offline"
                 )
         yield Static(
@@ -74,7 +93,7 @@ class DatabasesStep(WizardStep):
             f"{'Last full':<10} {'Last log':<10}",
             classes="table-head",
         )
-        yield SelectionList[str](id="databases")
+        yield MarkedSelectionList[str](id="databases")
         # markup off: database and server names ("Stage[Q1]") show as written
         yield Static("Reading the databases…", id="databases-status", classes="hint", markup=False)
         yield Static("Selected: none", id="databases-selected", markup=False)

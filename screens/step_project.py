@@ -18,7 +18,15 @@ from tui.projects import project_path, projects_dir, validate_name
 
 class ProjectStep(WizardStep):
     STEP = 3
-    BINDINGS = [Binding("ctrl+r", "rename", "Rename", id="project.rename")]
+    BINDINGS = [
+        Binding(
+            "ctrl+r",
+            "rename",
+            "Rename",
+            id="project.rename",
+            tooltip="Rename the project to the name typed",
+        )
+    ]
 
     def compose_step(self) -> ComposeResult:
         yield Static(

@@ -14,7 +14,15 @@ from widgets.elapsed import elapsed_text
 
 class ProviderStep(WizardStep):
     STEP = 1
-    BINDINGS = [Binding("r", "register", "Register", id="provider.register")]
+    BINDINGS = [
+        Binding(
+            "r",
+            "register",
+            "Register",
+            id="provider.register",
+            tooltip="Register Microsoft.DataMigration in the subscription (once per subscription)",
+        )
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,13 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import DataTable, Input, Select, Static
 
 from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.models import AuthKeys, IntegrationRuntime, IntegrationRuntimeNode, MigrationService
 from widgets.elapsed import elapsed_text
+from widgets.token_line import TokenLine
 
 
 def node_summary(node: IntegrationRuntimeNode) -> str:
@@ -34,7 +35,10 @@ def node_summary(node: IntegrationRuntimeNode) -> str:
     elif limit:
         facts.append(f"up to {limit} jobs")
     if node.sent_bytes is not None or node.received_bytes is not None:
-        facts.append(f"network in {node.received_bytes or 0:.2f}, out {node.sent_bytes or 0:.2f}")
+        # the spec's receivedBytes / sentBytes, in the unit it names
+        facts.append(
+            f"network in {node.received_bytes or 0:.2f} bytes, out {node.sent_bytes or 0:.2f} bytes"
+        )
     if node.version:
         facts.append(f"version {node.version}")
     return f"{node.node_name} — " + (", ".join(facts) if facts else "no details reported")
@@ -43,11 +47,43 @@ def node_summary(node: IntegrationRuntimeNode) -> str:
 class ServiceStep(WizardStep):
     STEP = 2
     BINDINGS = [
-        Binding("ctrl+o", "create", "Create", id="service.create"),
-        Binding("ctrl+r", "refresh", "Refresh", id="service.refresh"),
-        Binding("ctrl+g", "keys", "Keys", id="service.keys"),
-        Binding("ctrl+y", "copy_key(1)", "Copy key 1", id="service.copy"),
-        Binding("ctrl+l", "copy_key(2)", "Copy key 2", show=False, id="service.copy2"),
+        Binding(
+            "ctrl+o",
+            "create",
+            "Create",
+            id="service.create",
+            tooltip="Create the DMS instance named in the field",
+        ),
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="service.refresh",
+            tooltip="Read the DMS instances and their runtime state again",
+            show=False,  # the footer keeps room for Create, Keys and Copy at 80 columns
+        ),
+        Binding(
+            "ctrl+g",
+            "keys",
+            "Keys",
+            id="service.keys",
+            tooltip="Show the integration runtime's auth keys (needed for SMB shares only)",
+        ),
+        Binding(
+            "ctrl+y",
+            "copy_key(1)",
+            "Copy key 1",
+            id="service.copy",
+            tooltip="Copy auth key 1 to the clipboard (and show it whole to select)",
+        ),
+        Binding(
+            "ctrl+l",
+            "copy_key(2)",
+            "Copy key 2",
+            show=False,
+            id="service.copy2",
+            tooltip="Copy auth key 2 to the clipboard (and show it whole to select)",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -79,6 +115,9 @@ class ServiceStep(WizardStep):
         yield Static("", id="service-wait", classes="hint")
         yield Static("", id="service-runtime")
         yield Static("", id="service-keys")
+        # each key whole on its own line, never wrapped inside it: scrolls sideways
+        yield TokenLine(id="auth-key-1", classes="-hidden")
+        yield TokenLine(id="auth-key-2", classes="-hidden")
 
     def start(self) -> None:
         self.action_refresh()
@@ -164,12 +203,16 @@ class ServiceStep(WizardStep):
         if service.id != self.state.project.service_id:
             self.keys = None
             self.query_one("#service-keys", Static).update("")
+            for line in self.query(TokenLine):
+                line.show("")
+                line.add_class("-hidden")
             self.show_error("")
         self.state.project.service_id = service.id
         self.state.service = service
 
     def got_service(self, service: MigrationService) -> None:
         self._choose(service)
+        self.recheck_refusal()  # "it is Provisioning" goes once Azure says Succeeded
         chosen = self.query_one("#service-chosen", Static)
         chosen.update(
             f"Chosen: {service.name} ({service.resource_group}, {service.location}) "
@@ -218,10 +261,16 @@ class ServiceStep(WizardStep):
     def got_keys(self, keys: AuthKeys) -> None:
         self.keys = keys
         self.query_one("#service-keys", Static).update(
-            f"Auth key 1: {keys.auth_key1}\nAuth key 2: {keys.auth_key2}\n"
-            "Register the self-hosted integration runtime with either one. Ctrl+Y copies "
-            "key 1, Ctrl+L key 2. They are never saved."
+            "Auth keys 1 and 2 (never saved): register the self-hosted integration runtime "
+            "with either one. Ctrl+Y copies key 1, Ctrl+L key 2."
         )
+        for number, key in ((1, keys.auth_key1), (2, keys.auth_key2)):
+            line = self.query_one(f"#auth-key-{number}", TokenLine)
+            line.show(key)
+            line.remove_class("-hidden")
+        # asked for: bring them (the last thing on the step) into view on a short terminal
+        body = self.query_one("#step-body", VerticalScroll)
+        self.call_after_refresh(body.scroll_end, animate=False)
 
     # ---------------------------------------------------------------- actions
 
@@ -256,8 +305,9 @@ class ServiceStep(WizardStep):
                 "to read the keys again."
             )
             return
-        self.app.copy_to_clipboard(key)
-        self.notify(f"Auth key {which} copied to the clipboard (terminals with OSC 52).")
+        from screens.copying import copy_out
+
+        copy_out(self, f"Auth key {which}", key)  # a secret: the clipboard only, no file
 
     def problem(self) -> str | None:
         svc = self.state.service

@@ -17,6 +17,7 @@ from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.models import MigrationService, StorageAccount, TargetKind
 from tui.project_settings import MigrationSettings
+from widgets.toggles import MarkedRadioButton
 
 
 def _index(widget: Widget) -> int:
@@ -71,24 +72,24 @@ class SettingsStep(WizardStep):
         else:
             yield Static("Mode", classes="label")
             with RadioSet(id="mode"):
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "Online — log backups keep being restored until you cut over",
                     s.online,
                     id="mode-online",
                 )
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "Offline — DMS restores up to the last backup file and finishes",
                     not s.online,
                     id="mode-offline",
                 )
             yield Static("Backups are in", classes="label")
             with RadioSet(id="backup"):
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "an Azure Blob container (one folder per database)",
                     s.backup != "share",
                     id="backup-blob",
                 )
-                yield RadioButton(
+                yield MarkedRadioButton(
                     "an SMB share (needs an online self-hosted integration runtime)",
                     s.backup == "share",
                     id="backup-share",
@@ -100,12 +101,12 @@ class SettingsStep(WizardStep):
                 yield Select([], prompt="(pick the storage account first)", id="container")
                 yield Static("DMS reads the blobs with", classes="label")
                 with RadioSet(id="blob-auth"):
-                    yield RadioButton(
+                    yield MarkedRadioButton(
                         "the account key (fetched through Azure, never saved)",
                         not s.managed_identity,
                         id="auth-key",
                     )
-                    yield RadioButton(
+                    yield MarkedRadioButton(
                         "the managed identity of the target",
                         s.managed_identity,
                         id="auth-mi",

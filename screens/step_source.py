@@ -19,6 +19,7 @@ from tui.errors import DmsTuiError
 from tui.models import ServerInfo
 from tui.source import deadline
 from widgets.elapsed import elapsed_text
+from widgets.toggles import MarkedCheckbox
 
 ENCRYPT = "Encrypt the connection"
 TRUST = "Trust the server certificate without checking it (self-signed only)"
@@ -27,7 +28,15 @@ AUTH = [("SQL login", "sql"), ("Windows / Kerberos", "windows"), ("Microsoft Ent
 
 class SourceStep(WizardStep):
     STEP = 4
-    BINDINGS = [Binding("ctrl+t", "test", "Test connection", id="source.test")]
+    BINDINGS = [
+        Binding(
+            "ctrl+t",
+            "test",
+            "Test connection",
+            id="source.test",
+            tooltip="Connect to the source with these details and say what answered",
+        )
+    ]
 
     @dataclass
     class Connected:
@@ -66,8 +75,8 @@ class SourceStep(WizardStep):
         yield Input(src.user, placeholder="migration_login", id="user")
         yield Static("Password (kept in memory only)", classes="label")
         yield Input(self.state.secrets.source_password, password=True, id="password")
-        yield Checkbox(ENCRYPT, src.encrypt, id="encrypt")
-        yield Checkbox(TRUST, src.trust_server_certificate, id="trust")
+        yield MarkedCheckbox(ENCRYPT, src.encrypt, id="encrypt")
+        yield MarkedCheckbox(TRUST, src.trust_server_certificate, id="trust")
         yield Static("Press Ctrl+T to test the connection.", id="source-result", markup=False)
 
     def start(self) -> None:

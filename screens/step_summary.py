@@ -15,7 +15,7 @@ from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.azure_ids import migration_id_for
 from tui.errors import DmsTuiError
-from tui.models import MigrationService, TargetKind
+from tui.models import MigrationService, Severity, TargetKind
 from widgets.confirm import ConfirmModal
 from widgets.preflight_view import PreflightView
 
@@ -25,9 +25,29 @@ FOLDER_PROBLEM = "Backup folder of "
 class SummaryStep(WizardStep):
     STEP = 8
     BINDINGS = [
-        Binding("ctrl+n", "start_migrations", "Start", id="wizard.next", priority=True),
-        Binding("s", "start_migrations", "Start", show=False, id="summary.start"),
-        Binding("ctrl+r", "recheck", "Check again", id="summary.recheck"),
+        Binding(
+            "ctrl+n",
+            "start_migrations",
+            "Start",
+            id="wizard.next",
+            tooltip="Start the migrations listed (asks first)",
+            priority=True,
+        ),
+        Binding(
+            "s",
+            "start_migrations",
+            "Start",
+            show=False,
+            id="summary.start",
+            tooltip="Start the migrations listed (asks first)",
+        ),
+        Binding(
+            "ctrl+r",
+            "recheck",
+            "Check again",
+            id="summary.recheck",
+            tooltip="Check the backup folders and the settings again",
+        ),
     ]
 
     @dataclass
@@ -38,6 +58,7 @@ class SummaryStep(WizardStep):
         service: MigrationService | None = None
         folders: list[Any] = field(default_factory=list)  # tui.preflight.FolderCheck each
         folders_note: str = ""  # what the backup-folder check did not look at, and why
+        subscription_name: str = ""
 
     @dataclass
     class Created(Message):
@@ -52,31 +73,58 @@ class SummaryStep(WizardStep):
         self.creating = False
 
     def compose_step(self) -> ComposeResult:
-        p = self.state.project
-        kind = self.state.kind
-        src = p.source
         yield Static(
             "Review: nothing has been created yet. Ctrl+N (or s) starts the "
             "migrations, one per database, then opens the monitor.",
             classes="lead",
         )
-        yield Static(
-            f"Subscription {p.subscription_id}, resource group {p.resource_group}\n"
-            f"DMS instance  {p.service_id.rsplit('/', 1)[-1]}\n"
-            f"Source        {src.server},{src.port} as {src.user or src.authentication} "
-            f"(encrypt {'on' if src.encrypt else 'OFF'}"
-            f"{', trust certificate' if src.trust_server_certificate else ''})\n"
-            f"Target        {kind.label if kind else '?'} {p.target_id.rsplit('/', 1)[-1]}",
-            id="summary-scope",
-        )
+        yield Static(self._scope_text(), id="summary-scope", markup=False)
         yield Static("Will create:", classes="label")
         yield Static(
             "\n".join(f"• {line}" for line in self.state.describe()),
             id="summary-migrations",
             markup=False,
         )
+        yield Static(self._readiness_text(), id="summary-readiness", classes="hint", markup=False)
         yield Static("Checking…", id="summary-checks", markup=False)
         yield PreflightView(id="summary-preflight")
+
+    def _scope_text(self, subscription_name: str = "") -> str:
+        p = self.state.project
+        kind = self.state.kind
+        src = p.source
+        sub = (
+            f"{subscription_name} ({p.subscription_id})" if subscription_name else p.subscription_id
+        )
+        rows = [
+            ("Subscription", sub),
+            ("Resource group", p.resource_group),
+            ("DMS instance", p.service_id.rsplit("/", 1)[-1]),
+            (
+                "Source",
+                f"{src.server},{src.port} as {src.user or src.authentication} "
+                f"(encrypt {'on' if src.encrypt else 'OFF'}"
+                f"{', trust certificate' if src.trust_server_certificate else ''})",
+            ),
+            ("Target", f"{kind.label if kind else '?'} {p.target_id.rsplit('/', 1)[-1]}"),
+        ]
+        return "\n".join(f"{label:<15}{value}" for label, value in rows)
+
+    def _readiness_text(self) -> str:
+        """Step 6's findings for the chosen databases, repeated: a warning seen there must not
+        be forgotten here."""
+        chosen = self.state.project.databases
+        if not self.state.readiness:
+            return "Readiness (step 6): not assessed in this run — Esc back to step 6 to see it."
+        lines = [
+            f"⚠ {db}: {f.severity.value} — {f.message}"
+            for db in chosen
+            for f in self.state.findings(db)
+            if f.severity != Severity.INFO
+        ]
+        if not lines:
+            return "Readiness (step 6): no warnings for the chosen databases ✓"
+        return "Readiness warnings from step 6:\n" + "\n".join(lines)
 
     def start(self) -> None:
         self.verify()
@@ -117,13 +165,25 @@ class SummaryStep(WizardStep):
                         found.append(error)
             except DmsTuiError as exc:
                 found.append(exc.full_text)
+            sub_name = ""
+            try:
+                sub_name = next(
+                    (
+                        s.display_name
+                        for s in controller.list_subscriptions()
+                        if s.subscription_id == p.subscription_id
+                    ),
+                    "",
+                )
+            except DmsTuiError:
+                pass  # the id alone is shown: the name is a courtesy, not a check
             folders, note = check_plan(context, state)
             found += [
                 f"{FOLDER_PROBLEM}{f.database}: {f.message} Fix: {f.fix}"
                 for c in folders
                 for f in c.blockers
             ]
-            return self.Checked(problems + found, service, folders, note)
+            return self.Checked(problems + found, service, folders, note, sub_name)
 
         def checked(answer: SummaryStep.Checked) -> None:
             if answer.service is not None:
@@ -158,6 +218,9 @@ class SummaryStep(WizardStep):
 
     def checked_done(self, message: Checked) -> None:
         self.checked = message.problems
+        if message.subscription_name:
+            scope = self.query_one("#summary-scope", Static)
+            scope.update(self._scope_text(message.subscription_name))
         box = self.query_one("#summary-checks", Static)
         folder_blockers = sum(len(c.blockers) for c in message.folders)
         shown = [m for m in message.problems if not m.startswith(FOLDER_PROBLEM)]

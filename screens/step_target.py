@@ -14,7 +14,15 @@ from tui.models import Target, TargetKind
 
 class TargetStep(WizardStep):
     STEP = 5
-    BINDINGS = [Binding("ctrl+r", "refresh", "Refresh", id="target.refresh")]
+    BINDINGS = [
+        Binding(
+            "ctrl+r",
+            "refresh",
+            "Refresh",
+            id="target.refresh",
+            tooltip="Read the targets of this kind again",
+        )
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -128,8 +136,10 @@ class TargetStep(WizardStep):
     def problem(self) -> str | None:
         p = self.state.project
         if not p.target_id or p.target_kind != self._kind().value:
+            label = self._kind().label
+            article = "an" if label[:1].lower() in "aeiou" else "a"
             return (
-                f"Target: pick a {self._kind().label} in the list with Enter "
+                f"Target: pick {article} {label} in the list with Enter "
                 "(only usable ones can be picked)."
             )
         if self._kind() == TargetKind.SQL_DB:

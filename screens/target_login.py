@@ -19,11 +19,20 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.context import SourceParams
+from widgets.toggles import MarkedCheckbox
 
 
 class TargetLoginScreen(ModalScreen[SourceParams | None]):
     CSS_PATH = "target_login.tcss"
-    BINDINGS = [Binding("escape", "back_out", "Back", id="target_login.back_out")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "back_out",
+            "Back",
+            id="target_login.back_out",
+            tooltip="Close without signing in to the target",
+        )
+    ]
 
     def __init__(
         self,
@@ -46,7 +55,7 @@ class TargetLoginScreen(ModalScreen[SourceParams | None]):
         with Vertical(id="target-login-dialog"):
             yield Static(f"{self.purpose} {self.target} as:", id="target-login-title", markup=False)
             if self.entra:
-                yield Checkbox(
+                yield MarkedCheckbox(
                     "Microsoft Entra (the account this tool signed in with)",
                     login.authentication == "entra",
                     id="target-entra",

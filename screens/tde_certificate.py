@@ -71,9 +71,28 @@ def read_pfx(path_text: str) -> bytes:
 class TdeCertificateScreen(Workers, ModalScreen[bool]):
     CSS_PATH = "tde_certificate.tcss"
     BINDINGS = [
-        Binding("ctrl+o", "done", "Done", id="tde.done", priority=True),
-        Binding("escape", "back_out", "Back", id="tde.back_out"),
-        Binding("f5", "sandbox_export", "Export (sandbox)", id="tde.sandbox_export"),
+        Binding(
+            "ctrl+o",
+            "done",
+            "Done",
+            id="tde.done",
+            tooltip="Upload the certificate (managed instance) or confirm it is there (SQL VM)",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "back_out",
+            "Back",
+            id="tde.back_out",
+            tooltip="Close; nothing more is sent",
+        ),
+        Binding(
+            "f5",
+            "sandbox_export",
+            "Export (sandbox)",
+            id="tde.sandbox_export",
+            tooltip="Sandbox: the simulated source exports the certificate as a PFX",
+        ),
     ]
     if TYPE_CHECKING:  # as in screens.base: ``self.app`` typed for the checker only
         app = getters.app(DmsTuiApp)

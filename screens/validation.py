@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import Static
 
 from screens.base import BaseScreen
@@ -20,9 +22,21 @@ COLUMNS = ("Table", "Source rows", "Target rows", "Difference", "Match")
 class ValidationScreen(BaseScreen):
     CSS_PATH = "validation.tcss"
     BINDINGS = [
-        Binding("r", "run", "Count again", id="validation.run"),
-        Binding("e", "export", "Export", id="validation.export"),
-        Binding("escape", "back", "Back", id="validation.back"),
+        Binding(
+            "r",
+            "run",
+            "Count again",
+            id="validation.run",
+            tooltip="Count the rows again, source against target",
+        ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            id="validation.export",
+            tooltip="Export the row counts to a CSV file",
+        ),
+        Binding("escape", "back", "Back", id="validation.back", tooltip="Back to the monitor"),
     ]
 
     def __init__(
@@ -44,6 +58,9 @@ class ValidationScreen(BaseScreen):
         self.source_counts = source_counts
         self.export_folder = export_folder
         self.report: ValidationReport | None = None
+        self._phase_text = ""
+        self._phase_started: float | None = None  # while counting (monotonic)
+        self._ticker: Timer | None = None
 
     def compose_body(self) -> ComposeResult:
         d = self.detail
@@ -54,6 +71,8 @@ class ValidationScreen(BaseScreen):
             markup=False,
         )
         yield Static("Counting rows on both sides…", id="validation-summary", markup=False)
+        # what export did, beside the verdict (never in its place)
+        yield Static("", id="validation-export", markup=False)
         yield KeyedTable(COLUMNS, sort_value=self._sort_value, id="validation-table")
 
     def on_mount(self) -> None:
@@ -73,11 +92,38 @@ class ValidationScreen(BaseScreen):
         return None
 
     def action_run(self) -> None:
-        self.query_one("#validation-summary", Static).update("Counting rows on both sides…")
+        self._phase("Counting rows on both sides")
         self._count()
+
+    def _phase(self, text: str) -> None:
+        """What the count is doing, with the time it has taken so far (ticks every second
+        until the answer comes, so a long count on 10,000 tables visibly moves on)."""
+        self._phase_text = text
+        if self._phase_started is None:
+            self._phase_started = time.monotonic()
+            self._ticker = self.set_interval(1, self._tick)
+        self._tick()
+
+    def _tick(self) -> None:
+        started = self._phase_started
+        if started is None:
+            return
+        seconds = int(time.monotonic() - started)
+        self.query_one("#validation-summary", Static).update(
+            f"{self._phase_text}… {seconds} s so far. The footer's keys still work."
+        )
+
+    def _phase_done(self) -> None:
+        if self._ticker is not None:
+            self._ticker.stop()
+        self._ticker = None
+        self._phase_started = None
 
     def _count(self) -> None:
         from tui.row_validation import validate_on_target
+
+        def told(text: str) -> None:  # from the worker thread: hand it to the UI thread
+            self.app.call_from_thread(self._phase, text)
 
         self.run_blocking(
             validate_on_target,
@@ -86,12 +132,14 @@ class ValidationScreen(BaseScreen):
             self.source_params,
             self.target_login,
             source_counts=self.source_counts,
+            progress=told,
             on_done=self._show,
             on_error=self._failed,
             group="validation",
         )
 
     def _show(self, report: ValidationReport) -> None:
+        self._phase_done()
         self.report = report
         if not report.compared:
             text = (
@@ -124,6 +172,7 @@ class ValidationScreen(BaseScreen):
             self.query_one(KeyedTable).sync(rows)
 
     def _failed(self, error: DmsTuiError) -> None:
+        self._phase_done()
         self.query_one("#validation-summary", Static).update(
             "Could not count rows: " + error.full_text
         )
@@ -157,7 +206,7 @@ class ValidationScreen(BaseScreen):
         )
 
     def _exported(self, text: str) -> None:
-        self.query_one("#validation-summary", Static).update(text)
+        self.query_one("#validation-export", Static).update(text)
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -61,12 +61,48 @@ class WaveCutoverScreen(WaveTailLogs, WaveRowCounts, Workers, ModalScreen[WaveOu
 
     CSS_PATH = "wave_cutover.tcss"
     BINDINGS = [
-        Binding("escape", "close", "Close", id="wave.close"),
-        Binding("ctrl+t", "tail_backups", "Tail-logs", id="wave.tail_backups"),
-        Binding("ctrl+r", "read_history", "From history", id="wave.tail_history"),
-        Binding("ctrl+l", "leave_out", "Leave out", id="wave.leave_out"),
-        Binding("ctrl+o", "export", "Export", id="wave.export"),
-        Binding("ctrl+g", "validate", "Validate", id="wave.validate"),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="wave.close",
+            tooltip="Close the wave dialog; nothing is sent",
+        ),
+        Binding(
+            "ctrl+t",
+            "tail_backups",
+            "Tail-logs",
+            id="wave.tail_backups",
+            tooltip="Take the tail-log backup of every database in the wave",
+        ),
+        Binding(
+            "ctrl+r",
+            "read_history",
+            "From history",
+            id="wave.tail_history",
+            tooltip="Read each tail-log file's name from the source's backup history",
+        ),
+        Binding(
+            "ctrl+l",
+            "leave_out",
+            "Leave out",
+            id="wave.leave_out",
+            tooltip="Leave the highlighted migration out of this wave",
+        ),
+        Binding(
+            "ctrl+o",
+            "export",
+            "Export",
+            id="wave.export",
+            tooltip="Export the wave's timeline and outcomes for the change ticket",
+        ),
+        Binding(
+            "ctrl+g",
+            "validate",
+            "Validate",
+            id="wave.validate",
+            tooltip="Validate the row counts of the wave's databases, source against target",
+        ),
     ]
 
     def __init__(

@@ -21,7 +21,15 @@ WaveChoice = tuple[str, list[str]]
 
 class WavePickScreen(ModalScreen[WaveChoice | None]):
     CSS_PATH = "wave_pick.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="wave_pick.cancel")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="wave_pick.cancel",
+            tooltip="Close without picking a wave",
+        )
+    ]
 
     def __init__(self, marked: list[str], saved: dict[str, list[str]], suggestion: str) -> None:
         super().__init__()

@@ -14,6 +14,8 @@ from screens.base import BaseScreen
 from tui.errors import DmsTuiError
 from tui.wizard_state import WizardState
 from widgets.compact import compact_all
+from widgets.message_pane import READ_KEYS, MessagePane
+from widgets.more_cue import MoreCue
 from widgets.step_indicator import StepIndicator
 
 
@@ -30,8 +32,29 @@ class WizardStep(BaseScreen):
     SAVE_DELAY = 0.3
     _save_timer: Timer | None  # a save armed by the first change (set on first use)
     BINDINGS = [
-        Binding("ctrl+n", "next", "Next", id="wizard.next", priority=True),
-        Binding("escape", "back", "Back", id="wizard.back"),
+        Binding(
+            "ctrl+n",
+            "next",
+            "Next",
+            id="wizard.next",
+            tooltip="Check this step and go on to the next one",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            id="wizard.back",
+            tooltip="Go back a step; every valid choice here is kept",
+        ),
+        Binding(
+            "f3",
+            "scroll_body",
+            "More",
+            id="wizard.more",
+            tooltip="Scroll the step a page down to what lies below (at the end, back to the top)",
+            show=False,
+        ),
     ]
 
     @property
@@ -53,10 +76,16 @@ class WizardStep(BaseScreen):
 
     def compose_body(self) -> ComposeResult:
         yield StepIndicator(self.STEP)
-        with VerticalScroll(id="step-body"):
+        body = VerticalScroll(id="step-body")
+        with body:
             yield from self.compose_step()
-        # markup off: error codes ("[KeyError]") and T-SQL ("[SalesDB]") show as written
-        yield Static("", id="step-error", classes="step-error", markup=False)
+        yield MoreCue(body, keys="F3", back="F3 goes back to the top", id="step-more")
+        # capped at 4 lines; a longer message scrolls, and the cue says how to read the rest
+        pane = MessagePane(id="step-error-pane")
+        with pane:
+            # markup off: error codes ("[KeyError]") and T-SQL ("[SalesDB]") show as written
+            yield Static("", id="step-error", classes="step-error", markup=False)
+        yield MoreCue(pane, keys=READ_KEYS, back="F2, then ↑ PgUp", id="step-error-more")
 
     def compose_step(self) -> ComposeResult:
         yield from ()
@@ -97,10 +126,33 @@ class WizardStep(BaseScreen):
     def show_error(self, message: str) -> None:
         self.query_one("#step-error", Static).update(message)
         self.query_one("#step-error", Static).set_class(bool(message), "-shown")
+        self.query_one("#step-error-pane", MessagePane).scroll_home(animate=False)
+
+    def recheck_refusal(self) -> None:
+        """The message Next showed goes when its cause does (a database unselected, the
+        instance ready); a different remaining problem replaces it. Other messages stay."""
+        refusal = getattr(self, "_refusal", "")
+        shown = str(self.query_one("#step-error", Static).render())
+        if not refusal or shown != refusal:
+            self._refusal = ""
+            return
+        now = self.problem() or ""
+        if now != refusal:
+            self.show_error(now)
+            self._refusal = now
 
     def show_failure(self, error: BaseException | None) -> None:
         text = getattr(error, "full_text", None) or str(error)
         self.show_error(text)
+
+    def action_scroll_body(self) -> None:
+        """F3: what lies below the fold, whatever field has the focus (a list's PgDn moves
+        its own cursor); from the end, back to the top."""
+        body = self.query_one("#step-body", VerticalScroll)
+        if body.scroll_y >= body.max_scroll_y:
+            body.scroll_home(animate=False)
+        else:
+            body.scroll_page_down(animate=False)
 
     # ---------------------------------------------------------------- navigation
 
@@ -119,8 +171,11 @@ class WizardStep(BaseScreen):
     @on(SelectionList.SelectedChanged)
     @on(DataTable.RowSelected)
     def changed(self) -> None:
-        """Something on the step changed: save it soon."""
+        """Something on the step changed: save it soon, and check Next's refusal again once
+        every handler of the change has run."""
         self._dirty = True
+        if getattr(self, "_refusal", ""):
+            self.call_after_refresh(self.recheck_refusal)
         state = self.bound_state()
         if getattr(self, "_save_timer", None) is None and state is not None and state.named:
             self._save_timer = self.set_timer(self.SAVE_DELAY, self.save_now)
@@ -166,6 +221,7 @@ class WizardStep(BaseScreen):
         message = self.problem()
         if message:
             self.show_error(message)
+            self._refusal = message
             return
         self.show_error("")
         if self.save_now(at=self.STEP + 1):

@@ -142,7 +142,8 @@ async def test_online_mi_start_to_succeeded_through_the_monitor(context, sandbox
             names[2].rsplit("-", 1)[-1],
         ]
         assert names[2].endswith(".json")
-        assert "Exported" in text_of(validation, "#validation-summary")
+        assert "Exported" in text_of(validation, "#validation-export")
+        assert "All tables match" in text_of(validation, "#validation-summary")  # still there
 
 
 async def test_cutover_confirm_pressed_twice_sends_one_request(context, sandbox):

@@ -35,7 +35,7 @@ def test_node_status_shown_only_when_azure_reports_one():
         received_bytes=0.15,
     )
     assert node_summary(bare) == (
-        "NODE1 — CPU 12%, 3.2 GB free, jobs 1 of 10, network in 0.15, out 0.25"
+        "NODE1 — CPU 12%, 3.2 GB free, jobs 1 of 10, network in 0.15 bytes, out 0.25 bytes"
     )
     with_status = IntegrationRuntimeNode("NODE2", status="Online", version="5.44")
     assert node_summary(with_status) == "NODE2 — Online, version 5.44"

@@ -135,7 +135,7 @@ async def test_target_not_ready_is_refused_with_the_reason(context, sandbox, ids
             ),
         )
         assert "Can't be used" in text_of(app, "#target-chosen")
-        await refused(pilot, 5, "Target: pick a Azure SQL Managed Instance")
+        await refused(pilot, 5, "Target: pick an Azure SQL Managed Instance")
 
 
 async def test_sql_vm_without_full_iaas_extension_is_refused(context, sandbox, ids):

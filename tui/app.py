@@ -5,15 +5,16 @@ from __future__ import annotations
 import importlib
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
 from textual import events
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import NoScreen
+from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from tui import __version__
@@ -103,12 +104,17 @@ class WizardCommands(Provider):
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
 
+HELP_WORDS = "Every key of this screen and what it does"
+QUIT_WORDS = "Leave dms-tui; asks first if something is in flight (Azure carries on)"
+
+
 class DmsTuiApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "dms-tui"
     COMMANDS = App.COMMANDS | {WizardCommands}
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit"),
+        Binding("f1,question_mark", "help", "Help", id="app.help", tooltip=HELP_WORDS),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip=QUIT_WORDS),
         Binding("ctrl+c", "quit", "Quit", show=False, priority=True, id="app.quit_ctrl_c"),
     ]
 
@@ -347,6 +353,22 @@ class DmsTuiApp(App):
         self.push_screen(monitor)
         if read_only:
             monitor.sub_title = f"{self.sub_title} · READ-ONLY, open in {read_only}"
+
+    def action_help(self) -> None:
+        """F1 or ?: the keys of the screen in front, in words."""
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette's own commands, but "Keys" opens the help screen (the screen's keys
+        first) instead of Textual's panel (the focused table's cursor keys first)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                continue
+            yield command
+        yield SystemCommand("Keys", HELP_WORDS, self.action_help)
 
     async def action_quit(self) -> None:
         """Ctrl+Q / Ctrl+C: quit at once, unless something is in flight (a create, a cutover

@@ -22,9 +22,9 @@ class ConfirmModal(ModalScreen[bool]):
     ConfirmModal Button { margin-left: 2; }
     """
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-        Binding("n", "answer(False)", "No", id="confirm.no"),
-        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel"),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Answer yes"),
+        Binding("n", "answer(False)", "No", id="confirm.no", tooltip="Answer no"),
+        Binding("escape", "answer(False)", "Cancel", id="confirm.cancel", tooltip="Answer no"),
     ]
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:

@@ -28,7 +28,15 @@ class SecretsPrompt(ModalScreen[dict | None]):
     SecretsPrompt .secret-error { color: $error; }
     SecretsPrompt .label { padding: 0; }
     """
-    BINDINGS = [Binding("escape", "cancel", "Later", id="secrets.cancel")]
+    BINDINGS = [
+        Binding(
+            "escape",
+            "cancel",
+            "Later",
+            id="secrets.cancel",
+            tooltip="Not now: the step opens without the passwords",
+        )
+    ]
 
     def __init__(self, names: list[str], who: dict[str, str] | None = None) -> None:
         super().__init__()
