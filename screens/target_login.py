@@ -1,4 +1,5 @@
-"""Which login counts rows on the target (managed instance, SQL VM or logical server).
+"""Which login to use on the target (managed instance, SQL VM or logical server): to count
+rows, or to create the source's logins there.
 
 A target usually has its own SQL login. The user defaults to the source's; the password is
 masked and kept in memory for this session only (never saved, never logged). Microsoft
@@ -75,7 +76,10 @@ class TargetLoginScreen(ModalScreen[SourceParams | None]):
             )
             with Horizontal(id="target-login-buttons"):
                 yield Button("Back (Esc)", id="target-login-back")
-                yield Button("Count rows", id="target-login-ok", variant="primary")
+                # the button names what it does: "Count rows", "Create logins"
+                yield Button(
+                    self.purpose.removesuffix(" on"), id="target-login-ok", variant="primary"
+                )
 
     def on_mount(self) -> None:
         self._entra_changed()

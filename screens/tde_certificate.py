@@ -71,12 +71,22 @@ def read_pfx(path_text: str) -> bytes:
 class TdeCertificateScreen(Workers, ModalScreen[bool]):
     CSS_PATH = "tde_certificate.tcss"
     BINDINGS = [
+        # the footer says what ctrl+o does here: uploads to a managed instance; on a SQL VM,
+        # records the DBA's word that the certificate is there
         Binding(
             "ctrl+o",
             "done",
+            "Upload",
+            id="tde.upload",
+            tooltip="Upload the certificate to the managed instance (one request)",
+            priority=True,
+        ),
+        Binding(
+            "ctrl+o",
+            "confirm",
             "Done",
             id="tde.done",
-            tooltip="Upload the certificate (managed instance) or confirm it is there (SQL VM)",
+            tooltip="Confirm the certificate has been created on the SQL VM",
             priority=True,
         ),
         Binding(
@@ -178,6 +188,10 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
         """The sandbox's stand-in for the export on the source: only in the sandbox."""
         if action == "sandbox_export":
             return self.app.context.is_sandbox and not self.is_vm
+        if action == "done":
+            return not self.is_vm
+        if action == "confirm":
+            return self.is_vm
         return True
 
     def on_mount(self) -> None:
@@ -191,6 +205,9 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
     @on(Input.Submitted, "#tde-file")
     def _next_field(self) -> None:
         self.query_one("#tde-password", Input).focus()
+
+    def action_confirm(self) -> None:
+        self.action_done()
 
     @on(Input.Submitted, "#tde-password")
     def action_done(self) -> None:

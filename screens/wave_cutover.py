@@ -123,6 +123,7 @@ class WaveCutoverScreen(WaveTailLogs, WaveRowCounts, Workers, ModalScreen[WaveOu
         self.left_out: set[str] = set()  # confirmed by the DBA: not part of this wave's send
         self.sending = False  # the wave's requests went (or are on their way): never again
         self.backups_running: set[str] = set()
+        self.taking: dict[str, str] = {}
         self.notes: list[str] = []
         self._timer: Timer | None = None
         self._reading = False

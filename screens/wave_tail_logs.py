@@ -35,6 +35,8 @@ class WaveTailLogs(_Base):
     wave: Wave
     sources: dict[str, Any]
     backups_running: set[str]
+    taking: dict[str, str]  # the "Taking…" note of each backup in flight
+    notes: list[str]
 
     if TYPE_CHECKING:  # the dialog's own
 
@@ -89,7 +91,8 @@ class WaveTailLogs(_Base):
             if m.tail is not None or m.key in self.backups_running:
                 continue
             self.backups_running.add(m.key)
-            self._note(f"Taking the tail-log backup of {m.database} ({names[m.key]})…")
+            self.taking[m.key] = f"Taking the tail-log backup of {m.database} ({names[m.key]})…"
+            self._note(self.taking[m.key])
             self.run_blocking(
                 take_tail_backup,
                 self.app.context,
@@ -103,8 +106,15 @@ class WaveTailLogs(_Base):
                 exclusive=False,
             )
 
-    def _tail_done(self, key: str, result: TailBackup) -> None:
+    def _taken(self, key: str) -> None:
+        """The backup has answered: its "Taking…" note goes, the answer takes its place."""
         self.backups_running.discard(key)
+        taking = self.taking.pop(key, "")
+        if taking in self.notes:
+            self.notes.remove(taking)
+
+    def _tail_done(self, key: str, result: TailBackup) -> None:
+        self._taken(key)
         ctx = self.app.context
         if result.counts is not None:
             ctx.source_counts[key] = result.counts  # the validation's source side
@@ -122,7 +132,7 @@ class WaveTailLogs(_Base):
         self.render_wave()
 
     def _tail_failed(self, key: str, error: DmsTuiError) -> None:
-        self.backups_running.discard(key)
+        self._taken(key)
         self._note(f"{self.wave.member(key).database}: {error.full_text}")
         self.render_wave()
 

@@ -244,18 +244,32 @@ class Wave:
         return "restoring" if m.detail.restoring_now else "waiting for tail-log"
 
     def cells(self, m: WaveMember) -> tuple[str, ...]:
+        """A row of the table, each cell within its column: a name too long ends in "…", a
+        backup file keeps its end (the log's number tells one file from the next)."""
         d = m.detail
         pending = "?" if d.pending_log_backups is None else str(d.pending_log_backups)
+        database, _, restoring, restored, _ = WIDTHS
         return (
-            m.database,
+            fit_start(m.database, database),
             pending,
-            d.restoring_now or "—",
-            d.last_restored_filename or "—",
+            fit_end(d.restoring_now, restoring) or "—",
+            fit_end(d.last_restored_filename, restored) or "—",
             self.state_text(m),
         )
 
     def rows(self) -> dict[str, tuple[str, ...]]:
         return {k: self.cells(m) for k, m in self.members.items()}
+
+
+def fit_start(text: str, width: int) -> str:
+    """``text`` within ``width`` columns, its start kept: ``InventoryH…``."""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def fit_end(text: str | None, width: int) -> str:
+    """``text`` within ``width`` columns, its end kept: ``…l_log_003.trn``."""
+    text = text or ""
+    return text if len(text) <= width else "…" + text[len(text) - width + 1 :]
 
 
 def wave_name_problem(name: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TextIO
 
 from tui.errors import DmsTuiError
+from tui.models import MigrationState
 
 from .report import MigrationReport, plain, report_of
 from .session import EXIT_ATTENTION, EXIT_OK, EXIT_UNREACHABLE, Session
@@ -67,7 +68,10 @@ class Status:
         out += [plain(f"{i}: not found in Azure: {m} [{c}]") for i, m, c in self.missing]
         out += [plain(f"{i}: could not be read: {m} [{c}]") for i, m, c in self.unreachable]
         for r in self.migrations:
-            if r.ready_for_cutover is False and r.readiness and r.mode == "online":
+            # why one is not ready, for those still waiting for a cutover: a migration
+            # already cut over (or failed, or cancelled) is not "not ready"
+            waiting = MigrationState.parse(r.state).is_restoring_logs
+            if waiting and r.ready_for_cutover is False and r.readiness and r.mode == "online":
                 out.append(plain(f"{r.source_database} not ready: " + " ".join(r.readiness)))
         return out
 
