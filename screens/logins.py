@@ -33,6 +33,19 @@ MARKS = {
 }
 
 
+def _short(item: PlanItem) -> str:
+    """A list row's few words; the whole line shows under the list when highlighted."""
+    if item.action is Action.CREATE:
+        if item.external:
+            return f"create as Entra {item.target_name}"
+        return "create, same SID" + (" and password" if item.login.password_hash else "")
+    if item.action is Action.PRESENT_SAME:
+        return "already on the target"
+    if item.action is Action.PRESENT_DIFFERENT:
+        return "on the target, other SID: left"
+    return "skipped — " + item.what.removeprefix("skipped: ").split(";")[0].split(":")[0]
+
+
 class LoginsScreen(BaseScreen):
     CSS_PATH = "logins.tcss"
     BINDINGS = [
@@ -194,14 +207,14 @@ class LoginsScreen(BaseScreen):
         plan_list.add_options(
             [
                 Selection(
-                    f"{i.login.name} ({i.login.kind.label}): {i.what}",
+                    f"{i.login.name}: {_short(i)}",
                     n,
                     i.selectable and (i.login.name in chosen or i.login.name not in offered_before),
-                    disabled=not i.selectable,
                 )
                 for n, i in enumerate(self.plan)
             ]
         )
+        self._show_detail(plan_list.highlighted)
         creatable = sum(i.selectable for i in self.plan)
         self._status(
             f"{len(self.plan)} logins on the source; {creatable} can be created. Space picks; "
@@ -210,15 +223,27 @@ class LoginsScreen(BaseScreen):
 
     @on(SelectionList.SelectionHighlighted, "#logins-plan")
     def _highlighted(self, event: SelectionList.SelectionHighlighted) -> None:
-        """The whole line for the highlighted login: the list cuts long ones at 80 columns."""
-        n = event.selection.value
-        if not isinstance(n, int) or n >= len(self.plan):
+        self._show_detail(event.selection_index)
+
+    def _show_detail(self, n: int | None) -> None:
+        """The whole plan line of the highlighted login (the list keeps each row short)."""
+        detail = self.query_one("#logins-detail", Static)
+        if n is None or n >= len(self.plan):
+            detail.update("")
             return
         item = self.plan[n]
-        text = f"{item.login.name} → {item.target_name}: {item.what}"
+        text = f"{item.login.name} ({item.login.kind.label}) → {item.target_name}: {item.what}"
         if item.notes:
             text += " Note: " + "; ".join(item.notes) + "."
-        self.query_one("#logins-detail", Static).update(text)
+        detail.update(text)
+
+    @on(SelectionList.SelectionToggled, "#logins-plan")
+    def _toggled(self, event: SelectionList.SelectionToggled) -> None:
+        """Only a login the plan can create can be picked; the others say why not."""
+        n = event.selection.value
+        if isinstance(n, int) and n < len(self.plan) and not self.plan[n].selectable:
+            event.selection_list.deselect(n)
+            self._status(f"{self.plan[n].login.name} can't be picked: {self.plan[n].what}")
 
     def _chosen_names(self) -> list[str]:
         plan_list = self.query_one("#logins-plan", SelectionList)

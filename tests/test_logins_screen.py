@@ -61,8 +61,22 @@ async def test_logins_move_to_the_managed_instance_from_the_monitor(
         await settle(app, pilot)
         await wait_until(pilot, lambda: logins.reading is not None)
         text = screen_text(app)
-        assert "app_sales (SQL login): create with the same SID and hashed password" in text
-        assert "CONTOSO\\jdoe (Windows login): skipped" in text and "Entra domain" in text
+        assert "app_sales: create, same SID and password" in text
+        assert "CONTOSO\\jdoe: skipped — Windows logins map to Microsoft Entra" in text
+        # every row can be highlighted; the line under the list holds the whole plan line
+        plan = logins.query_one(SelectionList)
+        plan.focus()
+        row = next(n for n, i in enumerate(logins.plan) if i.login.name == "reporting_ro")
+        plan.highlighted = row
+        await pilot.pause()
+        detail = str(logins.query_one("#logins-detail", Static).render())
+        assert detail.startswith("reporting_ro (SQL login) → reporting_ro: on the target with")
+        await pilot.press("space")  # can't be picked: it says why, and stays unpicked
+        await pilot.pause()
+        assert row not in plan.selected
+        assert "reporting_ro can't be picked: on the target with a different SID" in (
+            screen_text(app)
+        )
         # the domain maps Windows logins to Microsoft Entra; a bad one names the field
         await pilot.click("#logins-domain")
         await pilot.press(*"contoso")
@@ -72,7 +86,7 @@ async def test_logins_move_to_the_managed_instance_from_the_monitor(
         )
         await pilot.press(*".com")
         await pilot.pause()
-        assert "create as Microsoft Entra user jdoe@contoso.com" in screen_text(app)
+        assert "CONTOSO\\jdoe: create as Entra jdoe@contoso.com" in screen_text(app)
         chosen = [logins.plan[n].login.name for n in logins.query_one(SelectionList).selected]
         assert "app_sales" in chosen and "reporting_ro" not in chosen  # present: not offered
         await pilot.press("ctrl+a")
@@ -86,7 +100,7 @@ async def test_logins_move_to_the_managed_instance_from_the_monitor(
         assert "✗ asmith@contoso.com: failed" in results and "[33130]" in results
         assert mi.engine.login_store.find("jdoe@contoso.com") is not None
         # the plan now shows them as present: nothing would be created twice
-        assert "app_sales (SQL login): already on the target" in screen_text(app)
+        assert "app_sales: already on the target" in screen_text(app)
 
         await pilot.press("ctrl+u")
         await settle(app, pilot)
