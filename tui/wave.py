@@ -25,7 +25,7 @@ from tui.cutover import TailLog, cutover_blockers, listed_file, route, tail_log_
 from tui.models import MigrationDetail, MigrationState
 
 # what happened, as the timeline says it
-STOPPED = "traffic stopped"
+STOPPED = "traffic stopped"  # the application's, for the whole wave
 TAIL_TAKEN = "tail-log taken"
 RESTORED = "tail-log restored"
 SENT = "cutover sent"
@@ -114,7 +114,7 @@ class Wave:
         if self.stopped_at is not None:
             return False
         self.stopped_at = now
-        self.events.append(WaveEvent(now, STOPPED, text="application traffic stopped"))
+        self.events.append(WaveEvent(now, STOPPED, text="(application)"))
         return True
 
     def set_tail(self, key: str, tail: TailLog, now: datetime, lsn: str = "") -> None:
