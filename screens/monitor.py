@@ -3,8 +3,9 @@ one's detail and charts, and the keys. The screen holds the state and the view k
 fetch loop is ``MonitorPolling`` (screens/monitor_polling.py), the actions on a migration
 ``MonitorActions`` (screens/monitor_actions.py), the backup-folder check
 ``MonitorPreflight`` (screens/monitor_preflight.py), the cutover waves ``MonitorWaves``
-(screens/monitor_waves.py), the detail's rendering the
-``MigrationDetailView`` widget. Rows are keyed and updated in place.
+(screens/monitor_waves.py), the stall detector ``MonitorStalls`` (screens/monitor_stalls.py),
+the detail's rendering the ``MigrationDetailView`` widget. Rows are keyed and updated in
+place.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from screens.base import BaseScreen
 from screens.monitor_actions import MonitorActions
 from screens.monitor_polling import MonitorPolling
 from screens.monitor_preflight import MonitorPreflight
+from screens.monitor_stalls import MonitorStalls
 from screens.monitor_waves import MonitorWaves
 from tui.models import MigrationDetail, TargetKind
 from tui.monitoring.buckets import COUNTED, Bucket, count_buckets
@@ -34,6 +36,7 @@ from tui.monitoring.history import History
 from tui.monitoring.rows import COLUMN_WIDTHS, COLUMNS, MigrationRow, list_columns, row_matches
 from tui.monitoring.rows import sort_value as row_sort_value
 from tui.monitoring.schedule import PollSchedule
+from tui.monitoring.stall import StallWatch
 from widgets.message_pane import READ_KEYS, MessagePane
 from widgets.migration_detail import MigrationDetailView
 from widgets.more_cue import MoreCue
@@ -45,7 +48,9 @@ from widgets.virtual_table import VirtualTable
 _STATE_CYCLE = (None, *COUNTED)
 
 
-class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWaves, BaseScreen):
+class MonitorScreen(
+    MonitorPolling, MonitorActions, MonitorPreflight, MonitorWaves, MonitorStalls, BaseScreen
+):
     CSS_PATH = "monitor.tcss"
     BINDINGS = [
         Binding(
@@ -201,6 +206,11 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self.schedule = PollSchedule(interval=interval)
         self.history = History()
         self.instances = Instances()  # every instance's migrations: the instances, as listed
+        self.stalls = StallWatch()
+        self.stall_checks: dict[str, Any] = {}
+        self._stall_checked: set[tuple[str, str]] = set()
+        self._detail_at: dict[str, float] = {}
+        self._fresh: set[str] = set()  # details in the answer being applied
         self._clock = clock
         self.export_folder = export_folder
         self.rows: dict[str, MigrationRow] = {}
@@ -307,7 +317,7 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
         self.selected_id = key
         self._render_detail()
         detail = self.details.get(key)
-        if detail is None or not detail.status.is_final:
+        if detail is None or not (detail.status.is_final or key in self._fresh):
             self._soon()
 
     @on(DataTable.RowHighlighted, "#migrations")
@@ -340,7 +350,10 @@ class MonitorScreen(MonitorPolling, MonitorActions, MonitorPreflight, MonitorWav
             return
         sqldb = d.kind == TargetKind.SQL_DB
         ready = self._readiness(d) if not sqldb and d.online and not d.status.is_final else ""
-        view.show(d, self.history, ready + self._days_left(d))
+        stall = self.stall_text(d)
+        if stall:
+            ready += " · ⚠ STALLED"
+        view.show(d, self.history, ready + self._days_left(d), stall)
 
     def _days_left(self, d: MigrationDetail) -> str:
         """ " · 27 days left of 30": a migration to a managed instance runs 30 days at most

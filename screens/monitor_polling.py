@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING
 from textual.timer import Timer
 
 from tui.errors import DmsTuiError
-from tui.models import MigrationDetail
+from tui.models import MigrationDetail, MigrationSummary
 from tui.monitoring.buckets import bucket_of
 from tui.monitoring.fetch import FetchRequest, Instances, Snapshot, fetch_round
 from tui.monitoring.history import History
 from tui.monitoring.rows import MigrationRow
 from tui.monitoring.schedule import PollSchedule
+from tui.monitoring.stall import Stall
 
 # A refresh that takes longer than this (seconds) says so on the status line.
 SLOW_REFRESH = 1.0
@@ -53,6 +54,7 @@ class MonitorPolling(_Base):
     _done_event: asyncio.Event | None
     _stale: set[str]
     _slow: Timer | None
+    _fresh: set[str]
 
     if TYPE_CHECKING:  # the screen's own (and MonitorActions')
 
@@ -61,6 +63,10 @@ class MonitorPolling(_Base):
         def _render_detail(self) -> None: ...
         def _render_status(self) -> None: ...
         def _forward_to_dialog(self) -> None: ...
+        def _observe(self, detail: MigrationDetail, t: float) -> None: ...
+        def _sweep(self, now: datetime) -> tuple[str, ...]: ...
+        def _check_stalls(self) -> None: ...
+        def stall_of(self, summary: MigrationSummary) -> Stall | None: ...
 
     # ------------------------------------------------------------------ the timer
 
@@ -110,6 +116,8 @@ class MonitorPolling(_Base):
             and cached.status.is_final
             and sel.lower() not in self._stale,
             instances=self.instances,
+            also=self._sweep(self.now()),
+            first_detail=not sel,
         )
 
     def _start_fetch(self, *, force: bool = False) -> bool:
@@ -137,13 +145,15 @@ class MonitorPolling(_Base):
         now = self.now()
         # applied while still in flight: a row selected while applying it (the first one,
         # when the list first appears) is fetched right after, not an interval later
-        with self.app.batch_update():
-            self._apply(snapshot, now)
-        delay = self.schedule.succeeded(now)
-        if snapshot.errors:
-            mid, text = snapshot.errors[0]
-            self.last_note = f"{mid.rsplit('/', 1)[-1]}: {text}"
-        self._finished(delay)
+        try:
+            with self.app.batch_update():
+                self._apply(snapshot, now)
+        finally:  # a fault in showing one answer never stops the polling
+            delay = self.schedule.succeeded(now)
+            if snapshot.errors:
+                mid, text = snapshot.errors[0]
+                self.last_note = f"{mid.rsplit('/', 1)[-1]}: {text}"
+            self._finished(delay)
 
     def _on_fetch_failed(self, error: DmsTuiError) -> None:
         delay = self.schedule.failed(error)
@@ -187,15 +197,25 @@ class MonitorPolling(_Base):
     # ------------------------------------------------------------------ what it brings
 
     def _apply(self, snap: Snapshot, now: datetime) -> None:
+        t = now.timestamp()
+        fresh = [d for d in (snap.detail, *snap.others) if d is not None]
+        self._fresh = {d.id.lower() for d in fresh}  # a row selected now needs no new read
+        for d in snap.others:
+            self.details[d.id.lower()] = d
+            self.history.add(d, t)
+            self._observe(d, t)
         if snap.detail is not None:
             d = snap.detail
             self.details[d.id.lower()] = d
-            self.history.add(d, now.timestamp())
+            self.history.add(d, t)
+            self._observe(d, t)
             if not d.status.is_final:
                 self._stale.discard(d.id.lower())  # the retry took: polled as usual again
         for s in snap.summaries:
             key = s.id.lower()
-            row = MigrationRow(s, bucket_of(s.status, self.details.get(key)))
+            stall = self.stall_of(s)
+            bucket = bucket_of(s.status, self.details.get(key), stalled=stall is not None)
+            row = MigrationRow(s, bucket, stall)
             if self.rows.get(key) != row:  # an unchanged row keeps its cells, made once
                 self.rows[key] = row
         if not self.show_all:
@@ -205,6 +225,8 @@ class MonitorPolling(_Base):
         self._render_list(now)
         self._render_detail()
         self._forward_to_dialog()
+        self._check_stalls()
+        self._fresh = set()
 
     def apply_detail(self, detail: MigrationDetail) -> None:
         """A migration as Azure answered a change (cutover, cancel, retry): shown at once,

@@ -21,7 +21,24 @@ from widgets.toggles import MarkedRadioButton, MarkedSelectionList
 
 
 def _size(mb: float) -> str:
-    return f"{mb / 1024:.1f} GB" if mb >= 1024 else f"{mb:.0f} MB"
+    """At most 7 cells: 875 MB, 68.0 GB, 612 GB, 1.2 TB."""
+    gb = mb / 1024
+    if gb >= 1000:
+        return f"{gb / 1024:.1f} TB"
+    if gb >= 100:
+        return f"{gb:.0f} GB"
+    return f"{gb:.1f} GB" if mb >= 1024 else f"{mb:.0f} MB"
+
+
+# Whole words in the narrow columns: RESTORING and RECOVERING fit; the two longer states
+# and BULK_LOGGED are shown by the word that tells them apart
+_STATE = {"RECOVERY_PENDING": "PENDING", "OFFLINE_SECONDARY": "SECONDARY"}
+_RECOVERY = {"BULK_LOGGED": "BULK"}
+
+
+def _short(value: str, words: dict[str, str], width: int) -> str:
+    text = words.get((value or "").upper(), value or "")
+    return f"{text[:width]:<{width}}"
 
 
 def _when(record) -> str:
@@ -89,7 +106,7 @@ class DatabasesStep(WizardStep):
                     "Offline (up to a last backup)", not self.state.online, id="db-mode-offline"
                 )
         yield Static(
-            f"   {'Database':<16} {'Size':>8} {'State':<7} {'Recovery':<8} "
+            f"   {'Database':<16} {'Size':>7} {'State':<10} {'Model':<6} "
             f"{'Last full':<10} {'Last log':<10}",
             classes="table-head",
         )
@@ -158,8 +175,8 @@ class DatabasesStep(WizardStep):
 
     def _label(self, d: DatabaseInventory) -> Text:
         label = Text(
-            f"{d.name[:16]:<16} {_size(d.size_mb):>8} {d.state[:7]:<7} "
-            f"{d.recovery_model[:8]:<8} {_when(d.last_full):<10} "
+            f"{d.name[:16]:<16} {_size(d.size_mb):>7} {_short(d.state, _STATE, 10)} "
+            f"{_short(d.recovery_model, _RECOVERY, 6)} {_when(d.last_full):<10} "
             f"{_when(d.last_log):<10}"
         )
         if blockers(self.state.findings(d.name)):

@@ -63,7 +63,7 @@ async def test_a_state_filter_never_leaves_a_hidden_migration_selected():
     async with app.run_test(size=(120, 40)) as pilot:
         monitor = await _monitor(pilot, app)
         hidden_seen = False
-        for _ in range(6):  # every state filter, then none again
+        for _ in range(8):  # every state filter, then none again
             await pilot.press("f")
             await monitor.refresh_once()
             await pilot.pause()

@@ -117,8 +117,12 @@ def test_buckets_and_counts():
     busy = detail(pending_log_backups=2)
     assert bucket_of(state("InProgress"), busy) == Bucket.IN_PROGRESS
     assert bucket_of(state("Completing")) == Bucket.COMPLETING
-    assert bucket_of(state("Canceling")) == Bucket.COMPLETING
-    assert bucket_of(state("cancelled")) == Bucket.FAILED
+    # canceled is counted as canceled, not failed; a stalled one apart from the others
+    assert bucket_of(state("Canceling")) == Bucket.CANCELED
+    assert bucket_of(state("cancelled")) == Bucket.CANCELED
+    assert bucket_of(state("Failed")) == Bucket.FAILED
+    assert bucket_of(state("InProgress"), busy, stalled=True) == Bucket.STALLED
+    assert bucket_of(state("Succeeded"), busy, stalled=True) == Bucket.SUCCEEDED
     assert bucket_of(state("Weird")) == Bucket.OTHER
     counts = count_buckets([Bucket.FAILED, Bucket.FAILED, Bucket.READY])
     assert counts[Bucket.FAILED] == 2 and counts[Bucket.SUCCEEDED] == 0
@@ -203,3 +207,67 @@ def test_formatting():
     assert fmt_duration(3725) == "1h02m" and fmt_duration(61) == "1m01s"
     assert bar(50, 4) == "██░░  50%"
     assert duration_seconds(T0, None, T0 + timedelta(seconds=90)) == 90
+
+
+def test_stall_detector_flags_an_empty_folder_a_still_restore_and_a_block():
+    from dataclasses import replace
+
+    from tui.monitoring.stall import StallWatch
+
+    t0 = T0
+    watch = StallWatch(after=600)
+    empty = detail(started_on=t0, is_full_backup_restored=False, source_database="Ledger")
+    watch.observe(empty, t0.timestamp())
+    assert watch.stall_of(empty, t0 + timedelta(minutes=9)) is None
+    stall = watch.stall_of(empty, t0 + timedelta(minutes=11))
+    assert stall is not None and stall.kind == "no-backups"
+    assert "no backup file seen 11m00s after the start" in stall.text()
+    assert "Check: is the folder empty?" in stall.text()
+    assert "Fix: put Ledger's full backup" in stall.text()
+
+    # listed but nothing moves: flagged N minutes after the last change, not before
+    f = BackupFile("x_full.bak", status="Uploaded", backup_type="Database", total_size=10)
+    still = replace(empty, backup_files=(f,))
+    watch.observe(still, (t0 + timedelta(minutes=5)).timestamp())
+    assert watch.stall_of(still, t0 + timedelta(minutes=14)) is None
+    stall = watch.stall_of(still, t0 + timedelta(minutes=16))
+    assert stall is not None and stall.kind == "no-progress"
+    assert "x_full.bak is listed but not restored" in stall.check
+    moving = replace(still, backup_files=(replace(f, status="Restoring", data_written=4),))
+    watch.observe(moving, (t0 + timedelta(minutes=16)).timestamp())
+    assert watch.stall_of(moving, t0 + timedelta(minutes=17)) is None
+
+    # a restore blocked by an LSN gap: at once, with the chain fix
+    gap = replace(moving, blocking_reason="The log in this backup set begins at LSN 9, too recent")
+    stall = watch.stall_of(gap, t0 + timedelta(minutes=17))
+    assert stall is not None and "chain is broken" in stall.headline
+    assert "differential backup" in stall.fix
+    # caught up (nothing waiting), final, or SQL Database: never stalled
+    done = replace(moving, backup_files=(replace(f, status="Restored"),), pending_log_backups=0)
+    done = replace(done, is_full_backup_restored=True)
+    watch.observe(done, (t0 + timedelta(minutes=17)).timestamp())
+    assert watch.stall_of(done, t0 + timedelta(hours=3)) is None
+    assert watch.stall_of(replace(gap, status="Canceled"), t0 + timedelta(hours=3)) is None
+    sqldb = replace(empty, kind=TargetKind.SQL_DB)
+    assert watch.stall_of(sqldb, t0 + timedelta(hours=3)) is None
+
+
+def test_restore_percent_counts_the_file_in_flight_and_not_the_skipped_ones():
+    from tui.monitoring.restore import restore_percent
+
+    gb = 1024**3
+    files = (
+        BackupFile("old_full.bak", status="Skipped", backup_type="Database", total_size=25 * gb),
+        BackupFile(
+            "new_full.bak",
+            status="Restoring",
+            backup_type="Database",
+            total_size=25 * gb,
+            data_read=7 * gb,
+            data_written=7 * gb,
+        ),
+    )
+    # 7 GB of the 25 GB the restore uses — not 50% for the whole restore, nor 64%
+    assert round(restore_percent(detail(backup_files=files))) == 28
+    done = (files[0], BackupFile("new_full.bak", status="Restored", total_size=25 * gb))
+    assert restore_percent(detail(backup_files=done)) == 100.0

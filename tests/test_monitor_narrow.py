@@ -30,7 +30,7 @@ async def test_list_and_backup_files_fit_80_columns_and_widen_at_120(context, sa
         listing = monitor.query_one("#migrations")
         files = monitor.query_one("#backup-files")
         assert _labels(listing) == ["Source db", "Kind", "Mode", "Status", "Started", "Duration"]
-        assert _labels(files) == ["File", "Type", "Status", "Size", "Taken", "Restored at"]
+        assert _labels(files) == ["File", "Type", "Status", "Size", "Taken", "Restored"]
         assert _fits(listing) and _fits(files)
         # the target is still named, in the detail title under the list
         assert "sqlmi-contoso-prod/SalesDB" in str(monitor.query_one("#detail-title").render())
@@ -73,3 +73,21 @@ async def test_sqldb_tables_fit_80_columns(context, sandbox):
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert len(_labels(tables)) == 7 and _fits(tables)
+
+
+async def test_long_file_names_keep_taken_and_restored_on_screen_at_80_columns(context, sandbox):
+    mig = start(context.controller, sandbox, TargetKind.SQL_MI, "InventoryHub")
+    sandbox.advance(60)
+    app = DmsTuiApp(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        monitor = await open_monitor(app, pilot, mig)
+        await pilot.pause()
+        files = monitor.query_one("#backup-files")
+        assert files.row_count >= 2
+        assert _labels(files)[-2:] == ["Taken", "Restored"] and _fits(files)
+        names = [str(files.get_row(k)[0]) for k in files.keys]
+        # "InventoryHub_full_2.bak" shortened in the middle: its end tells the files apart
+        assert any(n.startswith("Invent") and n.endswith("…full_2.bak") for n in names), names
+        # the status keeps its word whole, with the percent beside it
+        restoring = [str(files.get_row(k)[2]) for k in files.keys]
+        assert any(s.startswith("Restoring ") and s.endswith("%") for s in restoring), restoring

@@ -34,7 +34,7 @@ async def test_restored_at_is_the_refresh_that_first_saw_the_file_restored(
         monitor = await open_monitor(app, pilot, mig, export_folder=tmp_path)
         table = monitor.query_one("#backup-files")
         header = [str(c.label) for c in table.columns.values()]
-        assert header[-2:] == ["Taken", "Restored at"]
+        assert header[-2:] == ["Taken", "Restored"]
         assert "Started" not in header and "Finished" not in header
         sandbox.advance(15)  # the files appear in the folder
         await monitor.refresh_once()

@@ -72,3 +72,44 @@ def test_cutover_dialog_not_ready(snap_compare, context, sandbox, size):
         context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2, open_cutover=True
     )
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
+
+
+def _truth_runner(context, sandbox, *, select_restoring: bool):
+    """A stalled offline migration (its folder is empty: flagged after 10 minutes) beside a
+    25 GB full backup being restored (for three minutes: about a third done)."""
+    from dataclasses import replace
+
+    from sandbox_migrations import spec_for
+
+    controller = context.controller
+    spec = spec_for(controller, sandbox, TargetKind.SQL_MI, "LedgerArchive", online=False)
+    stalled = controller.create_migration(replace(spec, last_backup_name="LedgerArchive_full.bak"))
+    sandbox.advance(7 * 60 + 30)
+    big = start(controller, sandbox, TargetKind.SQL_MI, "InventoryHub")
+
+    async def run_before(pilot):
+        app = pilot.app
+        await app.workers.wait_for_complete()
+        monitor = MonitorScreen(
+            migration_ids=[stalled.id, big.id], service_id=big.migration_service_id, interval=3600
+        )
+        await app.push_screen(monitor)
+        await pilot.pause()
+        await monitor.refresh_once()
+        for _ in range(3):
+            sandbox.advance(60)
+            await monitor.refresh_once()
+        if select_restoring:
+            await pilot.press("down")
+            await monitor.refresh_once()
+        await app.workers.wait_for_complete()  # the folder check the stall started
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+@pytest.mark.parametrize("selected", ["stalled", "restoring"])
+def test_monitor_mi_stalled_and_restoring(snap_compare, context, sandbox, size, selected):
+    run_before = _truth_runner(context, sandbox, select_restoring=selected == "restoring")
+    assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)

@@ -48,9 +48,9 @@ async def test_filter_by_text_and_state_and_sort():
         assert table.row_count == 4 and app.focused is table
         await pilot.press("f")  # in progress
         assert table.row_count == 2
-        await pilot.press("f", "f", "f")  # ready, completing, succeeded
+        await pilot.press("f", "f", "f", "f")  # stalled, ready, completing, succeeded
         assert table.row_count == 1 and table.keys[0].endswith("/billing")
-        await pilot.press("f", "f")  # failed, then everything
+        await pilot.press("f", "f", "f")  # failed, canceled, then everything
         assert table.row_count == 4
         await pilot.press("o")  # sort by source database
         await pilot.pause()

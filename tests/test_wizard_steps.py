@@ -159,6 +159,24 @@ async def test_databases_blockers_and_ssisdb_note(context, sandbox, ids):
         await refused(pilot, 6, "Databases: SSISDB can't be migrated")
 
 
+async def test_databases_state_and_model_keep_their_words_whole_at_80_columns(
+    context, sandbox, ids
+):
+    sandbox.take_log_backup("Marketing", tail=True)  # WITH NORECOVERY: RESTORING
+    async with opened_at(context, sandbox, ids, 6, databases=[]) as (app, pilot):
+        await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
+        options = app.screen.query_one("#databases")
+        labels = {
+            str(options.get_option_at_index(i).value): str(options.get_option_at_index(i).prompt)
+            for i in range(options.option_count)
+        }
+        assert " RESTORING " in labels["Marketing"], labels["Marketing"]
+        assert " ONLINE " in labels["SalesDB"] and " FULL " in labels["SalesDB"]
+        head = text_of(app, ".table-head")
+        assert "State" in head and "Model" in head
+        assert all(len(text) <= 64 + len(" BLOCKED") for text in labels.values())
+
+
 async def test_settings_refuses_a_target_name_that_exists(context, sandbox, ids):
     async with opened_at(context, sandbox, ids, 7) as (app, pilot):
         await wait_for(pilot, lambda: app.screen.existing is not None, what="settings")

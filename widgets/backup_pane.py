@@ -1,4 +1,5 @@
-"""The managed-instance / SQL VM detail: restore facts, the problem in plain words, the files."""
+"""The managed-instance / SQL VM detail: restore facts (with the file in flight, its percent
+and estimate), the problem or the stall in plain words with the fix, the files."""
 
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from tui.monitoring.problem import problem_text
 from tui.monitoring.restore import (
     BACKUP_COLUMNS,
     BACKUP_WIDTHS,
+    FileProgress,
     backup_cells,
     backup_columns,
+    name_room,
     restore_summary,
 )
 from widgets.progress_table import KeyedTable
@@ -46,6 +49,7 @@ class BackupPane(Vertical):
         self._files: dict[str, BackupFile] = {}
         self._restored: dict[str, datetime | None] = {}
         self._texts: dict[str, str] = {}
+        self._room: int | None = None  # cells a file name may take (narrow terminals)
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="facts", markup=False)
@@ -74,11 +78,18 @@ class BackupPane(Vertical):
         self,
         detail: MigrationDetail,
         restore_times: dict[str, tuple[datetime | None, datetime | None]] | None = None,
+        *,
+        stall: str = "",
+        progress: FileProgress | None = None,
     ) -> None:
         """``restore_times``: ``{file name (lower case): (seen Restoring, seen Restored)}``
-        as this session observed them."""
-        self._text(".facts", "\n".join(restore_summary(detail)))
-        problem = problem_text(detail)
+        as this session observed them; ``stall``: the stall detector's words;
+        ``progress``: the file in flight."""
+        facts = restore_summary(detail, in_flight=progress is not None)
+        if progress is not None:
+            facts.append(progress.text())
+        self._text(".facts", "\n".join(facts))
+        problem = problem_text(detail) if detail.error is not None or not stall else stall
         self._text(".problem", problem)
         self.query_one(".problem", Static).set_class(not problem, "-empty")
         times = restore_times or {}
@@ -91,7 +102,7 @@ class BackupPane(Vertical):
                 self._files[key] = f
                 restored = times.get(f.name.lower(), (None, None))[1]
                 self._restored[key] = restored
-                rows[key] = backup_cells(f, restored)
+                rows[key] = backup_cells(f, restored, self._room)
         self.query_one(KeyedTable).sync(rows)
 
     def _text(self, selector: str, text: str) -> None:
@@ -102,4 +113,14 @@ class BackupPane(Vertical):
             write_text(self.query_one(selector, Static), old, text)
 
     def set_width(self, width: int) -> None:
-        self.query_one(KeyedTable).show_columns(backup_columns(width))
+        """Narrow terminals: the compact columns, and file names shortened to fit beside
+        them (from the next ``show``)."""
+        room = name_room(width)
+        table = self.query_one(KeyedTable)
+        if room != self._room and self._files:
+            # the names as they fit now, before the columns are rebuilt and measured
+            table.sync(
+                {k: backup_cells(f, self._restored.get(k), room) for k, f in self._files.items()}
+            )
+        self._room = room
+        table.show_columns(backup_columns(width))

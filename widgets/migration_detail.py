@@ -13,7 +13,7 @@ from textual.widgets import Static
 from tui.models import MigrationDetail, TargetKind
 from tui.monitoring.fmt import bar, fmt_bytes
 from tui.monitoring.history import History
-from tui.monitoring.restore import restore_percent
+from tui.monitoring.restore import file_progress, restore_percent
 from tui.monitoring.tables import progress_bar, totals_of
 from widgets.backup_pane import BackupPane
 from widgets.quiet_text import write_text
@@ -65,8 +65,11 @@ class MigrationDetailView(Vertical):
         self.query_one(TablesPane).add_class("-hidden")
         self._title(why)
 
-    def show(self, d: MigrationDetail, history: History, readiness: str = "") -> None:
-        """``readiness``: what the title adds after the state (" · READY", ...)."""
+    def show(
+        self, d: MigrationDetail, history: History, readiness: str = "", stall: str = ""
+    ) -> None:
+        """``readiness``: what the title adds after the state (" · READY", ...); ``stall``:
+        the stall detector's words (what to check, the fix), "" when not stalled."""
         sqldb = d.kind == TargetKind.SQL_DB
         backup_pane = self.query_one(BackupPane)
         tables_pane = self.query_one(TablesPane)
@@ -74,14 +77,20 @@ class MigrationDetailView(Vertical):
         tables_pane.set_class(not sqldb, "-hidden")
         mode = "offline" if not d.online else "online"
         progress = progress_bar(totals_of(d)) if sqldb else bar(restore_percent(d), 30)
+        # the verdict (READY, caught up, STALLED) after the bar: in sight at 80 columns
         self._title(
             f"{d.source_database} → {d.target_name}/{d.target_database} · "
-            f"{d.kind.value} {mode} · {d.status}{readiness}\n{progress}"
+            f"{d.kind.value} {mode} · {d.status}\n{progress}{readiness}"
         )
         if sqldb:
             tables_pane.show(d, history.tables_rate(d.id))
         else:
-            backup_pane.show(d, history.restore_times(d.id))
+            backup_pane.show(
+                d,
+                history.restore_times(d.id),
+                stall=stall,
+                progress=file_progress(d, lambda name: history.file_rate(d.id, name)),
+            )
         pending = self.query_one("#spark-pending", SparklinePanel)
         pending.set_class(sqldb, "-hidden")
         if not sqldb:

@@ -6,6 +6,7 @@
 * ``rows``: one line of the migration list, its filters and sort keys.
 * ``history``: the session's samples and restore times per migration.
 * ``restore``: managed instance / SQL VM backup files and restore progress.
+* ``stall``: the stall detector — no backup, no progress, a blocked restore — and the fix.
 * ``tables``: Azure SQL Database table-copy progress.
 * ``problem``: a migration's problem in plain words, with the fix.
 * ``actions``: which actions Azure allows now, and why not.

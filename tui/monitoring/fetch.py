@@ -1,5 +1,6 @@
-"""One refresh (blocking, for a thread worker): the list of migrations, and the full detail of
-the selected one only. Migrations already in a final state are not fetched again; in "every
+"""One refresh (blocking, for a thread worker): the list of migrations, the full detail of
+the selected one (the first listed when none is yet), and of the few others the stall detector
+asks to look at again. Migrations already in a final state are not fetched again; in "every
 migration of the DMS instances" mode the instances are listed once, then again only when
 asked (``Instances.expire``, the monitor's ``r``), every few minutes, or after one is gone."""
 
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tui.errors import AzureError, DmsTuiError
@@ -71,6 +72,8 @@ class FetchRequest:
     selected_cached_final: bool = False  # the selected one is final and its detail is cached
     # every migration of the DMS instances: the instances as last listed (None: list them)
     instances: Instances | None = None
+    also: tuple[str, ...] = ()  # others whose detail to read too (the stall detector's)
+    first_detail: bool = False  # nothing selected yet: the first listed one's detail too
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,7 @@ class Snapshot:
     detail: MigrationDetail | None
     errors: tuple[tuple[str, str], ...] = ()  # (migration id, message) per row that failed
     calls: int = 0
+    others: tuple[MigrationDetail, ...] = ()  # the details read besides the selected one
 
 
 def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
@@ -111,7 +115,13 @@ def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
                 summaries[s.id.lower()] = s
     missing = [i for k, i in wanted.items() if k not in summaries and k not in final]
     sel = req.selected_id.lower()
+    if not sel and req.first_detail and summaries:
+        # the list's first row is highlighted as soon as it is shown: its detail comes with it
+        first = next(iter(summaries.values()))
+        sel = first.id.lower()
+        req = replace(req, selected_id=first.id)
     first_error: DmsTuiError | None = None
+    others: dict[str, MigrationDetail] = {}
     for mid in missing:
         try:
             calls += 1
@@ -123,11 +133,22 @@ def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
         summaries[mid.lower()] = d.summary
         if mid.lower() == sel:
             detail = d
+        else:
+            others[mid.lower()] = d
     if sel and detail is None and not req.selected_cached_final:
         calls += 1
         detail = controller.get_migration(req.selected_id)
         if sel in summaries or sel in wanted or req.show_all:
             summaries[sel] = detail.summary
+    for mid in req.also:
+        key = mid.lower()
+        if key == sel or key in others or key in final:
+            continue
+        try:
+            calls += 1
+            others[key] = controller.get_migration(mid)
+        except DmsTuiError as exc:
+            errors.append((mid, exc.message))
     if first_error is not None and not summaries and detail is None:
         raise first_error
-    return Snapshot(tuple(summaries.values()), detail, tuple(errors), calls)
+    return Snapshot(tuple(summaries.values()), detail, tuple(errors), calls, tuple(others.values()))

@@ -1,5 +1,6 @@
 """The session's samples per migration (pending log backups, throughput) for the small charts,
-and when this session first saw each backup file restoring and restored."""
+when this session first saw each backup file restoring and restored, and how fast the file
+in flight moves (for its estimate)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from tui.models import MigrationDetail, TargetKind
+from tui.models import BackupFile, MigrationDetail, TargetKind
 from tui.monitoring.clock import utc_from
 from tui.monitoring.tables import totals_of
 
@@ -30,6 +31,22 @@ class FileSeen:
     seen_unrestored: bool = False  # seen in any state other than Restored this session
 
 
+@dataclass
+class FileMoving:
+    """Bytes of one file in flight as this session saw them: first and latest sighting."""
+
+    status: str
+    t0: float
+    b0: int
+    t1: float
+    b1: int
+
+    @property
+    def rate(self) -> float | None:
+        dt = self.t1 - self.t0
+        return (self.b1 - self.b0) / dt if dt > 0 and self.b1 > self.b0 else None
+
+
 _RESTORED = {"restored"}
 
 
@@ -40,6 +57,7 @@ class History:
     size: int = 120
     _samples: dict[str, deque[Sample]] = field(default_factory=dict)
     _files: dict[tuple[str, str], FileSeen] = field(default_factory=dict)
+    _moving: dict[tuple[str, str], FileMoving] = field(default_factory=dict)
 
     def add(self, detail: MigrationDetail, t: float) -> None:
         q = self._samples.setdefault(detail.id.lower(), deque(maxlen=self.size))
@@ -48,6 +66,7 @@ class History:
         tables = totals_of(detail).done if detail.kind == TargetKind.SQL_DB else 0
         q.append(Sample(t, detail.pending_log_backups, work_done(detail), tables))
         for f in detail.backup_files:
+            self._track_bytes(detail.id.lower(), f, t)
             seen = self._files.setdefault((detail.id.lower(), f.name.lower()), FileSeen())
             status = (f.status or "").lower()
             if status in _RESTORED:
@@ -58,6 +77,25 @@ class History:
             seen.seen_unrestored = True
             if status == "restoring" and seen.restoring is None:
                 seen.restoring = t
+
+    def _track_bytes(self, mid: str, f: BackupFile, t: float) -> None:
+        key = (mid, f.name.lower())
+        status = (f.status or "").lower()
+        done = f.data_written if status == "restoring" else f.data_read
+        if status not in ("restoring", "uploading") or done is None:
+            self._moving.pop(key, None)
+            return
+        was = self._moving.get(key)
+        if was is None or was.status != status or done < was.b1:
+            self._moving[key] = FileMoving(status, t, done, t, done)
+        elif t > was.t1:
+            was.t1, was.b1 = t, done
+
+    def file_rate(self, migration_id: str, name: str) -> float | None:
+        """Bytes per second the file ``name`` moved at over this session's refreshes (None
+        until two refreshes saw it move)."""
+        seen = self._moving.get((migration_id.lower(), name.lower()))
+        return None if seen is None else seen.rate
 
     def restore_times(
         self, migration_id: str

@@ -8,9 +8,16 @@ from datetime import UTC, datetime
 from functools import cached_property
 from typing import Any
 
-from tui.models import MigrationSummary, TargetKind
+from tui.models import MigrationState, MigrationSummary, TargetKind
 from tui.monitoring.buckets import Bucket
 from tui.monitoring.fmt import WIDE, fmt_duration, fmt_time
+from tui.monitoring.stall import MARK, Stall
+
+# The Status column's words for states whose Azure name is wider than the column
+_SHORT_STATES = {
+    MigrationState.UPLOADING_FULL_BACKUP: "Uploading full",
+    MigrationState.UPLOADING_LOG_BACKUP: "Uploading log",
+}
 
 
 @dataclass(frozen=True)
@@ -19,6 +26,7 @@ class MigrationRow:
 
     summary: MigrationSummary
     bucket: Bucket
+    stall: Stall | None = None
 
     @property
     def key(self) -> str:
@@ -35,6 +43,16 @@ class MigrationRow:
         s = self.summary
         return f"{s.target_name}/{s.target_database}" if s.target_name else s.target_database
 
+    def status_text(self) -> str:
+        """The state as the counts above the list count it: a stalled migration says so
+        (a marker and a word), one ready for cutover says ReadyForCutover."""
+        if self.bucket == Bucket.STALLED:
+            return f"{MARK} Stalled"
+        if self.bucket == Bucket.READY:
+            return str(MigrationState.READY_FOR_CUTOVER)
+        state = self.summary.status
+        return _SHORT_STATES.get(state, str(state) or "?")
+
     @cached_property
     def fixed_cells(self) -> tuple[str, ...]:
         """The cells that do not move with the clock, made once per row."""
@@ -44,7 +62,7 @@ class MigrationRow:
             self.target(),
             s.kind.value,
             self.mode(),
-            s.status or "?",
+            self.status_text(),
             fmt_time(s.started_on),
         )
 

@@ -24,6 +24,17 @@ BACKUP_TYPES = {"full": "Database", "diff": "Differential Database", "log": "Tra
 UPLOAD_BYTES_PER_SECOND = 60 * 1024 * 1024  # self-hosted runtime: share -> storage account
 
 
+def _span(start: float | None, end: float | None, now: float) -> tuple[float, float]:
+    """How far a transfer from ``start`` to ``end`` has come at ``now`` (0..1), and for how
+    many seconds it has run."""
+    if start is None or now <= start:
+        return 0.0, 0.0
+    if end is not None and now >= end:
+        return 1.0, end - start
+    span = max((end or now) - start, 1e-6)
+    return (now - start) / span, now - start
+
+
 def restore_seconds(f: BlobFile) -> float:
     if f.backup_type in ("full", "diff"):
         return 15.0 + f.size / (45 * 1024 * 1024)
@@ -370,20 +381,25 @@ class BackupRestoreMigration(Migration):
             status = "Uploading"
         else:
             status = "Arrived"
-        if f.upload_start is None or now <= f.upload_start:
-            frac, dur = 0.0, 0.0
-        elif f.uploaded_at is not None and now >= f.uploaded_at:
-            frac, dur = 1.0, f.uploaded_at - f.upload_start
+        # dataRead: bytes read from the backup file (the upload from a share; from blob
+        # storage the restore reads it); dataWritten: bytes the restore wrote. Both move with
+        # the clock, so a big file shows how far it has come; copyThroughput (KB/s) and
+        # copyDuration are those of the transfer under way (or the last one).
+        up_frac, up_dur = _span(f.upload_start, f.uploaded_at, now)
+        rs_frac, rs_dur = _span(f.restore_start, f.restore_end, now)
+        share = self.storage_type == "FileShare"
+        read = int(b.size * (up_frac if share else rs_frac))
+        written = int(b.size * rs_frac)
+        if f.restore_start is not None and f.restore_start <= now:
+            moved, dur = written, rs_dur
         else:
-            span = max((f.uploaded_at or now) - f.upload_start, 1e-6)
-            frac, dur = (now - f.upload_start) / span, now - f.upload_start
-        moved = int(b.size * frac)
+            moved, dur = (read, up_dur) if share else (0, 0.0)
         return {
             "fileName": b.file_name,
             "status": status,
             "totalSize": b.size,
-            "dataRead": moved,
-            "dataWritten": moved,
+            "dataRead": read,
+            "dataWritten": written,
             "copyThroughput": round(moved / 1024 / dur, 2) if dur > 0 else 0.0,
             "copyDuration": int(dur),
             "familySequenceNumber": 1,
