@@ -52,7 +52,7 @@ def sb():
 
 @pytest.fixture
 def c(sb):
-    from test_sandbox_support import Clients
+    from tests.helpers.sandbox_support import Clients
 
     return Clients(sb)
 

@@ -1,0 +1,101 @@
+"""SVG snapshots of the start screen, the scope screen and every wizard step, at 80x24 and
+120x40, in the sandbox. Elapsed-time counters use a frozen clock; the project folder is fixed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.helpers.wizard_pilot import on_screen, text_of, wait_for
+from tests.pilot.test_wizard_steps import (
+    app_for,
+    opened,
+    project_at,
+)
+
+SIZES = [(80, 24), (120, 40)]
+HOME = Path("/tmp/dms-tui-snapshot-home")
+
+
+@pytest.fixture
+def fixed_home(monkeypatch):
+    shutil.rmtree(HOME, ignore_errors=True)
+    monkeypatch.setenv("DMS_TUI_HOME", str(HOME))
+    yield HOME
+    shutil.rmtree(HOME, ignore_errors=True)
+
+
+def focus_settled(app) -> bool:
+    """The focus bar and the focused field's label are drawn (focus events have landed)."""
+    from tui.app import field_label
+
+    focused = app.focused
+    if focused is None:
+        return True
+    label = field_label(focused)
+    return label is None or label.has_class("-focus-label")
+
+
+def loaded(step: int):
+    """What each step shows once its Azure/source reads have answered."""
+    return {
+        1: lambda app: "NotRegistered" in text_of(app, "#provider-state"),
+        2: lambda app: app.screen.services and app.wizard.service is not None,
+        3: lambda app: True,
+        4: lambda app: True,
+        5: lambda app: app.screen.targets,
+        6: lambda app: app.wizard.inventory,
+        7: lambda app: (
+            app.screen.existing is not None
+            and app.screen.query_one("#container").value == "sqlmigration"
+        ),
+        8: lambda app: "Checking" not in text_of(app, "#summary-checks"),
+    }[step]
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("step", range(1, 9))
+def test_step(snap_compare, context, sandbox, ids, fixed_home, step, size):
+    project_at(step, sandbox, ids)
+    app = app_for(context)
+
+    async def ready(pilot):
+        await opened(pilot, step)
+        await wait_for(pilot, lambda: loaded(step)(app), what=f"step {step} loaded")
+        await wait_for(pilot, lambda: focus_settled(app), what="focus drawn")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_start(snap_compare, context, sandbox, ids, fixed_home, size):
+    project_at(6, sandbox, ids)
+    app = app_for(context, project=None)
+
+    async def ready(pilot):
+        await on_screen(pilot, "StartScreen")
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_scope(snap_compare, context, fixed_home, size):
+    app = app_for(context, project=None)
+
+    async def ready(pilot):
+        await on_screen(pilot, "StartScreen")
+        await pilot.press("n")
+        await on_screen(pilot, "ScopeScreen")
+        await wait_for(pilot, lambda: app.screen.groups, what="groups")
+        await wait_for(
+            pilot,
+            lambda: app.focused is app.screen.query_one("#groups Input") and focus_settled(app),
+            what="focus on the resource group filter",
+        )
+        await pilot.pause(0.1)
+
+    assert snap_compare(app, terminal_size=size, run_before=ready)
