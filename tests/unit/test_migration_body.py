@@ -1,10 +1,8 @@
 """The PUT body the Controller sends has the shape of Microsoft's own request examples."""
 
-import json
-from pathlib import Path
-
 import pytest
 
+from tests.helpers.examples import load_example
 from tui.migration_body import build
 from tui.models import (
     BlobBackupSource,
@@ -15,9 +13,6 @@ from tui.models import (
     TargetSqlConnection,
 )
 
-EXAMPLES = (
-    Path(__file__).resolve().parents[1].parent / "shared" / "reference" / "dms-rest" / "examples"
-)
 SUB = "/subscriptions/00000000-1111-2222-3333-444444444444/resourceGroups/testrg/providers"
 SERVICE = f"{SUB}/Microsoft.DataMigration/sqlMigrationServices/testagent"
 SOURCE = SourceConnection(
@@ -31,10 +26,7 @@ SOURCE = SourceConnection(
 
 
 def example(name):
-    path = EXAMPLES / name
-    if not path.exists():
-        pytest.skip(f"reference examples not found at {EXAMPLES}")
-    return json.loads(path.read_text())["parameters"]["parameters"]
+    return load_example(name)["parameters"]["parameters"]
 
 
 def keys(value, prefix=""):
@@ -69,7 +61,7 @@ def test_sqlmi_share_offline_matches_the_max_example():
         ),
     )
     sent = build(spec).serialize()
-    expected = example("SqlMiCreateOrUpdateDatabaseMigrationMAX.json")
+    expected = example("SqlMiCreateOrUpdateDatabaseMigrationMAX")
     assert keys(sent) == keys(expected)
     assert sent == expected
 
@@ -92,7 +84,7 @@ def test_sqldb_matches_the_max_example():
         tables=("[Schema1].[TableName1]", "[Schema2].[TableName2]"),
     )
     sent = build(spec).serialize()
-    assert sent == example("SqlDbCreateOrUpdateDatabaseMigrationMAX.json")
+    assert sent == example("SqlDbCreateOrUpdateDatabaseMigrationMAX")
 
 
 def test_blob_online_has_no_offline_configuration_and_keeps_the_key_out_of_repr():

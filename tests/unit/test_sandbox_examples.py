@@ -8,11 +8,10 @@ the example's answer for the same status code (key sets compared recursively, no
 from __future__ import annotations
 
 import copy
-import json
-from pathlib import Path
 
 import pytest
 
+from tests.helpers.examples import load_example
 from tests.helpers.sandbox_support import (
     DMS_RG,
     MI,
@@ -25,18 +24,7 @@ from tests.helpers.sandbox_support import (
 )
 from tui.sandbox import Sandbox
 
-EXAMPLES = Path("/work/shared/reference/dms-rest/examples")
-if not EXAMPLES.is_dir():  # the spec examples ship next to the repository in the shared folder
-    EXAMPLES = (
-        Path(__file__).resolve().parents[2] / "shared" / "reference" / "dms-rest" / "examples"
-    )
-pytestmark = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="spec examples not available")
-
 SHARE = "\\\\sqlprod01\\SQLBackups"
-
-
-def load(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())
 
 
 FREE_FORM = {"tags", "userAssignedIdentities"}
@@ -139,7 +127,7 @@ def share_backups(sb: Sandbox, db: str = "SalesDB") -> None:
     "name", ["CreateOrUpdateSqlMigrationServiceMIN", "CreateOrUpdateSqlMigrationServiceMAX"]
 )
 def test_create_service(sb, c, name):
-    ex = load(name)
+    ex = load_example(name)
     register_dms_provider(sb, c)
     cap = Capture()
     poller = c.dms.sql_migration_services.begin_create_or_update(
@@ -152,7 +140,7 @@ def test_create_service(sb, c, name):
 
 
 def test_update_service(sb, c):
-    ex = load("UpdateSqlMigrationService")
+    ex = load_example("UpdateSqlMigrationService")
     cap = Capture()
     svc = c.dms.sql_migration_services.begin_update(
         DMS_RG, SERVICE, ex["parameters"]["parameters"], raw_response_hook=cap
@@ -162,7 +150,7 @@ def test_update_service(sb, c):
 
 
 def test_get_service(sb, c):
-    ex = load("GetSqlMigrationService")
+    ex = load_example("GetSqlMigrationService")
     cap = Capture()
     c.dms.sql_migration_services.get(DMS_RG, SERVICE, raw_response_hook=cap)
     check_answer(ex, cap.first("GET"))
@@ -184,15 +172,15 @@ def test_list_services(sb, c):
         cap = Capture()
         items = list(pager(cap))
         assert [s.name for s in items] == [SERVICE]
-        check_answer(load(name), cap.first("GET"))
+        check_answer(load_example(name), cap.first("GET"))
 
 
 def test_auth_keys_regenerate_monitoring_delete_node(sb, c):
     ops = c.dms.sql_migration_services
     cap = Capture()
     keys = ops.list_auth_keys(DMS_RG, SERVICE, raw_response_hook=cap)
-    check_answer(load("ListAuthKeysSqlMigrationService"), cap.first("POST"))
-    ex = load("RegenAuthKeysSqlMigrationService")
+    check_answer(load_example("ListAuthKeysSqlMigrationService"), cap.first("POST"))
+    ex = load_example("RegenAuthKeysSqlMigrationService")
     cap = Capture()
     regen = ops.regenerate_auth_keys(
         DMS_RG, SERVICE, ex["parameters"]["parameters"], raw_response_hook=cap
@@ -201,9 +189,9 @@ def test_auth_keys_regenerate_monitoring_delete_node(sb, c):
     assert regen.auth_key1 and regen.auth_key1 != keys.auth_key1
     cap = Capture()
     data = ops.list_monitoring_data(DMS_RG, SERVICE, raw_response_hook=cap)
-    check_answer(load("GetMonitorDataSqlMigrationService"), cap.first("POST"))
+    check_answer(load_example("GetMonitorDataSqlMigrationService"), cap.first("POST"))
     node = data.nodes[0].node_name
-    ex = load("DeleteIntegrationRuntimeNode")
+    ex = load_example("DeleteIntegrationRuntimeNode")
     body = {"nodeName": node, "integrationRuntimeName": data.name}
     cap = Capture()
     deleted = ops.delete_node(DMS_RG, SERVICE, body, raw_response_hook=cap)
@@ -219,7 +207,7 @@ def test_delete_service(sb, c):
     sb.advance(61)
     cap = Capture()
     ops.begin_delete(DMS_RG, "service1", raw_response_hook=cap).result()
-    check_answer(load("DeleteSqlMigrationService"), cap.first("DELETE"))
+    check_answer(load_example("DeleteSqlMigrationService"), cap.first("DELETE"))
     assert [s.name for s in ops.list_by_resource_group(DMS_RG)] == [SERVICE]
 
 
@@ -242,7 +230,7 @@ CREATE_EXAMPLES = [
 
 
 def create(sb, c, example: str, kind: str, target_db: str | None = None):
-    ex = load(example)
+    ex = load_example(example)
     attr, target = KINDS[kind]
     db = target_db or ("SalesDB" if kind == "SqlDb" else "db1")
     body = adapt(c, ex["parameters"]["parameters"], kind=kind, target=target)
@@ -275,11 +263,11 @@ def test_get_and_get_expanded(sb, c, kind):
     ops = getattr(c.dms, attr)
     cap = Capture()
     plain = ops.get(TARGET_RG, target, db, raw_response_hook=cap)
-    check_answer(load(f"{kind}GetDatabaseMigration"), cap.first("GET"))
+    check_answer(load_example(f"{kind}GetDatabaseMigration"), cap.first("GET"))
     assert plain.properties.migration_status_details is None
     cap = Capture()
     full = ops.get(TARGET_RG, target, db, expand="MigrationStatusDetails", raw_response_hook=cap)
-    check_answer(load(f"{kind}GetDatabaseMigrationExpanded"), cap.first("GET"))
+    check_answer(load_example(f"{kind}GetDatabaseMigrationExpanded"), cap.first("GET"))
     assert full.properties.migration_status_details is not None
 
 
@@ -291,7 +279,7 @@ def test_cutover(sb, c, kind):
         TARGET_RG, target, "SalesDB", c.blob_body(kind, target, "SalesDB")
     ).result()
     sb.advance(300)
-    ex = load(f"{kind}CutoverDatabaseMigration")
+    ex = load_example(f"{kind}CutoverDatabaseMigration")
     cap = Capture()
     ops.begin_cutover(
         TARGET_RG,
@@ -319,7 +307,7 @@ def test_cancel(sb, c, kind):
         {"migrationOperationId": m.properties.migration_operation_id},
         raw_response_hook=cap,
     ).result()
-    check_answer(load(f"{kind}CancelDatabaseMigration"), cap.first("POST"))
+    check_answer(load_example(f"{kind}CancelDatabaseMigration"), cap.first("POST"))
     assert ops.get(TARGET_RG, target, m.name).properties.migration_status == "Canceling"
     sb.advance(15)
     assert ops.get(TARGET_RG, target, m.name).properties.migration_status == "Canceled"
@@ -334,7 +322,7 @@ def test_delete(sb, c, kind):
     cap = Capture()
     # a running migration is deleted only with force (DMS cancels it first)
     ops.begin_delete(TARGET_RG, target, m.name, force=True, raw_response_hook=cap).result()
-    check_answer(load(f"{kind}DeleteDatabaseMigration"), cap.first("DELETE"))
+    check_answer(load_example(f"{kind}DeleteDatabaseMigration"), cap.first("DELETE"))
     from azure.core.exceptions import ResourceNotFoundError
 
     with pytest.raises(ResourceNotFoundError):
@@ -348,7 +336,7 @@ def test_retry_sqldb(sb, c):
     ops = c.dms.database_migrations_sql_db
     failed = ops.get(TARGET_RG, SERVER, "SalesDB")
     assert failed.properties.migration_status == "Failed"
-    ex = load("SqlDbRetryDatabaseMigration")
+    ex = load_example("SqlDbRetryDatabaseMigration")
     cap = Capture()
     retried = ops.begin_retry(
         TARGET_RG,
@@ -372,4 +360,4 @@ def test_list_migrations(sb, c):
         c.dms.sql_migration_services.list_migrations(DMS_RG, SERVICE, raw_response_hook=cap)
     )
     assert [i.name for i in items] == ["SalesDB"]
-    check_answer(load("ListMigrationsBySqlMigrationService"), cap.first("GET"))
+    check_answer(load_example("ListMigrationsBySqlMigrationService"), cap.first("GET"))
