@@ -2,7 +2,7 @@
 server that never answers: Ctrl+T, then (once the driver is stuck) Ctrl+Q.
 
 Run by ``test_source_odbc.test_the_app_quits_at_once_while_a_connection_test_hangs`` as
-``python tests/hung_source_app.py PORT DRIVER`` with DMS_TUI_HOME set; prints "connecting"
+``python tests/helpers/hung_source_app.py PORT DRIVER`` with DMS_TUI_HOME set; prints "connecting"
 once the connection test is stuck in the driver and "quit" when ``app.run`` has returned.
 The process has to end by itself: nothing may wait for the stuck driver.
 """
@@ -14,7 +14,7 @@ import sys
 from textual.widgets import Input
 
 from tests.helpers.wizard_pilot import step_is, text_of, wait_for
-from tests.pilot.test_wizard_steps import project_at
+from tests.helpers.wizard_projects import project_at
 from tui.app import DmsTuiApp
 from tui.context import AppContext
 from tui.models import TargetKind

@@ -20,7 +20,25 @@ async def wait_for(
                 f"timed out waiting for {what} on {type(screen).__name__}: "
                 f"{screen_text(pilot.app)!r}"
             )
-        await pilot.pause(0.02)
+        await pilot.pause()
+
+
+async def settled(pilot) -> None:
+    """Let what is already under way finish — the workers, then the messages they posted —
+    before asserting that something did *not* happen."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def highlighted_command(app) -> str:
+    """The command the palette would run on Enter ('' before its search has answered)."""
+    from textual.command import CommandList
+
+    options = app.screen.query(CommandList)
+    if not options or options.first().highlighted is None:
+        return ""
+    found = options.first()
+    return str(found.get_option_at_index(found.highlighted).prompt)
 
 
 def text_of(app, selector: str) -> str:
@@ -99,7 +117,7 @@ async def until_service_ready(pilot, sandbox) -> None:
         if app.wizard.service is not None and app.wizard.service.ready:
             break
         sandbox.advance(60)
-        await pilot.pause(0.05)
+        await pilot.pause()
     await wait_for(pilot, lambda: app.wizard.service.ready, what="DMS instance created")
 
 

@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from textual.widgets import Input, RadioButton, Select
 
-from tests.helpers.pty_app import PtyApp
-from tests.helpers.wizard_pilot import on_screen, wait_for
-from tests.pilot.test_wizard_autosave import (
+from tests.helpers.autosave import (
     LAST_FILE,
     saved_settings,
     step7_is_saved,
     step7_settings,
 )
-from tests.pilot.test_wizard_steps import app_for, opened, project_at
+from tests.helpers.pty_app import PtyApp
+from tests.helpers.wizard_pilot import on_screen, wait_for
+from tests.helpers.wizard_projects import app_for, opened, project_at
 from tui.projects import holder_of, project_path
 
 

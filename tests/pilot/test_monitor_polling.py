@@ -4,10 +4,10 @@ and leaving the screen stops the timer."""
 from __future__ import annotations
 
 from textual.widgets import Static
-from wizard_pilot import wait_for
 
 from screens.monitor import MonitorScreen
 from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import wait_for
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from tui.sandbox import Fault

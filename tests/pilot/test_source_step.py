@@ -10,7 +10,7 @@ import pytest
 from textual.widgets import Input
 
 from tests.helpers.wizard_pilot import error_text, step_is, text_of, wait_for
-from tests.pilot.test_wizard_steps import opened_at, project_at
+from tests.helpers.wizard_projects import opened_at, project_at
 from tui.app import DmsTuiApp
 from tui.models import ServerInfo
 

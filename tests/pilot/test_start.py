@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC
 
-from tests.helpers.wizard_pilot import on_screen, screen_text, step_is, wait_for
+from tests.helpers.wizard_pilot import (
+    highlighted_command,
+    on_screen,
+    screen_text,
+    step_is,
+    wait_for,
+)
 from tui.app import DmsTuiApp
 from tui.context import AppContext
 from tui.projects import Project, save_project
@@ -46,8 +52,13 @@ async def test_unknown_project_says_so_and_stays_on_start(context):
     app = app_for(context, project="nope")
     async with app.run_test(size=(80, 24)) as pilot:
         await on_screen(pilot, "StartScreen")
-        await pilot.pause(0.1)
-        assert any("No saved project named 'nope'" in str(n.message) for n in app._notifications)
+        await wait_for(
+            pilot,
+            lambda: any(
+                "No saved project named 'nope'" in str(n.message) for n in app._notifications
+            ),
+            what="the notice",
+        )
 
 
 async def test_project_and_monitor_flags_open_the_monitor_on_the_project(context, sandbox):
@@ -78,7 +89,7 @@ async def test_command_palette_lists_projects_and_the_monitor(context):
         await pilot.press("ctrl+p")
         await on_screen(pilot, "CommandPalette")
         await pilot.press(*"open project pay")
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "payroll" in highlighted_command(app), what="the command")
         await pilot.press("enter")
         await wait_for(pilot, lambda: step_is(app, 2))
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from textual.widgets import OptionList
 
+from tests.helpers.project_files import DAMAGED, write
 from tests.helpers.wizard_pilot import on_screen, step_is, wait_for
-from tests.unit.test_project_files import DAMAGED, write
 from tui.app import DmsTuiApp
 from tui.projects import Project, project_path, projects_dir, save_project
 

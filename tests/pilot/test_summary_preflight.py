@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.helpers.wizard_pilot import error_text, on_screen, text_of, wait_for
-from tests.pilot.test_wizard_steps import opened_at
+from tests.helpers.wizard_projects import opened_at
 
 
 def plan(database: str, *, container: str = "sqlmigration", **settings) -> dict:

@@ -6,38 +6,10 @@ from __future__ import annotations
 
 from textual.widgets import Input, RadioButton, Select
 
+from tests.helpers.autosave import LAST_FILE, saved_settings, step7_is_saved, step7_settings
 from tests.helpers.wizard_pilot import error_text, step_is, wait_for
-from tests.pilot.test_wizard_steps import app_for, opened, project_at
+from tests.helpers.wizard_projects import app_for, opened, project_at
 from tui.projects import Project, load_project, project_path, save_project
-
-LAST_FILE = "SalesDB_log_tail_0207.trn"
-
-
-def step7_settings(ids) -> dict:
-    """Online, the migration storage account, no container and no last backup file yet."""
-    return {
-        "mode": "online",
-        "backup": "blob",
-        "storage_account_id": ids["account"],
-        "blob_auth": "AccountKey",
-        "target_names": {"SalesDB": "SalesDB"},
-    }
-
-
-def saved_settings() -> dict:
-    try:
-        return load_project("payroll").settings.to_table()
-    except Exception:  # noqa: BLE001 - mid-write on another thread is not expected, but be safe
-        return {}
-
-
-def step7_is_saved() -> bool:
-    s = saved_settings()
-    return (
-        s.get("mode") == "offline"
-        and s.get("container") == "sqlmigration"
-        and s.get("last_backup", {}).get("SalesDB") == LAST_FILE
-    )
 
 
 async def edit_step7(pilot) -> None:

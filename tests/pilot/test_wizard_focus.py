@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input, OptionList
 
 from tests.helpers.wizard_pilot import on_screen, step_is, wait_for
-from tests.pilot.test_wizard_steps import (
+from tests.helpers.wizard_projects import (
     app_for,
     project_at,
 )
@@ -32,10 +32,13 @@ async def test_focus_bar_and_label_move_with_tab_on_the_scope_screen(context):
         await pilot.press("n")
         await on_screen(pilot, "ScopeScreen")
         await wait_for(pilot, lambda: app.screen.groups, what="groups")
-        await pilot.pause(0.1)
         groups = app.screen.query_one("#groups Input", Input)
         subs = app.screen.query_one("#subscriptions Input", Input)
-        assert app.focused is groups
+        await wait_for(
+            pilot,
+            lambda: app.focused is groups and bar(groups) == "outer" and focus_label(app),
+            what="the resource group filter focused, its bar and label drawn",
+        )
         heights = {w: w.region.height for w in (groups, subs)}
         assert bar(groups) == "outer" and bar(subs) == "blank"
         assert focus_label(app).startswith("Resource group")

@@ -4,7 +4,7 @@ read again, recognised as this one and kept in the project; the monitor shows it
 from __future__ import annotations
 
 from tests.helpers.wizard_pilot import on_screen, text_of, wait_for
-from tests.pilot.test_wizard_steps import opened_at
+from tests.helpers.wizard_projects import opened_at
 from tui.azure_ids import migration_id_for
 from tui.projects import load_project
 from tui.sandbox import Fault

@@ -123,7 +123,7 @@ async def test_ui_answers_keys_while_azure_is_slow(context, sandbox):
 
 
 async def test_quitting_keeps_the_choices_made_on_the_current_step(context, sandbox):
-    from tests.pilot.test_wizard_steps import app_for, opened, project_at
+    from tests.helpers.wizard_projects import app_for, opened, project_at
 
     services = context.controller.list_migration_services()
     mi = next(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from screens.step_service import node_summary
 from tests.helpers.wizard_pilot import text_of, wait_for
-from tests.pilot.test_wizard_steps import (
+from tests.helpers.wizard_projects import (
     opened_at,
 )
 from tui.models import IntegrationRuntimeNode

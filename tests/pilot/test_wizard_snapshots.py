@@ -1,30 +1,29 @@
 """SVG snapshots of the start screen, the scope screen and every wizard step, at 80x24 and
-120x40, in the sandbox. Elapsed-time counters use a frozen clock; the project folder is fixed."""
+120x40, in the sandbox. Elapsed-time counters use a frozen clock; the project folder shown is
+the same in every run: a relative DMS_TUI_HOME inside the test's own folder."""
 
 from __future__ import annotations
-
-import shutil
-from pathlib import Path
 
 import pytest
 
 from tests.helpers.wizard_pilot import on_screen, text_of, wait_for
-from tests.pilot.test_wizard_steps import (
+from tests.helpers.wizard_projects import (
     app_for,
     opened,
     project_at,
 )
 
 SIZES = [(80, 24), (120, 40)]
-HOME = Path("/tmp/dms-tui-snapshot-home")
+HOME = "dms-tui-home"
 
 
 @pytest.fixture
-def fixed_home(monkeypatch):
-    shutil.rmtree(HOME, ignore_errors=True)
-    monkeypatch.setenv("DMS_TUI_HOME", str(HOME))
-    yield HOME
-    shutil.rmtree(HOME, ignore_errors=True)
+def fixed_home(tmp_path, monkeypatch):
+    """The test's own home, named the same in every run (step 3 shows it), so tests running
+    in parallel never share one."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DMS_TUI_HOME", HOME)
+    return tmp_path / HOME
 
 
 def focus_settled(app) -> bool:
@@ -65,7 +64,6 @@ def test_step(snap_compare, context, sandbox, ids, fixed_home, step, size):
         await opened(pilot, step)
         await wait_for(pilot, lambda: loaded(step)(app), what=f"step {step} loaded")
         await wait_for(pilot, lambda: focus_settled(app), what="focus drawn")
-        await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
@@ -77,7 +75,10 @@ def test_start(snap_compare, context, sandbox, ids, fixed_home, size):
 
     async def ready(pilot):
         await on_screen(pilot, "StartScreen")
-        await pilot.pause(0.1)
+        menu = app.screen.query_one("#start-menu")
+        await wait_for(
+            pilot, lambda: app.focused is menu and focus_settled(app), what="the menu focused"
+        )
 
     assert snap_compare(app, terminal_size=size, run_before=ready)
 
@@ -96,6 +97,5 @@ def test_scope(snap_compare, context, fixed_home, size):
             lambda: app.focused is app.screen.query_one("#groups Input") and focus_settled(app),
             what="focus on the resource group filter",
         )
-        await pilot.pause(0.1)
 
     assert snap_compare(app, terminal_size=size, run_before=ready)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from textual.widgets import Static
 
-from tests.helpers.wizard_pilot import on_screen, wait_for
+from tests.helpers.wizard_pilot import on_screen, settled, wait_for
 from tui.app import DmsTuiApp
 from tui.context import AppContext
 from tui.models import ResourceGroup, Subscription
@@ -146,7 +146,7 @@ async def test_the_sandbox_tenant_only_filters(context, sandbox):
         controller = context.controller
         app.screen.query_one("#tenants Input").focus()
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await settled(pilot)
         assert calls == [] and context.controller is controller
         assert app.wizard.project.tenant_id == sandbox.credential.tenant_id
 
