@@ -55,21 +55,6 @@ def sandbox():
 
 
 @pytest.fixture
-def sb():
-    """A sandbox of its own for the wire-level tests (the real SDK clients in ``c``)."""
-    from tui.sandbox import Sandbox
-
-    return Sandbox(seed=0)
-
-
-@pytest.fixture
-def c(sb):
-    from tests.helpers.sandbox_support import Clients
-
-    return Clients(sb)
-
-
-@pytest.fixture
 def controller(sandbox):
     from tui.controller import Controller
 

@@ -14,16 +14,6 @@ from tests.helpers.wizard_projects import (
 )
 
 SIZES = [(80, 24), (120, 40)]
-HOME = "dms-tui-home"
-
-
-@pytest.fixture
-def fixed_home(tmp_path, monkeypatch):
-    """The test's own home, named the same in every run (step 3 shows it), so tests running
-    in parallel never share one."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("DMS_TUI_HOME", HOME)
-    return tmp_path / HOME
 
 
 def focus_settled(app) -> bool:
