@@ -8,29 +8,13 @@ import json
 import stat
 from dataclasses import replace
 
-from tests.sandbox_migrations import advance_until, spec_for, take_tail
-from tui.controller import Controller
+from tests.helpers.sandbox_migrations import advance_until, spec_for, take_tail
+from tests.helpers.saved_world import Wall, controller_for
 from tui.models import MigrationState, TargetKind
 from tui.sandbox.clock import ManualClock
 from tui.sandbox.saved import MAX_CLOSED_SECONDS, open_world, world_path
 
 PASSWORD = "Zq7-never-on-disk"
-
-
-class Wall:
-    """The wall clock that measures how long dms-tui was closed."""
-
-    def __init__(self, now: float = 1_800_000_000.0):
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def controller_for(sandbox) -> Controller:
-    return Controller(
-        sandbox.credential, sandbox.subscription_id, transport=sandbox.transport, polling_interval=0
-    )
 
 
 def opened(wall: Wall, **kw):
@@ -208,7 +192,7 @@ def test_a_second_run_with_nothing_new_never_puts_an_older_world_back():
 
 
 def test_logins_made_on_the_target_come_back_without_their_hash_on_disk():
-    from tests.sandbox_migrations import advance_until_tail_restored
+    from tests.helpers.sandbox_migrations import advance_until_tail_restored
     from tui.logins.apply import apply_plan, fix_orphans
     from tui.logins.endpoint import endpoint_for
     from tui.logins.plan import make_plan

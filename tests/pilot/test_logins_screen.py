@@ -4,18 +4,14 @@ orphaned users, export — with no password hash on screen."""
 from __future__ import annotations
 
 import stat
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
+from textual.widgets import SelectionList, Static
 
-from sandbox_migrations import open_monitor, settle, start  # noqa: E402
-from textual.widgets import SelectionList, Static  # noqa: E402
-
-from screens.logins import LoginsScreen  # noqa: E402
-from tui.app import DmsTuiApp  # noqa: E402
-from tui.models import TargetKind  # noqa: E402
-from tui.sandbox.sqlserver import copy_for_target  # noqa: E402
+from screens.logins import LoginsScreen
+from tests.helpers.sandbox_migrations import open_monitor, settle, start
+from tui.app import DmsTuiApp
+from tui.models import TargetKind
+from tui.sandbox.sqlserver import copy_for_target
 
 
 def screen_text(app) -> str:

@@ -3,21 +3,15 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from test_source_fakes import FakeOdbc, FakeSqlServer, NoResult, Result, odbc_error  # noqa: E402
-
-from tui.logins.apply import apply_plan  # noqa: E402
-from tui.logins.endpoint import SqlServerLogins, endpoint_for  # noqa: E402
-from tui.logins.models import Action, LoginKind, Outcome, PlanItem  # noqa: E402
-from tui.logins.plan import make_plan  # noqa: E402
-from tui.models import TargetKind  # noqa: E402
-from tui.source import SqlServerSource  # noqa: E402
+from tests.helpers.source_fakes import FakeOdbc, FakeSqlServer, NoResult, Result, odbc_error
+from tui.logins.apply import apply_plan
+from tui.logins.endpoint import SqlServerLogins, endpoint_for
+from tui.logins.models import Action, LoginKind, Outcome, PlanItem
+from tui.logins.plan import make_plan
+from tui.models import TargetKind
+from tui.source import SqlServerSource
 
 HASH = b"\x02\x00" + bytes(range(68))
 SID = bytes(range(16))

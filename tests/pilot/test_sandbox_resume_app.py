@@ -3,9 +3,9 @@ again later with ``--project NAME --monitor``; the migration is there, and it ha
 
 from __future__ import annotations
 
-from tests.sandbox_migrations import start
-from tests.test_sandbox_saved_world import Wall
-from tests.wizard_pilot import on_screen, screen_text, wait_for
+from tests.helpers.sandbox_migrations import start
+from tests.helpers.saved_world import Wall
+from tests.helpers.wizard_pilot import on_screen, screen_text, wait_for
 from tui.cli import build_app
 from tui.models import TargetKind
 from tui.projects import Project, save_project

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.sandbox_migrations import advance_until, advance_until_ready, start, take_tail
-from tests.test_sandbox_saved_world import Wall, controller_for
+from tests.helpers.sandbox_migrations import advance_until, advance_until_ready, start, take_tail
+from tests.helpers.saved_world import Wall, controller_for
 from tui.headless import run
 from tui.models import MigrationState, TargetKind
 from tui.projects import Project, save_project
@@ -22,7 +22,7 @@ from tui.sandbox import Fault
 from tui.sandbox.clock import ManualClock
 from tui.sandbox.saved import open_world, world_path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = Path(__file__).resolve().parents[2] / "README.md"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
 
 
@@ -393,7 +393,7 @@ def test_headless_commands_import_no_textual(world, dms_home):
         "('textual', 'screens', 'widgets', 'rich'))\n"
         "print('LOADED', loaded, 'CODE', code, file=sys.stderr)\n"
     )
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     done = subprocess.run(
         [sys.executable, "-c", script],
         capture_output=True,
