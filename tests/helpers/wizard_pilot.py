@@ -55,7 +55,14 @@ def error_text(app) -> str:
 
 
 async def on_screen(pilot, name: str) -> None:
-    await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == name, what=name)
+    """Until the screen ``name`` is on top *and mounted*: pushed is not enough (its widgets
+    may still be composing, and a test that ends then tears them down under it)."""
+
+    def shown() -> bool:
+        screen = pilot.app.screen
+        return type(screen).__name__ == name and screen.is_mounted
+
+    await wait_for(pilot, shown, what=name)
 
 
 async def press_until(
