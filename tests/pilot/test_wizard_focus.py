@@ -3,9 +3,10 @@ terminals show it), and its label turns accent; nothing moves or grows when focu
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input, OptionList
 
-from tests.helpers.wizard_pilot import on_screen, step_is, wait_for
+from tests.helpers.wizard_pilot import on_screen, settled, step_is, wait_for
 from tests.helpers.wizard_projects import (
     app_for,
     project_at,
@@ -48,6 +49,30 @@ async def test_focus_bar_and_label_move_with_tab_on_the_scope_screen(context):
         assert focus_label(app) == "Subscription"
         assert {w: w.region.height for w in (groups, subs)} == heights
         assert subs.region.x == groups.region.x  # the bar replaces the margin: no shift
+
+
+async def test_a_late_focus_event_never_lights_the_wrong_label(context):
+    """Focus moved twice in quick succession: the events bubble up through different
+    widgets and may land out of order on a busy machine. The lit label follows the field
+    that has the focus, whichever event is handled last."""
+    app = app_for(context, project=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await on_screen(pilot, "StartScreen")
+        await pilot.press("n")
+        await on_screen(pilot, "ScopeScreen")
+        await wait_for(pilot, lambda: app.screen.groups, what="groups")
+        groups = app.screen.query_one("#groups Input", Input)
+        subs = app.screen.query_one("#subscriptions Input", Input)
+        await wait_for(
+            pilot,
+            lambda: app.focused is groups and focus_label(app),
+            what="the resource group filter focused",
+        )
+        app.post_message(events.DescendantFocus(subs))  # the earlier focus, arriving late
+        app.post_message(events.DescendantBlur(groups))
+        await settled(pilot)
+        assert app.focused is groups
+        assert focus_label(app).startswith("Resource group")
 
 
 async def test_focus_bar_in_the_wizard_and_in_dialogs(context, sandbox, ids):
