@@ -4,16 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers.wizard_state import state
 from tui import validation as v
 from tui.models import TargetKind
-from tui.projects import Project
-from tui.wizard_state import WizardState, step_label
-
-MI = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Sql/managedInstances/mi1"
-SVC = (
-    "/subscriptions/s/resourceGroups/rg/providers/Microsoft.DataMigration/sqlMigrationServices/dms1"
-)
-ACCT = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/st1"
+from tui.wizard_state import step_label
 
 
 @pytest.mark.parametrize(
@@ -102,29 +96,6 @@ def test_container_and_share_rules():
     assert v.container("sqlmigration") is None
     assert v.share_path("\\\\fs01\\sql\\payroll") is None
     assert v.share_path("fs01/sql").startswith("Share:")
-
-
-def state(**settings) -> WizardState:
-    p = Project(
-        name="p",
-        service_id=SVC,
-        target_kind="SqlMi",
-        target_id=MI,
-        source={"server": "sql01", "port": 1433, "authentication": "sql", "user": "sa"},
-        databases=["Sales", "HR"],
-        settings={
-            "mode": "online",
-            "backup": "blob",
-            "storage_account_id": ACCT,
-            "container": "sqlmigration",
-            "blob_auth": "AccountKey",
-            "target_names": {"HR": "HR_new"},
-            **settings,
-        },
-    )
-    s = WizardState(p)
-    s.secrets.source_password = "pw-123"
-    return s
 
 
 def test_blob_specs_one_per_database_with_a_folder_each():

@@ -6,17 +6,17 @@ from __future__ import annotations
 import json
 import stat
 
-from sandbox_migrations import (
+from textual.widgets import Button, Checkbox
+
+from screens.target_login import TargetLoginScreen
+from tests.helpers.sandbox_migrations import (
     advance_until,
     advance_until_tail_restored,
     settle,
     take_tail,
     text_of,
 )
-from textual.widgets import Button, Checkbox
-from wave_pilot import APP_DATABASES, open_wave, start_application, wait_until
-
-from screens.target_login import TargetLoginScreen
+from tests.helpers.wave_pilot import APP_DATABASES, open_wave, start_application, wait_until
 from tui.app import DmsTuiApp
 from tui.wave import FAILED, REFUSED
 
@@ -267,9 +267,8 @@ async def test_a_wave_is_saved_in_the_project_and_opened_again_from_it(context, 
 async def test_only_online_mi_or_vm_migrations_are_marked_and_a_wave_needs_a_usable_name(
     context, sandbox
 ):
-    from sandbox_migrations import start
-
     from screens.monitor import MonitorScreen
+    from tests.helpers.sandbox_migrations import start
     from tui.models import TargetKind
     from widgets.progress_table import KeyedTable
 

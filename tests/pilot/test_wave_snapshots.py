@@ -3,10 +3,10 @@ database, the reasons the button waits, the timeline. Manual clock, fixed seed."
 
 from __future__ import annotations
 
-from sandbox_migrations import settle
 from textual.widgets import Checkbox
-from wave_pilot import open_wave, start_application
 
+from tests.helpers.sandbox_migrations import settle
+from tests.helpers.wave_pilot import open_wave, start_application
 from tui.app import DmsTuiApp
 
 

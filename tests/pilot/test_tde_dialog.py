@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import on_screen, step_is, text_of, wait_for
+from tests.helpers.wizard_pilot import on_screen, step_is, text_of, wait_for
+from tests.helpers.wizard_projects import opened_at
 from tui.sandbox import Fault
 
 PASSWORD = "Pfx-Secr3t-2am!"

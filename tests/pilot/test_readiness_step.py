@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.test_wizard_steps import opened_at, refused
-from tests.wizard_pilot import step_is, text_of, wait_for
+from tests.helpers.wizard_pilot import step_is, text_of, wait_for
+from tests.helpers.wizard_projects import opened_at, refused
 from tui.sandbox.sqlserver import SimDatabase
 
 ODD = "[Stage]Q1"  # a name with both brackets: Textual markup would swallow "[Stage]"

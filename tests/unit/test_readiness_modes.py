@@ -3,18 +3,13 @@ the summary's checks (``WizardState.problems``) say so after step 7 changed the 
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
-from test_source_fakes import db  # noqa: E402
-from test_wizard_validation import MI, state  # noqa: E402
-
-from tui.models import ServerInfo, Severity, TargetKind  # noqa: E402
-from tui.readiness import assess_both  # noqa: E402
-from tui.source import rules  # noqa: E402
+from tests.helpers.source_fakes import db
+from tests.helpers.wizard_state import MI, state
+from tui.models import ServerInfo, Severity, TargetKind
+from tui.readiness import assess_both
+from tui.source import rules
 
 SERVER = ServerInfo(server="sql01", version="16.0.4135.4", major_version=16)
 

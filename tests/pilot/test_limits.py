@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sandbox_migrations import open_monitor, start, text_of
 
+from tests.helpers.sandbox_migrations import open_monitor, start, text_of
 from tui.app import DmsTuiApp
 from tui.limits import (
     InstanceCapacity,
@@ -91,10 +91,9 @@ async def test_the_monitor_shows_the_days_left(context, sandbox, days, shown, wa
 
 
 async def test_step_6_refuses_a_plan_that_overfills_the_managed_instance(context, sandbox, ids):
-    from test_wizard_steps import opened_at, refused
-
-    from tests.wizard_pilot import text_of as step_text
-    from tests.wizard_pilot import wait_for
+    from tests.helpers.wizard_pilot import text_of as step_text
+    from tests.helpers.wizard_pilot import wait_for
+    from tests.helpers.wizard_projects import opened_at, refused
     from tui.sandbox.sqlserver import SimDatabase
 
     sandbox.add_application_databases("OrdersDB", "BillingDB", "HrDB")

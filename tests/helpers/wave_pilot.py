@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import time
 
-from sandbox_migrations import advance_until_ready, settle, start
-
 from screens.monitor import MonitorScreen
 from screens.wave_cutover import WaveCutoverScreen
+from tests.helpers.sandbox_migrations import advance_until_ready, settle, start
 from tui.models import TargetKind
 from widgets.progress_table import KeyedTable
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import base64
 
 import pytest
-from test_sandbox_support import MI, TARGET_RG
 
+from tests.helpers.sandbox_support import MI, TARGET_RG
 from tui.controller import Controller
 from tui.models import TargetKind
 from tui.sandbox import Fault
@@ -91,8 +91,7 @@ def test_a_lost_answer_is_sent_once_and_told_as_unknown_with_what_azure_holds(sb
 
 
 def test_the_world_kept_between_runs_holds_the_upload_and_no_secret(tmp_path):
-    from test_sandbox_saved_world import Wall, controller_for
-
+    from tests.helpers.saved_world import Wall, controller_for
     from tui.sandbox.clock import ManualClock
     from tui.sandbox.saved import open_world, world_path
 
