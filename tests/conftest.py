@@ -40,6 +40,14 @@ def no_thread_left(request):
 
 
 @pytest.fixture(autouse=True)
+def fresh_backup_names(monkeypatch):
+    """Log backup file names are unique per process: every test starts with none handed out,
+    so a name (and a snapshot that shows one) never depends on the tests run before it on
+    the same worker."""
+    monkeypatch.setattr("tui.log_backup._issued", set())
+
+
+@pytest.fixture(autouse=True)
 def dms_home(tmp_path, monkeypatch):
     """Every test writes projects under its own DMS_TUI_HOME, never the user's."""
     home = tmp_path / "dms-home"

@@ -10,9 +10,7 @@ from tests.helpers.wave_pilot import open_wave, start_application
 from tui.app import DmsTuiApp
 
 
-def test_wave_dialog_waiting_for_the_tail_logs(snap_compare, context, sandbox, monkeypatch):
-    # file names are unique per process: an earlier test's names must not add a "_2"
-    monkeypatch.setattr("tui.log_backup._issued", set())
+def test_wave_dialog_waiting_for_the_tail_logs(snap_compare, context, sandbox):
     migs = start_application(context, sandbox)
 
     async def run_before(pilot):
