@@ -4,8 +4,7 @@ it was answered is answered anew, and tables being copied move on between reads.
 
 from __future__ import annotations
 
-from sandbox_migrations import start
-
+from tests.helpers.sandbox_migrations import start
 from tui.models import TargetKind
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 from azure.core.exceptions import HttpResponseError
-from test_sandbox_support import DMS_RG, register_dms_provider
+
+from tests.helpers.sandbox_support import DMS_RG, register_dms_provider
 
 
 def ended(poller) -> HttpResponseError:

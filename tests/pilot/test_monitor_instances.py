@@ -4,10 +4,9 @@ and one for the selected migration's detail. Counted where the sandbox receives 
 
 from __future__ import annotations
 
-from sandbox_migrations import start
-from test_sandbox_support import Clients
-
 from screens.monitor import MonitorScreen
+from tests.helpers.sandbox_migrations import start
+from tests.helpers.sandbox_support import Clients
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from tui.monitoring.fetch import RELIST_INSTANCES_EVERY, FetchRequest, Instances, fetch_round

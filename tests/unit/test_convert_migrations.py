@@ -5,24 +5,15 @@ copied); the list answer's rows are read as summaries only."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import pytest
 from azure.mgmt.datamigration import models as dm
-from sandbox_migrations import advance_until, start
-from test_sandbox_support import Clients
 
+from tests.helpers.examples import load_example
+from tests.helpers.sandbox_migrations import advance_until, start
+from tests.helpers.sandbox_support import Clients
 from tui import convert
 from tui.azure_ids import parse_migration_id
 from tui.models import MigrationDetail, MigrationState, MigrationSummary, TargetKind
-
-EXAMPLES = Path("/work/shared/reference/dms-rest/examples")
-if not EXAMPLES.is_dir():  # the spec examples ship next to the repository in the shared folder
-    EXAMPLES = (
-        Path(__file__).resolve().parents[2] / "shared" / "reference" / "dms-rest" / "examples"
-    )
-needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason="spec examples not available")
 
 SDK_TYPE = {
     TargetKind.SQL_MI: dm.DatabaseMigrationSqlMi,
@@ -32,7 +23,7 @@ SDK_TYPE = {
 
 
 def example(name: str) -> dict:
-    return json.loads((EXAMPLES / f"{name}.json").read_text())["responses"]["200"]["body"]
+    return load_example(name)["responses"]["200"]["body"]
 
 
 def summary_fields(d: MigrationSummary | MigrationDetail, res) -> None:
@@ -122,7 +113,6 @@ def detail_fields(d: MigrationDetail, res) -> None:
     assert starts == sorted(starts)  # oldest set first
 
 
-@needs_examples
 @pytest.mark.parametrize(
     "name, kind",
     [
@@ -142,7 +132,6 @@ def test_the_specs_examples_read_as_the_sdk_reads_them(name, kind):
     summary_fields(convert.migration_summary(body), SDK_TYPE[kind].deserialize(body))
 
 
-@needs_examples
 def test_the_sql_database_example_reads_every_table():
     d = convert.migration_detail(example("SqlDbGetDatabaseMigrationExpanded"))
     assert [(t.name, t.status, t.rows_copied) for t in d.tables] == [
@@ -153,9 +142,8 @@ def test_the_sql_database_example_reads_every_table():
     assert d.status is MigrationState.SUCCEEDED and d.online is False
 
 
-@needs_examples
 def test_the_list_examples_rows_are_summaries():
-    body = json.loads((EXAMPLES / "ListMigrationsBySqlMigrationService.json").read_text())
+    body = load_example("ListMigrationsBySqlMigrationService")
     rows = body["responses"]["200"]["body"]["value"]
     for row in rows:
         s = convert.migration_summary(row)
