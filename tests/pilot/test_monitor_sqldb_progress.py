@@ -6,10 +6,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from monitor_fakes import T0, FakeController, db_detail
-from sandbox_migrations import open_monitor, start, text_of
-
 from screens.monitor import MonitorScreen
+from tests.helpers.monitor_fakes import T0, FakeController, db_detail
+from tests.helpers.sandbox_migrations import open_monitor, start, text_of
 from tui.app import DmsTuiApp
 from tui.context import AppContext
 from tui.models import TargetKind

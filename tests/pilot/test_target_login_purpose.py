@@ -3,15 +3,10 @@ creates logins, it does not count rows."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from sandbox_migrations import open_monitor, start  # noqa: E402
 from textual.widgets import Button  # noqa: E402
 
 from screens.target_login import TargetLoginScreen  # noqa: E402
+from tests.helpers.sandbox_migrations import open_monitor, start  # noqa: E402
 from tui.app import DmsTuiApp  # noqa: E402
 from tui.models import TargetKind  # noqa: E402
 

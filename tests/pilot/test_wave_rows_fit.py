@@ -3,9 +3,8 @@ keeps its end, marked with "…", so one log is never mistaken for another."""
 
 from __future__ import annotations
 
-from sandbox_migrations import settle
-from wave_pilot import open_wave, start_application
-
+from tests.helpers.sandbox_migrations import settle
+from tests.helpers.wave_pilot import open_wave, start_application
 from tui.app import DmsTuiApp
 from tui.wave import COLUMNS, WIDTHS
 from widgets.progress_table import KeyedTable

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import stat
 
-from sandbox_migrations import open_monitor, start
 from textual.widgets import Static
 
 from screens.cutover import CutoverScreen
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import wait_for
+from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import wait_for
+from tests.helpers.wizard_projects import opened_at
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 

@@ -3,10 +3,10 @@ taken: each "Taking…" note gives way to the backup's answer, which is what sho
 
 from __future__ import annotations
 
-from sandbox_migrations import settle, text_of
 from textual.widgets import Checkbox
-from wave_pilot import open_wave, start_application
 
+from tests.helpers.sandbox_migrations import settle, text_of
+from tests.helpers.wave_pilot import open_wave, start_application
 from tui.app import DmsTuiApp
 
 

@@ -4,15 +4,15 @@ opens the same list, the screen's own keys before a table's generic cursor keys.
 from __future__ import annotations
 
 import pytest
-from sandbox_migrations import open_monitor, start
 from textual.binding import Binding
 from textual.widgets import Static
 
 from screens.help import HelpScreen
 from screens.monitor import MonitorScreen
-from tests.test_monitor_snapshots import SIZES, _runner
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import on_screen, wait_for
+from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import on_screen, wait_for
+from tests.helpers.wizard_projects import opened_at
+from tests.pilot.test_monitor_snapshots import SIZES, _runner
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 

@@ -4,12 +4,12 @@ monitor's status (3 lines) scroll, a cue says more lies below, and F2 reaches th
 from __future__ import annotations
 
 import pytest
-from sandbox_migrations import open_monitor, start
 from textual.widgets import Static
 
-from tests.test_wizard_snapshots import SIZES, fixed_home, focus_settled  # noqa: F401
-from tests.test_wizard_steps import app_for, opened, opened_at, project_at
-from tests.wizard_pilot import wait_for
+from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import wait_for
+from tests.helpers.wizard_projects import app_for, opened, opened_at, project_at
+from tests.pilot.test_wizard_snapshots import SIZES, focus_settled
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from widgets.message_pane import MessagePane

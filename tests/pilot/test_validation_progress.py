@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import threading
 
-from sandbox_migrations import start
 from textual.widgets import Footer, Static
 
 from screens.validation import ValidationScreen
-from tests.wizard_pilot import wait_for
+from tests.helpers.sandbox_migrations import start
+from tests.helpers.wizard_pilot import wait_for
 from tui.app import DmsTuiApp
 from tui.context import SourceParams
 from tui.models import TableRowCount, TargetKind

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, RadioButton, SelectionList
 
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import wait_for
+from tests.helpers.wizard_pilot import wait_for
+from tests.helpers.wizard_projects import opened_at
 
 
 def glyph(button) -> str:

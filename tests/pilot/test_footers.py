@@ -4,12 +4,12 @@ palette key; the rest are in help (F1)."""
 from __future__ import annotations
 
 import pytest
-from sandbox_migrations import open_monitor, start
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-from tests.test_wizard_steps import app_for, opened, project_at
-from tests.wizard_pilot import wait_for
+from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import wait_for
+from tests.helpers.wizard_projects import app_for, opened, project_at
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 

@@ -3,8 +3,8 @@ line are on screen next to the list, not below it where no key can bring them.""
 
 from __future__ import annotations
 
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import text_of, wait_for
+from tests.helpers.wizard_pilot import text_of, wait_for
+from tests.helpers.wizard_projects import opened_at
 
 
 async def test_the_findings_and_the_limit_line_are_on_screen_at_80x24(context, sandbox, ids):

@@ -3,15 +3,10 @@ which would narrow it and cut the lines at its right edge."""
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).parent))
-
-from sandbox_migrations import open_monitor, settle, start  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from screens.logins import LoginsScreen  # noqa: E402
+from tests.helpers.sandbox_migrations import open_monitor, settle, start  # noqa: E402
 from tui.app import DmsTuiApp  # noqa: E402
 from tui.models import TargetKind  # noqa: E402
 

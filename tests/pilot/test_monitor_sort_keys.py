@@ -3,9 +3,8 @@ column and the direction (it used to send the DBA to click a header)."""
 
 from __future__ import annotations
 
-from sandbox_migrations import open_monitor, start
-
-from tests.wizard_pilot import wait_for
+from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import wait_for
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 

@@ -3,13 +3,13 @@ one does what its key does: "cutover" opens the cutover dialog, "export" writes 
 
 from __future__ import annotations
 
-from sandbox_migrations import open_monitor, start
 from textual.command import CommandList
 
 from screens.cutover import CutoverScreen
 from screens.monitor import MonitorScreen
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import on_screen, wait_for
+from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import on_screen, wait_for
+from tests.helpers.wizard_projects import opened_at
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 

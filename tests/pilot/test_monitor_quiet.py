@@ -5,20 +5,15 @@ written once, and the status line is written once per refresh."""
 from __future__ import annotations
 
 import asyncio
-import sys
 import threading
-from pathlib import Path
 
-from monitor_fakes import T0, FakeController, mi_detail
 from textual.widgets import Static
 
 from screens.monitor import MonitorScreen
+from tests.helpers.benchmark_harness import harness as h
+from tests.helpers.monitor_fakes import T0, FakeController, mi_detail
 from tui.app import DmsTuiApp
 from tui.context import AppContext
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
-
-import harness as h  # noqa: E402
 
 
 class KeepingDriver(h.CountingDriver):

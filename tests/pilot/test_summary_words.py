@@ -3,8 +3,8 @@ warnings for the chosen databases, so nothing seen on step 6 is forgotten at Sta
 
 from __future__ import annotations
 
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import press_until, step_is, text_of, wait_for
+from tests.helpers.wizard_pilot import press_until, step_is, text_of, wait_for
+from tests.helpers.wizard_projects import opened_at
 
 
 async def test_summary_names_the_subscription(context, sandbox, ids):

@@ -3,8 +3,8 @@ Provisioning" once the DMS instance is ready — the DBA is never left reading a
 
 from __future__ import annotations
 
-from tests.test_wizard_steps import opened_at
-from tests.wizard_pilot import create_service, error_text, until_service_ready, wait_for
+from tests.helpers.wizard_pilot import create_service, error_text, until_service_ready, wait_for
+from tests.helpers.wizard_projects import opened_at
 
 
 async def test_the_ssisdb_refusal_goes_when_ssisdb_is_unselected(context, sandbox, ids):
@@ -40,8 +40,8 @@ async def test_another_remaining_problem_replaces_the_refusal(context, sandbox, 
 
 
 async def test_the_resource_group_refusal_goes_when_a_group_is_picked(context):
-    from tests.test_wizard_steps import app_for
-    from tests.wizard_pilot import on_screen
+    from tests.helpers.wizard_pilot import on_screen
+    from tests.helpers.wizard_projects import app_for
 
     app = app_for(context, project=None)
     async with app.run_test(size=(80, 24)) as pilot:
