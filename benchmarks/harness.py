@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 ROOT = Path(__file__).resolve().parents[1]
-for _path in (ROOT, ROOT / "tests"):  # the app's packages; the tests' scripted Controller
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+# the app's packages, and the tests' scripted Controller (tests.helpers.monitor_fakes)
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
 
 # Frames are rendered for a 256-colour terminal (xterm-256color over SSH), whatever the
 # terminal running the script: the byte counts depend on it. Set before Textual is imported.
@@ -203,8 +203,9 @@ def sandbox_context(seed: int = 0) -> tuple[Any, Any]:
 
 
 def scripted_context(controller: object) -> AppContext:
-    """The app's context on the tests' scripted Controller (``monitor_fakes``), a stand-in
-    that answers the calls the monitor makes rather than a subclass of ``Controller``."""
+    """The app's context on the tests' scripted Controller (``tests.helpers.monitor_fakes``),
+    a stand-in that answers the calls the monitor makes rather than a subclass of
+    ``Controller``."""
     from tui.context import AppContext
     from tui.controller import Controller
 

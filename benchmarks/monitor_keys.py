@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness as h  # noqa: E402
+import harness as h
 
 
 def cursor(widget) -> int:
@@ -184,9 +184,8 @@ async def sandbox_typical(tables: int, rounds: int) -> tuple[list[float], list[f
 
 
 async def scripted_every_row(tables: int, rounds: int) -> list[float]:
-    from monitor_fakes import T0, FakeController, db_detail
-
     from screens.monitor import MonitorScreen
+    from tests.helpers.monitor_fakes import T0, FakeController, db_detail
     from tui.app import DmsTuiApp
 
     detail = db_detail("InventoryHub", tables=tables, copied=0.5)

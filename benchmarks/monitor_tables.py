@@ -1,7 +1,7 @@
 """Applying one refresh to the table pane of an Azure SQL Database migration of 20,000 tables.
 
 The monitor shows one SQL Database migration (80x24) whose detail comes from the scripted
-Controller of the tests (``tests/monitor_fakes.py``), so each refresh carries exactly the
+Controller of the tests (``tests/helpers/monitor_fakes.py``), so each refresh carries exactly the
 change wanted:
 
 * first load: the refresh that fills the pane of a monitor just opened on the migration, from
@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import harness as h  # noqa: E402
+import harness as h
 
 TYPICAL_CHANGES = 5
 
@@ -69,9 +69,8 @@ async def opened(pilot, monitor, tables: int) -> tuple[tuple[float, float], tupl
 
 
 async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
-    from monitor_fakes import T0, FakeController, db_detail
-
     from screens.monitor import MonitorScreen
+    from tests.helpers.monitor_fakes import T0, FakeController, db_detail
     from tui.app import DmsTuiApp
 
     detail = db_detail("InventoryHub", tables=tables, copied=0.5)

@@ -1,30 +1,50 @@
-"""Shared fixtures: a sandbox on a manual clock, a Controller on it, an isolated home."""
+"""Shared fixtures: a sandbox on a manual clock, a Controller on it, an isolated home, and
+the guard that fails a test which leaves a thread running.
+
+Unit tests (no App) live in tests/unit, tests that drive the app with the Pilot in
+tests/pilot, shared helpers in tests/helpers (imported as ``from tests.helpers.x import``).
+"""
 
 from __future__ import annotations
 
 import threading
-import time
 
 import pytest
 
-THREADS_END_WITHIN = 10.0  # seconds a thread may take to finish once its test is over
+from tests.helpers.threads import JOIN_SECONDS, describe, left_running
+
+# the guard's own test runs a test file in a fresh pytest (tests/unit/test_thread_guard.py)
+pytest_plugins = ["pytester"]
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--thread-join",
+        type=float,
+        default=JOIN_SECONDS,
+        help="seconds the threads a test started get to end after it (default %(default)s)",
+    )
 
 
 @pytest.fixture(autouse=True)
-def no_thread_left_behind():
-    """Every thread a test started — the app's workers, the SDK's long-running-operation
-    pollers, the sandbox's — has ended once the test is over (waited for, with a generous
-    bound, never a fixed sleep). A poller left polling a resource that is gone used to slow
-    every later test down."""
-    before = set(threading.enumerate())
+def no_thread_left(request):
+    """Fails the test if a thread it started (a worker, a poller, the sandbox, a SQL
+    deadline thread) is still alive after a bounded join: one left running slows every
+    later key press (Textual waits for the process to go idle) and may act on a world
+    that is gone."""
+    before = threading.enumerate()
     yield
-    deadline = time.monotonic() + THREADS_END_WITHIN
-    left = [t for t in threading.enumerate() if t not in before and t.is_alive()]
-    for t in left:
-        t.join(max(0.0, deadline - time.monotonic()))
-    alive = sorted(t.name for t in left if t.is_alive())
-    if alive:
-        pytest.fail(f"threads still running after the test: {', '.join(alive)}")
+    left = left_running(before, request.config.getoption("--thread-join"))
+    if left:
+        pytest.fail(f"threads left running after {request.node.nodeid}: {describe(left)}")
+
+
+@pytest.fixture(autouse=True)
+def fresh_backup_names(monkeypatch):
+    """Log backup file names are unique per process: every test starts with none handed out,
+    so a name (and a snapshot that shows one) never depends on the tests run before it on
+    the same worker."""
+    monkeypatch.setattr("tui.log_backup._issued", set())
 
 
 @pytest.fixture(autouse=True)
@@ -40,21 +60,6 @@ def sandbox():
     from tui.sandbox import Sandbox
 
     return Sandbox(seed=0)
-
-
-@pytest.fixture
-def sb():
-    """A sandbox of its own for the wire-level tests (the real SDK clients in ``c``)."""
-    from tui.sandbox import Sandbox
-
-    return Sandbox(seed=0)
-
-
-@pytest.fixture
-def c(sb):
-    from test_sandbox_support import Clients
-
-    return Clients(sb)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import NoScreen
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from tui import __version__
@@ -413,20 +414,27 @@ class DmsTuiApp(App):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The label of the focused field shows focus as well as the field's own bar."""
-        try:
-            screen = event.widget.screen
-        except NoScreen:  # focus arrived as the widget's dialog was being dismissed
-            return
-        for label in screen.query(".-focus-label"):
-            label.remove_class("-focus-label")
-        label = field_label(event.widget)
-        if label is not None:
-            label.add_class("-focus-label")
+        self._show_focus_label(event.widget)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
-        label = field_label(event.widget)
-        if label is not None:
-            label.remove_class("-focus-label")
+        self._show_focus_label(event.widget)
+
+    def _show_focus_label(self, widget: Widget) -> None:
+        """Mark the label of the field focused *now* on ``widget``'s screen. Focus and blur
+        events bubble up through different widgets and may land out of order (focus moved
+        twice in quick succession, on a busy machine): the screen's focus, not the event's
+        widget, says which label is lit, so the last event handled is always right."""
+        try:
+            screen = widget.screen
+        except NoScreen:  # focus arrived as the widget's dialog was being dismissed
+            return
+        focused = screen.focused
+        wanted = field_label(focused) if focused is not None else None
+        for label in screen.query(".-focus-label"):
+            if label is not wanted:
+                label.remove_class("-focus-label")
+        if wanted is not None:
+            wanted.add_class("-focus-label")
 
     # ------------------------------------------------------------------ errors
 

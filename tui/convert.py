@@ -54,7 +54,7 @@ def integration_runtime(data: Any) -> m.IntegrationRuntime:
 # Database migration reports every table (up to 100,000), and the SDK's model deserializer
 # spent over a second on 20,000 of them per read. One pass over the JSON builds the models;
 # the names are the 2025-06-30 spec's (``sqlmigration.json``), checked against Microsoft's
-# examples and the SDK's own deserializer in ``tests/test_convert_migrations.py``.
+# examples and the SDK's own deserializer in ``tests/unit/test_convert_migrations.py``.
 
 Json = dict[str, Any]
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)  # sorts the sets with no start time (they go last)

@@ -2,13 +2,14 @@
 
 Each fault applies to the next ``times`` requests whose path contains ``match`` (``times=None``:
 forever) and, when ``method`` is set, that use that HTTP method, in the order the faults were
-injected. ``Fault.slow`` delays the answer and lets the
-request go on; the others replace the answer.
+injected. ``Fault.slow`` delays the answer (for its seconds, or until its ``until`` event is
+set) and lets the request go on; the others replace the answer.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 
 
@@ -22,6 +23,7 @@ class Fault:
     seconds: float = 0.0
     after_processing: bool = False  # drop_connection: the service did the work, the answer was lost
     method: str = ""  # only requests with this HTTP method ("" = any)
+    until: threading.Event | None = field(default=None, compare=False)  # slow: answer when set
     hits: int = field(default=0, compare=False)
 
     # ------------------------------------------------------------------ constructors
@@ -64,9 +66,23 @@ class Fault:
         )
 
     @classmethod
-    def slow(cls, seconds: float, times: int | None = 1, match: str = "") -> Fault:
-        """Really wait ``seconds`` (wall clock) before answering."""
-        return cls("slow", times=times, match=match, seconds=seconds)
+    def slow(
+        cls,
+        seconds: float,
+        times: int | None = 1,
+        match: str = "",
+        until: threading.Event | None = None,
+    ) -> Fault:
+        """Really wait ``seconds`` (wall clock) before answering; with ``until``, answer as
+        soon as that event is set, ``seconds`` being then only the bound."""
+        return cls("slow", times=times, match=match, seconds=seconds, until=until)
+
+    def delay(self) -> None:
+        """The wait of a slow fault, in the thread sending the request."""
+        if self.until is not None:
+            self.until.wait(self.seconds)
+        else:
+            time.sleep(self.seconds)
 
     @classmethod
     def expired_token(cls, times: int | None = 1, match: str = "") -> Fault:

@@ -9,7 +9,6 @@ policy (retry, authentication, LRO polling, error mapping) sees what it would se
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from http import HTTPStatus
 from io import BytesIO
@@ -110,7 +109,7 @@ class SandboxTransport(HttpTransport):
 
         slow, fault = self._sandbox.faults.take(path, method)
         if slow is not None:
-            time.sleep(slow.seconds)
+            slow.delay()
         if fault is not None and fault.kind == "drop_connection" and not fault.after_processing:
             raise ServiceRequestError(
                 "Connection aborted: the remote end closed the connection "
@@ -137,7 +136,7 @@ class SandboxTransport(HttpTransport):
             )
         slow, fault = self._sandbox.faults.take(parts.path, method)
         if slow is not None:
-            time.sleep(slow.seconds)
+            slow.delay()
         if fault is not None and fault.kind == "drop_connection":
             raise ServiceResponseError(
                 "Connection aborted: the remote end closed the connection "
