@@ -79,7 +79,7 @@ def _truth_runner(context, sandbox, *, select_restoring: bool):
     25 GB full backup being restored (for three minutes: about a third done)."""
     from dataclasses import replace
 
-    from sandbox_migrations import spec_for
+    from tests.helpers.sandbox_migrations import spec_for
 
     controller = context.controller
     spec = spec_for(controller, sandbox, TargetKind.SQL_MI, "LedgerArchive", online=False)

@@ -7,8 +7,14 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from sandbox_migrations import advance_until_ready, open_monitor, spec_for, start, step, text_of
-
+from tests.helpers.sandbox_migrations import (
+    advance_until_ready,
+    open_monitor,
+    spec_for,
+    start,
+    step,
+    text_of,
+)
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
