@@ -41,10 +41,16 @@ def _short(value: str, words: dict[str, str], width: int) -> str:
     return f"{text[:width]:<{width}}"
 
 
+def _name(name: str, width: int) -> str:
+    """A database name in ``width`` columns; a longer one ends in "…" (the whole name shows
+    under the list when highlighted)."""
+    return f"{name:<{width}}" if len(name) <= width else name[: width - 1] + "…"
+
+
 def _when(record) -> str:
     if record is None or record.finish is None and record.start is None:
         return "never"
-    return (record.finish or record.start).strftime("%Y-%m-%d")
+    return (record.finish or record.start).strftime("%y-%m-%d")  # 8 columns: BLOCKED fits
 
 
 class DatabasesStep(WizardStep):
@@ -106,8 +112,8 @@ class DatabasesStep(WizardStep):
                     "Offline (up to a last backup)", not self.state.online, id="db-mode-offline"
                 )
         yield Static(
-            f"   {'Database':<16} {'Size':>7} {'State':<10} {'Model':<6} "
-            f"{'Last full':<10} {'Last log':<10}",
+            f"   {'Database':<15} {'Size':>7} {'State':<10} {'Model':<6} "
+            f"{'Last full':<9} {'Last log':<9}",
             classes="table-head",
         )
         yield MarkedSelectionList[str](id="databases")
@@ -175,9 +181,9 @@ class DatabasesStep(WizardStep):
 
     def _label(self, d: DatabaseInventory) -> Text:
         label = Text(
-            f"{d.name[:16]:<16} {_size(d.size_mb):>7} {_short(d.state, _STATE, 10)} "
-            f"{_short(d.recovery_model, _RECOVERY, 6)} {_when(d.last_full):<10} "
-            f"{_when(d.last_log):<10}"
+            f"{_name(d.name, 15)} {_size(d.size_mb):>7} {_short(d.state, _STATE, 10)} "
+            f"{_short(d.recovery_model, _RECOVERY, 6)} {_when(d.last_full):<9} "
+            f"{_when(d.last_log):<9}"
         )
         if blockers(self.state.findings(d.name)):
             label.append(" BLOCKED", style="bold red")
