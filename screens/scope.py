@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import BindingType
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, Static
 
 from screens.base import BaseScreen
+from screens.wizard_step import NEXT_AND_BACK
 from tui import validation as v
 from tui.errors import DmsTuiError
 from tui.models import ResourceGroup, Subscription, Tenant
@@ -30,23 +31,7 @@ if TYPE_CHECKING:
 
 
 class ScopeScreen(BaseScreen):
-    BINDINGS = [
-        Binding(
-            "ctrl+n",
-            "next",
-            "Next",
-            id="wizard.next",
-            tooltip="Check this step and go on to the next one",
-            priority=True,
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="wizard.back",
-            tooltip="Go back a step; every valid choice here is kept",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = list(NEXT_AND_BACK)
 
     @dataclass
     class Subscriptions:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Select, SelectionList, Static
@@ -17,6 +17,25 @@ from widgets.compact import compact_all
 from widgets.message_pane import READ_KEYS, MessagePane
 from widgets.more_cue import MoreCue
 from widgets.step_indicator import StepIndicator
+
+# ctrl+n and Esc, the same on every wizard screen (the scope screen before step 1 too)
+NEXT_AND_BACK: list[BindingType] = [
+    Binding(
+        "ctrl+n",
+        "next",
+        "Next",
+        id="wizard.next",
+        tooltip="Check this step and go on to the next one",
+        priority=True,
+    ),
+    Binding(
+        "escape",
+        "back",
+        "Back",
+        id="wizard.back",
+        tooltip="Go back a step; every valid choice here is kept",
+    ),
+]
 
 
 class WizardStep(BaseScreen):
@@ -32,21 +51,7 @@ class WizardStep(BaseScreen):
     SAVE_DELAY = 0.3
     _save_timer: Timer | None  # a save armed by the first change (set on first use)
     BINDINGS = [
-        Binding(
-            "ctrl+n",
-            "next",
-            "Next",
-            id="wizard.next",
-            tooltip="Check this step and go on to the next one",
-            priority=True,
-        ),
-        Binding(
-            "escape",
-            "back",
-            "Back",
-            id="wizard.back",
-            tooltip="Go back a step; every valid choice here is kept",
-        ),
+        *NEXT_AND_BACK,
         Binding(
             "f3",
             "scroll_body",
