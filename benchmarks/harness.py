@@ -278,3 +278,21 @@ def seed_tables(sandbox: Any, database: str, count: int) -> None:
         for i in range(count)
     ]
     sandbox.sql_server(sandbox.source_address).get(database).set_tables(tables)
+
+
+def sqldb_copying(tables: int) -> tuple[Any, Any, Any]:
+    """A sandbox, its context and a SQL Database migration of InventoryHub with ``tables``
+    tables, a minute into its copy: what the table-pane and read benchmarks measure."""
+    from tui.models import TargetKind
+
+    sandbox, context = sandbox_context()
+    seed_tables(sandbox, "InventoryHub", tables)
+    mig = create_migrations(
+        context.controller,
+        sandbox,
+        ["InventoryHub"],
+        kind=TargetKind.SQL_DB,
+        database="InventoryHub",
+    )[0]
+    sandbox.advance(60)
+    return sandbox, context, mig

@@ -28,18 +28,8 @@ import harness as h  # noqa: E402
 
 def read_figures(tables: int, rounds: int) -> dict[str, list[tuple[float, float]]]:
     """(CPU, wall) of each read, per round; and the tables the detail reported."""
-    from tui.models import TargetKind
 
-    sandbox, context = h.sandbox_context()
-    h.seed_tables(sandbox, "InventoryHub", tables)
-    mig = h.create_migrations(
-        context.controller,
-        sandbox,
-        ["InventoryHub"],
-        kind=TargetKind.SQL_DB,
-        database="InventoryHub",
-    )[0]
-    sandbox.advance(60)
+    sandbox, context, mig = h.sqldb_copying(tables)
     out: dict[str, list[tuple[float, float]]] = {"list": [], "detail": []}
     reported = 0
     for _ in range(rounds):

@@ -151,18 +151,8 @@ def idling(seconds: float):
 async def sandbox_typical(tables: int, rounds: int) -> tuple[list[float], list[float]]:
     from screens.monitor import MonitorScreen
     from tui.app import DmsTuiApp
-    from tui.models import TargetKind
 
-    sandbox, context = h.sandbox_context()
-    h.seed_tables(sandbox, "InventoryHub", tables)
-    mig = h.create_migrations(
-        context.controller,
-        sandbox,
-        ["InventoryHub"],
-        kind=TargetKind.SQL_DB,
-        database="InventoryHub",
-    )[0]
-    sandbox.advance(60)
+    sandbox, context, mig = h.sqldb_copying(tables)
     app = DmsTuiApp(context)
     async with h.terminal(app) as (pilot, driver):
         monitor = MonitorScreen(

@@ -114,18 +114,8 @@ async def apply_figures(tables: int, rounds: int) -> dict[str, list[tuple[float,
 
 def read_figures(tables: int, rounds: int) -> tuple[list[float], list[float], int]:
     """CPU of the sandbox reads behind one refresh: the list, and the migration's detail."""
-    from tui.models import TargetKind
 
-    sandbox, context = h.sandbox_context()
-    h.seed_tables(sandbox, "InventoryHub", tables)
-    mig = h.create_migrations(
-        context.controller,
-        sandbox,
-        ["InventoryHub"],
-        kind=TargetKind.SQL_DB,
-        database="InventoryHub",
-    )[0]
-    sandbox.advance(60)
+    sandbox, context, mig = h.sqldb_copying(tables)
     listed, got, reported = [], [], 0
     for _ in range(rounds):
         sandbox.advance(5)
