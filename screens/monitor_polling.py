@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
+from screens.monitor_stalls import SWEEP_MAX
 from tui.errors import DmsTuiError
 from tui.models import MigrationDetail, MigrationSummary
 from tui.monitoring.buckets import bucket_of
@@ -118,6 +119,9 @@ class MonitorPolling(_Base):
             instances=self.instances,
             also=self._sweep(self.now()),
             first_detail=not sel,
+            # the first load reads as many details as the list shows rows, so the rows
+            # are drawn in their true state at once, not redrawn a refresh later
+            first_others=SWEEP_MAX if not self.rows else 0,
         )
 
     def _start_fetch(self, *, force: bool = False) -> bool:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tui.models import MigrationDetail, MigrationSummary, TargetKind
+from tui.models import MigrationDetail, MigrationSummary
+from tui.monitoring.fetch import watched
 from tui.monitoring.stall import MARK, Stall, StallWatch
 from tui.preflight import FolderCheck
 
@@ -61,12 +62,11 @@ class MonitorStalls(_Base):
         t = now.timestamp()
         due = []
         for key, row in self.rows.items():
-            s = row.summary
-            if key == self.selected_id or s.kind == TargetKind.SQL_DB or not s.status.is_active:
+            if key == self.selected_id or not watched(row.summary):
                 continue
             at = self._detail_at.get(key)
             if at is None or t - at >= SWEEP_SECONDS:
-                due.append((at or 0.0, s.id))
+                due.append((at or 0.0, row.summary.id))
         return tuple(mid for _, mid in sorted(due)[:SWEEP_MAX])
 
     def _check_stalls(self) -> None:
