@@ -1,9 +1,10 @@
 """One refresh (blocking, for a thread worker): the list of migrations, the full detail of
 the selected one (the first listed when none is yet), and of the few others the stall detector
 asks to look at again (on the first load, of the first few running ones listed: their state
-is right in the first frame, not rewritten a refresh later). Migrations already in a final state are not fetched again; in "every
-migration of the DMS instances" mode the instances are listed once, then again only when
-asked (``Instances.expire``, the monitor's ``r``), every few minutes, or after one is gone."""
+is right in the first frame, not rewritten a refresh later). Migrations already in a final
+state are not fetched again; in "every migration of the DMS instances" mode the instances are
+listed once, then again only when asked (``Instances.expire``, the monitor's ``r``), every few
+minutes, or after one is gone."""
 
 from __future__ import annotations
 
