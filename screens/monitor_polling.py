@@ -67,7 +67,9 @@ class MonitorPolling(_Base):
         def _observe(self, detail: MigrationDetail, t: float) -> None: ...
         def _sweep(self, now: datetime) -> tuple[str, ...]: ...
         def _check_stalls(self) -> None: ...
-        def stall_of(self, summary: MigrationSummary) -> Stall | None: ...
+        def stall_of(
+            self, summary: MigrationSummary, now: datetime | None = None
+        ) -> Stall | None: ...
 
     # ------------------------------------------------------------------ the timer
 
@@ -215,13 +217,15 @@ class MonitorPolling(_Base):
             self._observe(d, t)
             if not d.status.is_final:
                 self._stale.discard(d.id.lower())  # the retry took: polled as usual again
+        rows, details = self.rows, self.details
         for s in snap.summaries:
             key = s.id.lower()
-            stall = self.stall_of(s)
-            bucket = bucket_of(s.status, self.details.get(key), stalled=stall is not None)
-            row = MigrationRow(s, bucket, stall)
-            if self.rows.get(key) != row:  # an unchanged row keeps its cells, made once
-                self.rows[key] = row
+            stall = self.stall_of(s, now)
+            bucket = bucket_of(s.status, details.get(key), stalled=stall is not None)
+            old = rows.get(key)
+            # an unchanged row keeps its cells, made once
+            if old is None or old.summary != s or old.bucket != bucket or old.stall != stall:
+                rows[key] = MigrationRow(s, bucket, stall)
         if not self.show_all:
             wanted = {i.lower() for i in self.migration_ids}
             for k in [k for k in self.rows if k not in wanted]:

@@ -47,12 +47,13 @@ class MonitorStalls(_Base):
         self.stalls.observe(detail, t)
         self._detail_at[detail.id.lower()] = t
 
-    def stall_of(self, summary: MigrationSummary) -> Stall | None:
-        """The migration's stall, judged on its last detail (None when it has none)."""
+    def stall_of(self, summary: MigrationSummary, now: datetime | None = None) -> Stall | None:
+        """The migration's stall at ``now`` (default: now), judged on its last detail (None
+        when it has none)."""
         d = self.details.get(summary.id.lower())
         if d is None or not summary.status.is_active:
             return None
-        return self.stalls.stall_of(d, self.now())
+        return self.stalls.stall_of(d, now or self.now())
 
     def _sweep(self, now: datetime) -> tuple[str, ...]:
         """Running MI/VM migrations whose detail is older than ``SWEEP_SECONDS``. None while
