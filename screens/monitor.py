@@ -292,13 +292,17 @@ class MonitorScreen(
     def _render_list(self, now: datetime | None = None) -> None:
         now = self._list_now = now or self.now()
         table = self.query_one("#migrations", KeyedTable)
-        visible = {
-            k: r
-            for k, r in self.rows.items()
-            if row_matches(r, self.filter_text, self.state_filter)
-        }
+        text, state = self.filter_text, self.state_filter
+        visible = (
+            {k: r for k, r in self.rows.items() if row_matches(r, text, state)}
+            if text or state is not None
+            else self.rows
+        )
         self._visible = set(visible)
-        table.sync({k: self.marked_cells(k, r.cells(now)) for k, r in visible.items()})
+        marked, mark = self.marked, self.marked_cells
+        table.sync(
+            {k: mark(k, r.cells(now)) if k in marked else r.cells(now) for k, r in visible.items()}
+        )
         counts = count_buckets(r.bucket for r in self.rows.values())
         self.query_one(StateCounts).show(counts, self.state_filter)
         if self.selected_id and self.selected_id not in visible:

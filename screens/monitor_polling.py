@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual.timer import Timer
 
+from screens.monitor_stalls import SWEEP_MAX
 from tui.errors import DmsTuiError
 from tui.models import MigrationDetail, MigrationSummary
 from tui.monitoring.buckets import bucket_of
@@ -66,7 +67,9 @@ class MonitorPolling(_Base):
         def _observe(self, detail: MigrationDetail, t: float) -> None: ...
         def _sweep(self, now: datetime) -> tuple[str, ...]: ...
         def _check_stalls(self) -> None: ...
-        def stall_of(self, summary: MigrationSummary) -> Stall | None: ...
+        def stall_of(
+            self, summary: MigrationSummary, now: datetime | None = None
+        ) -> Stall | None: ...
 
     # ------------------------------------------------------------------ the timer
 
@@ -118,6 +121,9 @@ class MonitorPolling(_Base):
             instances=self.instances,
             also=self._sweep(self.now()),
             first_detail=not sel,
+            # the first load reads as many details as the list shows rows, so the rows
+            # are drawn in their true state at once, not redrawn a refresh later
+            first_others=SWEEP_MAX if not self.rows else 0,
         )
 
     def _start_fetch(self, *, force: bool = False) -> bool:
@@ -211,13 +217,15 @@ class MonitorPolling(_Base):
             self._observe(d, t)
             if not d.status.is_final:
                 self._stale.discard(d.id.lower())  # the retry took: polled as usual again
+        rows, details = self.rows, self.details
         for s in snap.summaries:
             key = s.id.lower()
-            stall = self.stall_of(s)
-            bucket = bucket_of(s.status, self.details.get(key), stalled=stall is not None)
-            row = MigrationRow(s, bucket, stall)
-            if self.rows.get(key) != row:  # an unchanged row keeps its cells, made once
-                self.rows[key] = row
+            stall = self.stall_of(s, now)
+            bucket = bucket_of(s.status, details.get(key), stalled=stall is not None)
+            old = rows.get(key)
+            # an unchanged row keeps its cells, made once
+            if old is None or old.summary != s or old.bucket != bucket or old.stall != stall:
+                rows[key] = MigrationRow(s, bucket, stall)
         if not self.show_all:
             wanted = {i.lower() for i in self.migration_ids}
             for k in [k for k in self.rows if k not in wanted]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tui.models import MigrationDetail, MigrationSummary, TargetKind
+from tui.models import MigrationDetail, MigrationSummary
+from tui.monitoring.fetch import watched
 from tui.monitoring.stall import MARK, Stall, StallWatch
 from tui.preflight import FolderCheck
 
@@ -46,12 +47,13 @@ class MonitorStalls(_Base):
         self.stalls.observe(detail, t)
         self._detail_at[detail.id.lower()] = t
 
-    def stall_of(self, summary: MigrationSummary) -> Stall | None:
-        """The migration's stall, judged on its last detail (None when it has none)."""
+    def stall_of(self, summary: MigrationSummary, now: datetime | None = None) -> Stall | None:
+        """The migration's stall at ``now`` (default: now), judged on its last detail (None
+        when it has none)."""
         d = self.details.get(summary.id.lower())
         if d is None or not summary.status.is_active:
             return None
-        return self.stalls.stall_of(d, self.now())
+        return self.stalls.stall_of(d, now or self.now())
 
     def _sweep(self, now: datetime) -> tuple[str, ...]:
         """Running MI/VM migrations whose detail is older than ``SWEEP_SECONDS``. None while
@@ -61,12 +63,11 @@ class MonitorStalls(_Base):
         t = now.timestamp()
         due = []
         for key, row in self.rows.items():
-            s = row.summary
-            if key == self.selected_id or s.kind == TargetKind.SQL_DB or not s.status.is_active:
+            if key == self.selected_id or not watched(row.summary):
                 continue
             at = self._detail_at.get(key)
             if at is None or t - at >= SWEEP_SECONDS:
-                due.append((at or 0.0, s.id))
+                due.append((at or 0.0, row.summary.id))
         return tuple(mid for _, mid in sorted(due)[:SWEEP_MAX])
 
     def _check_stalls(self) -> None:

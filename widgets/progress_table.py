@@ -67,6 +67,7 @@ class KeyedTable(DataTable):
         self._sort_value = sort_value
         self._styler = styler
         self._cells: dict[str, tuple[str, ...]] = {}
+        self._row_data: dict[str, dict[ColumnKey, Any]] = {}  # each row's cells, by key
         self.sort_column: int | None = None
         self.sort_reverse = False
         self._arrow: tuple[Any, ...] = ()  # the sort the header labels show
@@ -94,7 +95,7 @@ class KeyedTable(DataTable):
         keep = self.selected_key
         self.clear(columns=True)
         self.on_mount()
-        cells, self._cells = self._cells, {}
+        cells, self._cells, self._row_data = self._cells, {}, {}
         if self.sort_column is not None and self.sort_column not in visible:
             self.sort_column = None
         self.sync(cells)
@@ -113,8 +114,8 @@ class KeyedTable(DataTable):
     def sync(self, rows: Mapping[str, Sequence[str]]) -> bool:
         """Make the table show ``rows``; ``True`` when anything changed.
 
-        Changed cells are written in one batch: the widget is repainted once, and only where
-        a changed row is on screen (a row that changed out of sight costs no frame)."""
+        Changed cells are written in one batch: only those cells are drawn again, and only
+        where they are on screen (a row that changed out of sight costs no frame)."""
         if not self.columns:
             self.on_mount()
         changed_sort = False
@@ -123,62 +124,90 @@ class KeyedTable(DataTable):
         for k in stale:
             self.remove_row(k)
             del self._cells[k]
+            self._row_data.pop(k, None)
         sc = self.sort_column
         shown = self.shown_columns
-        changed_rows: list[str] = []
+        # the table's own key objects: a dict finds them by identity, without comparing
+        columns = {int(k.value[1:]): k for k in self.columns if k.value}
+        known, row_data = self._cells, self._row_data
+        changed: dict[str, list[int]] = {}
         measure = False
         for key, cells in rows.items():
-            old = self._cells.get(key)
+            old = known.get(key)
             if old is None:
                 cells = tuple(cells)
-                self.add_row(*(self._cell(key, i, cells[i]) for i in shown), key=key)
+                row_key = self.add_row(*(self._cell(key, i, cells[i]) for i in shown), key=key)
+                row_data[key] = self._data[row_key]
                 writes += len(shown)
                 changed_sort = True
             elif old != cells:
                 cells = tuple(cells)
                 if old == cells:
                     continue
-                data = self._data[RowKey(key)]
+                data = row_data[key]
+                written = []
                 for i in shown:
                     b = cells[i]
                     if old[i] == b:
                         continue
-                    data[ColumnKey(f"c{i}")] = self._cell(key, i, b)
-                    writes += 1
+                    data[columns[i]] = self._cell(key, i, b)
+                    written.append(i)
                     if self.widths[i] is None:
-                        self._updated_cells.add(CellKey(RowKey(key), ColumnKey(f"c{i}")))
+                        self._updated_cells.add(CellKey(RowKey(key), columns[i]))
                         measure = True
                     if i == sc:
                         changed_sort = True
-                changed_rows.append(key)
+                writes += len(written)
+                changed[key] = written
             else:
                 continue
-            self._cells[key] = cells
+            known[key] = cells
         self.updates = writes
-        if changed_rows:
-            self._repaint_rows(changed_rows, measure)
+        if changed:
+            self._repaint_cells(changed, measure)
         if changed_sort and sc is not None:
             self._apply_sort()
         return bool(stale or writes)
 
-    def _repaint_rows(self, keys: list[str], measure: bool) -> None:
-        """One repaint for the cells ``sync`` wrote: the row caches are dropped once, and
-        only the changed rows that are on screen are redrawn. (``DataTable.update_cell``
-        would repaint the whole widget for each cell.)"""
-        self._update_count += 1
-        if measure:
+    def _repaint_cells(self, changed: dict[str, list[int]], measure: bool) -> None:
+        """Draw again the cells ``sync`` wrote (``{row key: [column, ...]}``) and nothing
+        else: their drawings are dropped from the table's caches, the other cells' kept, and
+        only the changed cells on screen are repainted. (``DataTable.update_cell`` drops
+        every drawing and repaints the whole widget for each cell.)"""
+        if measure:  # a column may change width: everything is drawn again
+            self._update_count += 1
             self._require_update_dimensions = True
             self.refresh()
             return
+        index = {k: int(k.value[1:]) for k in self.columns if k.value}
+        cell_cache = self._cell_render_cache
+        for cache_key in list(cell_cache.keys()):
+            row_key, column_key = cache_key[0], cache_key[1]
+            cols = changed.get(row_key.value or "")
+            if cols is not None and index.get(column_key) in cols:
+                cell_cache.discard(cache_key)
+        # the rows and lines are put together again from the cells (cheap)
+        self._row_renderable_cache.clear()
+        self._row_render_cache.clear()
+        self._line_cache.clear()
+        spans: dict[int, tuple[int, int]] = {}
+        x = 0
+        for column in self.ordered_columns:
+            width = column.get_render_width(self)
+            spans[index[column.key]] = (x, width)
+            x += width
         top = self.scroll_offset.y
         visible = max(0, self.scrollable_content_region.height - self.header_height)
         header = self.header_height if self.show_header else 0
-        width = self.size.width
-        for key in keys:
-            index = self._row_locations.get(RowKey(key))
-            if index is None or not top <= index < top + visible:
+        left = self.scroll_offset.x
+        for row in range(top, min(top + visible, self.row_count)):
+            at = self._row_locations.get_key(row)
+            cols = changed.get(at.value or "") if at is not None else None
+            if not cols:
                 continue
-            self.refresh(Region(0, header + index - top, width, 1))
+            start = min(spans[i][0] for i in cols)
+            end = max(spans[i][0] + spans[i][1] for i in cols)
+            self.refresh(Region(start - left, header + row - top, end - start, 1))
 
     def sort_by(self, column: int, reverse: bool | None = None) -> None:
         if reverse is None:

@@ -37,12 +37,13 @@ class StateCounts(Static):
 
     def show(self, counts: dict[Bucket, int], active: Bucket | None = None) -> None:
         """Write the counts; nothing at all when they, the filter and the width are as shown
-        (a rewrite costs a layout and bytes on a slow link)."""
+        (a rewrite costs bytes on a slow link). One line high and as wide as the screen,
+        whatever it says: once it has a size, a new line is a repaint, not a layout."""
         room = self.size.width - 2 if self.size.width else 0
         if self._shown == (counts, active, room):
             return
         self._shown = (dict(counts), active, room)
-        self.update(self._line(counts, active, room))
+        self.update(self._line(counts, active, room), layout=not room)
 
     def on_resize(self) -> None:
         if self._shown is not None:

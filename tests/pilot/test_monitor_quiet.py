@@ -78,6 +78,39 @@ async def test_idle_refreshes_write_nothing_and_the_minute_once(context, sandbox
         assert n < 2048
 
 
+async def test_the_first_minute_of_an_idle_monitor_writes_under_2_kb(context, sandbox):
+    # from the first frame on: the others' states and the charts' first rates included
+    names = ["Sales001", "Sales002", "Sales003", "Sales004"]
+    made = h.create_migrations(context.controller, sandbox, names)
+    sandbox.advance(3 * 3600)  # every backup restored: nothing changes in Azure any more
+    app = DmsTuiApp(context)
+    app.driver_class = KeepingDriver
+    async with app.run_test(headless=False, size=(80, 24)) as pilot:
+        driver = app._driver
+        monitor = MonitorScreen(
+            migration_ids=[m.id for m in made],
+            service_id=made[0].migration_service_id,
+            interval=3600,
+        )
+        await app.push_screen(monitor)
+        for _ in range(5):
+            await monitor.refresh_once()
+            await h.drawn(pilot)
+            if monitor.selected is not None:
+                break
+        assert monitor.selected is not None
+        mark = driver.bytes
+        driver.sent.clear()
+        for _ in range(12):  # a minute at the default interval
+            sandbox.advance(5)
+            await monitor.refresh_once()
+            await h.drawn(pilot)
+        sent = "".join(driver.sent)
+        assert driver.bytes - mark < 2048, f"{driver.bytes - mark} B: {sent!r}"
+        assert "Last refresh" in sent  # the minute did turn, and was written
+        assert "▁" * 10 in sent  # the flat rate chart appeared, in one run of bars
+
+
 class SlowReads(FakeController):
     """Reads that wait until the test lets them through."""
 

@@ -167,3 +167,46 @@ async def test_log_backup_asks_for_the_source_password_once_and_keeps_it_in_memo
         assert "Payroll_log_20260302_080000_000_" in monitor.last_note
         assert first not in monitor.last_note
         assert "s3cret" not in repr(project) and "s3cret" not in str(project.source)
+
+
+async def test_the_cursor_stays_on_its_migration_when_a_refresh_resorts_the_list():
+    ctl = _fake()
+    app = DmsTuiApp(AppContext(controller=ctl))
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await _monitor(pilot, app, ctl)
+        table = monitor.query_one("#migrations")
+        await pilot.press(*"ooooo")  # Source db, Target, Kind, Mode, then Status
+        await pilot.pause()
+        assert "Status ▲" in _header(table)
+        payroll = next(k for k in table.keys if k.endswith("/payroll"))
+        steps = table.get_row_index(payroll) - table.cursor_row
+        await pilot.press(*(["down"] * steps if steps > 0 else ["up"] * -steps))
+        await pilot.pause()
+        assert table.selected_key == payroll and table.cursor_row > 0
+        # Payroll is canceled elsewhere: by Status it now sorts first
+        ctl.set(replace(ctl.details[payroll], status="Canceled"))
+        await monitor.refresh_once()
+        await pilot.pause()
+        assert table.get_row_index(payroll) == 0
+        assert table.selected_key == payroll and table.cursor_row == 0
+        assert monitor.selected_id == payroll
+        assert "Payroll" in str(monitor.query_one("#detail-title").render())
+        assert "Canceled" in table.render_line(1).text and "Payroll" in table.render_line(1).text
+
+
+async def test_a_text_filter_survives_a_refresh_that_changes_other_rows():
+    ctl = _fake()
+    app = DmsTuiApp(AppContext(controller=ctl))
+    async with app.run_test(size=(120, 40)) as pilot:
+        monitor = await _monitor(pilot, app, ctl)
+        table = monitor.query_one("#migrations")
+        await pilot.press("slash", *"payroll", "enter")
+        await pilot.pause()
+        assert table.row_count == 1 and table.keys[0].endswith("/payroll")
+        sales = next(k for k in ctl.details if k.endswith("/salesdb"))
+        ctl.set(replace(ctl.details[sales], status="Failed"))
+        await monitor.refresh_once()
+        await pilot.pause()
+        assert table.row_count == 1 and table.keys[0].endswith("/payroll")
+        assert "filter: payroll" in str(monitor.query_one("#monitor-status").render())
+        assert "Failed 2" in str(monitor.query_one("#state-counts").render())

@@ -1,8 +1,10 @@
 """One refresh (blocking, for a thread worker): the list of migrations, the full detail of
 the selected one (the first listed when none is yet), and of the few others the stall detector
-asks to look at again. Migrations already in a final state are not fetched again; in "every
-migration of the DMS instances" mode the instances are listed once, then again only when
-asked (``Instances.expire``, the monitor's ``r``), every few minutes, or after one is gone."""
+asks to look at again (on the first load, of the first few running ones listed: their state
+is right in the first frame, not rewritten a refresh later). Migrations already in a final
+state are not fetched again; in "every migration of the DMS instances" mode the instances are
+listed once, then again only when asked (``Instances.expire``, the monitor's ``r``), every few
+minutes, or after one is gone."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from tui.errors import AzureError, DmsTuiError
-from tui.models import MigrationDetail, MigrationSummary
+from tui.models import MigrationDetail, MigrationSummary, TargetKind
 
 if TYPE_CHECKING:
     from tui.controller import Controller
@@ -74,6 +76,14 @@ class FetchRequest:
     instances: Instances | None = None
     also: tuple[str, ...] = ()  # others whose detail to read too (the stall detector's)
     first_detail: bool = False  # nothing selected yet: the first listed one's detail too
+    # with that first detail, also this many other running ones' (see ``watched``)
+    first_others: int = 0
+
+
+def watched(summary: MigrationSummary) -> bool:
+    """A migration whose detail the monitor reads even when it is not highlighted: running,
+    to a managed instance or a VM (its backups, restores and stalls are in the detail only)."""
+    return summary.kind != TargetKind.SQL_DB and summary.status.is_active
 
 
 @dataclass(frozen=True)
@@ -119,7 +129,10 @@ def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
         # the list's first row is highlighted as soon as it is shown: its detail comes with it
         first = next(iter(summaries.values()))
         sel = first.id.lower()
-        req = replace(req, selected_id=first.id)
+        others_first = [s.id for k, s in summaries.items() if k != sel and watched(s)]
+        req = replace(
+            req, selected_id=first.id, also=(*req.also, *others_first[: req.first_others])
+        )
     first_error: DmsTuiError | None = None
     others: dict[str, MigrationDetail] = {}
     for mid in missing:
