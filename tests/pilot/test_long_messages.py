@@ -7,12 +7,13 @@ import pytest
 from textual.widgets import Static
 
 from tests.helpers.sandbox_migrations import open_monitor, start
-from tests.helpers.wizard_pilot import wait_for
+from tests.helpers.wizard_pilot import focus_settled, wait_for
 from tests.helpers.wizard_projects import app_for, opened, opened_at, project_at
-from tests.pilot.test_wizard_snapshots import SIZES, focus_settled
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from widgets.message_pane import MessagePane
+
+SIZES = [(80, 24), (120, 40)]
 
 
 def visible_lines(screen, pane_id: str) -> list[str]:
