@@ -35,10 +35,11 @@ class MoreCue(Static):
         self._said: str | None = None
 
     def on_mount(self) -> None:
-        self.watch(self.pane, "scroll_y", self.follow, init=False)
-        # The pane's content height and its own height change in the same layout, and a
-        # watcher of either would read the other one stale (the count then stays wrong until
-        # something else moves): read both once the screen's layout is done.
+        for attribute in ("scroll_y", "virtual_size"):
+            self.watch(self.pane, attribute, self.follow, init=False)
+        # The pane's content height and its own height change in the same layout, and the
+        # watcher of its content height reads its own height stale (the count stayed wrong
+        # until something else moved): read both again once the screen's layout is done.
         self.screen.screen_layout_refresh_signal.subscribe(self, self.follow)
         self.call_after_refresh(self.follow)
 
