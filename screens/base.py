@@ -8,10 +8,11 @@ from typing import TYPE_CHECKING
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from screens.screen_commands import ScreenActions
 from screens.workers import Workers
+from widgets.key_footer import KeyFooter
 from widgets.message_pane import MessagePane
 from widgets.sandbox_banner import SandboxBanner
 
@@ -49,7 +50,7 @@ class BaseScreen(Workers, Screen[None]):
             yield SandboxBanner()
         yield from self.compose_body()
         # compact: the screen's chosen keys fit an 80-column jump-box terminal; F1 lists all
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -11,13 +11,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from screens.workers import Workers
 from tui.errors import DmsTuiError
 from tui.signin import DeviceCodePrompt, SignInMethod, environment_ready
 from widgets.compact import compact_all
+from widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from azure.core.credentials import TokenCredential
@@ -65,7 +66,7 @@ class SignInScreen(Workers, Screen[bool]):
         yield OptionList(*options, id="methods")
         yield Static("", id="device-code")
         yield Static("", id="step-error", classes="step-error")
-        yield Footer(compact=True)
+        yield KeyFooter(compact=True)
 
     def on_mount(self) -> None:
         compact_all(self)

@@ -12,6 +12,7 @@ from screens.wizard_step import WizardStep
 from tui import validation as v
 from tui.models import AuthKeys, IntegrationRuntime, IntegrationRuntimeNode, MigrationService
 from widgets.elapsed import elapsed_text
+from widgets.keep_in_view import KeepInView
 from widgets.token_line import TokenLine
 
 
@@ -270,7 +271,7 @@ class ServiceStep(WizardStep):
             line.remove_class("-hidden")
         # asked for: bring them (the last thing on the step) into view on a short terminal
         body = self.query_one("#step-body", VerticalScroll)
-        self.call_after_refresh(body.scroll_end, animate=False)
+        KeepInView(body, self.query_one("#auth-key-2", TokenLine))
 
     # ---------------------------------------------------------------- actions
 

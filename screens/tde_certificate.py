@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from screens.workers import Workers
 from tui.errors import DmsTuiError
 from tui.models import TargetKind
 from tui.source import tsql
+from widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
     from textual import getters
@@ -152,7 +153,7 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
                 else:
                     yield from self._compose_mi()
                 yield Static("", id="tde-result", markup=False)
-        yield Footer()
+        yield KeyFooter()
 
     def _compose_mi(self) -> ComposeResult:
         yield Static(

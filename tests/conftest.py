@@ -10,11 +10,20 @@ from __future__ import annotations
 import threading
 
 import pytest
+import textual._wait
 
 from tests.helpers.threads import JOIN_SECONDS, describe, left_running
 
 # the guard's own test runs a test file in a fresh pytest (tests/unit/test_thread_guard.py)
 pytest_plugins = ["pytester"]
+
+# After each key and each ``pilot.pause()``, Textual's Pilot waits for a window of 20 ms in
+# which the process used under 1 ms of CPU. That suits an app watched by a person, but here
+# it was over half of the suite's wall time: the tests wait on state (``wait_for``,
+# ``settled``, the sandbox's manual clock), never on time. A 2 ms window keeps the same rule
+# (a busy worker thread still holds the wait: under 5% CPU counts as idle).
+textual._wait.SLEEP_GRANULARITY = 0.002
+textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
 
 
 def pytest_addoption(parser):

@@ -32,10 +32,15 @@ class MoreCue(Static):
         self.pane = pane
         self.keys = keys
         self.back = back
+        self._said: str | None = None
 
     def on_mount(self) -> None:
         for attribute in ("scroll_y", "virtual_size"):
             self.watch(self.pane, attribute, self.follow, init=False)
+        # The pane's content height and its own height change in the same layout, and the
+        # watcher of its content height reads its own height stale (the count stayed wrong
+        # until something else moved): read both again once the screen's layout is done.
+        self.screen.screen_layout_refresh_signal.subscribe(self, self.follow)
         self.call_after_refresh(self.follow)
 
     def on_resize(self) -> None:
@@ -51,5 +56,7 @@ class MoreCue(Static):
             text = f"▲ end; more above — {self.back}"
         else:
             text = ""
-        self.update(text)
-        self.set_class(bool(text), "-more")
+        if text != self._said:  # an unchanged cue is not drawn again
+            self._said = text
+            self.update(text)
+            self.set_class(bool(text), "-more")

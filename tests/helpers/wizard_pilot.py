@@ -196,3 +196,14 @@ async def summary_and_start(pilot) -> None:
     await on_screen(pilot, "ConfirmModal")
     await pilot.press("y")
     await on_screen(pilot, "MonitorScreen")
+
+
+def focus_settled(app) -> bool:
+    """The focus bar and the focused field's label are drawn (focus events have landed)."""
+    from tui.app import field_label
+
+    focused = app.focused
+    if focused is None:
+        return True
+    label = field_label(focused)
+    return label is None or label.has_class("-focus-label")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 
+from tests.helpers.wizard_pilot import wait_for
 from tui.app import DmsTuiApp
 from tui.cli import build_app
 from tui.context import AppContext
@@ -65,8 +66,7 @@ async def test_the_command_builds_the_sandbox_in_a_worker_after_the_start_screen
         await pilot.pause()
         assert type(app.screen).__name__ == "StartScreen"
         assert "SANDBOX" in app.sub_title
-        await app.workers.wait_for_complete()
-        assert not app.context.pending
+        await wait_for(pilot, lambda: not app.context.pending, what="the sandbox built")
         sandbox = app.context.sandbox
         assert sandbox is not None and not sandbox.clock.manual  # --sandbox runs in real time
         await pilot.press("m")

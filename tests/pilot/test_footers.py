@@ -8,7 +8,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from tests.helpers.sandbox_migrations import open_monitor, start
-from tests.helpers.wizard_pilot import wait_for
+from tests.helpers.wizard_pilot import settled, wait_for
 from tests.helpers.wizard_projects import app_for, opened, project_at
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
@@ -61,3 +61,21 @@ async def test_monitor_footer_fits_80_columns(context, sandbox):
         await wait_for(
             pilot, lambda: footer_settled(monitor, MONITOR), what=f"monitor footer {MONITOR}"
         )
+
+
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(context, sandbox, ids):
+    """Tab between fields that share their keys leaves the footer's keys as drawn (rebuilding
+    them on every focus move cost more than anything else a key press did)."""
+    project_at(4, sandbox, ids)
+    app = app_for(context)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await opened(pilot, 4)
+        await wait_for(pilot, lambda: footer_settled(app.screen, CHOSEN[4]), what="footer")
+        footer = app.screen.query_one(Footer)
+        drawn = list(footer.query(FooterKey))
+        server = app.focused
+        await pilot.press("tab")
+        await wait_for(pilot, lambda: app.focused is not server, what="the next field")
+        await settled(pilot)
+        assert list(footer.query(FooterKey)) == drawn  # same keys: nothing rebuilt
+        assert footer_settled(app.screen, CHOSEN[4])

@@ -9,10 +9,10 @@ from textual.widgets import Static
 
 from screens.help import HelpScreen
 from screens.monitor import MonitorScreen
+from tests.helpers.monitor_snapshots import SIZES, monitor_runner
 from tests.helpers.sandbox_migrations import open_monitor, start
 from tests.helpers.wizard_pilot import on_screen, wait_for
 from tests.helpers.wizard_projects import opened_at
-from tests.pilot.test_monitor_snapshots import SIZES, _runner
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -110,7 +110,7 @@ def _first_hit(app) -> str:
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_help_on_the_monitor_snapshot(snap_compare, context, sandbox, size):
-    before = _runner(context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2)
+    before = monitor_runner(context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2)
 
     async def run_before(pilot):
         await before(pilot)

@@ -7,12 +7,13 @@ import pytest
 from textual.widgets import Static
 
 from tests.helpers.sandbox_migrations import open_monitor, start
-from tests.helpers.wizard_pilot import wait_for
+from tests.helpers.wizard_pilot import focus_settled, settled, wait_for
 from tests.helpers.wizard_projects import app_for, opened, opened_at, project_at
-from tests.pilot.test_wizard_snapshots import SIZES, focus_settled
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 from widgets.message_pane import MessagePane
+
+SIZES = [(80, 24), (120, 40)]
 
 
 def visible_lines(screen, pane_id: str) -> list[str]:
@@ -103,6 +104,12 @@ async def test_auth_keys_asked_for_are_brought_into_view(context, sandbox, ids):
             text = line.query_one(Static)
             assert text.region.height == 1 and text.virtual_region.width >= len(key)
             assert str(text.render()) == key
+        # once the DBA scrolls away, the keys no longer pull the step back down
+        await pilot.press("f3")  # at the end: back to the top
+        await wait_for(pilot, lambda: body.scroll_y == 0, what="back to the top")
+        app.screen.query_one("#service-keys", Static).update("Auth keys 1 and 2 (never saved).")
+        await settled(pilot)
+        assert body.scroll_y == 0
 
 
 async def test_a_step_longer_than_the_screen_says_so_and_f3_scrolls_it(context, sandbox, ids):

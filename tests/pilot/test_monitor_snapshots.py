@@ -9,52 +9,21 @@ from __future__ import annotations
 import pytest
 
 from screens.monitor import MonitorScreen
+from tests.helpers.monitor_snapshots import SIZES, monitor_runner
 from tests.helpers.sandbox_migrations import start
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
-SIZES = [(80, 24), (120, 40)]
-
-
-def _runner(context, sandbox, kind, database, *, log_backups=0, open_cutover=False, seconds=30):
-    mig = start(context.controller, sandbox, kind, database)
-
-    async def run_before(pilot):
-        app = pilot.app
-        await app.workers.wait_for_complete()
-        monitor = MonitorScreen(
-            migration_ids=[mig.id], service_id=mig.migration_service_id, interval=3600
-        )
-        await app.push_screen(monitor)
-        await pilot.pause()
-        await monitor.refresh_once()
-        for _ in range(4):
-            sandbox.advance(seconds)
-            await monitor.refresh_once()
-        for _ in range(log_backups):
-            sandbox.take_log_backup(database)
-        if log_backups:
-            sandbox.advance(10)
-            await monitor.refresh_once()
-        await pilot.pause()
-        if open_cutover:
-            await pilot.press("c")
-            await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-
-    return run_before
-
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_monitor_mi_detail(snap_compare, context, sandbox, size):
-    run_before = _runner(context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2)
+    run_before = monitor_runner(context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2)
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_monitor_sqldb_detail(snap_compare, context, sandbox, size):
-    run_before = _runner(context, sandbox, TargetKind.SQL_DB, "SalesDB")
+    run_before = monitor_runner(context, sandbox, TargetKind.SQL_DB, "SalesDB")
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
 
 
@@ -62,19 +31,19 @@ def test_monitor_sqldb_detail(snap_compare, context, sandbox, size):
 def test_monitor_sqldb_copying_thousands_of_tables(snap_compare, context, sandbox, size):
     """10,000 tables, most still waiting: tables done of all, rows copied of rows read,
     the estimate, the tables being copied listed first."""
-    run_before = _runner(context, sandbox, TargetKind.SQL_DB, "InventoryHub", seconds=60)
+    run_before = monitor_runner(context, sandbox, TargetKind.SQL_DB, "InventoryHub", seconds=60)
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_cutover_dialog_not_ready(snap_compare, context, sandbox, size):
-    run_before = _runner(
+    run_before = monitor_runner(
         context, sandbox, TargetKind.SQL_MI, "SalesDB", log_backups=2, open_cutover=True
     )
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)
 
 
-def _truth_runner(context, sandbox, *, select_restoring: bool):
+def _truthmonitor_runner(context, sandbox, *, select_restoring: bool):
     """A stalled offline migration (its folder is empty: flagged after 10 minutes) beside a
     25 GB full backup being restored (for three minutes: about a third done)."""
     from dataclasses import replace
@@ -111,5 +80,5 @@ def _truth_runner(context, sandbox, *, select_restoring: bool):
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 @pytest.mark.parametrize("selected", ["stalled", "restoring"])
 def test_monitor_mi_stalled_and_restoring(snap_compare, context, sandbox, size, selected):
-    run_before = _truth_runner(context, sandbox, select_restoring=selected == "restoring")
+    run_before = _truthmonitor_runner(context, sandbox, select_restoring=selected == "restoring")
     assert snap_compare(DmsTuiApp(context), terminal_size=size, run_before=run_before)

@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.helpers.tde_pilot import PASSWORD, open_dialog, shown
 from tests.helpers.wizard_pilot import on_screen, step_is, text_of, wait_for
 from tests.helpers.wizard_projects import opened_at
 from tui.sandbox import Fault
-
-PASSWORD = "Pfx-Secr3t-2am!"
 
 
 def uploads(sandbox):
@@ -19,30 +18,8 @@ def uploads(sandbox):
     ]
 
 
-def shown(app) -> str:
-    """Every character on the terminal, dialogs and notifications included."""
-    return app.export_screenshot()
-
-
 def files_holding(root: Path, secret: str) -> list[Path]:
     return [p for p in root.rglob("*") if p.is_file() and secret.encode() in p.read_bytes()]
-
-
-async def open_dialog(app, pilot, sandbox, tmp_path) -> Path:
-    pfx = tmp_path / "HRPayroll_tde.pfx"
-    pfx.write_bytes(sandbox.export_tde_certificate("HRPayroll", PASSWORD))
-    await wait_for(pilot, lambda: app.wizard.inventory, what="databases")
-    names = list(app.wizard.inventory)
-    await pilot.press(*(["down"] * names.index("HRPayroll")), "space")
-    await wait_for(pilot, lambda: "HRPayroll is encrypted with TDE" in text_of(app, "#findings"))
-    assert "BLOCKER: HRPayroll is encrypted with TDE" in text_of(app, "#findings")
-    await pilot.press("t")
-    await on_screen(pilot, "TdeCertificateScreen")
-    assert "BACKUP CERTIFICATE" in text_of(app, "#tde-tsql")
-    assert "DB_ID(N'HRPayroll')" in text_of(app, "#tde-tsql")
-    await pilot.press(*str(pfx), "enter", *PASSWORD)
-    assert PASSWORD not in shown(app)
-    return pfx
 
 
 async def test_an_uploaded_certificate_clears_the_tde_blocker(

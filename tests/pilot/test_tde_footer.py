@@ -3,8 +3,8 @@ certificate (the footer said "Done"), on a SQL VM it records that the DBA has do
 
 from __future__ import annotations
 
+from tests.helpers.tde_pilot import open_dialog
 from tests.helpers.wizard_projects import opened_at
-from tests.pilot.test_tde_dialog import open_dialog
 
 
 async def test_the_footer_says_upload_on_a_managed_instance(context, sandbox, ids, tmp_path):

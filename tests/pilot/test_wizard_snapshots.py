@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.wizard_pilot import on_screen, text_of, wait_for
+from tests.helpers.wizard_pilot import focus_settled, on_screen, text_of, wait_for
 from tests.helpers.wizard_projects import (
     app_for,
     opened,
@@ -14,17 +14,6 @@ from tests.helpers.wizard_projects import (
 )
 
 SIZES = [(80, 24), (120, 40)]
-
-
-def focus_settled(app) -> bool:
-    """The focus bar and the focused field's label are drawn (focus events have landed)."""
-    from tui.app import field_label
-
-    focused = app.focused
-    if focused is None:
-        return True
-    label = field_label(focused)
-    return label is None or label.has_class("-focus-label")
 
 
 def loaded(step: int):

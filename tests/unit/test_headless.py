@@ -13,72 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers.sandbox_migrations import advance_until, advance_until_ready, start, take_tail
-from tests.helpers.saved_world import Wall, controller_for
+from tests.helpers.headless_world import CUT, World, ready_with_tail, tail_restored
+from tests.helpers.sandbox_migrations import advance_until, advance_until_ready
+from tests.helpers.saved_world import controller_for
 from tui.headless import run
 from tui.models import MigrationState, TargetKind
 from tui.projects import Project, save_project
 from tui.sandbox import Fault
 from tui.sandbox.clock import ManualClock
-from tui.sandbox.saved import open_world, world_path
+from tui.sandbox.saved import open_world
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 STAMP = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ ")
-
-
-class World:
-    """A sandbox world left by the app: migrations started, the project saved, then closed."""
-
-    def __init__(self):
-        self.wall = Wall()
-        self.sandbox, _ = open_world(0, 10.0, make_clock=ManualClock, wall=self.wall)
-        self.controller = controller_for(self.sandbox)
-        self.ids: list[str] = []
-        self.clocks: list[ManualClock] = []
-
-    def start(self, database: str, kind=TargetKind.SQL_MI, **kw):
-        mig = start(self.controller, self.sandbox, kind, database, **kw)
-        self.ids.append(mig.id)
-        save_project(
-            Project(
-                name="payroll",
-                step=9,
-                sandbox=True,
-                subscription_id=self.sandbox.subscription_id,
-                service_id=mig.migration_service_id,
-                migration_ids=list(self.ids),
-            )
-        )
-        return mig
-
-    def close(self) -> None:
-        self.sandbox.save()
-
-    def make_clock(self) -> ManualClock:
-        clock = ManualClock()
-        self.clocks.append(clock)
-        return clock
-
-    def run(self, *argv: str, stdin=None, **kw) -> tuple[int, str, str]:
-        out, err = io.StringIO(), io.StringIO()
-        code = run(
-            list(argv),
-            out=out,
-            err=err,
-            stdin=stdin or io.StringIO(),
-            wall=self.wall,
-            make_clock=self.make_clock,
-            **kw,
-        )
-        return code, out.getvalue(), err.getvalue()
-
-    def status(self) -> tuple[int, dict]:
-        code, out, _ = self.run("status", "--project", "payroll", "--sandbox", "--json")
-        return code, json.loads(out)
-
-    def saved_cutovers(self) -> int:
-        events = json.loads(world_path(0).read_text())["events"]
-        return sum(1 for e in events if e["kind"] == "request" and e["path"].endswith("/cutover"))
 
 
 @pytest.fixture
@@ -252,16 +198,6 @@ def test_ctrl_c_ends_watch_cleanly(world):
 # ---------------------------------------------------------------------- cutover
 
 
-def ready_with_tail(world) -> str:
-    mig = world.start("SalesDB")
-    advance_until_ready(world.controller, world.sandbox, mig.id)
-    tail = take_tail(world.sandbox, "SalesDB")
-    return tail
-
-
-CUT = ("cutover", "--project", "payroll", "--sandbox", "--database", "SalesDB")
-
-
 def test_cutover_before_the_tail_log_is_restored_is_refused(world):
     tail = ready_with_tail(world)
     world.close()  # the tail-log was just taken: DMS has not listed it yet
@@ -269,20 +205,6 @@ def test_cutover_before_the_tail_log_is_restored_is_refused(world):
     assert code == 1 and out == ""
     assert "Refused" in err and "not ready" in err and tail in err and "Nothing was sent" in err
     assert world.saved_cutovers() == 0
-
-
-def tail_restored(world) -> str:
-    tail = ready_with_tail(world)
-    from tui.cutover import cutover_blockers
-
-    advance_until(
-        world.controller,
-        world.sandbox,
-        world.ids[-1],
-        lambda d: not cutover_blockers(d, tail),
-    )
-    world.close()
-    return tail
 
 
 def test_cutover_needs_a_confirmation(world):

@@ -4,9 +4,9 @@ waits for something."""
 
 from __future__ import annotations
 
+from tests.helpers.headless_world import CUT, World, tail_restored
 from tests.helpers.sandbox_migrations import advance_until
 from tests.helpers.saved_world import controller_for
-from tests.unit.test_headless import CUT, World, tail_restored
 from tui.models import MigrationState
 from tui.sandbox.clock import ManualClock
 from tui.sandbox.saved import open_world
