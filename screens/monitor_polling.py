@@ -124,6 +124,7 @@ class MonitorPolling(_Base):
             # the first load reads as many details as the list shows rows, so the rows
             # are drawn in their true state at once, not redrawn a refresh later
             first_others=SWEEP_MAX if not self.rows else 0,
+            shown=cached,
         )
 
     def _start_fetch(self, *, force: bool = False) -> bool:
