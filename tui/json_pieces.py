@@ -13,8 +13,10 @@ elements. The result is the same as ``json.loads`` gives, errors included
 from __future__ import annotations
 
 import json
+import json.decoder
 import re
-from json.decoder import JSONDecodeError, scanstring
+from collections.abc import Callable
+from json.decoder import JSONDecodeError
 from typing import Any
 
 # The elements of an array nested this deep (the answer itself is 1) are parsed whole, one
@@ -25,7 +27,9 @@ WHOLE_FROM = 3
 # Anything nested deeper than this is parsed whole too (no answer of Azure's comes close).
 DEEPEST = 16
 _WS = re.compile(r"[ \t\n\r]*")
-_scan = json.JSONDecoder().scan_once
+# the C scanner and string reader ``json.loads`` itself uses (the typeshed stubs leave them out)
+_scan: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+scanstring: Callable[[str, int], tuple[str, int]] = json.decoder.scanstring  # type: ignore[attr-defined]
 
 
 def loads(text: str) -> Any:

@@ -168,9 +168,9 @@ def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
             errors.append((mid, exc.message))
     if first_error is not None and not summaries and detail is None:
         raise first_error
-    for d in (detail, *others.values()):
-        if d is not None and d.tables:
-            totals_of(d)  # counted here, on the worker: the screen finds them made
+    for read in (detail, *others.values()):
+        if read is not None and read.tables:
+            totals_of(read)  # counted here, on the worker: the screen finds them made
     if detail is not None and detail.tables and req.shown is not None:
         count_changes(req.shown, detail)  # so is what the table pane has to rewrite
     return Snapshot(tuple(summaries.values()), detail, tuple(errors), calls, tuple(others.values()))
