@@ -124,3 +124,35 @@ def _elements(s: str, i: int, out: list[Any]) -> int:
             return i + 1
         else:
             raise JSONDecodeError("Expecting ',' delimiter", s, i)
+
+
+_encode = json.JSONEncoder().encode
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value)`` (its default separators and escapes), letting other threads run
+    while it writes: the sandbox answers 20,000 tables from the app's own process."""
+    out: list[str] = []
+    _write(value, 0, out)
+    return "".join(out)
+
+
+def _write(value: Any, depth: int, out: list[str]) -> None:
+    if depth < DEEPEST and isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        out.append("{")
+        for n, (key, item) in enumerate(value.items()):
+            out.append(f"{', ' if n else ''}{_encode(key)}: ")
+            _write(item, depth + 1, out)
+        out.append("}")
+    elif depth < DEEPEST and isinstance(value, list | tuple):
+        if depth + 1 >= WHOLE_FROM:  # its elements, one C call each
+            out.append(f"[{', '.join(map(_encode, value))}]")
+            return
+        out.append("[")
+        for n, item in enumerate(value):
+            if n:
+                out.append(", ")
+            _write(item, depth + 1, out)
+        out.append("]")
+    else:
+        out.append(_encode(value))

@@ -18,7 +18,7 @@ from textual.widgets import Input, Static
 
 from tui.models import MigrationDetail, TableProgress
 from tui.monitoring.problem import problem_text
-from tui.monitoring.table_changes import changes_for
+from tui.monitoring.table_changes import TableChanges, changes_for
 from tui.monitoring.table_order import RankOrder
 from tui.monitoring.tables import (
     RANK_FAILED,
@@ -138,24 +138,20 @@ class TablesPane(Vertical):
             and len(self._tables) == len(detail.tables)
         ):
             self._shown = detail
-            self._sync_changed(changes.changed)  # counted on the worker
+            self._sync_changed(changes)  # counted on the worker
             return
         self._shown = detail
         self._sync(detail.tables)
 
-    def _sync_changed(self, tables: tuple[TableProgress, ...]) -> None:
-        """Rewrite ``tables``, the ones that moved since the detail shown (the same tables,
-        in the same order: ``table_changes``)."""
-        known, index, ranked = self._tables, self._index, self._ranked
-        changed: dict[str, TableProgress] = {}
-        reorder = self.table.sort_column is not None and bool(tables)
-        for t in tables:
-            name = t.name
-            old = known[name]
-            known[name] = t
-            if old.status != t.status:
-                reorder = ranked.put(name, table_rank(t.status), index[name]) or reorder
-            changed[name] = t
+    def _sync_changed(self, changes: TableChanges) -> None:
+        """Rewrite the tables that moved since the detail shown (the same tables, in the
+        same order), as the worker counted them (``table_changes``)."""
+        changed = changes.changed
+        self._tables.update(changed)
+        index, ranked = self._index, self._ranked
+        reorder = self.table.sort_column is not None and bool(changed)
+        for t in changes.restated:
+            reorder = ranked.put(t.name, table_rank(t.status), index[t.name]) or reorder
         self.table.show(changed, self._order() if reorder else None)
 
     def _sync(self, tables: tuple[TableProgress, ...]) -> None:

@@ -99,3 +99,14 @@ def test_each_table_is_a_piece_of_its_own(monkeypatch, listed):
     one_table = len(json.dumps(_answer(1)["properties"]["migrationStatusDetails"]))
     assert len(pieces) >= 3000
     assert max(pieces) < one_table
+
+
+def test_the_sandbox_writes_answers_as_json_dumps_writes_them():
+    rng = random.Random(11)
+    for _ in range(2000):
+        value = _random_value(rng)
+        assert json_pieces.dumps(value) == json.dumps(value)
+    odd = {"k": (1, 2), 3: "int key", None: [float("nan")], "deep": [[[[{"x": [1]}]]]]}
+    assert json_pieces.dumps(odd) == json.dumps(odd)
+    big = {"value": [_answer(2000)]}
+    assert json_pieces.dumps(big) == json.dumps(big)

@@ -10,6 +10,7 @@ takes the changes of the detail it is given when they are counted from the detai
 from __future__ import annotations
 
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tui.models import MigrationDetail, TableProgress
@@ -19,7 +20,8 @@ from tui.monitoring.tables import same_progress
 @dataclass(frozen=True)
 class TableChanges:
     base: MigrationDetail  # the earlier read these changes are counted from
-    changed: tuple[TableProgress, ...]  # the tables of the new read whose row moved
+    changed: Mapping[str, TableProgress]  # the tables of the new read whose row moved, by name
+    restated: tuple[TableProgress, ...] = ()  # those of them whose state changed
 
 
 _CHANGES: dict[int, tuple[MigrationDetail, TableChanges]] = {}  # by id of the new read
@@ -32,13 +34,16 @@ def count_changes(base: MigrationDetail, new: MigrationDetail) -> TableChanges |
     ``changes_for``. Blocking work: call it from the worker."""
     if base is new or base.id.lower() != new.id.lower() or len(base.tables) != len(new.tables):
         return None
-    changed = []
+    changed: dict[str, TableProgress] = {}
+    restated = []
     for old, t in zip(base.tables, new.tables, strict=True):
         if old.name != t.name:
             return None
         if not same_progress(old, t):
-            changed.append(t)
-    changes = TableChanges(base, tuple(changed))
+            changed[t.name] = t
+            if old.status != t.status:
+                restated.append(t)
+    changes = TableChanges(base, changed, tuple(restated))
     with _LOCK:
         if len(_CHANGES) >= 8:
             del _CHANGES[next(iter(_CHANGES))]
