@@ -2,7 +2,7 @@
 on the worker that made the second read (``fetch.fetch_round``), so the UI thread rewrites
 the few rows that moved instead of comparing 20,000 tables itself.
 
-Kept for the last few details read, like their totals (``tables.totals_of``): the table pane
+Kept for the last two details read, like their totals (``tables.totals_of``): the table pane
 takes the changes of the detail it is given when they are counted from the detail it shows
 (``changes_for``), and compares every table itself otherwise.
 """
@@ -24,7 +24,9 @@ class TableChanges:
     restated: tuple[TableProgress, ...] = ()  # those of them whose state changed
 
 
-_CHANGES: dict[int, tuple[MigrationDetail, TableChanges]] = {}  # by id of the new read
+# by id of the new read; only the last few, as each holds two reads of every table
+_CHANGES: dict[int, tuple[MigrationDetail, TableChanges]] = {}
+KEPT = 2  # the selected migration's last read, and the one before while it is shown
 _LOCK = threading.Lock()  # a worker fills it, the UI thread reads it
 
 
@@ -45,7 +47,7 @@ def count_changes(base: MigrationDetail, new: MigrationDetail) -> TableChanges |
                 restated.append(t)
     changes = TableChanges(base, changed, tuple(restated))
     with _LOCK:
-        if len(_CHANGES) >= 8:
+        if len(_CHANGES) >= KEPT:
             del _CHANGES[next(iter(_CHANGES))]
         _CHANGES[id(new)] = (new, changes)
     return changes
