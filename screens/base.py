@@ -13,7 +13,6 @@ from textual.widgets import Header
 from screens.screen_commands import ScreenActions
 from screens.workers import Workers
 from widgets.key_footer import KeyFooter
-from widgets.message_pane import MessagePane
 from widgets.sandbox_banner import SandboxBanner
 
 if TYPE_CHECKING:
@@ -57,6 +56,8 @@ class BaseScreen(Workers, Screen[None]):
 
     def action_read_message(self) -> None:
         """F2: into the first message that runs past its room (the cue under it says so)."""
+        from widgets.message_pane import MessagePane  # loaded with the screens that have one
+
         for pane in self.query(MessagePane):
             if pane.display and pane.overflows:
                 pane.enter()

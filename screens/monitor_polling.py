@@ -19,6 +19,7 @@ from screens.monitor_stalls import SWEEP_MAX
 from tui.errors import DmsTuiError
 from tui.models import MigrationDetail, MigrationSummary
 from tui.monitoring.buckets import bucket_of
+from tui.monitoring.collector import settle
 from tui.monitoring.fetch import FetchRequest, Instances, Snapshot, fetch_round
 from tui.monitoring.history import History
 from tui.monitoring.rows import MigrationRow
@@ -124,6 +125,7 @@ class MonitorPolling(_Base):
             # the first load reads as many details as the list shows rows, so the rows
             # are drawn in their true state at once, not redrawn a refresh later
             first_others=SWEEP_MAX if not self.rows else 0,
+            shown=cached,
         )
 
     def _start_fetch(self, *, force: bool = False) -> bool:
@@ -154,6 +156,7 @@ class MonitorPolling(_Base):
         try:
             with self.app.batch_update():
                 self._apply(snapshot, now)
+            settle()  # the first answer shown: what the app runs on is loaded by now
         finally:  # a fault in showing one answer never stops the polling
             delay = self.schedule.succeeded(now)
             if snapshot.errors:

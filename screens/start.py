@@ -59,10 +59,9 @@ class StartScreen(BaseScreen):
         yield OptionList(id="projects", compact=True)
         yield Static("", id="projects-hint", classes="hint")
 
-    def on_mount(self) -> None:
-        self.refresh_projects()
-
     def on_screen_resume(self) -> None:
+        """Shown, first or again: the list is read afresh (once: resuming follows mounting,
+        so the first showing reads the projects folder here too)."""
         if self.app.screen is self:  # back here for good, not passing through to the monitor
             self.app.close_project()
         self.refresh_projects()

@@ -142,20 +142,32 @@ class DmsTuiApp(App):
 
     # ------------------------------------------------------------------ routing
 
+    def get_default_screen(self) -> Screen:
+        """The start screen, when no sign-in comes first: it is composed with the app, so
+        the first frame written is the start screen itself, not an empty screen before it."""
+        if self._signs_in:
+            return super().get_default_screen()
+        from screens.start import StartScreen
+
+        return StartScreen()
+
+    @property
+    def _signs_in(self) -> bool:
+        return not self.context.pending and self.context.controller is None
+
     def on_mount(self) -> None:
         if self.context.sandbox_notice:
             self.notify(self.context.sandbox_notice, severity="warning", timeout=20)
-        if self.context.pending:
-            # --sandbox: the first screen first, then the sandbox, in a worker (what needs it
-            # before it is ready waits for it: ``AppContext.prepare``)
-            self._route()
-            self.call_after_refresh(self._prepare_context)
-        elif self.context.controller is None:
+        if self._signs_in:
             from screens.signin import SignInScreen
 
             self.push_screen(SignInScreen(), self._signed_in)
-        else:
-            self._route()
+            return
+        self._route(start_shown=True)
+        if self.context.pending:
+            # --sandbox: the first screen first, then the sandbox, in a worker (what needs it
+            # before it is ready waits for it: ``AppContext.prepare``)
+            self.call_after_refresh(self._prepare_context)
 
     def _prepare_context(self) -> None:
         self.run_worker(
@@ -172,12 +184,15 @@ class DmsTuiApp(App):
         else:
             self.exit()
 
-    def _route(self) -> None:
-        from screens.start import StartScreen
-
+    def _route(self, *, start_shown: bool = False) -> None:
+        """The start screen (unless it is already the screen at the bottom), then the
+        project or monitor the command line asked for."""
         if self.subscription_id:
             self.context.use_subscription(self.subscription_id)
-        self.push_screen(StartScreen())
+        if not start_shown:
+            from screens.start import StartScreen
+
+            self.push_screen(StartScreen())
         if self.project_name and self.open_monitor_first:
             self.open_monitor(project=self.project_name)
         elif self.project_name:

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from tui import convert
+from tui import convert, json_pieces
 from tui import models as m
 from tui.azure_errors import azure_call
 from tui.azure_ids import TARGET_TYPES, parse_migration_id, parse_resource_id
@@ -383,7 +383,11 @@ class Controller:
         """GET ``url`` through the DMS client's own pipeline — the same credential,
         read-only retry policy and transport as every SDK call — and the JSON object Azure
         answered, unread by the SDK's models (``convert`` reads it in one pass). A refusal
-        raises as the SDK's own operations raise it."""
+        raises as the SDK's own operations raise it.
+
+        The answer is parsed once, here, in pieces (``json_pieces``): not by the pipeline
+        as well (``stream=True`` keeps its decoding policy out), and never in one call that
+        holds the interpreter for tens of milliseconds while the screen waits for a key."""
         from azure.core.exceptions import HttpResponseError, map_error
         from azure.core.rest import HttpRequest
         from azure.mgmt.core.exceptions import ARMErrorFormat
@@ -392,12 +396,13 @@ class Controller:
         # ``send_request`` in most releases of the generated client, ``_send_request`` in
         # 10.x: the same thing, the request sent through the client's pipeline
         send = getattr(client, "send_request", None) or client._send_request
-        response = send(HttpRequest("GET", url, params=params or {}))
+        response = send(HttpRequest("GET", url, params=params or {}), stream=True)
+        response.read()
         if response.status_code != 200:
             map_error(status_code=response.status_code, response=response, error_map=_error_map())
             raise HttpResponseError(response=response, error_format=ARMErrorFormat)
         try:
-            body = response.json()
+            body = json_pieces.loads(response.text())
         except ValueError:
             body = None
         if not isinstance(body, dict):

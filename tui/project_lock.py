@@ -14,7 +14,6 @@ this process holds is never opened a second time — ``held_here`` answers inste
 from __future__ import annotations
 
 import fcntl
-import getpass
 import json
 import os
 import socket
@@ -84,6 +83,8 @@ def _read_holder(fd: int) -> Holder:
 
 
 def _me() -> Holder:
+    import getpass  # taking a lock only: the start screen reads locks, never takes one
+
     try:
         user = getpass.getuser()
     except (KeyError, OSError):

@@ -7,7 +7,6 @@ the file as damaged. Unknown keys are left alone, so a newer version's files sti
 
 from __future__ import annotations
 
-import tomllib
 from typing import Any
 
 STEPS = range(1, 10)
@@ -115,6 +114,8 @@ def decode(raw: bytes) -> dict[str, Any]:
         raise Damaged(
             f"it is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start})."
         ) from None
+    import tomllib  # only once there is a file to read: a first start has none
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

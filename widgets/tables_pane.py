@@ -18,12 +18,15 @@ from textual.widgets import Input, Static
 
 from tui.models import MigrationDetail, TableProgress
 from tui.monitoring.problem import problem_text
+from tui.monitoring.table_changes import TableChanges, changes_for
+from tui.monitoring.table_order import RankOrder
 from tui.monitoring.tables import (
     RANK_FAILED,
     TABLE_COLUMNS,
     TABLE_WIDTHS,
     TableTotals,
     estimate_text,
+    same_progress,
     table_cells,
     table_columns,
     table_matches,
@@ -78,6 +81,7 @@ class TablesPane(Vertical):
         super().__init__(**kwargs)
         self._tables: dict[str, TableProgress] = {}  # by name, as last shown
         self._index: dict[str, int] = {}  # where Azure lists each table
+        self._ranked = RankOrder()  # the order until the DBA sorts
         self._words: tuple[str, ...] = ()
         self._shown: MigrationDetail | None = None
         self._texts: dict[str, str] = {}
@@ -127,33 +131,47 @@ class TablesPane(Vertical):
         if detail is self._shown:
             self.table.updates = 0  # the same answer again: nothing written
             return
+        changes = changes_for(detail)
+        if (
+            changes is not None
+            and changes.base is self._shown
+            and len(self._tables) == len(detail.tables)
+        ):
+            self._shown = detail
+            self._sync_changed(changes)  # counted on the worker
+            return
         self._shown = detail
         self._sync(detail.tables)
 
+    def _sync_changed(self, changes: TableChanges) -> None:
+        """Rewrite the tables that moved since the detail shown (the same tables, in the
+        same order), as the worker counted them (``table_changes``)."""
+        changed = changes.changed
+        self._tables.update(changed)
+        index, ranked = self._index, self._ranked
+        reorder = self.table.sort_column is not None and bool(changed)
+        for t in changes.restated:
+            reorder = ranked.put(t.name, table_rank(t.status), index[t.name]) or reorder
+        self.table.show(changed, self._order() if reorder else None)
+
     def _sync(self, tables: tuple[TableProgress, ...]) -> None:
-        known, index = self._tables, self._index
+        known, index, ranked = self._tables, self._index, self._ranked
         changed: dict[str, TableProgress] = {}
         reorder = False
         sc = self.table.sort_column
         for i, t in enumerate(tables):
             name = t.name
             old = known.get(name)
-            if old is not None and (
-                old is t
-                or (
-                    old.rows_copied == t.rows_copied
-                    and old.status == t.status
-                    and old.rows_read == t.rows_read
-                    and old.copy_duration == t.copy_duration
-                    and old.throughput == t.throughput
-                )
-            ):
+            if old is not None and same_progress(old, t):
                 continue
             known[name] = t
             if old is None:
                 index[name] = i
+                ranked.put(name, table_rank(t.status), i)
                 reorder = True
-            elif sc is not None or old.status != t.status:
+            elif old.status != t.status:
+                reorder = ranked.put(name, table_rank(t.status), index[name]) or reorder
+            if sc is not None:
                 reorder = True
             changed[name] = t  # shown or not: its text is made only when drawn
         removed: list[str] = []
@@ -163,23 +181,27 @@ class TablesPane(Vertical):
             for k in removed:
                 del known[k]
                 index.pop(k, None)
+                ranked.drop(k)
             reorder = True
         self.table.show(changed, self._order() if reorder else None, removed)
 
     def _order(self) -> list[str]:
         """The names shown, in order: the DBA's sort, or failed, in flight, waiting, done,
-        each as Azure lists them. Sort values are worked out only here."""
-        tables: Iterable[TableProgress] = self._tables.values()
-        if self._words:
-            tables = [t for t in tables if table_matches(t, self._words)]
+        each as Azure lists them (kept in order as tables change: ``RankOrder``). Sort
+        values are worked out only here."""
         sc = self.table.sort_column
         if sc is None:
-            index = self._index
-            ranked = sorted(tables, key=lambda t: (table_rank(t.status), index[t.name]))
-        else:
-            ranked = sorted(
-                tables, key=lambda t: table_sort_value(t, sc), reverse=self.table.sort_reverse
-            )
+            names = self._ranked.names()
+            if self._words:
+                tables, words = self._tables, self._words
+                names = [n for n in names if table_matches(tables[n], words)]
+            return names
+        rows: Iterable[TableProgress] = self._tables.values()
+        if self._words:
+            rows = [t for t in rows if table_matches(t, self._words)]
+        ranked = sorted(
+            rows, key=lambda t: table_sort_value(t, sc), reverse=self.table.sort_reverse
+        )
         return [t.name for t in ranked]
 
     def _reorder(self) -> None:

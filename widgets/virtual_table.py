@@ -129,11 +129,15 @@ class VirtualTable(ScrollView, can_focus=True):
             rows.pop(key, None)
             cache.pop(key, None)
         widest = self._first_width
-        for key, row in changed.items():
-            if key not in rows:
-                widest = max(widest, len(key) if key.isascii() else cell_len(key))
-            rows[key] = row
-            cache.pop(key, None)
+        for key in changed.keys() - rows.keys() if rows else changed:
+            widest = max(widest, len(key) if key.isascii() else cell_len(key))
+        rows.update(changed)
+        if len(cache) < len(changed):  # the rows drawn so far are the fewer: look them up
+            for key in [k for k in cache if k in changed]:
+                del cache[key]
+        else:
+            for key in changed:
+                cache.pop(key, None)
         self.updates = len(changed)
         relayout = widest != self._first_width
         self._first_width = widest

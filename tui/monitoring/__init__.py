@@ -8,6 +8,9 @@
 * ``restore``: managed instance / SQL VM backup files and restore progress.
 * ``stall``: the stall detector — no backup, no progress, a blocked restore — and the fix.
 * ``tables``: Azure SQL Database table-copy progress.
+* ``table_order`` and ``table_changes``: the tables' order kept table by table, and what
+  moved between two reads (counted on the worker).
+* ``collector``: shorter pauses of the cycle collector once the monitor runs.
 * ``problem``: a migration's problem in plain words, with the fix.
 * ``actions``: which actions Azure allows now, and why not.
 * ``fmt`` and ``clock``: text formatting, and the clock the monitor shows.

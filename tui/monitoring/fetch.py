@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 from tui.errors import AzureError, DmsTuiError
 from tui.models import MigrationDetail, MigrationSummary, TargetKind
+from tui.monitoring.table_changes import count_changes
+from tui.monitoring.tables import totals_of
 
 if TYPE_CHECKING:
     from tui.controller import Controller
@@ -78,6 +80,8 @@ class FetchRequest:
     first_detail: bool = False  # nothing selected yet: the first listed one's detail too
     # with that first detail, also this many other running ones' (see ``watched``)
     first_others: int = 0
+    # the selected one's detail as last shown: what its tables' changes are counted from
+    shown: MigrationDetail | None = None
 
 
 def watched(summary: MigrationSummary) -> bool:
@@ -164,4 +168,9 @@ def fetch_round(controller: Controller, req: FetchRequest) -> Snapshot:
             errors.append((mid, exc.message))
     if first_error is not None and not summaries and detail is None:
         raise first_error
+    for read in (detail, *others.values()):
+        if read is not None and read.tables:
+            totals_of(read)  # counted here, on the worker: the screen finds them made
+    if detail is not None and detail.tables and req.shown is not None:
+        count_changes(req.shown, detail)  # so is what the table pane has to rewrite
     return Snapshot(tuple(summaries.values()), detail, tuple(errors), calls, tuple(others.values()))

@@ -9,6 +9,7 @@ the rows read so far, with how many tables are not read yet.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -94,6 +95,17 @@ class TableTotals:
         return tables, rows
 
 
+def same_progress(old: TableProgress, new: TableProgress) -> bool:
+    """Nothing the table pane shows of the table moved (its row stays as it is)."""
+    return old is new or (
+        old.rows_copied == new.rows_copied
+        and old.status == new.status
+        and old.rows_read == new.rows_read
+        and old.copy_duration == new.copy_duration
+        and old.throughput == new.throughput
+    )
+
+
 def table_totals(tables: Sequence[TableProgress]) -> TableTotals:
     statuses = Counter(map(attrgetter("status"), tables))
     by_rank = [0, 0, 0, 0]
@@ -116,9 +128,11 @@ def table_totals(tables: Sequence[TableProgress]) -> TableTotals:
 
 
 # The totals of the last few details, so that the title, the pane and the history, which
-# all want them, count 20,000 tables once per refresh. The detail is kept with them, so its
-# id is not reused while it is here.
+# all want them, count 20,000 tables once per refresh — on the worker that read the detail
+# (``fetch.fetch_round``), not on the UI thread. The detail is kept with them, so its id is
+# not reused while it is here.
 _TOTALS: dict[int, tuple[MigrationDetail, TableTotals]] = {}
+_TOTALS_LOCK = threading.Lock()  # the UI thread and a worker both fill it
 
 
 def totals_of(detail: MigrationDetail) -> TableTotals:
@@ -126,9 +140,10 @@ def totals_of(detail: MigrationDetail) -> TableTotals:
     if hit is not None and hit[0] is detail:
         return hit[1]
     totals = table_totals(detail.tables)
-    if len(_TOTALS) >= 8:
-        del _TOTALS[next(iter(_TOTALS))]
-    _TOTALS[id(detail)] = (detail, totals)
+    with _TOTALS_LOCK:
+        if len(_TOTALS) >= 8:
+            del _TOTALS[next(iter(_TOTALS))]
+        _TOTALS[id(detail)] = (detail, totals)
     return totals
 
 
