@@ -29,8 +29,10 @@ async def test_ctrl_y_copies_the_tail_log_tsql_and_writes_it_whole(context, sand
         tsql = dialog.tsql
         assert "https://" in tsql
         shown = dialog.query_one("#tail-tsql", Static)
-        assert shown.region.height == len(tsql.splitlines())  # no line wrapped
         assert str(shown.render()) == tsql
+        lines = len(tsql.splitlines())
+        # no line wrapped (once the dialog's layout has taken the T-SQL in)
+        await wait_for(pilot, lambda: shown.region.height == lines, what="the T-SQL laid out")
         await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: app.clipboard == tsql, what="copied")
         await wait_for(

@@ -65,12 +65,15 @@ async def test_a_long_monitor_error_scrolls_with_a_cue(context, sandbox):
     app = DmsTuiApp(context)
     async with app.run_test(size=(80, 24)) as pilot:
         monitor = await open_monitor(app, pilot, mig)
+        await settled(pilot)  # the refresh the monitor starts itself has landed too
         steps = [f"{n}) step {n} of the fix" for n in range(1, 7)]
         monitor.note("Log backup failed (BackupFailed).\n" + "\n".join(steps))
         await wait_for(pilot, lambda: "below" in cue(monitor, "#monitor-more"), what="cue")
         pane_id = "#monitor-status-pane"
         assert not any("6) step 6" in ln for ln in visible_lines(monitor, pane_id))
         await pilot.press("f2")
+        pane = monitor.query_one(pane_id, MessagePane)
+        await wait_for(pilot, lambda: pane.has_focus, what="the message pane focused")
         await pilot.press("pagedown", "pagedown", "pagedown")
         await wait_for(
             pilot,

@@ -4,6 +4,7 @@ column is back."""
 from __future__ import annotations
 
 from tests.helpers.sandbox_migrations import open_monitor, start
+from tests.helpers.wizard_pilot import wait_for
 from tui.app import DmsTuiApp
 from tui.models import TargetKind
 
@@ -70,8 +71,8 @@ async def test_sqldb_tables_fit_80_columns(context, sandbox):
         assert _labels(tables) == ["Table", "Status", "Progress"]
         assert _fits(tables)
         await pilot.resize_terminal(120, 40)
-        await pilot.pause()
-        assert len(_labels(tables)) == 7 and _fits(tables)
+        await wait_for(pilot, lambda: len(_labels(tables)) == 7, what="all 7 columns at 120")
+        assert _fits(tables)
 
 
 async def test_long_file_names_keep_taken_and_restored_on_screen_at_80_columns(context, sandbox):
