@@ -7,6 +7,7 @@ tests/pilot, shared helpers in tests/helpers (imported as ``from tests.helpers.x
 
 from __future__ import annotations
 
+import os
 import threading
 
 import pytest
@@ -24,6 +25,14 @@ pytest_plugins = ["pytester"]
 # (a busy worker thread still holds the wait: under 5% CPU counts as idle).
 textual._wait.SLEEP_GRANULARITY = 0.002
 textual._wait.SLEEP_IDLE = textual._wait.SLEEP_GRANULARITY / 20
+
+
+@pytest.hookimpl(optionalhook=True)  # a nested pytest (the guard's own test) runs without xdist
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto``: one worker more than the cores. A Pilot test waits now and then (a worker
+    thread answering, Textual's idle check), and a spare worker uses those gaps; the work
+    itself is shared out as it goes (``--dist worksteal``), so no worker idles at the end."""
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_addoption(parser):
