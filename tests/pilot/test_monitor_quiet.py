@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from contextlib import asynccontextmanager
 
 from textual.widgets import Static
 
@@ -28,13 +29,13 @@ class KeepingDriver(h.CountingDriver):
         self.sent.append(data)
 
 
-async def test_idle_refreshes_write_nothing_and_the_minute_once(context, sandbox):
-    made = h.create_migrations(context.controller, sandbox, ["Sales001", "Sales002"])
-    sandbox.advance(3 * 3600)  # every backup restored: nothing changes in Azure any more
+@asynccontextmanager
+async def idle_monitor(context, made):
+    """The monitor on ``made``, its first refresh drawn, on a terminal that keeps what it is
+    sent."""
     app = DmsTuiApp(context)
     app.driver_class = KeepingDriver
     async with app.run_test(headless=False, size=(80, 24)) as pilot:
-        driver = app._driver
         monitor = MonitorScreen(
             migration_ids=[m.id for m in made],
             service_id=made[0].migration_service_id,
@@ -47,6 +48,13 @@ async def test_idle_refreshes_write_nothing_and_the_minute_once(context, sandbox
             if monitor.selected is not None:
                 break
         assert monitor.selected is not None
+        yield pilot, app._driver, monitor
+
+
+async def test_idle_refreshes_write_nothing_and_the_minute_once(context, sandbox):
+    made = h.create_migrations(context.controller, sandbox, ["Sales001", "Sales002"])
+    sandbox.advance(3 * 3600)  # every backup restored: nothing changes in Azure any more
+    async with idle_monitor(context, made) as (pilot, driver, monitor):
         sandbox.advance(5)
         await monitor.refresh_once()  # the charts get their second sample
         await h.drawn(pilot)
@@ -83,22 +91,7 @@ async def test_the_first_minute_of_an_idle_monitor_writes_under_2_kb(context, sa
     names = ["Sales001", "Sales002", "Sales003", "Sales004"]
     made = h.create_migrations(context.controller, sandbox, names)
     sandbox.advance(3 * 3600)  # every backup restored: nothing changes in Azure any more
-    app = DmsTuiApp(context)
-    app.driver_class = KeepingDriver
-    async with app.run_test(headless=False, size=(80, 24)) as pilot:
-        driver = app._driver
-        monitor = MonitorScreen(
-            migration_ids=[m.id for m in made],
-            service_id=made[0].migration_service_id,
-            interval=3600,
-        )
-        await app.push_screen(monitor)
-        for _ in range(5):
-            await monitor.refresh_once()
-            await h.drawn(pilot)
-            if monitor.selected is not None:
-                break
-        assert monitor.selected is not None
+    async with idle_monitor(context, made) as (pilot, driver, monitor):
         mark = driver.bytes
         driver.sent.clear()
         for _ in range(12):  # a minute at the default interval

@@ -8,17 +8,10 @@ from dataclasses import replace
 
 from screens.monitor import MonitorScreen
 from tests.helpers.monitor_fakes import T0, FakeController, db_detail
+from tests.helpers.wizard_pilot import wait_for
 from tui.app import DmsTuiApp
 from tui.context import AppContext
 from tui.monitoring.table_changes import changes_for
-
-
-async def _until(pilot, condition, what: str) -> None:
-    for _ in range(200):
-        if condition():
-            return
-        await pilot.pause()
-    raise AssertionError(f"never happened: {what}")
 
 
 async def test_a_refresh_rewrites_only_the_tables_that_moved():
@@ -30,7 +23,7 @@ async def test_a_refresh_rewrites_only_the_tables_that_moved():
         await app.push_screen(monitor)
         await monitor.refresh_once()
         table = monitor.query_one("#table-progress")
-        await _until(pilot, lambda: table.row_count == 20_000, "every table listed")
+        await wait_for(pilot, lambda: table.row_count == 20_000, what="every table listed")
         assert table.key_at(0) == "dbo.T00000"
 
         tables = list(detail.tables)
