@@ -13,6 +13,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from widgets.compact import steady_cursors
+
 
 class CancelMigrationScreen(ModalScreen[str | None]):
     CSS_PATH = "cancel_migration.tcss"
@@ -47,6 +49,7 @@ class CancelMigrationScreen(ModalScreen[str | None]):
                 yield Button("Cancel migration", id="cancel-yes", variant="error", disabled=True)
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         self.query_one("#cancel-no", Button).focus()
 
     @on(Input.Changed, "#cancel-reason")

@@ -40,6 +40,7 @@ from tui.cutover import (
 from tui.errors import DmsTuiError
 from tui.models import BackupRecord, MigrationDetail
 from tui.tail_backup import TailBackup as BackupDone
+from widgets.compact import steady_cursors
 from widgets.more_cue import MoreCue
 from widgets.toggles import MarkedCheckbox
 from widgets.token_line import TokenLine
@@ -182,6 +183,7 @@ class CutoverScreen(Workers, ModalScreen[CutoverOutcome]):
                 yield Button("Cut over", id="cutover-confirm", variant="error", disabled=True)
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         from tui.log_backup import new_file_name
 
         ctx = self.app.context

@@ -23,6 +23,7 @@ from screens.base import BaseScreen
 from tui.errors import DmsTuiError
 from tui.logins.models import Action, LoginResult, Outcome, PlanItem, PresentLogin
 from tui.models import MigrationDetail, TargetKind
+from widgets.compact import steady_cursors
 
 MARKS = {
     Outcome.CREATED: "✓",
@@ -126,6 +127,7 @@ class LoginsScreen(BaseScreen):
             yield Static("", id="logins-results", markup=False)
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         self.action_read()
 
     # ------------------------------------------------------------------ reading and the plan

@@ -37,6 +37,7 @@ from tui.monitoring.rows import COLUMN_WIDTHS, COLUMNS, MigrationRow, list_colum
 from tui.monitoring.rows import sort_value as row_sort_value
 from tui.monitoring.schedule import PollSchedule
 from tui.monitoring.stall import StallWatch
+from widgets.compact import steady_cursors
 from widgets.message_pane import READ_KEYS, MessagePane
 from widgets.migration_detail import MigrationDetailView
 from widgets.more_cue import MoreCue
@@ -257,6 +258,7 @@ class MonitorScreen(
             yield MoreCue(pane, keys=READ_KEYS, back="F2, then ↑ PgUp", id="monitor-more")
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         self._done_event = asyncio.Event()
         self._fit(self.app.size.width)
         self._render_status()

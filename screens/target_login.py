@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from tui.context import SourceParams
+from widgets.compact import steady_cursors
 from widgets.toggles import MarkedCheckbox
 
 
@@ -82,6 +83,7 @@ class TargetLoginScreen(ModalScreen[SourceParams | None]):
                 )
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         self._entra_changed()
         if not self.use_entra:
             box = "#target-password" if self.login.user else "#target-user"

@@ -27,6 +27,7 @@ from screens.workers import Workers
 from tui.errors import DmsTuiError
 from tui.models import TargetKind
 from tui.source import tsql
+from widgets.compact import steady_cursors
 from widgets.key_footer import KeyFooter
 
 if TYPE_CHECKING:
@@ -196,6 +197,7 @@ class TdeCertificateScreen(Workers, ModalScreen[bool]):
         return True
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         if self.is_vm:
             self.query_one("#tde-body").focus()
         else:

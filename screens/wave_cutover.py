@@ -38,6 +38,7 @@ from screens.workers import Workers
 from tui.errors import DmsTuiError
 from tui.models import MigrationDetail
 from tui.wave import COLUMNS, SENDING, SENT, WIDTHS, Wave, fmt_duration
+from widgets.compact import steady_cursors
 from widgets.progress_table import KeyedTable
 
 if TYPE_CHECKING:
@@ -174,6 +175,7 @@ class WaveCutoverScreen(WaveTailLogs, WaveRowCounts, Workers, ModalScreen[WaveOu
                 yield Button("Cut over", id="wave-confirm", variant="error", disabled=True)
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         self._read_event = asyncio.Event()
         known = self.app.context.tail_logs
         for key in self.wave.members:

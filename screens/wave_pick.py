@@ -15,6 +15,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from tui.wave import wave_name_problem
+from widgets.compact import steady_cursors
 
 WaveChoice = tuple[str, list[str]]
 
@@ -59,6 +60,7 @@ class WavePickScreen(ModalScreen[WaveChoice | None]):
             yield Static("Esc: back to the monitor.", classes="hint", markup=False)
 
     def on_mount(self) -> None:
+        steady_cursors(self)
         target = "#wave-pick-name" if self.marked else "#wave-pick-saved"
         self.query_one(target).focus()
 

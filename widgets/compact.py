@@ -15,3 +15,10 @@ def compact_all(node: DOMNode) -> None:
             widget.compact = True
         if isinstance(widget, Input):
             widget.cursor_blink = False
+
+
+def steady_cursors(node: DOMNode) -> None:
+    """No blinking cursor in the text fields under ``node``: a blink redraws the field twice a
+    second, over the SSH link, for as long as the dialog is open."""
+    for field in node.query(Input):
+        field.cursor_blink = False

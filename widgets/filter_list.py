@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
+from widgets.compact import steady_cursors
+
 
 class FilterList(Vertical):
     """Type to narrow the list; Down moves into it; Enter picks (posts ``Picked``)."""
@@ -46,6 +48,9 @@ class FilterList(Vertical):
     def compose(self) -> ComposeResult:
         yield Input(placeholder=self.placeholder, classes="filter")
         yield OptionList()
+
+    def on_mount(self) -> None:
+        steady_cursors(self)
 
     def set_items(self, items: list[tuple[str, str]], picked: str | None = None) -> None:
         self.items = list(items)

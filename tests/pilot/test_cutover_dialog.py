@@ -36,6 +36,8 @@ async def test_the_button_waits_for_dms_to_restore_the_tail_log_taken_here(conte
         dialog = await open_cutover(pilot)
         assert isinstance(dialog, CutoverScreen)
         assert app.focused is dialog.query_one("#confirm-name", Input)
+        # a steady cursor: a blinking one redraws the field twice a second over SSH
+        assert not any(field.cursor_blink for field in dialog.query(Input))
         await settle(app, pilot)
         # the T-SQL for running by hand names the very file ctrl+t takes
         assert f"/SalesDB/{dialog.planned_name}'" in text_of(dialog, "#tail-tsql")
